@@ -1,0 +1,263 @@
+"""The exceptions of itsm_core: one root, four branches, structured fields.
+
+Every error the library raises on purpose is an :class:`ItsmError`. The tree separates *when* the
+problem was made, so callers can catch exactly what they can handle::
+
+    ItsmError
+    ├── DefinitionError (ValueError)        a rule set you configured is wrong
+    │   ├── InvalidCalendar                   business calendar definition
+    │   ├── InvalidWorkflowDefinition         workflow states, events, guards
+    │   ├── InvalidPriorityMatrix             priority matrix, rules, grading tables
+    │   ├── InvalidPolicy                     SLA, retention or access policy
+    │   └── InvalidSurvey                     survey definition, weights
+    ├── ValidationError (ValueError)        a value passed in is wrong
+    │   ├── NaiveDatetimeError                a datetime without a time zone
+    │   └── DeserializationError              data that does not load into a type
+    ├── DomainError                         a valid request the rules refuse now
+    │   ├── CommandRejected                   a ticket or cycle command refused, with reasons
+    │   │   └── TransitionNotAllowed            no such event from the current state
+    │   └── CalendarCoverageError (LookupError)  working time asked beyond the holiday data
+    └── RepositoryError                     storage
+        ├── NotFound (LookupError)            no aggregate or stream with that id
+        └── VersionConflict                   a stale write, never applied
+
+Errors that collect several findings (definitions, validation, deserialisation) carry them as a
+tuple of :class:`Problem` values, each with the path where it was found, and list every one in
+the message, so a user fixes a definition in one round instead of one error at a time.
+
+>>> err = InvalidCalendar("'office'", [Problem("weekly.monday[1]", "overlaps [0]")])
+>>> print(err)
+invalid calendar 'office': 1 problem
+  - weekly.monday[1]: overlaps [0]
+>>> isinstance(err, ValueError), err.problems[0].path
+(True, 'weekly.monday[1]')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "CalendarCoverageError",
+    "CommandRejected",
+    "DefinitionError",
+    "DeserializationError",
+    "DomainError",
+    "InvalidCalendar",
+    "InvalidPolicy",
+    "InvalidPriorityMatrix",
+    "InvalidSurvey",
+    "InvalidWorkflowDefinition",
+    "ItsmError",
+    "NaiveDatetimeError",
+    "NotFound",
+    "Problem",
+    "RepositoryError",
+    "TransitionNotAllowed",
+    "ValidationError",
+    "VersionConflict",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One finding: where (a dotted path into the input, empty for the whole) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ItsmError(Exception):
+    """Root of every error raised on purpose by itsm_core."""
+
+
+def _problems_message(headline: str, problems: Sequence[Problem]) -> str:
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    lines = [f"{headline}: {count} {noun}"]
+    lines.extend(f"  - {problem}" for problem in problems)
+    return "\n".join(lines)
+
+
+class _ProblemsError(ItsmError, ValueError):
+    """Shared shape of errors that report every problem found at once."""
+
+    _kind = "input"
+
+    def __init__(self, subject: str, problems: Iterable[Problem]) -> None:
+        self.subject = subject
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError(f"{type(self).__name__} needs at least one problem")
+        super().__init__(_problems_message(f"invalid {self._kind} {subject}", self.problems))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.subject, self.problems))
+
+
+class DefinitionError(_ProblemsError):
+    """A configured rule set (calendar, workflow, matrix, policy, survey) is invalid.
+
+    Raised at construction, so an invalid definition never exists.
+    """
+
+    _kind = "definition"
+
+
+class InvalidCalendar(DefinitionError):
+    """A business calendar definition is invalid."""
+
+    _kind = "calendar"
+
+
+class InvalidWorkflowDefinition(DefinitionError):
+    """A workflow definition is invalid (unknown or unreachable states, dead ends...)."""
+
+    _kind = "workflow"
+
+
+class InvalidPriorityMatrix(DefinitionError):
+    """A priority matrix, priority rule set or grading table is invalid."""
+
+    _kind = "priority matrix"
+
+
+class InvalidPolicy(DefinitionError):
+    """An SLA, retention or access policy is invalid."""
+
+    _kind = "policy"
+
+
+class InvalidSurvey(DefinitionError):
+    """A survey definition or a set of scoring weights is invalid."""
+
+    _kind = "survey"
+
+
+class ValidationError(_ProblemsError):
+    """A value passed to the library is invalid; nothing was changed."""
+
+    _kind = "value for"
+
+
+class NaiveDatetimeError(ValidationError):
+    """A datetime without a time zone was passed where an aware one is required."""
+
+    def __init__(self, where: str, value: _dt.datetime) -> None:
+        self.where = where
+        self.value = value
+        super().__init__(
+            where,
+            [Problem(where, f"naive datetime {value.isoformat()} (a time zone is required)")],
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.where, self.value))
+
+
+class DeserializationError(ValidationError):
+    """Plain data could not be loaded into a type; lists every problem with its path."""
+
+    _kind = "data for"
+
+
+class DomainError(ItsmError):
+    """A well-formed request that the domain rules refuse in the current state."""
+
+
+class CommandRejected(DomainError):
+    """A command was refused; the aggregate is unchanged. ``reasons`` says why, one per rule."""
+
+    def __init__(self, command: str, reasons: Iterable[str], *, state: str | None = None) -> None:
+        self.command = command
+        self.reasons: tuple[str, ...] = tuple(reasons)
+        self.state = state
+        where = f" in state {state!r}" if state is not None else ""
+        detail = "; ".join(self.reasons) if self.reasons else "no reason given"
+        super().__init__(f"command {command!r} rejected{where}: {detail}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_command_rejected, (type(self), self.command, self.reasons, self.state))
+
+
+def _rebuild_command_rejected(
+    cls: type[CommandRejected], command: str, reasons: tuple[str, ...], state: str | None
+) -> CommandRejected:
+    error = cls.__new__(cls)
+    CommandRejected.__init__(error, command, reasons, state=state)
+    return error
+
+
+class TransitionNotAllowed(CommandRejected):
+    """No transition for this event from the current state; ``allowed`` lists those there are."""
+
+    def __init__(self, event: str, state: str, allowed: Iterable[str]) -> None:
+        self.event = event
+        self.allowed: tuple[str, ...] = tuple(sorted(allowed))
+        listed = ", ".join(self.allowed) if self.allowed else "none (terminal state)"
+        super().__init__(
+            event, [f"no transition {event!r} from {state!r}; allowed: {listed}"], state=state
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.event, self.state, self.allowed))
+
+
+class CalendarCoverageError(DomainError, LookupError):
+    """Working time was asked for beyond the dates the calendar's holiday data covers.
+
+    China's official holidays and make-up working days are published one year at a time, so a
+    calendar built from them knows where its data ends. Pass ``extrapolate=True`` to the calendar
+    to fall back on the weekly pattern knowingly.
+    """
+
+    def __init__(
+        self, calendar: str, requested: _dt.date, covered: tuple[_dt.date, _dt.date]
+    ) -> None:
+        self.calendar = calendar
+        self.requested = requested
+        self.covered = covered
+        super().__init__(
+            f"calendar {calendar!r} has holiday data for {covered[0]} to {covered[1]} only; "
+            f"{requested} is outside it (allow extrapolation from the weekly pattern explicitly)"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.calendar, self.requested, self.covered))
+
+
+class RepositoryError(ItsmError):
+    """A storage operation failed."""
+
+
+class NotFound(RepositoryError, LookupError):
+    """No aggregate or event stream with the given id."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} with id {key!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.kind, self.key))
+
+
+class VersionConflict(RepositoryError):
+    """A write expected a version the store no longer has; nothing was written."""
+
+    def __init__(self, stream: str, expected: int, actual: int) -> None:
+        self.stream = stream
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"version conflict on {stream!r}: expected version {expected}, store has {actual}"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.stream, self.expected, self.actual))

@@ -1,0 +1,60 @@
+"""Pins the public API: every name a user can import, per public module.
+
+A name added to or removed from an `__all__` fails this test until it is updated here on purpose
+(and in CHANGELOG.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC_API: dict[str, set[str]] = {
+    "itsm_core": {"ItsmError", "__version__"},
+    "itsm_core.errors": {
+        "CalendarCoverageError",
+        "CommandRejected",
+        "DefinitionError",
+        "DeserializationError",
+        "DomainError",
+        "InvalidCalendar",
+        "InvalidPolicy",
+        "InvalidPriorityMatrix",
+        "InvalidSurvey",
+        "InvalidWorkflowDefinition",
+        "ItsmError",
+        "NaiveDatetimeError",
+        "NotFound",
+        "Problem",
+        "RepositoryError",
+        "TransitionNotAllowed",
+        "ValidationError",
+        "VersionConflict",
+    },
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC_API))
+def test_all_is_pinned(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert set(module.__all__) == PUBLIC_API[module_name]
+    assert list(module.__all__) == sorted(module.__all__), "keep __all__ sorted"
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC_API))
+def test_every_exported_name_exists(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert not missing
+
+
+def test_exported_items_have_docstrings() -> None:
+    undocumented = []
+    for module_name in PUBLIC_API:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            item = getattr(module, name)
+            if (callable(item) or isinstance(item, type)) and not (item.__doc__ or "").strip():
+                undocumented.append(f"{module_name}.{name}")
+    assert not undocumented
