@@ -1,0 +1,145 @@
+"""The architecture of DESIGN.md, enforced: import layers and a pure domain.
+
+Each package may import only the packages its layer names (and, through them, what they import),
+plus `itsm_core.errors`. Domain packages never touch the clock, files, the environment or
+randomness; I/O lives only in `adapters`, `cli` and the examples.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "itsm_core"
+
+DOMAIN = {
+    "calendar",
+    "priority",
+    "satisfaction",
+    "workflow",
+    "tickets",
+    "sla",
+    "metrics",
+    "improvement",
+    "knowledge",
+    "records",
+    "routing",
+}
+# Direct imports each layer may make (DESIGN.md, "Layers and the direction of imports").
+LAYERS: dict[str, set[str]] = {
+    "calendar": set(),
+    "priority": set(),
+    "satisfaction": set(),
+    "workflow": set(),
+    "tickets": {"workflow", "priority"},
+    "sla": {"calendar", "tickets"},
+    "metrics": {"tickets", "sla", "satisfaction"},
+    "improvement": {"workflow", "metrics", "satisfaction"},
+    "knowledge": {"workflow"},
+    "records": {"tickets"},
+    "routing": {"calendar", "tickets"},
+    "repositories": set(DOMAIN),
+    "testing": {"repositories", *DOMAIN},
+    "adapters": {"repositories", *DOMAIN},
+    "cli": {"adapters", "repositories", *DOMAIN},
+}
+PURE = {*DOMAIN, "repositories"}
+FORBIDDEN_MODULES = {
+    "os",
+    "random",
+    "secrets",
+    "time",
+    "pathlib",
+    "socket",
+    "sqlite3",
+    "subprocess",
+    "urllib",
+    "http",
+    "shutil",
+    "tempfile",
+}
+FORBIDDEN_CALLS = {"now", "today", "utcnow", "uuid1", "uuid4", "getenv", "perf_counter"}
+
+
+def closure(layer: str) -> set[str]:
+    """What a layer may reach: its own imports and, transitively, theirs."""
+    seen: set[str] = set()
+    todo = list(LAYERS[layer])
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(LAYERS.get(name, set()))
+    return seen
+
+
+def modules() -> Iterator[tuple[str, Path]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if len(parts) > 1:
+            yield parts[0], path
+
+
+def imported(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def test_every_subpackage_has_a_layer() -> None:
+    packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert packages <= set(LAYERS), packages - set(LAYERS)
+
+
+def test_layers_only_import_downwards() -> None:
+    wrong = []
+    for layer, path in modules():
+        allowed = closure(layer) | {layer, "errors"}
+        for line, name in imported(ast.parse(path.read_text(encoding="utf-8"))):
+            parts = name.split(".")
+            if parts[0] == "itsm_core" and len(parts) > 1 and parts[1] not in allowed:
+                wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_domain_never_touches_clock_files_environment_or_randomness() -> None:
+    wrong = []
+    for layer, path in modules():
+        if layer not in PURE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for line, name in imported(tree):
+            if name.split(".")[0] in FORBIDDEN_MODULES:
+                wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in FORBIDDEN_CALLS:
+                wrong.append(f"{path.relative_to(PACKAGE)}:{node.lineno} calls .{func.attr}()")
+            if isinstance(func, ast.Name) and func.id in {"open", "input", "print"}:
+                wrong.append(f"{path.relative_to(PACKAGE)}:{node.lineno} calls {func.id}()")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import os\n", [(1, "os")]),
+        ("from itsm_core.tickets import Ticket\n", [(1, "itsm_core.tickets")]),
+        ("from . import _x\n", []),
+    ],
+)
+def test_import_finder(source: str, expected: list[tuple[int, str]]) -> None:
+    assert list(imported(ast.parse(source))) == expected
+
+
+def test_closure_follows_layers_transitively() -> None:
+    assert closure("sla") == {"calendar", "tickets", "workflow", "priority"}
+    assert closure("calendar") == set()
