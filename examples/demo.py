@@ -6,7 +6,15 @@ module lands. The output is deterministic: no clock, no randomness.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import _demo_priority
+
 import itsm_core
+
+SECTIONS: list[tuple[str, Callable[[], None]]] = [
+    ("Priorities: a decision that explains itself", _demo_priority.show),
+]
 
 
 def banner(title: str) -> None:
@@ -19,10 +27,8 @@ def banner(title: str) -> None:
 def main() -> None:
     """Run every section of the demo in order."""
     print(f"itsm_core {itsm_core.__version__}: a helpdesk day through the public API")
-    sections: list[tuple[str, object]] = []
-    for title, show in sections:
+    for title, show in SECTIONS:
         banner(title)
-        assert callable(show)
         show()
 
 

@@ -1,0 +1,92 @@
+"""Response grading: a matrix to a response level, raised by customer tier, explained."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
+from itsm_core.priority._decision import GradingDecision
+from itsm_core.priority._matrix import GradingMatrix, read_matrix
+from itsm_core.priority._reading import (
+    as_mapping,
+    blank_problem,
+    check_keys,
+    read_str,
+    type_problem,
+)
+from itsm_core.priority._tiers import apply_tier, as_tiers, tier_problems
+
+
+@attrs.frozen(kw_only=True)
+class ResponseGrading:
+    """Grades a complaint or an emergency to a response level: 1 major, 2 serious, 3 general.
+
+    The matrix gives the level for its two inputs (complaint severity x urgency, or risk
+    likelihood x severity); a customer tier then raises it by its levels, never above level 1.
+    Leave ``tiers`` empty when tiers do not apply (an emergency risk matrix).
+
+    >>> from itsm_core.priority import COMPLAINT_GRADING
+    >>> decision = COMPLAINT_GRADING.grade(2, 1, tier="vip")
+    >>> decision.level, decision.label
+    (1, 'Major')
+    """
+
+    name: str
+    matrix: GradingMatrix
+    tiers: Mapping[str, int] = attrs.field(factory=dict, converter=as_tiers)
+
+    def __attrs_post_init__(self) -> None:
+        checks = [
+            blank_problem(self.name, "name"),
+            type_problem(self.matrix, GradingMatrix, "matrix", "a GradingMatrix"),
+        ]
+        problems = [problem for problem in checks if problem is not None]
+        problems.extend(tier_problems(self.tiers))
+        if problems:
+            raise InvalidPriorityMatrix(f"grading {self.name!r}", problems)
+
+    def grade(self, row: int, column: int, *, tier: str | None = None) -> GradingDecision:
+        """The response level for the matrix inputs ``row`` and ``column``, explained."""
+        if tier is not None and tier not in self.tiers:
+            known = ", ".join(sorted(self.tiers)) or "none"
+            raise ValidationError(
+                "customer tier", [Problem("tier", f"unknown tier {tier!r} (known: {known})")]
+            )
+        cell = self.matrix.explain(row, column)
+        steps = [cell]
+        level = cell.value
+        if tier is not None:
+            level, step = apply_tier(self.tiers, tier, level, self.matrix.result)
+            steps.append(step)
+        return GradingDecision(
+            grading=self.name,
+            matrix=self.matrix.name,
+            row=row,
+            column=column,
+            matrix_level=cell.value,
+            level=level,
+            label=self.matrix.result.label(level),
+            steps=steps,
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain, JSON-safe data; :meth:`from_dict` reads it back."""
+        return {"name": self.name, "matrix": self.matrix.to_dict(), "tiers": dict(self.tiers)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> ResponseGrading:
+        """Build a grading from plain data; every problem is reported in one error."""
+        problems: list[Problem] = []
+        mapping = as_mapping(data, "", problems)
+        if mapping is None:
+            raise InvalidPriorityMatrix("grading", problems)
+        check_keys(mapping, "", ("name", "matrix"), ("tiers",), problems)
+        name = read_str(mapping, "name", "", problems)
+        matrix = read_matrix(mapping["matrix"], "matrix", problems) if "matrix" in mapping else None
+        tiers = mapping.get("tiers", {})
+        problems.extend(tier_problems(tiers))
+        if problems or name is None or matrix is None:
+            raise InvalidPriorityMatrix(f"grading {name!r}" if name else "grading", problems)
+        return cls(name=name, matrix=matrix, tiers=tiers)  # type: ignore[arg-type]
