@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import _demo_priority
+import _demo_satisfaction
 
 import itsm_core
 
 SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("Priorities: a decision that explains itself", _demo_priority.show),
+    ("Satisfaction: a survey round with honest statistics", _demo_satisfaction.show),
 ]
 
 

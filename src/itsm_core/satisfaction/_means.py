@@ -1,0 +1,144 @@
+"""The mean of a sample with its t-interval, and Welch's comparison of two means."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from itsm_core.errors import Problem
+from itsm_core.satisfaction._checks import confidence_problems, finite_values, raise_if, require_n
+from itsm_core.satisfaction._distributions import t_quantile, t_two_sided_p
+from itsm_core.satisfaction._estimates import Difference, Interval, IntervalMethod, MeanEstimate
+
+
+def _variance(values: list[float], mean: float) -> float:
+    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
+
+
+def _bounds_problems(bounds: object) -> list[Problem]:
+    if bounds is None:
+        return []
+    ok = (
+        isinstance(bounds, tuple)
+        and len(bounds) == 2
+        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        and bounds[0] < bounds[1]
+    )
+    return [] if ok else [Problem("bounds", f"must be (low, high) with low < high: {bounds!r}")]
+
+
+def mean_estimate(
+    values: Iterable[float],
+    *,
+    confidence: float = 0.95,
+    bounds: tuple[float, float] | None = None,
+) -> MeanEstimate:
+    """The mean of ``values`` with the Student t interval ``x̄ ± t(1 − α/2, n − 1)·s/√n``.
+
+    Args:
+        values: the observations (ints or floats; bools, NaN and infinities are rejected).
+        confidence: the two-sided level.
+        bounds: the range the quantity can take (e.g. ``(1, 5)`` for a 5-point scale); an
+            interval reaching beyond it is clipped and marked ``clipped``.
+
+    With n = 1 the mean is returned with no standard deviation and no interval.
+
+    Raises:
+        InsufficientData: no values.
+
+    >>> est = mean_estimate([4, 5, 3, 5, 4])
+    >>> est.n, est.mean, round(est.interval.lower, 3), round(est.interval.upper, 3)
+    (5, 4.2, 3.161, 5.239)
+    >>> mean_estimate([4, 5, 3, 5, 4], bounds=(1, 5)).interval.clipped
+    True
+    """
+    subject = "mean_estimate"
+    raise_if(subject, confidence_problems(confidence) + _bounds_problems(bounds))
+    data = finite_values(subject, values)
+    n = len(data)
+    require_n(subject, n, 1, "values", "no values")
+    mean = math.fsum(data) / n
+    if n == 1:
+        return MeanEstimate(
+            n=1, mean=mean, standard_deviation=None, standard_error=None, interval=None
+        )
+    sd = math.sqrt(_variance(data, mean))
+    se = sd / math.sqrt(n)
+    half = t_quantile(1.0 - (1.0 - confidence) / 2.0, n - 1) * se
+    lower, upper, clipped = mean - half, mean + half, False
+    if bounds is not None:
+        clipped = lower < bounds[0] or upper > bounds[1]
+        lower, upper = max(lower, bounds[0]), min(upper, bounds[1])
+    interval = Interval(
+        lower=lower,
+        upper=upper,
+        confidence=confidence,
+        method=IntervalMethod.STUDENT_T,
+        clipped=clipped,
+    )
+    return MeanEstimate(n=n, mean=mean, standard_deviation=sd, standard_error=se, interval=interval)
+
+
+def difference_of_means(
+    first: Iterable[float],
+    second: Iterable[float],
+    *,
+    confidence: float = 0.95,
+) -> Difference:
+    """Welch's comparison of two independent means: ``mean(first) − mean(second)``.
+
+    ``SE = sqrt(s1²/n1 + s2²/n2)``; the degrees of freedom are Welch-Satterthwaite's
+    ``SE⁴ / ((s1²/n1)²/(n1 − 1) + (s2²/n2)²/(n2 − 1))``. The interval is
+    ``d ± t(1 − α/2, df)·SE`` and the statistic is Welch's t with its two-sided p-value.
+    When neither sample varies the standard error is 0: the interval is the single point ``d``
+    and the statistic, p-value and degrees of freedom are ``None``.
+
+    Raises:
+        InsufficientData: fewer than two values in either sample.
+
+    >>> diff = difference_of_means([4, 5, 5, 4, 5], [3, 4, 3, 2, 4])
+    >>> round(diff.estimate, 2), round(diff.statistic, 3), round(diff.p_value, 4)
+    (1.4, 3.13, 0.0169)
+    """
+    subject = "difference_of_means"
+    raise_if(subject, confidence_problems(confidence))
+    a = finite_values(subject, first, "first")
+    b = finite_values(subject, second, "second")
+    require_n(subject, len(a), 2, "first", "too few values for a variance")
+    require_n(subject, len(b), 2, "second", "too few values for a variance")
+    mean_a = math.fsum(a) / len(a)
+    mean_b = math.fsum(b) / len(b)
+    var_a = _variance(a, mean_a) / len(a)
+    var_b = _variance(b, mean_b) / len(b)
+    estimate = mean_a - mean_b
+    se = math.sqrt(var_a + var_b)
+    if se == 0.0:
+        return Difference(
+            estimate=estimate,
+            standard_error=0.0,
+            interval=Interval(
+                lower=estimate, upper=estimate, confidence=confidence, method=IntervalMethod.WELCH
+            ),
+            statistic=None,
+            p_value=None,
+            n_first=len(a),
+            n_second=len(b),
+        )
+    df = (var_a + var_b) ** 2 / (var_a**2 / (len(a) - 1) + var_b**2 / (len(b) - 1))
+    half = t_quantile(1.0 - (1.0 - confidence) / 2.0, df) * se
+    statistic = estimate / se
+    return Difference(
+        estimate=estimate,
+        standard_error=se,
+        interval=Interval(
+            lower=estimate - half,
+            upper=estimate + half,
+            confidence=confidence,
+            method=IntervalMethod.WELCH,
+        ),
+        statistic=statistic,
+        p_value=t_two_sided_p(statistic, df),
+        n_first=len(a),
+        n_second=len(b),
+        degrees_of_freedom=df,
+    )
