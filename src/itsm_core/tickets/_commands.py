@@ -1,0 +1,305 @@
+"""Commands: what someone asks to do to a ticket. Each is validated when built."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core.tickets._json import Json, frozen_mapping
+from itsm_core.tickets._ticket import ticket_field_problems
+from itsm_core.tickets._vocabulary import (
+    ChangeType,
+    Channel,
+    ComplaintType,
+    CustomerTier,
+    EscalationKind,
+    HoldReason,
+    TicketKind,
+)
+
+
+def _require(command: object, *names: str) -> None:
+    problems = [
+        Problem(name, "must not be empty")
+        for name in names
+        if not (getattr(command, name) or "").strip()
+    ]
+    if problems:
+        raise ValidationError(type(command).__name__, problems)
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class OpenTicket:
+    """Open a ticket (accept it into the service desk). Decide it on ``None``.
+
+    ``workflow`` names the workflow to follow; by default the built-in one for ``kind`` (and
+    ``change_type`` for changes). ``attributes`` are extra JSON-safe fields the workflow's
+    guards may read (``{"affects_customer_business": True}`` for a change).
+    """
+
+    ticket_id: str
+    kind: TicketKind
+    requester: str
+    symptom: str | None = None
+    channel: Channel | None = None
+    customer_tier: CustomerTier = CustomerTier.REGULAR
+    service: str | None = None
+    configuration_item: str | None = None
+    occurred_at: dt.datetime | None = None
+    impact_scope: str | None = None
+    expected_resolution_at: dt.datetime | None = None
+    category: str | None = None
+    impact: int | None = None
+    urgency: int | None = None
+    priority: int | None = None
+    complaint_type: ComplaintType | None = None
+    response_level: int | None = None
+    change_type: ChangeType | None = None
+    workflow: str | None = None
+    attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("occurred_at", "expected_resolution_at"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise NaiveDatetimeError(f"OpenTicket.{name}", value)
+        problems = ticket_field_problems(
+            impact=self.impact,
+            urgency=self.urgency,
+            priority=self.priority,
+            response_level=self.response_level,
+        )
+        problems.extend(
+            Problem(name, "must not be empty")
+            for name in ("ticket_id", "requester")
+            if not getattr(self, name).strip()
+        )
+        if self.change_type is not None and self.kind is not TicketKind.CHANGE:
+            problems.append(Problem("change_type", f"only changes have one, not a {self.kind}"))
+        if problems:
+            raise ValidationError("OpenTicket", problems)
+
+
+@attrs.frozen(kw_only=True)
+class Acknowledge:
+    """The handler takes the ticket in (first response); starts work where the workflow says."""
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Classify:
+    """Set category, impact, urgency, priority (1 is highest) and the grading of complaints.
+
+    The priority is computed by the caller (e.g. with a priority matrix); ``explanation`` keeps
+    the lines that say why.
+    """
+
+    category: str | None = None
+    impact: int | None = None
+    urgency: int | None = None
+    priority: int | None = None
+    explanation: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    complaint_type: ComplaintType | None = None
+    response_level: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = ticket_field_problems(
+            impact=self.impact,
+            urgency=self.urgency,
+            priority=self.priority,
+            response_level=self.response_level,
+        )
+        values = attrs.astuple(self, recurse=False)
+        if all(v is None or v == () for v in values):
+            problems.append(Problem("", "nothing to classify"))
+        if problems:
+            raise ValidationError("Classify", problems)
+
+
+@attrs.frozen(kw_only=True)
+class Assign:
+    """Assign the ticket to a group and/or an agent."""
+
+    group: str | None = None
+    assignee: str | None = None
+    reason: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.group or self.assignee):
+            raise ValidationError("Assign", [Problem("", "give a group or an assignee")])
+
+
+@attrs.frozen(kw_only=True)
+class Transfer:
+    """Move an assigned ticket to another group and/or agent, saying why."""
+
+    reason: str
+    group: str | None = None
+    assignee: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "reason")
+        if not (self.group or self.assignee):
+            raise ValidationError("Transfer", [Problem("", "give a group or an assignee")])
+
+
+@attrs.frozen(kw_only=True)
+class Escalate:
+    """Functional escalation (next support level, optionally a new group) or hierarchical."""
+
+    kind: EscalationKind
+    reason: str
+    group: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "reason")
+        if self.group is not None and self.kind is EscalationKind.HIERARCHICAL:
+            raise ValidationError(
+                "Escalate", [Problem("group", "a hierarchical escalation keeps the group")]
+            )
+
+
+@attrs.frozen(kw_only=True)
+class AddComment:
+    """A public comment (seen by the customer) or an internal work note."""
+
+    text: str
+    internal: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "text")
+
+
+@attrs.frozen(kw_only=True)
+class Hold:
+    """Put the ticket on hold for a reason (SLA clocks pause)."""
+
+    reason: HoldReason
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Resume:
+    """Take the ticket off hold."""
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Resolve:
+    """Resolve with a resolution code and a note."""
+
+    code: str
+    note: str
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "code", "note")
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmResolution:
+    """The customer confirms the resolution (the follow-up succeeded)."""
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RejectResolution:
+    """The customer rejects the resolution: the ticket reopens (counted as a reopen)."""
+
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "reason")
+
+
+@attrs.frozen(kw_only=True)
+class Close:
+    """Close a resolved ticket; ``fields`` carries what the workflow requires (a review...)."""
+
+    reason: str | None = None
+    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+
+
+@attrs.frozen(kw_only=True)
+class Reopen:
+    """Reopen a resolved ticket, saying why (counted)."""
+
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "reason")
+
+
+@attrs.frozen(kw_only=True)
+class Cancel:
+    """Cancel (or withdraw) the ticket, saying why."""
+
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "reason")
+
+
+@attrs.frozen(kw_only=True)
+class Archive:
+    """Archive a finished ticket (the last of the five complaint steps); it becomes read-only."""
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class LinkSurvey:
+    """Link the satisfaction survey sent for this ticket."""
+
+    survey: str
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "survey")
+
+
+@attrs.frozen(kw_only=True)
+class Advance:
+    """Fire a workflow event that has no dedicated command (``approve``, ``implement``...).
+
+    ``fields`` are the event's input (checked against the transition's required fields and
+    choices) and are kept in the ticket's ``attributes``.
+    """
+
+    event: str
+    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    reason: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "event")
+
+
+#: Every command :func:`decide` accepts.
+Command = (
+    OpenTicket
+    | Acknowledge
+    | Classify
+    | Assign
+    | Transfer
+    | Escalate
+    | AddComment
+    | Hold
+    | Resume
+    | Resolve
+    | ConfirmResolution
+    | RejectResolution
+    | Close
+    | Reopen
+    | Cancel
+    | Archive
+    | LinkSurvey
+    | Advance
+)

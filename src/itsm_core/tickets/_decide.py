@@ -1,0 +1,400 @@
+"""``decide``: the pure function that turns a command into events and the new ticket."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
+from itsm_core.tickets._codec import SPECIAL_KEYS, encode_changes
+from itsm_core.tickets._commands import (
+    Acknowledge,
+    AddComment,
+    Advance,
+    Archive,
+    Assign,
+    Cancel,
+    Classify,
+    Close,
+    Command,
+    ConfirmResolution,
+    Escalate,
+    Hold,
+    LinkSurvey,
+    OpenTicket,
+    RejectResolution,
+    Reopen,
+    Resolve,
+    Resume,
+    Transfer,
+)
+from itsm_core.tickets._comment import Comment
+from itsm_core.tickets._context import CommandContext
+from itsm_core.tickets._event import TicketEvent
+from itsm_core.tickets._registry import default_workflow_name
+from itsm_core.tickets._replay import apply_event
+from itsm_core.tickets._ticket import Ticket
+from itsm_core.tickets._vocabulary import ChangeType, EscalationKind, Role, TicketKind
+from itsm_core.workflow import GuardContext, StatusCategory
+
+Decision = tuple[Ticket, tuple[TicketEvent, ...]]
+
+
+def _active(status: StatusCategory) -> bool:
+    return status.is_active
+
+
+def _not_final(status: StatusCategory) -> bool:
+    return not status.is_final
+
+
+def _final(status: StatusCategory) -> bool:
+    return status.is_final
+
+
+def _after_resolution(status: StatusCategory) -> bool:
+    return status in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
+
+
+#: Events owned by a dedicated command; :class:`Advance` refuses them.
+COMMAND_EVENTS: Mapping[str, str] = {
+    "open": "OpenTicket",
+    "acknowledge": "Acknowledge",
+    "classify": "Classify",
+    "assign": "Assign",
+    "transfer": "Transfer",
+    "escalate": "Escalate",
+    "comment": "AddComment",
+    "hold": "Hold",
+    "resume": "Resume",
+    "resolve": "Resolve",
+    "confirm": "ConfirmResolution",
+    "reopen": "Reopen or RejectResolution",
+    "close": "Close",
+    "cancel": "Cancel",
+    "archive": "Archive",
+    "link_survey": "LinkSurvey",
+}
+
+
+@attrs.define
+class _Plan:
+    """What a command wants: an event, the field changes, the inputs the workflow checks."""
+
+    event: str
+    changes: dict[str, Any] = attrs.Factory(dict)
+    reason: str | None = None
+    inputs: dict[str, Any] = attrs.Factory(dict)
+    # Without a workflow transition for the event, the command still applies (no state change)
+    # when the ticket's status passes this test; None means a transition is required.
+    without_transition: Callable[[StatusCategory], bool] | None = None
+    refusals: list[str] = attrs.Factory(list)
+
+
+def decide(ticket: Ticket | None, command: Command, ctx: CommandContext) -> Decision:
+    """Apply ``command`` to ``ticket`` (``None`` to open one): the new ticket and its events.
+
+    Pure: the ticket is not modified, nothing is read but the arguments. A refused command
+    raises :class:`~itsm_core.errors.CommandRejected` (or its subclass
+    :class:`~itsm_core.errors.TransitionNotAllowed` when the workflow has no such transition
+    from the current state) listing every reason, and nothing happens.
+
+    The new ticket is the old one with the events folded in (:func:`apply_event`), so
+    replaying all of a ticket's events always rebuilds it exactly.
+    """
+    if isinstance(command, OpenTicket):
+        if ticket is not None:
+            raise CommandRejected(
+                "open", [f"ticket {ticket.id!r} is already open"], state=ticket.state
+            )
+        return _open(command, ctx)
+    if ticket is None:
+        raise CommandRejected(_event_name(command), ["no ticket: open one first"])
+    workflow = ctx.workflows.get(ticket.workflow)
+    state = workflow.state_named(ticket.state)
+    plan = _plan(ticket, command, ctx)
+    early: list[str] = []
+    if ticket.archived:
+        early.append("the ticket is archived (read-only)")
+    if ctx.now < ticket.updated_at:
+        early.append(
+            f"now ({ctx.now.isoformat()}) is before the last event "
+            f"({ticket.updated_at.isoformat()})"
+        )
+    if early:
+        raise CommandRejected(plan.event, early, state=ticket.state)
+    transition = workflow.transition(state, plan.event)
+    reasons = list(plan.refusals)
+    if transition is not None:
+        guard_ctx = GuardContext(
+            subject=ticket, actor=ctx.actor, role=ctx.role, now=ctx.now, fields=plan.inputs
+        )
+        reasons.extend(workflow.check(state, plan.event, guard_ctx).reasons)
+        target = transition.target
+    elif plan.without_transition is None:
+        raise TransitionNotAllowed(plan.event, ticket.state, workflow.events_from(state))
+    elif not plan.without_transition(ticket.status):
+        reasons.insert(0, f"a ticket in status {ticket.status.value!r} takes no {plan.event!r}")
+        target = state
+    else:
+        target = state
+    if reasons:
+        raise CommandRejected(plan.event, reasons, state=ticket.state)
+    to_status = workflow.category(target)
+    changes = {**plan.changes, **status_effects(ticket, to_status, ctx.now)}
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        sequence=ticket.version + 1,
+        name=plan.event,
+        at=ctx.now,
+        actor=ctx.actor,
+        role=ctx.role,
+        from_state=ticket.state,
+        from_status=ticket.status,
+        to_state=str(target.value),
+        to_status=to_status,
+        payload=encode_changes(only_changed(ticket, changes)),
+        reason=plan.reason,
+    )
+    return apply_event(ticket, event), (event,)
+
+
+def status_effects(ticket: Ticket, to_status: StatusCategory, now: dt.datetime) -> dict[str, Any]:
+    """Changes every transition implies by the status it reaches.
+
+    Entering closed or cancelled stamps ``closed_at``; leaving on hold clears ``hold_reason``.
+    """
+    effects: dict[str, Any] = {}
+    if to_status.is_final and not ticket.status.is_final:
+        effects["closed_at"] = now
+    if to_status is not StatusCategory.ON_HOLD and ticket.hold_reason is not None:
+        effects["hold_reason"] = None
+    return effects
+
+
+def only_changed(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes that differ from the ticket (special payload keys always kept)."""
+    return {
+        key: value
+        for key, value in changes.items()
+        if key in SPECIAL_KEYS or getattr(ticket, key) != value
+    }
+
+
+def reopen_changes(ticket: Ticket) -> dict[str, Any]:
+    """A reopen counts, and the previous resolution no longer stands."""
+    return {
+        "reopen_count": ticket.reopen_count + 1,
+        "resolution_code": None,
+        "resolution_note": None,
+        "resolved_at": None,
+        "resolved_by": None,
+        "first_contact_resolution": None,
+        "customer_confirmation": None,
+    }
+
+
+def _open(command: OpenTicket, ctx: CommandContext) -> Decision:
+    name = command.workflow or default_workflow_name(command.kind, command.change_type)
+    workflow = ctx.workflows.get(name)
+    changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
+    for field in attrs.fields(OpenTicket):
+        if field.name in ("ticket_id", "kind", "workflow", "attributes"):
+            continue
+        value = getattr(command, field.name)
+        if value != field.default:
+            changes[field.name] = value
+    if command.attributes:
+        changes["attributes"] = command.attributes
+    if command.kind is TicketKind.CHANGE and command.change_type is None:
+        for change_type in ChangeType:
+            if name == default_workflow_name(TicketKind.CHANGE, change_type):
+                changes["change_type"] = change_type
+    event = TicketEvent(
+        ticket_id=command.ticket_id,
+        sequence=1,
+        name="open",
+        at=ctx.now,
+        actor=ctx.actor,
+        role=ctx.role,
+        from_state=None,
+        from_status=None,
+        to_state=str(workflow.initial.value),
+        to_status=workflow.category(workflow.initial),
+        payload=encode_changes(changes),
+    )
+    return apply_event(None, event), (event,)
+
+
+def _event_name(command: Command) -> str:
+    plan_names: dict[type, str] = {
+        Acknowledge: "acknowledge",
+        Classify: "classify",
+        Assign: "assign",
+        Transfer: "transfer",
+        Escalate: "escalate",
+        AddComment: "comment",
+        Hold: "hold",
+        Resume: "resume",
+        Resolve: "resolve",
+        ConfirmResolution: "confirm",
+        RejectResolution: "reopen",
+        Close: "close",
+        Reopen: "reopen",
+        Cancel: "cancel",
+        Archive: "archive",
+        LinkSurvey: "link_survey",
+    }
+    if isinstance(command, Advance):
+        return command.event
+    return plan_names[type(command)]
+
+
+def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:
+    match command:
+        case Acknowledge(note=note):
+            plan = _Plan(
+                "acknowledge", {"acknowledged_at": ctx.now}, note, without_transition=_active
+            )
+            if ticket.acknowledged_at is not None:
+                plan.refusals.append(
+                    f"already acknowledged at {ticket.acknowledged_at.isoformat()}"
+                )
+            return plan
+        case Classify():
+            changes = {
+                name: getattr(command, name)
+                for name in (
+                    "category",
+                    "impact",
+                    "urgency",
+                    "priority",
+                    "complaint_type",
+                    "response_level",
+                )
+                if getattr(command, name) is not None
+            }
+            if command.explanation:
+                changes["priority_explanation"] = command.explanation
+            plan = _Plan("classify", changes, without_transition=_active)
+            if command.complaint_type is not None and ticket.kind is not TicketKind.COMPLAINT:
+                plan.refusals.append(f"a {ticket.kind.value} has no complaint type")
+            if not only_changed(ticket, changes):
+                plan.refusals.append("nothing changes")
+            return plan
+        case Assign(group=group, assignee=assignee, reason=reason):
+            changes = {"assignment_group": group} if group else {}
+            if assignee:
+                changes["assignee"] = assignee
+            plan = _Plan("assign", changes, reason, {"reason": reason}, without_transition=_active)
+            if not only_changed(ticket, changes):
+                plan.refusals.append("already assigned so")
+            return plan
+        case Transfer(group=group, assignee=assignee, reason=reason):
+            changes = (
+                {"assignment_group": group, "assignee": assignee}
+                if group
+                else {"assignee": assignee}
+            )
+            plan = _Plan(
+                "transfer", changes, reason, {"reason": reason}, without_transition=_active
+            )
+            if ticket.assignment_group is None and ticket.assignee is None:
+                plan.refusals.append("not assigned yet: assign it first")
+            elif not only_changed(ticket, changes):
+                plan.refusals.append("already assigned so")
+            return plan
+        case Escalate(kind=kind, reason=reason, group=group):
+            plan = _Plan(
+                "escalate", reason=reason, inputs={"reason": reason}, without_transition=_active
+            )
+            if kind is EscalationKind.FUNCTIONAL:
+                level = ticket.support_level.next
+                if level is None:
+                    plan.refusals.append(
+                        f"already at the top support level ({ticket.support_level.value})"
+                    )
+                plan.changes = {"support_level": level or ticket.support_level}
+                if group:
+                    plan.changes.update(assignment_group=group, assignee=None)
+            else:
+                if ticket.management_involved:
+                    plan.refusals.append("management is already involved")
+                plan.changes = {"management_involved": True}
+            return plan
+        case AddComment(text=text, internal=internal):
+            comment = Comment(at=ctx.now, author=ctx.actor, role=ctx.role, text=text)
+            plan = _Plan(
+                "comment",
+                {"work_note" if internal else "comment": comment},
+                without_transition=_not_final,
+            )
+            if internal and ctx.role == Role.CUSTOMER:
+                plan.refusals.append("customers cannot write internal work notes")
+            return plan
+        case Hold(reason=hold_reason, note=note):
+            return _Plan(
+                "hold", {"hold_reason": hold_reason}, note, {"hold_reason": hold_reason.value}
+            )
+        case Resume(note=note):
+            return _Plan("resume", reason=note)
+        case Resolve(code=code, note=note):
+            return _Plan(
+                "resolve",
+                {
+                    "resolution_code": code,
+                    "resolution_note": note,
+                    "resolved_at": ctx.now,
+                    "resolved_by": ctx.actor,
+                    "first_contact_resolution": ticket.status is StatusCategory.NEW,
+                    "customer_confirmation": None,
+                },
+                inputs={"resolution_code": code, "resolution_note": note},
+            )
+        case ConfirmResolution(note=note):
+            plan = _Plan("confirm", {"customer_confirmation": True}, note)
+            if ticket.customer_confirmation is True:
+                plan.refusals.append("already confirmed")
+            return plan
+        case RejectResolution(reason=reason):
+            changes = {**reopen_changes(ticket), "customer_confirmation": False}
+            return _Plan("reopen", changes, reason, {"reason": reason, "customer_rejected": True})
+        case Close(reason=reason, fields=fields):
+            changes = {"attributes": fields} if fields else {}
+            return _Plan("close", changes, reason, {**fields, "reason": reason})
+        case Reopen(reason=reason):
+            return _Plan("reopen", reopen_changes(ticket), reason, {"reason": reason})
+        case Cancel(reason=reason):
+            return _Plan("cancel", reason=reason, inputs={"reason": reason})
+        case Archive(note=note):
+            return _Plan("archive", {"archived": True}, note, without_transition=_final)
+        case LinkSurvey(survey=survey):
+            plan = _Plan("link_survey", {"survey": survey}, without_transition=_after_resolution)
+            if ticket.survey == survey:
+                plan.refusals.append(f"survey {survey!r} is already linked")
+            return plan
+        case Advance(event=event, fields=fields, reason=reason):
+            if event in COMMAND_EVENTS:
+                raise CommandRejected(
+                    event,
+                    [f"{event!r} has its own command: use {COMMAND_EVENTS[event]}"],
+                    state=ticket.state,
+                )
+            changes = {"attributes": fields} if fields else {}
+            return _Plan(event, changes, reason, {**fields, "reason": reason})
+    raise ValidationError("command", [Problem("command", f"{command!r} is not a ticket command")])
+
+
+def allowed_events(ticket: Ticket, ctx: CommandContext) -> tuple[str, ...]:
+    """The workflow events this actor, in this role, may fire on ``ticket`` at ``ctx.now``.
+
+    Commands that need no transition (comment, classify, assign...) are not listed.
+    """
+    workflow = ctx.workflows.get(ticket.workflow)
+    guard_ctx = GuardContext(subject=ticket, actor=ctx.actor, role=ctx.role, now=ctx.now)
+    if ticket.archived:
+        return ()
+    return workflow.allowed_events(workflow.state_named(ticket.state), guard_ctx)

@@ -1,0 +1,158 @@
+"""The Ticket aggregate: a frozen record of everything the standards ask a ticket to keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core.tickets._comment import Comment
+from itsm_core.tickets._json import Json, frozen_mapping
+from itsm_core.tickets._vocabulary import (
+    RESPONSE_LEVELS,
+    ChangeType,
+    Channel,
+    ComplaintType,
+    CustomerTier,
+    HoldReason,
+    SupportLevel,
+    TicketKind,
+)
+from itsm_core.workflow import StatusCategory
+
+_DATETIMES = (
+    "opened_at",
+    "updated_at",
+    "occurred_at",
+    "expected_resolution_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+)
+
+
+@attrs.frozen(kw_only=True)
+class Ticket:
+    """One ticket as of its last event; :func:`decide` builds it, :func:`replay` rebuilds it.
+
+    Identity and lifecycle: ``id``, ``kind``, ``workflow`` (the name of its workflow), ``state``
+    (the state's value in that workflow), ``status`` (its status category) and ``version`` (the
+    number of events folded into it).
+
+    Intake: ``channel``, ``requester``, ``customer_tier``, ``service`` and ``configuration_item``
+    affected, ``symptom``, ``occurred_at``, ``impact_scope``, ``expected_resolution_at``.
+
+    Classification: ``category``, ``impact``, ``urgency`` and ``priority`` (positive ints, 1 is
+    highest, as in ITIL and ServiceNow), ``priority_explanation``, ``complaint_type``,
+    ``response_level`` (1 major, 2 serious, 3 general; also the emergency level of a major
+    incident) and ``change_type``.
+
+    Handling: ``assignment_group``, ``assignee``, ``support_level``, ``management_involved``,
+    ``acknowledged_at``, ``hold_reason``, ``comments`` (public), ``work_notes`` (internal).
+
+    Outcome: ``resolution_code``, ``resolution_note``, ``resolved_at``, ``resolved_by``,
+    ``first_contact_resolution``, ``customer_confirmation``, ``reopen_count``, ``closed_at``,
+    ``survey`` (satisfaction survey link), ``archived``; ``attributes`` holds the JSON-safe
+    extra fields that workflow events carry (a CAB approval reference, a root cause...).
+    """
+
+    id: str
+    kind: TicketKind
+    workflow: str
+    state: str
+    status: StatusCategory
+    version: int
+    opened_at: dt.datetime
+    opened_by: str
+    updated_at: dt.datetime
+    requester: str
+    channel: Channel | None = None
+    customer_tier: CustomerTier = CustomerTier.REGULAR
+    service: str | None = None
+    configuration_item: str | None = None
+    symptom: str | None = None
+    occurred_at: dt.datetime | None = None
+    impact_scope: str | None = None
+    expected_resolution_at: dt.datetime | None = None
+    category: str | None = None
+    impact: int | None = None
+    urgency: int | None = None
+    priority: int | None = None
+    priority_explanation: tuple[str, ...] = ()
+    complaint_type: ComplaintType | None = None
+    response_level: int | None = None
+    change_type: ChangeType | None = None
+    assignment_group: str | None = None
+    assignee: str | None = None
+    support_level: SupportLevel = SupportLevel.L1
+    management_involved: bool = False
+    acknowledged_at: dt.datetime | None = None
+    hold_reason: HoldReason | None = None
+    comments: tuple[Comment, ...] = ()
+    work_notes: tuple[Comment, ...] = ()
+    resolution_code: str | None = None
+    resolution_note: str | None = None
+    resolved_at: dt.datetime | None = None
+    resolved_by: str | None = None
+    first_contact_resolution: bool | None = None
+    customer_confirmation: bool | None = None
+    reopen_count: int = 0
+    closed_at: dt.datetime | None = None
+    survey: str | None = None
+    archived: bool = False
+    attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+
+    def __attrs_post_init__(self) -> None:
+        for name in _DATETIMES:
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise NaiveDatetimeError(f"Ticket.{name}", value)
+        problems = ticket_field_problems(
+            impact=self.impact,
+            urgency=self.urgency,
+            priority=self.priority,
+            response_level=self.response_level,
+        )
+        problems.extend(
+            Problem(name, "must not be empty")
+            for name in ("id", "workflow", "state", "opened_by", "requester")
+            if not getattr(self, name)
+        )
+        if self.version < 1:
+            problems.append(Problem("version", f"{self.version} is not a positive event count"))
+        if self.reopen_count < 0:
+            problems.append(Problem("reopen_count", "must not be negative"))
+        if problems:
+            raise ValidationError(f"Ticket {self.id!r}", problems)
+
+    @property
+    def is_open(self) -> bool:
+        """True while work is still due (status new, open or on hold)."""
+        return self.status.is_active
+
+
+def ticket_field_problems(
+    *,
+    impact: int | None = None,
+    urgency: int | None = None,
+    priority: int | None = None,
+    response_level: int | None = None,
+) -> list[Problem]:
+    """Problems with the numeric classification fields (shared by tickets and commands)."""
+    problems = [
+        Problem(name, f"{value!r} is not a positive int (1 is highest)")
+        for name, value in _numbers(impact=impact, urgency=urgency, priority=priority)
+        if value is not None
+        and (isinstance(value, bool) or not isinstance(value, int) or value < 1)
+    ]
+    if response_level is not None and response_level not in RESPONSE_LEVELS:
+        problems.append(
+            Problem("response_level", f"{response_level!r} is not 1 (major), 2 or 3 (general)")
+        )
+    return problems
+
+
+def _numbers(**values: object) -> list[tuple[str, object]]:
+    return list(values.items())

@@ -1,0 +1,407 @@
+"""The improvement cycle: artefacts per phase, refusals naming what is missing, events, replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from itsm_core.errors import CommandRejected, NotFound, TransitionNotAllowed, VersionConflict
+from itsm_core.improvement import (
+    ITIL4_WORKFLOW,
+    PDCA_WORKFLOW,
+    Abandon,
+    ActionItem,
+    ActionStatus,
+    ActionUpdate,
+    Advance,
+    CheckVerdict,
+    ContinueWith,
+    CycleModel,
+    Direction,
+    Fishbone,
+    FiveWhys,
+    ImprovementCycle,
+    ImprovementRegister,
+    InvalidImprovementStream,
+    ItilStep,
+    MeasuredResult,
+    Measurement,
+    PdcaPhase,
+    ProblemStatement,
+    Record,
+    SourceKind,
+    Standard,
+    Standardise,
+    StartCycle,
+    Target,
+    Vision,
+    Why,
+    decide,
+    from_pareto_category,
+    from_post_incident_review,
+    pareto,
+    replay,
+)
+from itsm_core.workflow import StatusCategory
+
+T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+
+
+def at(days: float) -> dt.datetime:
+    return T0 + dt.timedelta(days=days)
+
+
+def rate(successes: int, n: int, week: int) -> Measurement:
+    return Measurement.proportion(
+        "complaint_rate", successes, n, period_start=at(7 * week), period_end=at(7 * week + 7)
+    )
+
+
+BASELINE = rate(40, 400, 0)
+TARGET = Target(kpi="complaint_rate", value=0.06, direction=Direction.LOWER_IS_BETTER, due=at(60))
+WHYS = FiveWhys(
+    chain=[
+        Why(why="Why do customers complain about billing?", because="Invoices are wrong"),
+        Why(why="Why are invoices wrong?", because="Tariff changes are keyed by hand"),
+    ],
+    root_cause="No automated tariff import",
+)
+ACTION = ActionItem(action_id="A1", description="Automate tariff import", owner="wang", due=at(20))
+
+
+class Journal:
+    """Applies commands and keeps every event, as a caller would."""
+
+    def __init__(self) -> None:
+        self.cycle: ImprovementCycle | None = None
+        self.events: list = []  # type: ignore[type-arg]
+        self.clock = 0.0
+
+    def do(self, command: object) -> ImprovementCycle:
+        self.clock += 0.5
+        decision = decide(self.cycle, command, actor="li", now=at(self.clock))  # type: ignore[arg-type]
+        self.cycle = decision.cycle
+        self.events.extend(decision.events)
+        return decision.cycle
+
+
+def planned(journal: Journal) -> ImprovementCycle:
+    journal.do(StartCycle(cycle_id="C1", title="Billing complaints", owner="li"))
+    for artefact in (
+        ProblemStatement("Billing complaints are 10% of tickets"),
+        BASELINE,
+        TARGET,
+        WHYS,
+        ACTION,
+    ):
+        journal.do(Record(artefact))
+    return journal.do(Advance())
+
+
+def test_full_pdca_cycle_to_a_standard() -> None:
+    journal = Journal()
+    cycle = planned(journal)
+    assert cycle.phase == "do"
+    journal.clock = 21
+    journal.do(
+        Record(
+            ActionUpdate(
+                action_id="A1", status=ActionStatus.DONE, at=at(21), evidence="release 4.2"
+            )
+        )
+    )
+    assert journal.do(Advance()).phase == "check"
+    journal.do(Record(MeasuredResult(result=rate(20, 400, 5), evidence=["KPI report W14"])))
+    cycle = journal.do(Advance())
+    assert cycle.phase == "act"
+    assert cycle.check is not None
+    assert cycle.check.verdict is CheckVerdict.MET
+    assert cycle.benefit == pytest.approx(0.05)
+    assert cycle.check.comparison.improved is True
+    cycle = journal.do(Standardise(Standard(description="Tariff import job", reference="SOP-12")))
+    assert cycle.phase == "standardised"
+    assert cycle.status is StatusCategory.CLOSED
+    assert cycle.closed_at is not None
+    assert cycle.standard is not None
+    assert [e.name for e in journal.events][-3:] == ["record_check", "advance", "standardise"]
+    assert replay(journal.events) == cycle
+    assert [e.sequence for e in journal.events] == list(range(1, len(journal.events) + 1))
+
+
+def test_advance_names_every_missing_artefact() -> None:
+    journal = Journal()
+    journal.do(StartCycle(cycle_id="C1", title="t", owner="li"))
+    journal.do(Record(BASELINE))
+    with pytest.raises(CommandRejected) as info:
+        journal.do(Advance())
+    reasons = " | ".join(info.value.reasons)
+    for slot in ("problem_statement", "target", "root_cause", "actions"):
+        assert f"missing artefact {slot!r}" in reasons
+    assert "'baseline'" not in reasons
+    assert info.value.state == "plan"
+    assert journal.cycle is not None
+    assert journal.cycle.phase == "plan"
+
+
+def test_artefacts_belong_to_their_phase() -> None:
+    journal = Journal()
+    planned(journal)
+    with pytest.raises(CommandRejected, match="baseline is recorded in plan, not in 'do'"):
+        journal.do(Record(BASELINE))
+    with pytest.raises(CommandRejected, match="missing artefact 'actions_settled'"):
+        journal.do(Advance())
+    with pytest.raises(CommandRejected, match="no action 'A9'"):
+        journal.do(Record(ActionUpdate(action_id="A9", status=ActionStatus.DONE, at=at(3))))
+    with pytest.raises(TransitionNotAllowed):
+        journal.do(Standardise(Standard(description="x")))
+
+
+def test_not_met_cannot_be_standardised_but_can_continue() -> None:
+    journal = Journal()
+    planned(journal)
+    journal.do(Record(ActionUpdate(action_id="A1", status=ActionStatus.DONE, at=at(5))))
+    journal.do(Advance())
+    journal.do(Record(MeasuredResult(result=rate(41, 400, 5), evidence=["report"])))
+    cycle = journal.do(Advance())
+    assert cycle.check is not None
+    assert cycle.check.verdict is CheckVerdict.NOT_MET
+    with pytest.raises(CommandRejected, match="not_met"):
+        journal.do(Standardise(Standard(description="x")))
+    with pytest.raises(CommandRejected, match="own id"):
+        journal.do(ContinueWith(next_cycle_id="C1", reason="again"))
+    cycle = journal.do(ContinueWith(next_cycle_id="C2", reason="try supplier data feed"))
+    assert (cycle.phase, cycle.next_cycle) == ("continued", "C2")
+    with pytest.raises(TransitionNotAllowed):
+        journal.do(Advance())
+    assert replay(journal.events) == cycle
+
+
+def test_partially_met_and_consistency_checks() -> None:
+    journal = Journal()
+    journal.do(StartCycle(cycle_id="C1", title="t", owner="li"))
+    journal.do(Record(BASELINE))
+    with pytest.raises(CommandRejected, match="not the baseline's"):
+        journal.do(
+            Record(Target(kpi="mttr", value=1, direction=Direction.LOWER_IS_BETTER, due=at(9)))
+        )
+    journal = Journal()
+    planned(journal)
+    journal.do(Record(ActionUpdate(action_id="A1", status=ActionStatus.DONE, at=at(5))))
+    journal.do(Advance())
+    wrong = Measurement.proportion("reopen_rate", 1, 10, period_start=at(30), period_end=at(37))
+    with pytest.raises(CommandRejected, match="not the baseline's definition"):
+        journal.do(Record(MeasuredResult(result=wrong, evidence=["x"])))
+    with pytest.raises(CommandRejected, match="after the baseline"):
+        journal.do(Record(MeasuredResult(result=rate(30, 400, 0), evidence=["x"])))
+    cycle = journal.do(Record(MeasuredResult(result=rate(30, 400, 5), evidence=["x"])))
+    assert cycle.check is not None
+    assert cycle.check.verdict is CheckVerdict.PARTIALLY_MET
+
+
+def test_abandon_needs_a_reason_and_start_rules() -> None:
+    journal = Journal()
+    journal.do(StartCycle(cycle_id="C1", title="t", owner="li"))
+    with pytest.raises(CommandRejected, match="reason"):
+        journal.do(Abandon(""))
+    cycle = journal.do(Abandon("superseded"))
+    assert cycle.status is StatusCategory.CANCELLED
+    assert cycle.closing_reason == "superseded"
+    with pytest.raises(CommandRejected, match="already exists"):
+        journal.do(StartCycle(cycle_id="C1", title="t", owner="li"))
+    with pytest.raises(CommandRejected, match="start one first"):
+        decide(None, Advance(), actor="li", now=T0)
+
+
+def test_itil4_model_asks_the_seven_questions_in_order() -> None:
+    journal = Journal()
+    journal.do(StartCycle(cycle_id="I1", title="CSAT", owner="li", model=CycleModel.ITIL4))
+    assert journal.cycle is not None
+    assert journal.cycle.phase == ItilStep.VISION.value
+    with pytest.raises(CommandRejected, match="missing artefact 'vision'"):
+        journal.do(Advance())
+    with pytest.raises(CommandRejected, match="recorded in where_are_we_now"):
+        journal.do(Record(BASELINE))
+    journal.do(Record(Vision("95% of customers satisfied")))
+    journal.do(Advance())
+    journal.do(Record(ProblemStatement("Complaints at 10%")))
+    journal.do(Record(BASELINE))
+    journal.do(Advance())
+    journal.do(Record(TARGET))
+    journal.do(Advance())
+    journal.do(Record(Fishbone(causes={"method": ["manual tariff keying"]}, root_cause="manual")))
+    journal.do(Record(ACTION))
+    journal.do(Advance())
+    journal.do(Record(ActionUpdate(action_id="A1", status=ActionStatus.DONE, at=at(9))))
+    journal.do(Advance())
+    journal.do(Record(MeasuredResult(result=rate(22, 400, 5), evidence=["report"])))
+    journal.do(Advance())
+    cycle = journal.do(Standardise(Standard(description="automated import")))
+    phases = [e.to_phase for e in journal.events if e.name == "advance"]
+    assert phases == [s.value for s in list(ItilStep)[1:7]]
+    assert cycle.phase == "standardised"
+    assert replay(journal.events) == cycle
+
+
+def test_workflows_only_move_forward() -> None:
+    for workflow, order in ((PDCA_WORKFLOW, list(PdcaPhase)), (ITIL4_WORKFLOW, list(ItilStep))):
+        rank = {state: i for i, state in enumerate(order)}
+        for transition in workflow.transitions:
+            assert all(rank[transition.target] > rank[s] for s in transition.sources)
+
+
+def test_replay_refuses_a_broken_stream() -> None:
+    journal = Journal()
+    planned(journal)
+    with pytest.raises(InvalidImprovementStream):
+        replay(journal.events[1:])
+    with pytest.raises(InvalidImprovementStream):
+        replay([journal.events[0], journal.events[2]])
+    with pytest.raises(InvalidImprovementStream):
+        replay([])
+
+
+def test_register_queries_and_links() -> None:
+    complaints = pareto({"billing": 42, "outage": 20, "login": 9, "Other": 4})
+    source = from_pareto_category(complaints)
+    assert source.reference == "billing"
+    journal = Journal()
+    journal.do(StartCycle(cycle_id="C1", title="Billing", owner="li", source=source))
+    for artefact in (ProblemStatement("p"), BASELINE, TARGET, WHYS, ACTION):
+        journal.do(Record(artefact))
+    journal.do(Advance())
+    journal.do(Record(ActionUpdate(action_id="A1", status=ActionStatus.DONE, at=at(5))))
+    journal.do(Advance())
+    journal.do(Record(MeasuredResult(result=rate(30, 400, 5), evidence=["x"])))
+    journal.do(Advance())
+    first = journal.do(ContinueWith(next_cycle_id="C2", reason="not yet at target"))
+    second = decide(
+        None,
+        StartCycle(
+            cycle_id="C2", title="Billing 2", owner="zhao", source=source, previous_cycle="C1"
+        ),
+        actor="li",
+        now=at(40),
+    ).cycle
+    pir = decide(
+        None,
+        StartCycle(
+            cycle_id="P1",
+            title="Outage",
+            owner="zhao",
+            source=from_post_incident_review("PIR-7", "DNS outage"),
+        ),
+        actor="li",
+        now=at(41),
+    ).cycle
+    register = ImprovementRegister().with_cycle(first).with_cycle(second).with_cycle(pir)
+    assert [c.cycle_id for c in register.query(owner="zhao")] == ["C2", "P1"]
+    assert [c.cycle_id for c in register.query(status=StatusCategory.CLOSED)] == ["C1"]
+    assert [c.cycle_id for c in register.query(status=[StatusCategory.NEW])] == ["C2", "P1"]
+    assert [c.cycle_id for c in register.query(kpi="complaint_rate")] == ["C1"]
+    assert [c.cycle_id for c in register.query(source_kind=SourceKind.POST_INCIDENT_REVIEW)] == [
+        "P1"
+    ]
+    assert [c.cycle_id for c in register.query(source_reference="billing")] == ["C1", "C2"]
+    assert [c.cycle_id for c in register.query(benefit_achieved=True)] == ["C1"]
+    assert register.query(benefit_achieved=False) == ()
+    assert register.query(min_benefit=0.05) == ()
+    assert [c.cycle_id for c in register.query(min_benefit=0.02, phase="continued")] == ["C1"]
+    assert [c.cycle_id for c in register.query(model=CycleModel.ITIL4)] == []
+    assert [c.cycle_id for c in register.chain("C2")] == ["C1", "C2"]
+    assert [c.cycle_id for c in register.chain("C1")] == ["C1", "C2"]
+    assert "| C1 | Billing | li | complaint_category: billing |" in register.to_markdown()
+    with pytest.raises(NotFound):
+        register.get("nope")
+    older = replay(journal.events[:3])
+    with pytest.raises(VersionConflict):
+        register.with_cycle(older)
+
+
+# -- stateful: phase ordering -----------------------------------------------------------------
+
+PHASE_RANK = {p.value: i for i, p in enumerate(PdcaPhase)}
+
+
+class CycleMachine(RuleBasedStateMachine):
+    """Random commands: phases never go back, refusals change nothing, replay equals state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.journal = Journal()
+        self.journal.do(StartCycle(cycle_id="C1", title="t", owner="li"))
+        self.ranks = [0]
+
+    def _try(self, command: object) -> None:
+        before = self.journal.cycle
+        try:
+            self.journal.do(command)
+        except CommandRejected:
+            assert self.journal.cycle == before
+        assert self.journal.cycle is not None
+        self.ranks.append(PHASE_RANK[self.journal.cycle.phase])
+
+    @rule(
+        artefact=st.sampled_from(
+            [
+                ProblemStatement("p"),
+                BASELINE,
+                TARGET,
+                WHYS,
+                ACTION,
+                MeasuredResult(result=rate(20, 400, 9), evidence=["e"]),
+                MeasuredResult(result=rate(45, 400, 9), evidence=["e"]),
+            ]
+        )
+    )
+    def record(self, artefact: object) -> None:
+        self._try(Record(artefact))  # type: ignore[arg-type]
+
+    @rule(status=st.sampled_from(list(ActionStatus)))
+    def update_action(self, status: ActionStatus) -> None:
+        self._try(Record(ActionUpdate(action_id="A1", status=status, at=at(self.journal.clock))))
+
+    @rule()
+    def advance(self) -> None:
+        self._try(Advance())
+
+    @rule()
+    def standardise(self) -> None:
+        self._try(Standardise(Standard(description="s")))
+
+    @rule()
+    def continue_with(self) -> None:
+        self._try(ContinueWith(next_cycle_id="C2", reason="r"))
+
+    @rule()
+    def abandon(self) -> None:
+        self._try(Abandon("r"))
+
+    @invariant()
+    def phases_only_move_forward(self) -> None:
+        assert self.ranks == sorted(self.ranks)
+
+    @invariant()
+    def replay_equals_state(self) -> None:
+        assert replay(self.journal.events) == self.journal.cycle
+
+    @invariant()
+    def phase_artefacts_present(self) -> None:
+        cycle = self.journal.cycle
+        assert cycle is not None
+        if cycle.phase in ("do", "check", "act", "standardised"):
+            assert cycle.baseline is not None
+            assert cycle.target is not None
+            assert cycle.root_cause is not None
+            assert cycle.actions
+        if cycle.phase in ("act", "standardised"):
+            assert cycle.check is not None
+        if cycle.phase == "standardised":
+            assert cycle.check is not None
+            assert cycle.check.verdict is not CheckVerdict.NOT_MET
+            assert cycle.standard is not None
+
+
+TestCycleMachine = CycleMachine.TestCase
