@@ -311,6 +311,8 @@ def test_commands_validate_their_input() -> None:
     with pytest.raises(ValidationError, match="nothing to classify"):
         Classify()
     with pytest.raises(ValidationError, match="positive int"):
+        Classify(priority=0)
+    with pytest.raises(ValidationError, match="priority: True is not int"):
         Classify(priority=True)
     with pytest.raises(ValidationError):
         Assign()
@@ -362,3 +364,23 @@ def test_ticket_validates_itself() -> None:
     assert desk.ticket.is_open
     assert isinstance(desk.ticket, Ticket)
     assert desk.ticket.state == IncidentState.NEW
+
+
+def test_wrong_field_types_are_refused_when_a_command_is_built() -> None:
+    from itsm_core.errors import ValidationError
+    from itsm_core.tickets import Hold, OpenTicket, TicketKind
+
+    with pytest.raises(ValidationError) as caught:
+        OpenTicket(
+            ticket_id="T1",
+            kind="incident",  # type: ignore[arg-type]
+            requester="r",
+            channel="email",  # type: ignore[arg-type]
+            impact=True,
+        )
+    assert [p.path for p in caught.value.problems] == ["kind", "channel", "impact"]
+    assert "'email' is not a Channel ('phone', 'email'" in str(caught.value)
+    assert "True is not int or None" in str(caught.value)
+    with pytest.raises(ValidationError, match="reason: 3 is not"):
+        Hold(reason=3)  # type: ignore[arg-type]
+    assert OpenTicket(ticket_id="T1", kind=TicketKind.INCIDENT, requester="r").channel is None

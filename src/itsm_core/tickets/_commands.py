@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import functools
+import types
+import typing
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -35,7 +39,54 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+_C = typing.TypeVar("_C")
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, tuple[type, ...]]:
+    """The plain runtime classes each field of a command accepts (generic fields are skipped)."""
+    found: dict[str, tuple[type, ...]] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        if all(isinstance(option, type) for option in options):
+            found[name] = tuple(options)
+    return found
+
+
+def _typed(cls: type[_C]) -> type[_C]:
+    """Check a command's field types on construction, before its own checks run.
+
+    A plain string where an enum is expected (``channel="email"``) or any other wrong type is a
+    ValidationError naming every such field, never an AttributeError deep inside ``decide``.
+    """
+    own_check = cls.__dict__.get("__attrs_post_init__")
+
+    def check_then_validate(self: object) -> None:
+        problems = [
+            Problem(name, f"{value!r} is not {' or '.join(_type_name(t) for t in expected)}")
+            for name, expected in _field_types(type(self)).items()
+            if not isinstance(value := getattr(self, name), expected)
+            or (isinstance(value, bool) and bool not in expected)
+        ]
+        if problems:
+            raise ValidationError(type(self).__name__, problems)
+        if own_check is not None:
+            own_check(self)
+
+    cls.__attrs_post_init__ = check_then_validate  # type: ignore[attr-defined]
+    return cls
+
+
+def _type_name(kind: type) -> str:
+    if kind is type(None):
+        return "None"
+    if issubclass(kind, enum.Enum):
+        return f"a {kind.__name__} ({', '.join(repr(m.value) for m in kind)})"
+    return kind.__name__
+
+
 @attrs.frozen(kw_only=True)
+@_typed
 class OpenTicket:
     """Open a ticket (accept it into the service desk). Decide it on ``None``.
 
@@ -88,6 +139,7 @@ class OpenTicket:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Acknowledge:
     """The handler takes the ticket in (first response); starts work where the workflow says."""
 
@@ -95,6 +147,7 @@ class Acknowledge:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Classify:
     """Set category, impact, urgency, priority (1 is highest) and the grading of complaints.
 
@@ -125,6 +178,7 @@ class Classify:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Assign:
     """Assign the ticket to a group and/or an agent."""
 
@@ -138,6 +192,7 @@ class Assign:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Transfer:
     """Move an assigned ticket to another group and/or agent, saying why."""
 
@@ -152,6 +207,7 @@ class Transfer:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Escalate:
     """Functional escalation (next support level, optionally a new group) or hierarchical."""
 
@@ -168,6 +224,7 @@ class Escalate:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class AddComment:
     """A public comment (seen by the customer) or an internal work note."""
 
@@ -179,6 +236,7 @@ class AddComment:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Hold:
     """Put the ticket on hold for a reason (SLA clocks pause)."""
 
@@ -187,6 +245,7 @@ class Hold:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Resume:
     """Take the ticket off hold."""
 
@@ -194,6 +253,7 @@ class Resume:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Resolve:
     """Resolve with a resolution code and a note."""
 
@@ -205,6 +265,7 @@ class Resolve:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class ConfirmResolution:
     """The customer confirms the resolution (the follow-up succeeded)."""
 
@@ -212,6 +273,7 @@ class ConfirmResolution:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class RejectResolution:
     """The customer rejects the resolution: the ticket reopens (counted as a reopen)."""
 
@@ -222,6 +284,7 @@ class RejectResolution:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Close:
     """Close a resolved ticket; ``fields`` carries what the workflow requires (a review...)."""
 
@@ -230,6 +293,7 @@ class Close:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Reopen:
     """Reopen a resolved ticket, saying why (counted)."""
 
@@ -240,6 +304,7 @@ class Reopen:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Cancel:
     """Cancel (or withdraw) the ticket, saying why."""
 
@@ -250,6 +315,7 @@ class Cancel:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Archive:
     """Archive a finished ticket (the last of the five complaint steps); it becomes read-only."""
 
@@ -257,6 +323,7 @@ class Archive:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class LinkSurvey:
     """Link the satisfaction survey sent for this ticket."""
 
@@ -267,6 +334,7 @@ class LinkSurvey:
 
 
 @attrs.frozen(kw_only=True)
+@_typed
 class Advance:
     """Fire a workflow event that has no dedicated command (``approve``, ``implement``...).
 
