@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -42,7 +41,6 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
 _C = typing.TypeVar("_C")
 
 
-@functools.cache
 def _field_types(cls: type) -> dict[str, tuple[type, ...]]:
     """The plain runtime classes each field of a command accepts (generic fields are skipped)."""
     found: dict[str, tuple[type, ...]] = {}
@@ -60,11 +58,12 @@ def _typed(cls: type[_C]) -> type[_C]:
     ValidationError naming every such field, never an AttributeError deep inside ``decide``.
     """
     own_check = cls.__dict__.get("__attrs_post_init__")
+    field_types = _field_types(cls)
 
     def check_then_validate(self: object) -> None:
         problems = [
             Problem(name, f"{value!r} is not {' or '.join(_type_name(t) for t in expected)}")
-            for name, expected in _field_types(type(self)).items()
+            for name, expected in field_types.items()
             if not isinstance(value := getattr(self, name), expected)
             or (isinstance(value, bool) and bool not in expected)
         ]
