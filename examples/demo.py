@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import _demo_calendar
 import _demo_improvement
 import _demo_priority
 import _demo_satisfaction
+import _demo_sla
 import _demo_tickets
 
 import itsm_core
 
 SECTIONS: list[tuple[str, Callable[[], None]]] = [
+    ("Business calendars: working time done right", _demo_calendar.show),
     ("Priorities: a decision that explains itself", _demo_priority.show),
     ("Tickets: a complaint in five steps and a change through CAB", _demo_tickets.show),
+    ("SLA clocks: a pause, a warning, a breach, and the actions due", _demo_sla.show),
     ("Satisfaction: a survey round with honest statistics", _demo_satisfaction.show),
     ("Continual improvement: a PDCA cycle from the complaint Pareto", _demo_improvement.show),
 ]

@@ -41,12 +41,13 @@ LAYERS: dict[str, set[str]] = {
     "knowledge": {"workflow"},
     "records": {"tickets"},
     "routing": {"calendar", "tickets"},
-    "repositories": set(DOMAIN),
-    "testing": {"repositories", *DOMAIN},
-    "adapters": {"repositories", *DOMAIN},
+    "serialization": set(DOMAIN),
+    "repositories": {"serialization", *DOMAIN},
+    "testing": {"repositories", "serialization", *DOMAIN},
+    "adapters": {"repositories", "serialization", *DOMAIN},
     "cli": {"adapters", "repositories", *DOMAIN},
 }
-PURE = {*DOMAIN, "repositories"}
+PURE = {*DOMAIN, "serialization", "repositories"}
 FORBIDDEN_MODULES = {
     "os",
     "random",

@@ -1,0 +1,144 @@
+"""``add_many`` and ``elapsed_many``: the same arithmetic over arrays, with numpy when present.
+
+numpy is an optional extra, imported on first use. With numpy, instants become an int64 array
+of microseconds and each operation is a ``searchsorted`` over the calendar's intervals and a few
+array expressions; ``datetime64`` arrays in and out skip Python objects entirely. Without numpy
+(or for plain sequences when numpy is absent), each item goes through the scalar method.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from itsm_core.errors import Problem, ValidationError
+
+from ._base import UNBOUNDED
+from ._instants import duration_us, from_us, to_us
+from ._timeline import State
+
+if TYPE_CHECKING:
+    from ._base import Calendar
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy is installed where the tests run
+        return None
+    return numpy
+
+
+def _arrays(np: Any, state: State) -> tuple[Any, Any, Any, Any]:
+    """int64 arrays of the state: ``starts``, ``lengths`` and ``before`` (working time before
+    each interval), each with a zero-length sentinel interval first, and ``cum``."""
+    arrays = state.arrays
+    if arrays is None:
+        starts = np.array([state.low, *state.starts], dtype=np.int64)
+        ends = np.array([state.low, *state.ends], dtype=np.int64)
+        cum = np.array(state.cum, dtype=np.int64)
+        before = np.concatenate((np.zeros(1, dtype=np.int64), cum[:-1]))
+        arrays = state.arrays = (starts, ends - starts, before, cum)
+    return arrays  # type: ignore[no-any-return]
+
+
+def _before(np: Any, state: State, t: Any) -> Any:
+    """Working time from the start of the state to each instant of ``t``."""
+    starts, lengths, before, _ = _arrays(np, state)
+    i = np.searchsorted(starts, t, side="right") - 1
+    return before[i] + np.minimum(t - starts[i], lengths[i])
+
+
+def _instants(np: Any, values: Any, where: str) -> tuple[Any, bool]:
+    """int64 microseconds of the values, and whether they came as a datetime64 array."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        us = values.astype("datetime64[us]").view(np.int64)
+        if np.isnat(values).any():
+            raise ValidationError(where, [Problem(where, "NaT is not an instant")])
+        return us, True
+    return np.fromiter((to_us(v, where) for v in values), dtype=np.int64), False
+
+
+def _durations(np: Any, values: Any, where: str) -> Any:
+    if isinstance(values, np.ndarray) and values.dtype.kind == "m":
+        if np.isnat(values).any():
+            raise ValidationError(where, [Problem(where, "NaT is not a duration")])
+        return values.astype("timedelta64[us]").view(np.int64)
+    return np.fromiter((duration_us(v, where) for v in values), dtype=np.int64)
+
+
+def _same_length(a: Any, b: Any) -> None:
+    if len(a) != len(b):
+        raise ValidationError(
+            "sequences", [Problem("sequences", f"lengths differ: {len(a)} and {len(b)}")]
+        )
+
+
+def _check_all(calendar: Calendar, np: Any, us: Any) -> None:
+    low, high = calendar._bounds
+    if (low, high) == UNBOUNDED:
+        return
+    bad = (us < low) | (us > high)
+    if bad.any():
+        calendar._check(int(us[np.argmax(bad)]))
+
+
+def elapsed_many(calendar: Calendar, starts: Any, ends: Any, extrapolate: bool) -> Any:
+    np = _numpy()
+    if np is None:  # pragma: no cover - numpy is installed where the tests run
+        pairs = zip(starts, ends, strict=True)
+        return [calendar.elapsed(a, b, extrapolate=extrapolate) for a, b in pairs]
+    _same_length(starts, ends)
+    a, as_array = _instants(np, starts, "starts")
+    b, _ = _instants(np, ends, "ends")
+    if len(a) == 0:
+        return np.array([], dtype="timedelta64[us]") if as_array else []
+    if not extrapolate:
+        _check_all(calendar, np, a)
+        _check_all(calendar, np, b)
+    state = calendar._state(int(min(a.min(), b.min())), int(max(a.max(), b.max())))
+    result = _before(np, state, b) - _before(np, state, a)
+    if as_array:
+        return result.view("timedelta64[us]")
+    return [dt.timedelta(microseconds=x) for x in result.tolist()]
+
+
+def add_many(calendar: Calendar, starts: Any, durations: Any, extrapolate: bool) -> Any:
+    np = _numpy()
+    if np is None:  # pragma: no cover - numpy is installed where the tests run
+        pairs = zip(starts, durations, strict=True)
+        return [calendar.add(s, d, extrapolate=extrapolate) for s, d in pairs]
+    _same_length(starts, durations)
+    s, as_array = _instants(np, starts, "starts")
+    d = _durations(np, durations, "durations")
+    if len(s) == 0:
+        return np.array([], dtype="datetime64[us]") if as_array else []
+    if not extrapolate:
+        _check_all(calendar, np, s)
+    state = calendar._state(int(s.min()), int(s.max()))
+    backward = d < 0
+    while True:
+        target = _before(np, state, s) + d
+        if target.max() > state.total:  # only a forward step can go past the end
+            state = calendar._timeline.grow(calendar._chunk, True, calendar.name)
+        elif target.min() < 0:  # only a backward step can go before the start
+            state = calendar._timeline.grow(calendar._chunk, False, calendar.name)
+        else:
+            break
+    starts_arr, _, _, cum = _arrays(np, state)
+    # Forward: the first prefix value >= target (a closing time stays); backward: the first
+    # prefix value > target (an opening). Zero steps are put back to their start below.
+    j = np.searchsorted(cum, target, side="left")
+    if backward.any():
+        j[backward] = np.searchsorted(cum, target[backward], side="right")
+    np.clip(j, 1, len(cum) - 1, out=j)
+    result = starts_arr[j] + (target - cum[j - 1])
+    zero = d == 0
+    if zero.any():
+        result[zero] = s[zero]
+    if not extrapolate:
+        _check_all(calendar, np, result)
+    if as_array:
+        return result.view("datetime64[us]")
+    rows = zip(result.tolist(), d.tolist(), starts, strict=True)
+    return [from_us(t, start.tzinfo) if step else start for t, step, start in rows]

@@ -1,0 +1,75 @@
+"""Calendars combined from others: union, intersection, difference of their working time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import reduce
+from typing import Any, Literal
+
+import attrs
+
+from itsm_core.errors import InvalidCalendar, Problem
+
+from ._base import Calendar, CoverageLimit, bounds_of
+from ._intervals import Span, intersect, subtract, union
+from ._timeline import Timeline
+
+Operation = Literal["union", "intersection", "difference"]
+OPERATIONS: tuple[Operation, ...] = ("union", "intersection", "difference")
+
+
+def _calendars(value: Iterable[Calendar]) -> tuple[Calendar, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class CombinedCalendar(Calendar):
+    """Working time combined from calendars, possibly in different time zones. Frozen.
+
+    ``union``: working time of any of them (follow-the-sun support); ``intersection``: of all
+    of them (a team's hours within a customer's contract hours); ``difference``: of the first
+    outside all the others (office hours minus a weekly team meeting). Built with
+    ``a | b``, ``a & b``, ``a - b`` or the methods of the same names. The holiday coverage of a
+    combination is where every part is covered.
+    """
+
+    operation: Operation
+    calendars: tuple[Calendar, ...] = attrs.field(converter=_calendars)
+    name: str = attrs.field(default="", kw_only=True)
+
+    _timeline: Timeline = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _limits: tuple[CoverageLimit, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _bounds: tuple[int, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.operation not in OPERATIONS:
+            problems.append(
+                Problem(
+                    "operation", f"expected one of {', '.join(OPERATIONS)}, got {self.operation!r}"
+                )
+            )
+        if len(self.calendars) < 2:
+            problems.append(Problem("calendars", "combine at least two calendars"))
+        parts: tuple[object, ...] = self.calendars
+        for i, part in enumerate(parts):
+            if not isinstance(part, Calendar):
+                problems.append(Problem(f"calendars[{i}]", f"not a calendar: {part!r}"))
+        if problems:
+            raise InvalidCalendar(repr(self.name or self.operation), problems)
+        limits = tuple(limit for part in self.calendars for limit in part._limits)
+        object.__setattr__(self, "_timeline", Timeline())
+        object.__setattr__(self, "_limits", limits)
+        object.__setattr__(self, "_bounds", bounds_of(limits))
+
+    def _chunk(self, year: int) -> list[Span]:
+        parts = [part._year_spans(year) for part in self.calendars]
+        if self.operation == "union":
+            return union(*parts)
+        if self.operation == "intersection":
+            return reduce(intersect, parts)
+        return subtract(parts[0], union(*parts[1:]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"union": [...], "name": ...}`` (or ``intersection`` / ``difference``)."""
+        return {self.operation: [part.to_dict() for part in self.calendars], "name": self.name}

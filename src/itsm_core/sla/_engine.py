@@ -1,0 +1,400 @@
+"""The SLA engine: fold a ticket's events into its clocks, then measure them at any instant."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from itsm_core.errors import Problem, ValidationError
+from itsm_core.sla._conditions import Fact
+from itsm_core.sla._definition import ClockDefinition, Restart
+from itsm_core.sla._duration import Duration
+from itsm_core.sla._measure import GAP, Run, elapsed, instant
+from itsm_core.sla._policy import MetricSpec, OnChange
+from itsm_core.sla._selection import PolicySet, Selection
+from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, ThresholdState
+from itsm_core.sla._thresholds import Threshold
+from itsm_core.sla._time import TWENTY_FOUR_SEVEN, BusinessTime, aware
+from itsm_core.tickets import Ticket, TicketEvent, apply_event
+
+Calendars = Mapping[str, BusinessTime]
+
+
+@attrs.frozen
+class _InForce:
+    """What governs a clock now: the policy, metric, target and calendar."""
+
+    policy: str
+    spec: MetricSpec
+    definition: ClockDefinition
+    target: Duration | None
+    calendar_name: str
+    calendar: BusinessTime = attrs.field(eq=False)
+
+    @property
+    def base(self) -> BusinessTime:
+        """The clock's time base: the calendar for working units, else physical time."""
+        if self.target is not None and not self.target.working:
+            return TWENTY_FOUR_SEVEN
+        return self.calendar
+
+    def target_time(self, run: Run) -> dt.timedelta | None:
+        """The target as clock time for ``run``."""
+        if self.target is None:
+            return None
+        return self.target.clock_time(run.started_at, self.calendar)
+
+
+@attrs.frozen
+class _Track:
+    """One clock of one ticket while folding: what governs it, its cycle under way, its past."""
+
+    name: str
+    group: str | None
+    in_force: _InForce | None = None
+    run: Run | None = None
+    done: tuple[ClockState, ...] = ()
+    last: Run | None = None
+    count: int = 0
+    window: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.name, self.group or "")
+
+
+@attrs.frozen(kw_only=True)
+class SlaTracker:
+    """The SLA state of one ticket, folded from its events; frozen, so any prefix can be kept
+    and continued: ``tracker.apply_all(a).apply_all(b)`` equals ``tracker.apply_all(a + b)``.
+
+    ``calendars`` maps the calendar names policies use to calendars; ``customer_calendars``
+    maps requesters to their own calendars (for metrics with ``customer_calendar``).
+    """
+
+    policies: PolicySet
+    calendars: Calendars = attrs.field(factory=dict, eq=False)
+    customer_calendars: Calendars = attrs.field(factory=dict, eq=False)
+    ticket: Ticket | None = None
+    facts: tuple[Fact, ...] = ()
+    tracks: tuple[_Track, ...] = ()
+    selection: Selection | None = attrs.field(default=None, eq=False)
+
+    def apply(self, event: TicketEvent) -> SlaTracker:
+        """The tracker after one more event."""
+        ticket = apply_event(self.ticket, event)
+        fact = Fact(event, ticket)
+        facts = (*self.facts, fact)
+        index = len(facts) - 1
+        selection = self.policies.select(ticket, fact)
+        wanted: dict[tuple[str, str], _InForce] = {}
+        tracks = {t.key: t for t in self.tracks}
+        for name, (policy, spec) in selection.metrics.items():
+            if spec.clock.per_group:
+                groups = {t.group for t in self.tracks if t.name == name and t.group}
+                if ticket.assignment_group:
+                    groups.add(ticket.assignment_group)
+                for group in groups:
+                    wanted[(name, group)] = self._in_force(policy.name, spec, ticket, group)
+            else:
+                wanted[(name, "")] = self._in_force(policy.name, spec, ticket, None)
+        for key in wanted.keys() - tracks.keys():
+            tracks[key] = _Track(key[0], key[1] or None)
+        for key, track in tracks.items():
+            track = _govern(track, wanted.get(key), facts, index)
+            if track.in_force is not None:
+                track = _step(track, fact, index)
+            tracks[key] = track
+        return attrs.evolve(
+            self,
+            ticket=ticket,
+            facts=facts,
+            tracks=tuple(tracks[k] for k in sorted(tracks)),
+            selection=selection,
+        )
+
+    def apply_all(self, events: Iterable[TicketEvent]) -> SlaTracker:
+        """The tracker after ``events``, in order."""
+        tracker = self
+        for event in events:
+            tracker = tracker.apply(event)
+        return tracker
+
+    def _in_force(
+        self, policy: str, spec: MetricSpec, ticket: Ticket, group: str | None
+    ) -> _InForce:
+        own = self.customer_calendars.get(ticket.requester) if spec.customer_calendar else None
+        if own is not None:
+            name, calendar = f"customer:{ticket.requester}", own
+        elif spec.calendar is None:
+            name, calendar = "24x7", TWENTY_FOUR_SEVEN
+        elif spec.calendar in self.calendars:
+            name, calendar = spec.calendar, self.calendars[spec.calendar]
+        else:
+            raise ValidationError(
+                f"policy {policy!r}",
+                [Problem(f"{spec.name}.calendar", f"no calendar {spec.calendar!r} was given")],
+            )
+        definition = spec.clock if group is None else spec.clock.for_group(group)
+        return _InForce(policy, spec, definition, spec.target_for(ticket), name, calendar)
+
+    def report(self, now: dt.datetime) -> SlaReport:
+        """Every clock measured at ``now`` (not before the last event)."""
+        aware(now, "now")
+        if self.ticket is None:
+            raise ValidationError("SlaTracker", [Problem("events", "no events yet")])
+        if now < self.ticket.updated_at:
+            raise ValidationError(
+                "SlaTracker.report",
+                [Problem("now", f"{now.isoformat()} is before the last event")],
+            )
+        clocks: list[ClockState] = []
+        history: list[ClockState] = []
+        for track in self.tracks:
+            if track.run is not None and track.in_force is not None:
+                history.extend(track.done)
+                clocks.append(_measure(track, track.in_force, track.run, now))
+            elif track.done:
+                history.extend(track.done[:-1])
+                clocks.append(track.done[-1])
+            elif track.in_force is not None:
+                clocks.append(_not_started(track, track.in_force, now))
+        selection = self.selection
+        return SlaReport(
+            ticket_id=self.ticket.id,
+            at=now,
+            clocks=tuple(clocks),
+            history=tuple(history),
+            policies=() if selection is None else selection.policies,
+            selection=() if selection is None else selection.explanation,
+        )
+
+
+def _govern(track: _Track, wanted: _InForce | None, facts: tuple[Fact, ...], index: int) -> _Track:
+    """Apply a change of what governs the clock (policy, target, calendar) at ``facts[index]``."""
+    current = track.in_force
+    if wanted == current:
+        if wanted is None or current is None or wanted.calendar is current.calendar:
+            return track
+        return attrs.evolve(track, in_force=wanted)  # an edited calendar re-projects the clock
+    at = facts[index].ticket.updated_at
+    if wanted is None:
+        if track.run is not None and current is not None:
+            track = _finish(track, at, "cancelled: no policy supplies this metric any more")
+        return attrs.evolve(track, in_force=None, last=None, window=index + 1)
+    mode = wanted.spec.on_change
+    if current is not None and mode is OnChange.RESTART and track.run is not None:
+        track = _finish(track, at, f"cancelled: restarted on a change to {_describe(wanted)}")
+        return attrs.evolve(track, in_force=wanted, window=index)
+    if mode is OnChange.RETROACTIVE and (current is not None or index > 0):
+        return _replay(track, wanted, facts, index)
+    return attrs.evolve(track, in_force=wanted)
+
+
+def _describe(in_force: _InForce) -> str:
+    return f"{in_force.policy}/{in_force.target or 'no target'}/{in_force.calendar_name}"
+
+
+def _replay(track: _Track, wanted: _InForce, facts: tuple[Fact, ...], index: int) -> _Track:
+    """Recompute the cycle under way as if ``wanted`` had governed it from its start: the
+    cycle's events (all of them if no cycle ran yet) are judged again by its conditions. The
+    event at ``index`` itself is judged afterwards by the caller."""
+    fresh = _Track(
+        track.name,
+        track.group,
+        in_force=wanted,
+        count=track.count - (1 if track.run is not None else 0),
+        last=track.last if track.run is None else None,
+        window=track.window,
+    )
+    for i in range(track.window, index):
+        fresh = _step(fresh, facts[i], i)
+    return attrs.evolve(fresh, done=(*track.done, *fresh.done))
+
+
+def _step(track: _Track, fact: Fact, index: int) -> _Track:
+    """Judge one event by the clock's six conditions (see :class:`ClockDefinition`)."""
+    in_force = track.in_force
+    assert in_force is not None
+    rules = in_force.definition
+    at = fact.ticket.updated_at
+    run = track.run
+    if run is None:
+        if rules.start(fact) and not rules.stop(fact) and not rules.cancel(fact):
+            return _begin(track, in_force, fact, index)
+        return track
+    if rules.stop(fact):
+        return _finish(track, at, None, window=index + 1)
+    if rules.reset(fact) and rules.start(fact):
+        track = _finish(track, at, "cancelled: reset")
+        return _begin(attrs.evolve(track, last=None), in_force, fact, index)
+    if rules.cancels(fact):
+        return _finish(track, at, "cancelled: cancel condition", window=index + 1)
+    if run.running and rules.pause(fact):
+        return attrs.evolve(track, run=run.switch(at, False))
+    if not run.running and rules.resumes(fact):
+        return attrs.evolve(track, run=run.switch(at, True))
+    return track
+
+
+def _begin(track: _Track, in_force: _InForce, fact: Fact, index: int) -> _Track:
+    at = fact.ticket.updated_at
+    running = not in_force.definition.pause(fact)
+    last = track.last
+    if last is not None and in_force.definition.on_restart is Restart.CONTINUE:
+        gap = (last.since, at, GAP)
+        intervals = last.intervals if at == last.since else (*last.intervals, gap)
+        run = attrs.evolve(
+            last, number=track.count + 1, intervals=intervals, since=at, running=running
+        )
+        return attrs.evolve(track, run=run, count=track.count + 1, last=None)
+    run = Run(track.count + 1, at, (), at, running)
+    target = in_force.target_time(run)
+    if target is not None:
+        run = attrs.evolve(run, original_due_at=in_force.base.add(at, target))
+    return attrs.evolve(track, run=run, count=track.count + 1, last=None, window=index)
+
+
+def _finish(
+    track: _Track, at: dt.datetime, reason: str | None, window: int | None = None
+) -> _Track:
+    """Stop (``reason`` None) or cancel the cycle under way at ``at``; it is frozen from now."""
+    assert track.run is not None
+    assert track.in_force is not None
+    run = track.run.switch(at, False)
+    state = _measure(track, track.in_force, run, at, stopped=True, reason=reason)
+    return attrs.evolve(
+        track,
+        run=None,
+        done=(*track.done, state),
+        last=run if reason is None else None,
+        window=track.window if window is None else window,
+    )
+
+
+def _not_started(track: _Track, in_force: _InForce, now: dt.datetime) -> ClockState:
+    return ClockState(
+        name=track.name,
+        group=track.group,
+        kind=in_force.definition.kind,
+        policy=in_force.policy,
+        cycle=0,
+        status=ClockStatus.NOT_STARTED,
+        measured_at=now,
+        target=in_force.target,
+        calendar=in_force.calendar_name,
+    )
+
+
+def _measure(
+    track: _Track,
+    in_force: _InForce,
+    run: Run,
+    now: dt.datetime,
+    *,
+    stopped: bool = False,
+    reason: str | None = None,
+) -> ClockState:
+    """The state of ``run`` at ``now`` (its stop, when ``stopped``)."""
+    base = in_force.base
+    spent = elapsed(base, run, now)
+    target = in_force.target_time(run)
+    remaining = percent = due = breached_at = None
+    thresholds: tuple[ThresholdState, ...] = ()
+    if target is not None:
+        remaining = target - spent
+        percent = spent / target * 100 if target else None
+        due = instant(base, run, target)
+        if due is not None and due <= now and (not stopped or spent > target):
+            breached_at = due
+        if due is None and stopped:
+            due = base.add(now, remaining) if remaining > dt.timedelta(0) else None
+        thresholds = tuple(
+            _threshold(t, t.point(target), instant(base, run, t.point(target)), now)
+            for t in in_force.spec.thresholds
+        )
+    if reason is not None:
+        status = ClockStatus.CANCELLED
+    elif stopped:
+        late = target is not None and spent > target
+        status = ClockStatus.MET_LATE if late else ClockStatus.MET
+    elif target is not None and spent >= target:
+        status = ClockStatus.BREACHED
+    else:
+        status = ClockStatus.RUNNING if run.running else ClockStatus.PAUSED
+    pauses = run.pauses(open_end=not stopped)
+    paused_time = sum((TWENTY_FOUR_SEVEN.elapsed(a, b or now) for a, b in pauses), dt.timedelta(0))
+    return ClockState(
+        name=track.name,
+        group=track.group,
+        kind=in_force.definition.kind,
+        policy=in_force.policy,
+        cycle=run.number,
+        status=status,
+        measured_at=now,
+        started_at=run.started_at,
+        stopped_at=now if stopped else None,
+        target=in_force.target,
+        target_time=target,
+        calendar=in_force.calendar_name,
+        elapsed=spent,
+        remaining=remaining,
+        percent=percent,
+        due_at=due,
+        original_due_at=run.original_due_at,
+        breached_at=breached_at,
+        paused=pauses,
+        paused_time=paused_time,
+        thresholds=thresholds,
+        reason=reason,
+    )
+
+
+def _threshold(
+    threshold: Threshold, point: dt.timedelta, at: dt.datetime | None, now: dt.datetime
+) -> ThresholdState:
+    return ThresholdState(
+        name=threshold.name,
+        action=threshold.action,
+        notify=threshold.notify,
+        level=threshold.level,
+        point=point,
+        at=at,
+        reached=at is not None and at <= now,
+    )
+
+
+def evaluate(
+    policies: PolicySet,
+    events: Sequence[TicketEvent],
+    now: dt.datetime,
+    *,
+    calendars: Calendars | None = None,
+    customer_calendars: Calendars | None = None,
+) -> SlaReport:
+    """The SLA clocks of one ticket at ``now``, from its events (those after ``now`` are not
+    yet history and are left out). Pure: the same arguments always give the same report."""
+    aware(now, "now")
+    tracker = SlaTracker(
+        policies=policies,
+        calendars=calendars or {},
+        customer_calendars=customer_calendars or {},
+    )
+    return tracker.apply_all(e for e in events if e.at <= now).report(now)
+
+
+def evaluate_many(
+    policies: PolicySet,
+    histories: Iterable[Sequence[TicketEvent]],
+    now: dt.datetime,
+    *,
+    calendars: Calendars | None = None,
+    customer_calendars: Calendars | None = None,
+) -> tuple[SlaReport, ...]:
+    """:func:`evaluate` for many tickets at one instant (a dashboard, a scheduler run)."""
+    return tuple(
+        evaluate(policies, events, now, calendars=calendars, customer_calendars=customer_calendars)
+        for events in histories
+    )

@@ -1,0 +1,74 @@
+"""Measuring a cycle: clock time elapsed, and the instant a clock time is reached."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+
+from itsm_core.sla._time import BusinessTime
+
+#: Interval kinds of a cycle: counting, paused, and stopped between a stop and a continue.
+RUN, PAUSE, GAP = "run", "pause", "gap"
+
+Interval = tuple[dt.datetime, dt.datetime, str]
+
+
+@attrs.frozen
+class Run:
+    """A cycle under way (or as it stood when it stopped): closed intervals and the open one."""
+
+    number: int
+    started_at: dt.datetime
+    intervals: tuple[Interval, ...]
+    since: dt.datetime
+    running: bool
+    original_due_at: dt.datetime | None = None
+
+    def switch(self, at: dt.datetime, running: bool) -> Run:
+        """The run with its open interval closed at ``at`` and a new one opened."""
+        closed = (self.since, at, RUN if self.running else PAUSE)
+        intervals = self.intervals if at == self.since else (*self.intervals, closed)
+        return attrs.evolve(self, intervals=intervals, since=at, running=running)
+
+    def pauses(self, open_end: bool) -> tuple[tuple[dt.datetime, dt.datetime | None], ...]:
+        """The pauses, the open one last (ending None) when ``open_end`` and paused."""
+        out: list[tuple[dt.datetime, dt.datetime | None]] = [
+            (a, b) for a, b, kind in self.intervals if kind == PAUSE
+        ]
+        if open_end and not self.running:
+            out.append((self.since, None))
+        return tuple(out)
+
+
+def running_spans(run: Run, until: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """The counting stretches of ``run`` up to ``until``."""
+    for a, b, kind in run.intervals:
+        if kind == RUN:
+            yield a, b
+    if run.running and until > run.since:
+        yield run.since, until
+
+
+def elapsed(base: BusinessTime, run: Run, until: dt.datetime) -> dt.timedelta:
+    """Clock time of ``run`` up to ``until``."""
+    return sum((base.elapsed(a, b) for a, b in running_spans(run, until)), dt.timedelta(0))
+
+
+def instant(base: BusinessTime, run: Run, point: dt.timedelta) -> dt.datetime | None:
+    """When ``run`` reaches clock time ``point``: in a past counting stretch, or ahead while
+    running; None when paused (or stopped) before reaching it."""
+    if point <= dt.timedelta(0):
+        return run.started_at
+    total = dt.timedelta(0)
+    for a, b, kind in run.intervals:
+        if kind != RUN:
+            continue
+        length = base.elapsed(a, b)
+        if total + length >= point:
+            return base.add(a, point - total)
+        total += length
+    if run.running:
+        return base.add(run.since, point - total)
+    return None
