@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import _demo_calendar
 import _demo_improvement
+import _demo_metrics
 import _demo_priority
 import _demo_satisfaction
 import _demo_sla
@@ -24,6 +25,7 @@ SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("SLA clocks: a pause, a warning, a breach, and the actions due", _demo_sla.show),
     ("Satisfaction: a survey round with honest statistics", _demo_satisfaction.show),
     ("Continual improvement: a PDCA cycle from the complaint Pareto", _demo_improvement.show),
+    ("KPIs: the week's report", _demo_metrics.show),
 ]
 
 

@@ -1,0 +1,116 @@
+"""Service KPIs and reports from ticket history: streaming, mergeable, explainable.
+
+A :class:`ReportSpec` says what to compute: reporting periods (:class:`PeriodGrid`: days,
+weeks or months in a time zone), KPI definitions (:class:`DurationKpi`, :class:`RateKpi`:
+population, start and end milestones, calendar or business time, statistics), the groups and
+breakdowns, the reopen window and backlog age buckets. A :class:`KpiAccumulator` folds ticket
+events in one pass (plus :class:`SlaOutcome` and :class:`SurveyAnswer` values), merges with
+other partial results, and makes a :class:`KpiReport`: plain frozen data where every figure
+carries its n, its open (censored) count and its definition, and every rate a Wilson interval.
+:func:`render_markdown` and :func:`render_csv` print it; :func:`compare_periods` tests the
+change between two periods; :class:`Scorecard` weighs KPIs into the four appraisal
+dimensions.
+"""
+
+from itsm_core.metrics._accumulator import KpiAccumulator
+from itsm_core.metrics._compare import Comparison, compare_periods
+from itsm_core.metrics._definitions import (
+    BUSINESS_KPIS,
+    STANDARD_KPIS,
+    Dimension,
+    DurationKpi,
+    Kpi,
+    Milestone,
+    OpenTickets,
+    Outcome,
+    Population,
+    RateKpi,
+    Statistic,
+    TimeBasis,
+    kpi_from_dict,
+)
+from itsm_core.metrics._errors import InvalidKpiDefinition, ShardOverlap
+from itsm_core.metrics._inputs import SlaOutcome, SlaStatus, SurveyAnswer
+from itsm_core.metrics._periods import Granularity, Period, PeriodGrid
+from itsm_core.metrics._quantiles import EXACT_LIMIT, RELATIVE_ACCURACY, QuantileStore
+from itsm_core.metrics._render import CSV_COLUMNS, render_csv, render_markdown
+from itsm_core.metrics._results import (
+    ALL_PERIODS,
+    BacklogPoint,
+    Breakdown,
+    Compliance,
+    Diagnostics,
+    DurationResult,
+    Flow,
+    KpiReport,
+    RateResult,
+    Satisfaction,
+    TicketCount,
+)
+from itsm_core.metrics._scorecard import (
+    APPRAISAL_DIMENSIONS,
+    EXAMPLE_SCORECARD,
+    DimensionScore,
+    ItemScore,
+    Scorecard,
+    ScorecardResult,
+    ScoreDimension,
+    ScoreItem,
+)
+from itsm_core.metrics._spec import DEFAULT_AGE_BUCKETS, ReportSpec
+from itsm_core.metrics._tally import ElapsedCalendar
+
+__all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
+    "ALL_PERIODS",
+    "APPRAISAL_DIMENSIONS",
+    "BUSINESS_KPIS",
+    "BacklogPoint",
+    "Breakdown",
+    "CSV_COLUMNS",
+    "Comparison",
+    "Compliance",
+    "DEFAULT_AGE_BUCKETS",
+    "Diagnostics",
+    "Dimension",
+    "DimensionScore",
+    "DurationKpi",
+    "DurationResult",
+    "EXACT_LIMIT",
+    "EXAMPLE_SCORECARD",
+    "ElapsedCalendar",
+    "Flow",
+    "Granularity",
+    "InvalidKpiDefinition",
+    "ItemScore",
+    "Kpi",
+    "KpiAccumulator",
+    "KpiReport",
+    "Milestone",
+    "OpenTickets",
+    "Outcome",
+    "Period",
+    "PeriodGrid",
+    "Population",
+    "QuantileStore",
+    "RELATIVE_ACCURACY",
+    "RateKpi",
+    "RateResult",
+    "ReportSpec",
+    "STANDARD_KPIS",
+    "Satisfaction",
+    "ScoreDimension",
+    "ScoreItem",
+    "Scorecard",
+    "ScorecardResult",
+    "ShardOverlap",
+    "SlaOutcome",
+    "SlaStatus",
+    "Statistic",
+    "SurveyAnswer",
+    "TicketCount",
+    "TimeBasis",
+    "compare_periods",
+    "kpi_from_dict",
+    "render_csv",
+    "render_markdown",
+]

@@ -1,0 +1,181 @@
+"""One pass over ticket events to a KPI report, in partial results that merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core.metrics._errors import InvalidKpiDefinition, ShardOverlap
+from itsm_core.metrics._inputs import SlaOutcome, SurveyAnswer
+from itsm_core.metrics._report import build_report
+from itsm_core.metrics._results import KpiReport
+from itsm_core.metrics._spec import ReportSpec
+from itsm_core.metrics._tally import ElapsedCalendar, Tally
+from itsm_core.metrics._track import NONE_LABEL, Track
+from itsm_core.tickets import TicketEvent
+from itsm_core.workflow import StatusCategory
+
+_UTC = dt.UTC
+
+
+class KpiAccumulator:
+    """Streams ticket events (plus SLA outcomes and survey answers) into a KPI report.
+
+    Feed events with :meth:`add` / :meth:`add_all` in any interleaving of tickets, each
+    ticket's events in their order; then :meth:`report`. Memory holds the counters of each
+    period and group and one small record per ticket still in flight (dropped when the ticket
+    is closed or cancelled); events are never kept.
+
+    Partial results merge: build one accumulator per shard (all events of a ticket in the
+    same shard), then ``a.merge(b)``. Merging is associative and commutative and the merged
+    report equals the report of one pass over all events. Accumulators pickle, so shards can
+    run in a process pool.
+
+    The accumulator is the one mutable object of the package: it is a fold, like a
+    ``collections.Counter``. :meth:`report` does not change it.
+
+    Args:
+        spec: what to compute.
+        calendar: measures business time (anything with ``elapsed(start, end)``); required
+            when a KPI of the spec is in business time.
+    """
+
+    def __init__(self, spec: ReportSpec, *, calendar: ElapsedCalendar | None = None) -> None:
+        if spec.needs_calendar and calendar is None:
+            raise InvalidKpiDefinition(
+                "report spec",
+                [Problem("calendar", "a KPI is in business time: pass a calendar")],
+            )
+        self.spec = spec
+        self.calendar = calendar
+        self._tally = Tally(spec, calendar)
+        self._tracks: dict[str, Track] = {}
+        self._latest: dt.datetime | None = None
+
+    # -- feeding ---------------------------------------------------------------------------------
+
+    def add(self, event: TicketEvent) -> None:
+        """Fold one ticket event in."""
+        tally = self._tally
+        tally.diagnostics["events"] += 1
+        at = event.at.astimezone(_UTC)
+        if self._latest is None or at > self._latest:
+            self._latest = at
+        track = self._tracks.get(event.ticket_id)
+        if track is None:
+            if event.from_state is not None:
+                tally.diagnostics["orphan_events"] += 1
+                return
+            track = Track(event, at)
+            self._tracks[event.ticket_id] = track
+            tally.diagnostics["tickets"] += 1
+            tally.flow(at, "opened")
+            return
+        if event.from_state is None:
+            raise ValidationError(
+                "KpiAccumulator.add",
+                [Problem("event", f"ticket {event.ticket_id!r} is opened twice")],
+            )
+        if at < track.last_at:
+            at = track.last_at
+            tally.diagnostics["reordered_events"] += 1
+        track.last_at = at
+        before = track.status
+        track.apply(event, at, self.spec.reopen_window)
+        after = track.status
+        if before.is_active and not after.is_active:
+            assert track.active_since is not None
+            tally.interval(track.active_since, at, track.opened_at)
+            track.active_since = None
+            tally.flow(at, "cancelled" if after is StatusCategory.CANCELLED else "closed")
+        elif after.is_active and not before.is_active:
+            track.active_since = at
+            tally.flow(at, "reopened")
+        if after.is_final:
+            del self._tracks[event.ticket_id]
+            tally.emit(track, at)
+
+    def add_all(self, events: Iterable[TicketEvent]) -> KpiAccumulator:
+        """Fold every event in; returns the accumulator (for chaining)."""
+        add = self.add
+        for event in events:
+            add(event)
+        return self
+
+    def _group(self, dimensions: dict[str, str]) -> tuple[str, ...]:
+        return tuple(dimensions.get(d.value, NONE_LABEL) for d in self.spec.group_by)
+
+    def add_sla(self, outcome: SlaOutcome) -> None:
+        """Count one SLA clock outcome in the period of its ``at``."""
+        index = self.spec.periods.index(outcome.at)
+        if index is not None:
+            group = self._group(dict(outcome.dimensions))
+            self._tally.sla[(index, group, outcome.metric, outcome.status.value)] += 1
+
+    def add_survey(self, answer: SurveyAnswer) -> None:
+        """Count one survey answer in the period of its ``at``."""
+        index = self.spec.periods.index(answer.at)
+        if index is not None:
+            group = self._group(dict(answer.dimensions))
+            if answer.csat is not None:
+                self._tally.csat[(index, group, answer.csat)] += 1
+            if answer.nps is not None:
+                self._tally.nps[(index, group, answer.nps)] += 1
+
+    # -- combining -------------------------------------------------------------------------------
+
+    def merge(self, other: KpiAccumulator) -> KpiAccumulator:
+        """A new accumulator holding both partial results (neither is changed).
+
+        Raises:
+            ValidationError: the specs differ.
+            ShardOverlap: both hold the same ticket in flight (shards must partition tickets).
+        """
+        if other.spec != self.spec:
+            raise ValidationError(
+                "KpiAccumulator.merge", [Problem("spec", "partial results of different specs")]
+            )
+        shared = self._tracks.keys() & other._tracks.keys()
+        if shared:
+            listed = ", ".join(sorted(shared)[:5])
+            raise ShardOverlap(
+                "KpiAccumulator.merge",
+                [Problem("tickets", f"{len(shared)} tickets in both shards: {listed}")],
+            )
+        out = KpiAccumulator(self.spec, calendar=self.calendar)
+        out._tally = self._tally.merged(other._tally)
+        out._tracks = {**self._tracks, **other._tracks}
+        latest = [t for t in (self._latest, other._latest) if t is not None]
+        out._latest = max(latest) if latest else None
+        return out
+
+    # -- reporting -------------------------------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        """Tickets in flight (opened, not yet closed or cancelled)."""
+        return len(self._tracks)
+
+    def report(self, as_of: dt.datetime | None = None) -> KpiReport:
+        """The report as of ``as_of``: tickets still in flight count as open (censored).
+
+        ``as_of`` defaults to the end of the reporting range, or the latest event if later; it
+        may not be earlier than the latest event seen.
+        """
+        grid_end = self.spec.periods.end
+        if as_of is None:
+            as_of = grid_end if self._latest is None else max(grid_end, self._latest)
+        elif as_of.tzinfo is None or as_of.utcoffset() is None:
+            raise NaiveDatetimeError("KpiAccumulator.report.as_of", as_of)
+        elif self._latest is not None and as_of < self._latest:
+            raise ValidationError(
+                "KpiAccumulator.report",
+                [Problem("as_of", f"{as_of} is before the latest event {self._latest}")],
+            )
+        tally = self._tally.merged(Tally(self.spec, self.calendar))
+        for track in self._tracks.values():
+            if track.active_since is not None:
+                tally.interval(track.active_since, None, track.opened_at)
+            tally.emit(track, as_of)
+        return build_report(tally, as_of, len(self._tracks))

@@ -1,0 +1,289 @@
+"""Agent and team scorecards: KPIs weighed into the four appraisal dimensions.
+
+The customer-service standards appraise people and teams on work quality, attitude, ability
+and output. A :class:`Scorecard` is data: each dimension has a weight and items; each item
+scores one KPI of a report against a target on 0-100 (``100 * value / target`` when higher is
+better, ``100 * target / value`` when lower is better, capped at 100). A dimension's score is
+the weighted mean of its items with data; the total is the weighted mean of the dimensions
+with data. Items without data are listed, never scored as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from itsm_core.errors import Problem
+from itsm_core.metrics._definitions import Statistic
+from itsm_core.metrics._errors import InvalidKpiDefinition
+from itsm_core.metrics._results import ALL_PERIODS, KpiReport
+
+_HOUR = dt.timedelta(hours=1)
+#: The four appraisal dimensions of the standards.
+APPRAISAL_DIMENSIONS = ("work_quality", "attitude", "ability", "output")
+
+
+@attrs.frozen(kw_only=True)
+class ScoreItem:
+    """One KPI scored against a target.
+
+    ``kpi`` is a rate or duration KPI name of the report, ``"tickets"`` (tickets opened) or
+    ``"csat"`` (top-2-box share). Rates and CSAT are read in percent, durations in hours with
+    ``statistic``; ``count=True`` reads a rate's success count instead (resolved tickets as
+    output).
+    """
+
+    kpi: str
+    target: float
+    weight: float = 1.0
+    higher_is_better: bool = True
+    statistic: Statistic = Statistic.MEDIAN
+    count: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "kpi": self.kpi,
+            "target": self.target,
+            "weight": self.weight,
+            "higher_is_better": self.higher_is_better,
+            "statistic": self.statistic.value,
+            "count": self.count,
+        }
+
+
+def _items(values: Iterable[ScoreItem]) -> tuple[ScoreItem, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class ScoreDimension:
+    """A weighted appraisal dimension and its items."""
+
+    name: str
+    weight: float
+    items: tuple[ScoreItem, ...] = attrs.field(converter=_items)
+
+
+def _dimensions(values: Iterable[ScoreDimension]) -> tuple[ScoreDimension, ...]:
+    return tuple(values)
+
+
+def _positive(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ItemScore:
+    """One item's value and score (None when the report has no data for it)."""
+
+    item: ScoreItem
+    value: float | None
+    score: float | None
+
+
+@attrs.frozen(kw_only=True)
+class DimensionScore:
+    """A dimension's weighted score (None when none of its items has data)."""
+
+    name: str
+    weight: float
+    score: float | None
+    items: tuple[ItemScore, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ScorecardResult:
+    """The scorecard of one group (an agent, a team) in one period."""
+
+    group: tuple[str, ...]
+    period: str
+    total: float | None
+    dimensions: tuple[DimensionScore, ...]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The KPIs that had no data (left out of the weighting)."""
+        return tuple(i.item.kpi for d in self.dimensions for i in d.items if i.score is None)
+
+
+@attrs.frozen(kw_only=True)
+class Scorecard:
+    """Weighted KPIs in appraisal dimensions; validated when built, read from plain data."""
+
+    dimensions: tuple[ScoreDimension, ...] = attrs.field(converter=_dimensions)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not self.dimensions:
+            problems.append(Problem("dimensions", "give at least one"))
+        names = [d.name for d in self.dimensions]
+        for i, dimension in enumerate(self.dimensions):
+            path = f"dimensions[{i}]"
+            if not dimension.name or dimension.name in names[:i]:
+                problems.append(Problem(f"{path}.name", f"empty or repeated: {dimension.name!r}"))
+            if not _positive(dimension.weight):
+                problems.append(Problem(f"{path}.weight", f"not positive: {dimension.weight!r}"))
+            if not dimension.items:
+                problems.append(Problem(f"{path}.items", "give at least one"))
+            for j, item in enumerate(dimension.items):
+                problems.extend(
+                    Problem(f"{path}.items[{j}].{name}", f"not positive: {getattr(item, name)!r}")
+                    for name in ("weight", "target")
+                    if not _positive(getattr(item, name))
+                )
+                if not item.kpi:
+                    problems.append(Problem(f"{path}.items[{j}].kpi", "must not be empty"))
+        if problems:
+            raise InvalidKpiDefinition("scorecard", problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; :meth:`from_dict` reads it back."""
+        return {
+            "dimensions": [
+                {"name": d.name, "weight": d.weight, "items": [i.to_dict() for i in d.items]}
+                for d in self.dimensions
+            ]
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
+        """Build from plain data; InvalidKpiDefinition lists every problem with its path."""
+        problems: list[Problem] = []
+        dimensions = []
+        for i, raw in enumerate(data.get("dimensions", [])):
+            items = []
+            for j, item in enumerate(raw.get("items", [])):
+                path = f"dimensions[{i}].items[{j}]"
+                try:
+                    statistic = Statistic(item.get("statistic", "median"))
+                except ValueError:
+                    problems.append(Problem(f"{path}.statistic", f"{item.get('statistic')!r}"))
+                    continue
+                unknown = set(item) - set(attrs.fields_dict(ScoreItem))
+                problems.extend(Problem(f"{path}.{k}", "unknown key") for k in sorted(unknown))
+                items.append(
+                    ScoreItem(
+                        kpi=str(item.get("kpi", "")),
+                        target=item.get("target", 0),
+                        weight=item.get("weight", 1.0),
+                        higher_is_better=bool(item.get("higher_is_better", True)),
+                        statistic=statistic,
+                        count=bool(item.get("count", False)),
+                    )
+                )
+            dimensions.append(
+                ScoreDimension(
+                    name=str(raw.get("name", "")), weight=raw.get("weight", 0), items=items
+                )
+            )
+        try:
+            scorecard = cls(dimensions=dimensions)
+        except InvalidKpiDefinition as error:
+            problems.extend(error.problems)
+        if problems:
+            raise InvalidKpiDefinition("scorecard", problems)
+        return scorecard
+
+    def score(self, report: KpiReport, period: str = ALL_PERIODS) -> tuple[ScorecardResult, ...]:
+        """The scorecard of every group of ``report`` in ``period`` (group the report by
+        assignee or assignment group to appraise agents or teams)."""
+        groups = sorted({c.group for c in report.tickets if c.period.label == period})
+        return tuple(self._score(report, period, group) for group in groups)
+
+    def _score(self, report: KpiReport, period: str, group: tuple[str, ...]) -> ScorecardResult:
+        dimensions = []
+        for dimension in self.dimensions:
+            items = []
+            for item in dimension.items:
+                value = _value(report, item, period, group)
+                items.append(ItemScore(item=item, value=value, score=_item_score(item, value)))
+            dimensions.append(
+                DimensionScore(
+                    name=dimension.name,
+                    weight=dimension.weight,
+                    score=_weighted([(i.item.weight, i.score) for i in items]),
+                    items=tuple(items),
+                )
+            )
+        total = _weighted([(d.weight, d.score) for d in dimensions])
+        return ScorecardResult(
+            group=group, period=period, total=total, dimensions=tuple(dimensions)
+        )
+
+
+def _weighted(pairs: list[tuple[float, float | None]]) -> float | None:
+    scored = [(w, s) for w, s in pairs if s is not None]
+    if not scored:
+        return None
+    return math.fsum(w * s for w, s in scored) / math.fsum(w for w, _ in scored)
+
+
+def _item_score(item: ScoreItem, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if item.higher_is_better:
+        return min(100.0, 100.0 * value / item.target)
+    return 100.0 if value <= item.target else 100.0 * item.target / value
+
+
+def _value(report: KpiReport, item: ScoreItem, period: str, group: tuple[str, ...]) -> float | None:
+    def here(result_period: str, result_group: tuple[str, ...]) -> bool:
+        return (result_period, result_group) == (period, group)
+
+    if item.kpi == "tickets":
+        counts = [c.tickets for c in report.tickets if here(c.period.label, c.group)]
+        return float(counts[0]) if counts else None
+    if item.kpi == "csat":
+        for s in report.satisfaction:
+            if here(s.period.label, s.group) and s.csat is not None:
+                return s.csat.percent
+        return None
+    for rate in report.rates:
+        if rate.kpi.name == item.kpi and here(rate.period.label, rate.group):
+            if item.count:
+                return float(rate.successes)
+            return None if rate.estimate is None else rate.estimate.percent
+    for duration in report.durations:
+        if duration.kpi.name == item.kpi and here(duration.period.label, duration.group):
+            value = duration.value(item.statistic)
+            return None if value is None else value / _HOUR
+    return None
+
+
+#: An example scorecard with the standards' four dimensions (targets are illustrative).
+EXAMPLE_SCORECARD = Scorecard(
+    dimensions=(
+        ScoreDimension(
+            name="work_quality",
+            weight=0.3,
+            items=(
+                ScoreItem(kpi="first_contact_resolution", target=70.0),
+                ScoreItem(kpi="reopen_rate", target=5.0, higher_is_better=False),
+            ),
+        ),
+        ScoreDimension(name="attitude", weight=0.2, items=(ScoreItem(kpi="csat", target=90.0),)),
+        ScoreDimension(
+            name="ability",
+            weight=0.3,
+            items=(
+                ScoreItem(kpi="time_to_resolve", target=24.0, higher_is_better=False),
+                ScoreItem(kpi="escalation_rate", target=10.0, higher_is_better=False),
+            ),
+        ),
+        ScoreDimension(
+            name="output",
+            weight=0.2,
+            items=(ScoreItem(kpi="resolution_rate", target=20.0, count=True),),
+        ),
+    )
+)
