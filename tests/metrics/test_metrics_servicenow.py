@@ -60,7 +60,11 @@ def file_figures(path: Path) -> dict[str, int]:
         if max(int(r["reassignment_count"]) for r in g) > 0 and changes == 0:
             unexplained += 1
     made = sum(1 for g in by.values() if g[-1]["made_sla"] == "TRUE")
+    last_priority = collections.Counter(g[-1]["priority"].split(" - ")[0] for g in by.values())
+    changed_priority = sum(1 for g in by.values() if len({r["priority"] for r in g}) > 1)
     return {
+        **{f"last_priority_{p}": count for p, count in last_priority.items()},
+        "priority_changes": changed_priority,
         "incidents": len(by),
         "reopened": reopened,
         "reassigned": reassigned,
@@ -69,7 +73,19 @@ def file_figures(path: Path) -> dict[str, int]:
     }
 
 
+def priorities(report: KpiReport) -> dict[str, int]:
+    """Tickets by priority over the whole range, from the report's breakdown."""
+    return {
+        f"last_priority_{b.value}": b.tickets
+        for b in report.breakdowns
+        if b.period.label == "all" and b.dimension == "priority"
+    }
+
+
 def crosscheck_rows(report: KpiReport, figures: dict[str, int]) -> str:
+    by_priority = priorities(report)
+    shown = ", ".join(f"P{k[-1]} {v}" for k, v in sorted(by_priority.items()))
+    from_file = ", ".join(f"P{k[-1]} {figures[k]}" for k in sorted(by_priority))
     reopened = report.rate("reopened_ever")
     reassigned = report.rate("reassignment_rate")
     sla = next(c for c in report.sla if c.period.label == "all")
@@ -88,6 +104,9 @@ def crosscheck_rows(report: KpiReport, figures: dict[str, int]) -> str:
         f"| SLA met (resolution) | {sla.met} of {sla.denominator} "
         f"({sla.rate.percent:.1f} %) | {figures['made_sla']} with `made_sla` TRUE on the "
         f"last row | equal |",
+        f"| incidents by priority (when counted) | {shown} | {from_file} on the last row "
+        f"| {'equal' if all(figures[k] == v for k, v in by_priority.items()) else 'differ'}: "
+        f"{figures['priority_changes']} incidents changed priority |",
     ]
     return "\n".join(lines) + "\n"
 
@@ -124,6 +143,11 @@ def test_figures_agree_with_the_files_own_columns(report: KpiReport, servicenow_
     )
     sla = next(c for c in report.sla if c.period.label == "all")
     assert (sla.met, sla.denominator, sla.open_breached) == (figures["made_sla"], 445, 0)
+    # The imported events carry priority changes: a ticket counts under its last priority.
+    assert priorities(report) == {
+        k: v for k, v in figures.items() if k.startswith("last_priority_")
+    }
+    assert figures["priority_changes"] > 0
     assert all(flow.identity_holds for flow in report.flows)
     assert report.backlog[-1].open == 0  # every incident is closed by the end of the log
 

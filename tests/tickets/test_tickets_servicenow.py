@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from itsm_core.adapters.servicenow import (
+    CARRIED_FIELDS,
     STATE_MAP,
     ServiceNowRow,
     figures,
@@ -125,3 +126,97 @@ def test_hold_reasons_and_resolution_codes_are_mapped(rows: Rows) -> None:
     first = observations(rows[:4])
     assert [o.state for o in first] == ["new", "resolved", "resolved", "closed"]
     assert first[1].fields["resolution_code"] == "code 5"
+
+
+def _changes_in_file(servicenow_csv: Path) -> tuple[Counter[str], dict[str, dict[str, str]]]:
+    """Per column, how often a row's value differs from the previous row of its incident
+    (the first row counts when it has a value); and each incident's last row (csv only)."""
+    columns = {
+        "assignment_group": "assignment_group",
+        "assigned_to": "assignee",
+        "priority": "priority",
+        "category": "category",
+    }
+    with servicenow_csv.open(newline="") as handle:
+        raw = list(csv.DictReader(handle))
+    changes: Counter[str] = Counter()
+    last: dict[str, dict[str, str]] = {}
+    for row in raw:
+        before = last.get(row["number"])
+        for column, field in columns.items():
+            previous = "?" if before is None else before[column]
+            if row[column] != previous:
+                changes[field] += 1
+        last[row["number"]] = row
+    return changes, last
+
+
+def test_lenient_events_carry_every_field_change_of_the_rows(
+    servicenow_csv: Path, rows: Rows
+) -> None:
+    changes, last = _changes_in_file(servicenow_csv)
+    carried: Counter[str] = Counter()
+    for result in import_incidents(rows, mode=ImportMode.LENIENT):
+        for event in result.events:
+            carried.update(k for k in CARRIED_FIELDS if k in event.payload)
+        assert replay(result.events) == result.ticket
+        final = last[result.ticket.id]
+        # the ticket ends with the values of its last row (a "?" is no value)
+        assert result.ticket.assignment_group == _text(final["assignment_group"])
+        assert result.ticket.assignee == _text(final["assigned_to"])
+        assert result.ticket.priority == parse_level(final["priority"])
+    for field in ("assignment_group", "assignee", "priority", "category"):
+        assert carried[field] == changes[field], field
+    assert changes["assignment_group"] > 445  # the file does reassign
+
+
+def _text(value: str) -> str | None:
+    return None if value == "?" else value
+
+
+def _row(number: int, state: str, minutes: int, group: str | None, priority: int) -> ServiceNowRow:
+    at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes)
+    return ServiceNowRow(
+        row=number,
+        number="INC9",
+        state=state,
+        updated_at=at,
+        updated_by="ana",
+        opened_at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
+        opened_by="ana",
+        caller="cy",
+        contact_type="Phone",
+        category="network",
+        symptom=None,
+        configuration_item=None,
+        impact=2,
+        urgency=2,
+        priority=priority,
+        assignment_group=group,
+        assignee=None,
+        closed_code=None,
+        reopen_count=0,
+    )
+
+
+def test_strict_mode_carries_a_skipped_rows_change_with_the_next_event() -> None:
+    rows = (
+        _row(1, "New", 0, "L1", 3),
+        _row(2, "New", 5, "L2", 3),  # repeats the state: strict mode records no event
+        _row(3, "Active", 10, "L2", 2),
+        _row(4, "Resolved", 20, "L3", 2),
+    )
+    (strict,) = import_incidents(rows, mode=ImportMode.STRICT)
+    payloads = [{k: e.payload[k] for k in CARRIED_FIELDS if k in e.payload} for e in strict.events]
+    assert [e.name for e in strict.events] == ["open", "acknowledge", "resolve"]
+    assert payloads == [
+        # the opening row's values (the group added to what the opening command sets)
+        {"assignment_group": "L1", "priority": 3, "impact": 2, "urgency": 2, "category": "network"},
+        {"assignment_group": "L2", "priority": 2},  # row 2's group arrives with row 3
+        {"assignment_group": "L3"},
+    ]
+    (lenient,) = import_incidents(rows, mode=ImportMode.LENIENT)
+    groups = [e.payload.get("assignment_group") for e in lenient.events]
+    # open, then one event per row: rows 1 and 3 change no group, so they carry none
+    assert groups == ["L1", None, "L2", None, "L3"]
+    assert lenient.ticket.assignment_group == strict.ticket.assignment_group == "L3"

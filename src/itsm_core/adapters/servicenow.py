@@ -38,16 +38,22 @@ from itsm_core.tickets import (
     ImportMode,
     ImportResult,
     IncidentState,
+    Json,
     Observation,
     OpenTicket,
+    Ticket,
+    TicketEvent,
     TicketKind,
+    apply_event,
     import_history,
 )
 
 __all__ = [
+    "CARRIED_FIELDS",
     "STATE_MAP",
     "ServiceNowFigures",
     "ServiceNowRow",
+    "carry_fields",
     "figures",
     "import_incidents",
     "observations",
@@ -68,6 +74,11 @@ STATE_MAP: Mapping[str, tuple[IncidentState, HoldReason | None]] = {
     "Resolved": (IncidentState.RESOLVED, None),
     "Closed": (IncidentState.CLOSED, None),
 }
+
+#: The row columns (named as ticket fields) that imported events carry when they change:
+#: ``assignment_group``, ``assignee`` (ServiceNow's ``assigned_to``), ``priority``, ``impact``,
+#: ``urgency`` and ``category``.
+CARRIED_FIELDS = ("assignment_group", "assignee", "priority", "impact", "urgency", "category")
 
 _CHANNELS = {
     "Phone": Channel.PHONE,
@@ -230,17 +241,70 @@ def _by_incident(rows: Iterable[ServiceNowRow]) -> dict[str, list[ServiceNowRow]
     return incidents
 
 
+def _event_rows(
+    events: Sequence[TicketEvent], rows: Sequence[ServiceNowRow]
+) -> list[ServiceNowRow]:
+    """The row each event was made from: the first row for ``open``, then, in order, the next
+    row with the event's time and state (strict mode skips rows, lenient mode keeps all)."""
+    out = [rows[0]]
+    position = 0
+    for event in events[1:]:
+        while position < len(rows) - 1 and (
+            rows[position].updated_at != event.at
+            or STATE_MAP[rows[position].state][0].value != event.to_state
+        ):
+            position += 1
+        out.append(rows[position])
+        position += 1
+    return out
+
+
+def carry_fields(result: ImportResult, rows: Sequence[ServiceNowRow]) -> ImportResult:
+    """``result`` with the row's :data:`CARRIED_FIELDS` in the payload of each event where
+    they change (the ``open`` event carries the first row's values), the ticket refolded.
+
+    Each audit row is a snapshot of the incident, so an event carries the fields whose value
+    in its row differs from the ticket before it; a ``?`` clears the field. Rows strict mode
+    skipped (repeats, breaks) carry nothing themselves: their values arrive with the next
+    event's row if they still hold then.
+    """
+    ticket: Ticket | None = None
+    events: list[TicketEvent] = []
+    for event, row in zip(result.events, _event_rows(result.events, rows), strict=True):
+        after = apply_event(ticket, event)
+        changed: dict[str, Json] = {
+            name: getattr(row, name)
+            for name in CARRIED_FIELDS
+            if getattr(row, name) != getattr(after, name)
+        }
+        if changed:
+            event = attrs.evolve(event, payload={**event.payload, **changed})
+            after = apply_event(ticket, event)
+        ticket = after
+        events.append(event)
+    assert ticket is not None
+    return attrs.evolve(result, ticket=ticket, events=tuple(events))
+
+
 def import_incidents(
     rows: Sequence[ServiceNowRow], *, mode: ImportMode = ImportMode.STRICT
 ) -> tuple[ImportResult, ...]:
-    """Replay every incident of the log (in order of first appearance) on the incident workflow."""
+    """Replay every incident of the log (in order of first appearance) on the incident workflow.
+
+    The events carry the assignment group, assignee, priority, impact, urgency and category
+    where a row changes them (see :func:`carry_fields`), so reassignments and priority
+    changes can be counted from the events alone.
+    """
     return tuple(
-        import_history(
-            opening(group[0]),
-            observations(group),
-            opened_at=min(group[0].opened_at, group[0].updated_at),
-            opened_by=group[0].opened_by,
-            mode=mode,
+        carry_fields(
+            import_history(
+                opening(group[0]),
+                observations(group),
+                opened_at=min(group[0].opened_at, group[0].updated_at),
+                opened_by=group[0].opened_by,
+                mode=mode,
+            ),
+            group,
         )
         for group in _by_incident(rows).values()
     )

@@ -4,8 +4,9 @@ A :class:`ReportSpec` says what to compute: reporting periods (:class:`PeriodGri
 weeks or months in a time zone), KPI definitions (:class:`DurationKpi`, :class:`RateKpi`:
 population, start and end milestones, calendar or business time, statistics), the groups and
 breakdowns, the reopen window and backlog age buckets. A :class:`KpiAccumulator` folds ticket
-events in one pass (plus :class:`SlaOutcome` and :class:`SurveyAnswer` values), merges with
-other partial results, and makes a :class:`KpiReport`: plain frozen data where every figure
+events in one pass (plus :class:`SlaOutcome` and :class:`SurveyAnswer` values;
+:func:`sla_outcomes` turns an :func:`itsm_core.sla.evaluate` report into outcomes), merges
+with other partial results, and makes a :class:`KpiReport`: plain frozen data where every figure
 carries its n, its open (censored) count and its definition, and every rate a Wilson interval.
 :func:`render_markdown` and :func:`render_csv` print it; :func:`compare_periods` tests the
 change between two periods; :class:`Scorecard` weighs KPIs into the four appraisal
@@ -30,6 +31,7 @@ from itsm_core.metrics._definitions import (
     kpi_from_dict,
 )
 from itsm_core.metrics._errors import InvalidKpiDefinition, ShardOverlap
+from itsm_core.metrics._from_sla import sla_outcomes, sla_status
 from itsm_core.metrics._inputs import SlaOutcome, SlaStatus, SurveyAnswer
 from itsm_core.metrics._periods import Granularity, Period, PeriodGrid
 from itsm_core.metrics._quantiles import EXACT_LIMIT, RELATIVE_ACCURACY, QuantileStore
@@ -113,4 +115,6 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "kpi_from_dict",
     "render_csv",
     "render_markdown",
+    "sla_outcomes",
+    "sla_status",
 ]
