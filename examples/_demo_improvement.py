@@ -1,4 +1,10 @@
-"""Demo section: the worst complaint category of a week through a full PDCA cycle."""
+"""Demo section: the worst complaint category of a week through a full PDCA cycle.
+
+A deterministic simulation opens the tickets of two weeks (the baseline week, and a week after
+the change) with ``decide``. A KPI report over them (``itsm_core.metrics``, grouped by
+category) gives the complaint Pareto, the cycle's baseline and the Check step's measured
+result; a daily report gives the post-change p chart.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,6 @@ from itsm_core.improvement import (
     ImprovementCycle,
     ImprovementRegister,
     MeasuredResult,
-    Measurement,
     ProblemStatement,
     Record,
     Standard,
@@ -25,24 +30,83 @@ from itsm_core.improvement import (
     Why,
     decide,
     from_pareto_category,
+    measurement_from_kpi,
     p_chart,
     pareto,
     replay,
     western_electric,
 )
+from itsm_core.metrics import (
+    Dimension,
+    Granularity,
+    KpiAccumulator,
+    KpiReport,
+    OpenTickets,
+    Outcome,
+    PeriodGrid,
+    RateKpi,
+    ReportSpec,
+)
+from itsm_core.tickets import CommandContext, OpenTicket, TicketEvent, TicketKind
+from itsm_core.tickets import decide as decide_ticket
 
-START = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
-# A simulated week of complaints by category (deterministic), out of 1,200 tickets.
-WEEK = {"billing": 62, "slow response": 31, "rude agent": 14, "wrong answer": 9, "Other": 4}
-TICKETS = 1200
-# Billing complaints per 200 tickets in 12 daily samples after the fix (for the p chart).
-AFTER_DAILY = [6, 4, 5, 3, 5, 4, 6, 3, 4, 5, 4, 3]
+START = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)  # Monday of ISO week 10
+AFTER = START + dt.timedelta(days=28)  # Monday of week 14, after the change
+#: Tickets per category in a week, and how many of them are complaints (before, after).
+VOLUMES = {"billing": 400, "slow response": 150, "rude agent": 60, "wrong answer": 50, "Other": 40}
+BEFORE_COMPLAINTS = {"billing": 62, "slow response": 31, "rude agent": 14, "wrong answer": 9}
+AFTER_COMPLAINTS = {**BEFORE_COMPLAINTS, "billing": 18}
+BEFORE_COMPLAINTS["Other"] = AFTER_COMPLAINTS["Other"] = 4
+#: The cycle's KPI: the share of tickets that end in a complaint, per category.
+COMPLAINT_RATE = RateKpi(
+    name="complaint_rate", numerator=Outcome.COMPLAINT, open_tickets=OpenTickets.COUNT
+)
+
+
+def simulated_week(monday: dt.datetime, complaints: dict[str, int]) -> list[TicketEvent]:
+    """The opening events of a week of tickets: in each category the first ``complaints``
+    tickets are complaints, the others incidents; ticket ``j`` opens on day ``j % 7``."""
+    events: list[TicketEvent] = []
+    for category, volume in VOLUMES.items():
+        for j in range(volume):
+            opened = monday + dt.timedelta(days=j % 7, hours=8 + (j // 7) % 10, minutes=j % 60)
+            kind = TicketKind.COMPLAINT if j < complaints[category] else TicketKind.INCIDENT
+            opening = OpenTicket(
+                ticket_id=f"{monday:%V}-{category}-{j}",
+                kind=kind,
+                requester=f"customer {j % 97}",
+                category=category,
+            )
+            ctx = CommandContext(actor="desk", role="agent", now=opened)
+            events.extend(decide_ticket(None, opening, ctx)[1])
+    return events
+
+
+def kpi_report(granularity: Granularity, first: dt.date, last: dt.date) -> KpiReport:
+    """The complaint rate by category over both simulated weeks."""
+    spec = ReportSpec(
+        periods=PeriodGrid(granularity, "UTC", first, last),
+        kpis=(COMPLAINT_RATE,),
+        group_by=(Dimension.CATEGORY,),
+        breakdowns=(),
+    )
+    accumulator = KpiAccumulator(spec)
+    accumulator.add_all(simulated_week(START, BEFORE_COMPLAINTS))
+    accumulator.add_all(simulated_week(AFTER, AFTER_COMPLAINTS))
+    return accumulator.report()
 
 
 def show() -> None:
     """Print the Pareto, the cycle's events, the Check result and the register row."""
-    analysis = pareto(WEEK)
-    print("Complaint Pareto, simulated week")
+    weekly = kpi_report(Granularity.WEEK, START.date(), (AFTER + dt.timedelta(days=6)).date())
+    complaints = {
+        r.group[0]: r.successes
+        for r in weekly.rates
+        if r.period.label == "2026-W10" and r.group != ()
+    }
+    analysis = pareto(complaints)
+    total = sum(VOLUMES.values())
+    print(f"Complaint Pareto, simulated week 2026-W10 ({total} tickets, KPI report by category)")
     print(f"  {'category':<14} {'count':>5} {'share':>7} {'cum':>7}  vital")
     for bar in analysis.bars:
         mark = "*" if bar.vital else ""
@@ -51,15 +115,13 @@ def show() -> None:
             f"{100 * bar.cumulative_share:>6.1f}%  {mark}"
         )
     worst = analysis.worst
-    week = {"period_start": START, "period_end": START + dt.timedelta(days=7)}
-    baseline = Measurement.proportion("billing_complaint_rate", int(worst.count), TICKETS, **week)
-    after_start = START + dt.timedelta(days=28)
-    after = Measurement.proportion(
-        "billing_complaint_rate",
-        sum(AFTER_DAILY),
-        200 * len(AFTER_DAILY),
-        period_start=after_start,
-        period_end=after_start + dt.timedelta(days=12),
+    kpi = f"{worst.category}_complaint_rate"
+    # The baseline and the Check step's result both come from the KPI report.
+    baseline = measurement_from_kpi(
+        weekly.rate("complaint_rate", "2026-W10", (worst.category,)), kpi=kpi
+    )
+    after = measurement_from_kpi(
+        weekly.rate("complaint_rate", "2026-W14", (worst.category,)), kpi=kpi
     )
     commands: list[tuple[float, object]] = [
         (
@@ -73,15 +135,20 @@ def show() -> None:
         ),
         (
             0,
-            Record(ProblemStatement(f"{worst.category} is {100 * worst.share:.0f}% of complaints")),
+            Record(
+                ProblemStatement(
+                    f"{worst.category} is {100 * worst.share:.0f}% of complaints; "
+                    f"{100 * baseline.value:.1f}% of {worst.category} tickets end in one"
+                )
+            ),
         ),
         (0, Record(baseline)),
         (
             0,
             Record(
                 Target(
-                    kpi=baseline.kpi,
-                    value=0.03,
+                    kpi=kpi,
+                    value=0.08,
                     direction=Direction.LOWER_IS_BETTER,
                     due=START + dt.timedelta(days=45),
                 )
@@ -112,7 +179,7 @@ def show() -> None:
         ),
         (1, Advance()),
         (
-            20,
+            13,
             Record(
                 ActionUpdate(
                     action_id="A1",
@@ -122,10 +189,10 @@ def show() -> None:
                 )
             ),
         ),
-        (21, Advance()),
-        (41, Record(MeasuredResult(result=after, evidence=["daily p chart", "KPI report"]))),
-        (41, Advance()),
-        (42, Standardise(Standard(description="tariff import job", reference="SOP-BIL-12"))),
+        (14, Advance()),
+        (28, Record(MeasuredResult(result=after, evidence=["KPI report 2026-W14"]))),
+        (28, Advance()),
+        (29, Standardise(Standard(description="tariff import job", reference="SOP-BIL-12"))),
     ]
     cycle: ImprovementCycle | None = None
     events: list[CycleEvent] = []
@@ -146,19 +213,26 @@ def show() -> None:
     assert check is not None
     diff = check.comparison.difference
     assert diff is not None
+    print("\nCheck, both measurements from the KPI report:")
+    print(f"  {baseline.describe()} -> {after.describe()}")
     print(
-        f"\nCheck: {baseline.describe()} -> {after.describe()}; "
-        f"change {100 * check.comparison.change:+.2f} pts "
+        f"  change {100 * check.comparison.change:+.2f} pts "
         f"(95% CI {100 * diff.interval.lower:+.2f} to {100 * diff.interval.upper:+.2f}); "
-        f"verdict {check.verdict.value}"
+        f"target {100 * check.target.value:.0f}%; verdict {check.verdict.value}"
     )
-    chart = p_chart(AFTER_DAILY, 200)
+    daily = kpi_report(Granularity.DAY, AFTER.date(), (AFTER + dt.timedelta(days=6)).date())
+    days = [r for r in daily.rates if r.group == (worst.category,) and r.period.label != "all"]
+    chart = p_chart([r.successes for r in days], [r.n for r in days])
     signals = chart.signals(western_electric())
     print(
-        f"Post-change p chart: p-bar {100 * chart.centre:.2f}%, "
-        f"UCL {100 * (chart.points[0].upper or 1):.2f}%, "
+        f"Post-change daily p chart ({len(days)} days): p-bar {100 * chart.centre:.2f}%, "
+        f"UCL {100 * (chart.points[0].upper or 1):.2f}% on day 1, "
         f"out of control {list(chart.out_of_control)}, WE signals {len(signals)}"
     )
     register = ImprovementRegister().with_cycle(cycle)
     print("\nRegister")
     print(register.to_markdown())
+
+
+if __name__ == "__main__":
+    show()

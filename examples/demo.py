@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import _demo_calendar
 import _demo_improvement
+import _demo_knowledge
 import _demo_metrics
 import _demo_priority
+import _demo_routing
 import _demo_satisfaction
 import _demo_sla
 import _demo_tickets
@@ -23,6 +25,8 @@ SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("Priorities: a decision that explains itself", _demo_priority.show),
     ("Tickets: a complaint in five steps and a change through CAB", _demo_tickets.show),
     ("SLA clocks: a pause, a warning, a breach, and the actions due", _demo_sla.show),
+    ("Routing and staffing: the right agent, and enough of them", _demo_routing.show),
+    ("Knowledge base: search in Chinese and English", _demo_knowledge.show),
     ("Satisfaction: a survey round with honest statistics", _demo_satisfaction.show),
     ("Continual improvement: a PDCA cycle from the complaint Pareto", _demo_improvement.show),
     ("KPIs: the week's report", _demo_metrics.show),

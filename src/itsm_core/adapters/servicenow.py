@@ -53,7 +53,6 @@ __all__ = [
     "STATE_MAP",
     "ServiceNowFigures",
     "ServiceNowRow",
-    "carry_fields",
     "figures",
     "import_incidents",
     "observations",
@@ -259,7 +258,7 @@ def _event_rows(
     return out
 
 
-def carry_fields(result: ImportResult, rows: Sequence[ServiceNowRow]) -> ImportResult:
+def _carry_fields(result: ImportResult, rows: Sequence[ServiceNowRow]) -> ImportResult:
     """``result`` with the row's :data:`CARRIED_FIELDS` in the payload of each event where
     they change (the ``open`` event carries the first row's values), the ticket refolded.
 
@@ -291,12 +290,14 @@ def import_incidents(
 ) -> tuple[ImportResult, ...]:
     """Replay every incident of the log (in order of first appearance) on the incident workflow.
 
-    The events carry the assignment group, assignee, priority, impact, urgency and category
-    where a row changes them (see :func:`carry_fields`), so reassignments and priority
-    changes can be counted from the events alone.
+    Each row is a snapshot of the incident, so each event also carries the
+    :data:`CARRIED_FIELDS` whose value in its row differs from the ticket before it (the
+    ``open`` event carries the first row's; a ``?`` clears the field): reassignments and
+    priority changes can be counted from the events alone. Strict mode records no event for a
+    repeated row; its changes arrive with the next recorded event if they still hold then.
     """
     return tuple(
-        carry_fields(
+        _carry_fields(
             import_history(
                 opening(group[0]),
                 observations(group),

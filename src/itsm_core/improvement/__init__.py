@@ -7,8 +7,12 @@
   improvement model (both are :class:`~itsm_core.workflow.Workflow` data); :func:`decide`
   returns the new cycle and its events, :func:`replay` rebuilds it. Phases only move forward
   and a refusal names every missing artefact.
-* **Nonconformity** with corrective action (ISO/IEC 20000-1 10.1): cannot close without an
-  effectiveness review.
+* **Nonconformity** with corrective action (ISO/IEC 20000-1 10.1): typed commands
+  (:class:`RecordCorrection`, :class:`CloseNonconformity`...) go through
+  :func:`decide_nonconformity`; it cannot close without an effectiveness review.
+* **Events as data**: ``CycleEvent`` and ``NonconformityEvent`` have ``to_dict``/``from_dict``.
+* **From the KPI module**: :func:`measurement_from_kpi` turns a metrics duration or rate result
+  into the :class:`Measurement` a baseline or a Check step records.
 * **Register**: :class:`ImprovementRegister` queries cycles by status, owner, KPI, source and
   benefit; cycles start from a Pareto category, a SERVQUAL gap or a post-incident review.
 """
@@ -46,15 +50,24 @@ from itsm_core.improvement._cycle import (
     replay,
 )
 from itsm_core.improvement._errors import InvalidImprovementStream
+from itsm_core.improvement._from_kpi import measurement_from_kpi
 from itsm_core.improvement._measurement import Direction, KpiKind, Measurement
 from itsm_core.improvement._nonconformity import (
     NONCONFORMITY_WORKFLOW,
+    AnalyseNonconformity,
+    CloseNonconformity,
     EffectivenessReview,
+    ImplementCorrectiveAction,
     Nonconformity,
     NonconformityEvent,
     NonconformityState,
-    act_on_nonconformity,
+    ReanalyseNonconformity,
+    RecordCause,
+    RecordCorrection,
+    RecordCorrectiveAction,
+    RecordEffectivenessReview,
     apply_nonconformity_event,
+    decide_nonconformity,
     raise_nonconformity,
     replay_nonconformity,
 )
@@ -102,11 +115,13 @@ __all__ = [
     "ActionStatus",
     "ActionUpdate",
     "Advance",
+    "AnalyseNonconformity",
     "BeforeAfter",
     "ChartKind",
     "ChartPoint",
     "CheckResult",
     "CheckVerdict",
+    "CloseNonconformity",
     "ContinueWith",
     "ControlChart",
     "CycleDecision",
@@ -116,6 +131,7 @@ __all__ = [
     "EffectivenessReview",
     "Fishbone",
     "FiveWhys",
+    "ImplementCorrectiveAction",
     "ImprovementCycle",
     "ImprovementRegister",
     "ImprovementSource",
@@ -132,7 +148,12 @@ __all__ = [
     "PdcaPhase",
     "PhaseOne",
     "ProblemStatement",
+    "ReanalyseNonconformity",
     "Record",
+    "RecordCause",
+    "RecordCorrection",
+    "RecordCorrectiveAction",
+    "RecordEffectivenessReview",
     "RuleSet",
     "RuleSpec",
     "RunRule",
@@ -147,16 +168,17 @@ __all__ = [
     "Vision",
     "Why",
     "XmRChart",
-    "act_on_nonconformity",
     "apply_event",
     "apply_nonconformity_event",
     "check_result",
     "compare",
     "decide",
+    "decide_nonconformity",
     "detect",
     "from_pareto_category",
     "from_post_incident_review",
     "from_servqual_gap",
+    "measurement_from_kpi",
     "nelson",
     "p_chart",
     "pareto",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -187,6 +187,26 @@ class CycleEvent:
     def __attrs_post_init__(self) -> None:
         if self.at.tzinfo is None or self.at.utcoffset() is None:
             raise NaiveDatetimeError("CycleEvent.at", self.at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data (datetimes as ISO 8601 with their offset); ``change`` is tagged
+        with its ``type`` (``"start"``, ``"target"``, ``"check_result"``...). A Check record
+        keeps its baseline, result, target and verdict; :meth:`from_dict` recomputes the
+        comparison from them."""
+        from itsm_core.improvement._event_codec import cycle_event_to_dict
+
+        return cycle_event_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CycleEvent:
+        """Read :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: every problem, each with its path.
+        """
+        from itsm_core.improvement._event_codec import cycle_event_from_dict
+
+        return cycle_event_from_dict(data)
 
 
 @attrs.frozen(kw_only=True)

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from itsm_core.errors import CommandRejected, NaiveDatetimeError, Problem, TransitionNotAllowed
+from itsm_core.errors import (
+    CommandRejected,
+    NaiveDatetimeError,
+    Problem,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from itsm_core.improvement._artefacts import ActionItem, ActionStatus
 from itsm_core.improvement._errors import InvalidImprovementStream
 from itsm_core.workflow import Guard, GuardContext, StatusCategory, Transition, Workflow
@@ -155,19 +161,130 @@ class NonconformityEvent:
         if self.at.tzinfo is None or self.at.utcoffset() is None:
             raise NaiveDatetimeError("NonconformityEvent.at", self.at)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data (datetimes as ISO 8601 with their offset); ``changes`` is an
+        object from field name to value. :meth:`from_dict` reads it back."""
+        from itsm_core.improvement._event_codec import nonconformity_event_to_dict
 
-# Fields each recording command may set, and the states where it may.
-_RECORDS: dict[str, tuple[frozenset[str], frozenset[NonconformityState]]] = {
-    "record_correction": (frozenset({"correction"}), frozenset({NonconformityState.REPORTED})),
-    "record_cause": (
-        frozenset({"root_cause", "corrective_action_required"}),
+        return nonconformity_event_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> NonconformityEvent:
+        """Read :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: every problem, each with its path.
+        """
+        from itsm_core.improvement._event_codec import nonconformity_event_from_dict
+
+        return nonconformity_event_from_dict(data)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _text(subject: str, **fields: object) -> None:
+    problems = [
+        Problem(name, "must be non-empty text")
+        for name, value in fields.items()
+        if not isinstance(value, str) or not value.strip()
+    ]
+    if problems:
+        raise ValidationError(subject, problems)
+
+
+@attrs.frozen
+class RecordCorrection:
+    """React: the correction that contained the nonconformity (while reported)."""
+
+    correction: str
+
+    def __attrs_post_init__(self) -> None:
+        _text("RecordCorrection", correction=self.correction)
+
+
+@attrs.frozen(kw_only=True)
+class RecordCause:
+    """Evaluate: the root cause and/or whether corrective action is needed (give at least one;
+    while reported or analysed)."""
+
+    root_cause: str | None = None
+    corrective_action_required: bool | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.root_cause is None and self.corrective_action_required is None:
+            raise ValidationError(
+                "RecordCause",
+                [Problem("", "nothing to record: give root_cause or corrective_action_required")],
+            )
+        if self.root_cause is not None:
+            _text("RecordCause", root_cause=self.root_cause)
+        decision = self.corrective_action_required
+        if decision is not None and not isinstance(decision, bool):
+            raise ValidationError(
+                "RecordCause", [Problem("corrective_action_required", f"not a bool: {decision!r}")]
+            )
+
+
+@attrs.frozen
+class RecordCorrectiveAction:
+    """Implement: add a corrective action item, or replace the one with its id (analysed)."""
+
+    action: ActionItem
+
+
+@attrs.frozen(kw_only=True)
+class RecordEffectivenessReview:
+    """Review: the effectiveness review, with the SMS change reference if the action changed
+    the service management system (action taken)."""
+
+    review: EffectivenessReview
+    sms_change_ref: str | None = None
+
+
+@attrs.frozen
+class AnalyseNonconformity:
+    """Move to analysed: needs the correction, the root cause and the decision on action."""
+
+
+@attrs.frozen
+class ImplementCorrectiveAction:
+    """Move to action taken: every action done when corrective action is required."""
+
+
+@attrs.frozen
+class CloseNonconformity:
+    """Close: needs an effectiveness review that found the action effective."""
+
+
+@attrs.frozen
+class ReanalyseNonconformity:
+    """Back to analysed after a review found the action ineffective (the review is cleared)."""
+
+
+NonconformityRecord = (
+    RecordCorrection | RecordCause | RecordCorrectiveAction | RecordEffectivenessReview
+)
+NonconformityMove = (
+    AnalyseNonconformity | ImplementCorrectiveAction | CloseNonconformity | ReanalyseNonconformity
+)
+NonconformityCommand = NonconformityRecord | NonconformityMove
+
+# The event name of each command, and for a recording the states it is allowed in.
+_RECORDS: dict[type, tuple[str, frozenset[NonconformityState]]] = {
+    RecordCorrection: ("record_correction", frozenset({NonconformityState.REPORTED})),
+    RecordCause: (
+        "record_cause",
         frozenset({NonconformityState.REPORTED, NonconformityState.ANALYSED}),
     ),
-    "record_action": (frozenset({"action"}), frozenset({NonconformityState.ANALYSED})),
-    "record_review": (
-        frozenset({"review", "sms_change_ref"}),
-        frozenset({NonconformityState.ACTION_TAKEN}),
-    ),
+    RecordCorrectiveAction: ("record_action", frozenset({NonconformityState.ANALYSED})),
+    RecordEffectivenessReview: ("record_review", frozenset({NonconformityState.ACTION_TAKEN})),
+}
+_MOVES: dict[type, str] = {
+    AnalyseNonconformity: "analyse",
+    ImplementCorrectiveAction: "implement",
+    CloseNonconformity: "close",
+    ReanalyseNonconformity: "reanalyse",
 }
 
 
@@ -175,6 +292,7 @@ def raise_nonconformity(
     nc_id: str, description: str, *, actor: str, now: dt.datetime
 ) -> tuple[Nonconformity, NonconformityEvent]:
     """Open a nonconformity; returns it with its first event."""
+    _text("raise_nonconformity", nc_id=nc_id, description=description, actor=actor)
     event = NonconformityEvent(
         nc_id=nc_id,
         sequence=1,
@@ -188,37 +306,54 @@ def raise_nonconformity(
     return apply_nonconformity_event(None, event), event
 
 
-def act_on_nonconformity(
-    nc: Nonconformity, name: str, *, actor: str, now: dt.datetime, **changes: Any
+def _recorded(nc: Nonconformity, command: NonconformityRecord) -> dict[str, Any]:
+    if isinstance(command, RecordCorrection):
+        return {"correction": command.correction}
+    if isinstance(command, RecordCause):
+        return {
+            name: value
+            for name, value in (
+                ("root_cause", command.root_cause),
+                ("corrective_action_required", command.corrective_action_required),
+            )
+            if value is not None
+        }
+    if isinstance(command, RecordCorrectiveAction):
+        action = command.action
+        others = tuple(a for a in nc.actions if a.action_id != action.action_id)
+        return {"actions": (*others, action)}
+    changes: dict[str, Any] = {"review": command.review}
+    if command.sms_change_ref is not None:
+        changes["sms_change_ref"] = command.sms_change_ref
+    return changes
+
+
+def decide_nonconformity(
+    nc: Nonconformity, command: NonconformityCommand, *, actor: str, now: dt.datetime
 ) -> tuple[Nonconformity, NonconformityEvent]:
-    """Record (``record_correction``, ``record_cause``, ``record_action``, ``record_review``)
-    or move (``analyse``, ``implement``, ``close``, ``reanalyse``); returns the new state and
-    its event, or raises with every reason.
+    """Apply a recording (:class:`RecordCorrection`, :class:`RecordCause`,
+    :class:`RecordCorrectiveAction`, :class:`RecordEffectivenessReview`) or a move
+    (:class:`AnalyseNonconformity`, :class:`ImplementCorrectiveAction`,
+    :class:`CloseNonconformity`, :class:`ReanalyseNonconformity`); returns the new state and
+    its event. Nothing changes when the command is refused.
 
     Raises:
-        CommandRejected: a field not accepted, a recording in the wrong state, a move whose
-            conditions fail (closing without an effective effectiveness review...).
+        CommandRejected: a recording in the wrong state, a move whose conditions fail
+            (closing without an effective effectiveness review...), every reason listed.
         TransitionNotAllowed: no such move from the current state.
     """
     state = nc.state
     to_state = state
-    if name in _RECORDS:
-        allowed, states = _RECORDS[name]
-        reasons = [f"{key!r} is not recorded by {name}" for key in sorted(set(changes) - allowed)]
+    if isinstance(command, NonconformityRecord):
+        name, states = _RECORDS[type(command)]
         if state not in states:
-            reasons.append(f"{name} is not allowed in state {state.value!r}")
-        if not changes:
-            reasons.append("nothing to record")
-        if reasons:
-            raise CommandRejected(name, reasons, state=state.value)
-        if "action" in changes:
-            action = changes.pop("action")
-            others = tuple(a for a in nc.actions if a.action_id != action.action_id)
-            changes["actions"] = (*others, action)
-    else:
+            allowed = ", ".join(sorted(s.value for s in states))
+            reason = f"{name} is not allowed in state {state.value!r} (only {allowed})"
+            raise CommandRejected(name, [reason], state=state.value)
+        changes = _recorded(nc, command)
+    elif isinstance(command, NonconformityMove):
+        name = _MOVES[type(command)]
         workflow = NONCONFORMITY_WORKFLOW
-        if changes:
-            raise CommandRejected(name, ["a move takes no fields"], state=state.value)
         if workflow.transition(state, name) is None:
             raise TransitionNotAllowed(name, state.value, workflow.events_from(state))
         verdict = workflow.check(
@@ -228,8 +363,12 @@ def act_on_nonconformity(
             raise CommandRejected(name, verdict.reasons, state=state.value)
         assert verdict.target is not None
         to_state = NonconformityState(verdict.target)
-        if name == "reanalyse":
-            changes = {"review": None}
+        changes = {"review": None} if name == "reanalyse" else {}
+    else:
+        raise ValidationError(
+            "decide_nonconformity",
+            [Problem("command", f"{command!r} is not a nonconformity command")],
+        )
     event = NonconformityEvent(
         nc_id=nc.nc_id,
         sequence=nc.version + 1,

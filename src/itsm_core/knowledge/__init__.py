@@ -1,0 +1,82 @@
+"""The knowledge base (知识库): articles, categories and tags, versions, reuse, and search.
+
+* **Articles**: the :class:`Article` aggregate has versions (author, change note), a category
+  path in a :class:`CategoryTree`, tags, links to tickets and problems (known errors), usage
+  counters and helpful/not-helpful feedback. Its life (draft, review, published, retired) is
+  :data:`ARTICLE_WORKFLOW`, an :class:`~itsm_core.workflow.Workflow`. :func:`decide` returns
+  the new article and its events; :func:`replay` rebuilds it.
+* **Search**: :class:`ArticleIndex` is an in-memory inverted index ranked with :class:`Bm25`
+  (Robertson/Sparck Jones IDF, ``k1 = 1.2``, ``b = 0.75``) plus a boost for articles that
+  solved tickets; :func:`tokenize` cuts Chinese into character bigrams and English into
+  case-folded words, without a dictionary. Filters by category, tag and status.
+* **Reuse**: :func:`suggest_articles` for a new ticket; :func:`draft_from_ticket` turns a
+  resolved ticket into a draft; :func:`knowledge_gaps` finds the categories with many tickets
+  and few published articles.
+"""
+
+from itsm_core.knowledge._article import Article, ArticleVersion
+from itsm_core.knowledge._categories import CategoryTree
+from itsm_core.knowledge._commands import (
+    ArticleCommand,
+    CreateArticle,
+    LinkProblem,
+    LinkTicket,
+    Publish,
+    RecordFeedback,
+    RecordSolved,
+    RecordView,
+    RequestChanges,
+    Retire,
+    Revise,
+    Submit,
+)
+from itsm_core.knowledge._decide import ArticleDecision, decide
+from itsm_core.knowledge._errors import IndexConflict, InvalidArticleStream
+from itsm_core.knowledge._events import ArticleEvent, apply_event, replay
+from itsm_core.knowledge._gaps import GapPolicy, GapReport, GapRow, knowledge_gaps
+from itsm_core.knowledge._index import ArticleIndex
+from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, REVIEWER, ArticleStatus
+from itsm_core.knowledge._query import SearchHit, SearchQuery
+from itsm_core.knowledge._ranking import Bm25
+from itsm_core.knowledge._suggest import TicketFacts, draft_from_ticket, suggest_articles
+from itsm_core.knowledge._tokens import tokenize
+
+__all__ = [
+    "ARTICLE_WORKFLOW",
+    "REVIEWER",
+    "Article",
+    "ArticleCommand",
+    "ArticleDecision",
+    "ArticleEvent",
+    "ArticleIndex",
+    "ArticleStatus",
+    "ArticleVersion",
+    "Bm25",
+    "CategoryTree",
+    "CreateArticle",
+    "GapPolicy",
+    "GapReport",
+    "GapRow",
+    "IndexConflict",
+    "InvalidArticleStream",
+    "LinkProblem",
+    "LinkTicket",
+    "Publish",
+    "RecordFeedback",
+    "RecordSolved",
+    "RecordView",
+    "RequestChanges",
+    "Retire",
+    "Revise",
+    "SearchHit",
+    "SearchQuery",
+    "Submit",
+    "TicketFacts",
+    "apply_event",
+    "decide",
+    "draft_from_ticket",
+    "knowledge_gaps",
+    "replay",
+    "suggest_articles",
+    "tokenize",
+]

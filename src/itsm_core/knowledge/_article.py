@@ -1,0 +1,151 @@
+"""The article aggregate: its versions, status, links to tickets and problems, usage, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core.knowledge._categories import category_problems
+from itsm_core.knowledge._lifecycle import ArticleStatus
+
+
+def _tags(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):  # a lone string would become a set of characters
+        raise ValidationError("tags", [Problem("tags", f"expected a collection, got {values!r}")])
+    return frozenset(values)
+
+
+def positive_int_problems(value: object, where: str) -> list[Problem]:
+    """A problem when ``value`` is not a positive int (bools are not ints here)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return [Problem(where, f"must be a positive int, got {value!r}")]
+    return []
+
+
+def text_problems(value: object, where: str) -> list[Problem]:
+    """A problem when ``value`` is not a non-empty, non-blank string."""
+    if not isinstance(value, str) or not value.strip():
+        return [Problem(where, f"must be a non-empty string, got {value!r}")]
+    return []
+
+
+def tag_problems(tags: Iterable[object], where: str) -> list[Problem]:
+    """Problems with tags: each a non-empty string without surrounding whitespace."""
+    return [
+        Problem(where, f"tag {tag!r} must be a non-empty string without surrounding spaces")
+        for tag in sorted(tags, key=repr)
+        if not isinstance(tag, str) or not tag or tag != tag.strip()
+    ]
+
+
+def check_aware(value: dt.datetime, where: str) -> None:
+    """Raise NaiveDatetimeError when ``value`` has no time zone."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(where, value)
+
+
+@attrs.frozen(kw_only=True)
+class ArticleVersion:
+    """One version of an article's content, with who wrote it, when, and why.
+
+    >>> import datetime as dt
+    >>> v = ArticleVersion(number=1, title="VPN 错误 809", body="打开 UDP 500 和 4500 端口。",
+    ...                    category="network/vpn", tags={"vpn"}, author="li",
+    ...                    at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), note="first version")
+    >>> v.number, sorted(v.tags)
+    (1, ['vpn'])
+    """
+
+    number: int
+    title: str
+    body: str
+    category: str
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    author: str
+    at: dt.datetime
+    note: str
+
+    def __attrs_post_init__(self) -> None:
+        check_aware(self.at, "ArticleVersion.at")
+        problems: list[Problem] = []
+        problems.extend(positive_int_problems(self.number, "number"))
+        for name in ("title", "body", "author", "note"):
+            problems.extend(text_problems(getattr(self, name), name))
+        problems.extend(category_problems(self.category, "category"))
+        problems.extend(tag_problems(self.tags, "tags"))
+        if problems:
+            raise ValidationError("ArticleVersion", problems)
+
+    @property
+    def text(self) -> str:
+        """What search indexes: title, tags (sorted) and body."""
+        return "\n".join((self.title, " ".join(sorted(self.tags)), self.body))
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """A knowledge article (知识库文章): the fold of its events; change it with :func:`decide`.
+
+    The current content is the last of ``versions``. Usage counters: ``views``; the tickets
+    linked (``tickets``) and, among them, those it solved (``solved_tickets``); helpful and
+    not-helpful votes. ``problems`` are the problem records (known errors) it documents.
+    """
+
+    article_id: str
+    status: ArticleStatus
+    versions: tuple[ArticleVersion, ...]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    tickets: frozenset[str] = frozenset()
+    problems: frozenset[str] = frozenset()
+    solved_tickets: frozenset[str] = frozenset()
+    views: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+    published_at: dt.datetime | None = None
+    retired_reason: str | None = None
+
+    @property
+    def current(self) -> ArticleVersion:
+        """The latest version."""
+        return self.versions[-1]
+
+    @property
+    def title(self) -> str:
+        """The title of the latest version."""
+        return self.current.title
+
+    @property
+    def body(self) -> str:
+        """The body of the latest version."""
+        return self.current.body
+
+    @property
+    def category(self) -> str:
+        """The category path of the latest version (``network/vpn``)."""
+        return self.current.category
+
+    @property
+    def tags(self) -> frozenset[str]:
+        """The tags of the latest version."""
+        return self.current.tags
+
+    @property
+    def linked_count(self) -> int:
+        """How many tickets are linked to the article."""
+        return len(self.tickets)
+
+    @property
+    def solved_count(self) -> int:
+        """How many tickets were solved with the article."""
+        return len(self.solved_tickets)
+
+    @property
+    def helpful_ratio(self) -> float | None:
+        """Helpful votes over all votes, or None before the first vote."""
+        votes = self.helpful + self.not_helpful
+        return None if votes == 0 else self.helpful / votes

@@ -1,0 +1,250 @@
+"""Deciding: a command and an article in, the new article and its events out, or a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
+from itsm_core.knowledge._article import Article, ArticleVersion, check_aware, text_problems
+from itsm_core.knowledge._categories import CategoryTree
+from itsm_core.knowledge._commands import (
+    ArticleCommand,
+    CreateArticle,
+    LinkProblem,
+    LinkTicket,
+    Publish,
+    RecordFeedback,
+    RecordSolved,
+    RecordView,
+    RequestChanges,
+    Retire,
+    Revise,
+    Submit,
+)
+from itsm_core.knowledge._events import ArticleEvent, apply_event
+from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, ArticleStatus
+from itsm_core.workflow import GuardContext
+
+_NAMES: dict[type, str] = {
+    CreateArticle: "create",
+    Revise: "revise",
+    Submit: "submit",
+    RequestChanges: "request_changes",
+    Publish: "publish",
+    Retire: "retire",
+    LinkTicket: "link_ticket",
+    LinkProblem: "link_problem",
+    RecordView: "record_view",
+    RecordSolved: "record_solved",
+    RecordFeedback: "record_feedback",
+}
+#: Usage events, recorded on published articles only (no status change).
+_USAGE = (RecordView, RecordSolved, RecordFeedback)
+
+
+@attrs.frozen(kw_only=True)
+class ArticleDecision:
+    """The outcome of :func:`decide`: the new article and the events that happened."""
+
+    article: Article
+    events: tuple[ArticleEvent, ...]
+
+
+def decide(
+    article: Article | None,
+    command: ArticleCommand,
+    *,
+    actor: str,
+    now: dt.datetime,
+    role: str = "author",
+    categories: CategoryTree | None = None,
+) -> ArticleDecision:
+    """Apply ``command`` to ``article``: the new article and its events, or an error.
+
+    The new article is the fold of the events (:func:`apply_event`), so :func:`replay` of an
+    article's events always gives the article back. Nothing changes when a command is refused.
+    With ``categories``, a version's category must be one of the tree's.
+
+    Raises:
+        ValidationError: malformed content (empty title, bad category path or tag...).
+        NaiveDatetimeError: ``now`` has no time zone.
+        TransitionNotAllowed: the status does not allow the command (a retired article).
+        CommandRejected: the workflow refuses it (role, four-eyes rule, missing reason), or a
+            usage record on an unpublished article, or a duplicate link.
+
+    >>> import datetime as dt
+    >>> now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    >>> new = CreateArticle(article_id="KB-1", title="重置密码", body="在自助门户重置。",
+    ...                     category="accounts")
+    >>> article = decide(None, new, actor="li", now=now).article
+    >>> article = decide(article, Submit(), actor="li", now=now).article
+    >>> decide(article, Publish(), actor="li", now=now, role="reviewer")
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.CommandRejected: command 'publish' rejected in state 'review': four_eyes: ...
+    >>> article = decide(article, Publish(), actor="wang", now=now, role="reviewer").article
+    >>> article.status.value, article.version
+    ('published', 3)
+    """
+    check_aware(now, "decide.now")
+    problems = text_problems(actor, "actor")
+    if problems:
+        raise ValidationError("decide", problems)
+    name = _NAMES[type(command)]
+    if isinstance(command, CreateArticle):
+        if article is not None:
+            raise CommandRejected(name, [f"article {article.article_id!r} already exists"])
+        problems = text_problems(command.article_id, "article_id")
+        if problems:
+            raise ValidationError("CreateArticle", problems)
+        version = _version(
+            1, command.title, command.body, command.category, command.tags, actor, now, command.note
+        )
+        _check_category(version, categories)
+        event = ArticleEvent(
+            article_id=command.article_id,
+            sequence=1,
+            name=name,
+            at=now,
+            actor=actor,
+            from_status=None,
+            to_status=ARTICLE_WORKFLOW.initial,
+            version=version,
+        )
+        return ArticleDecision(article=apply_event(None, event), events=(event,))
+    if article is None:
+        raise CommandRejected(name, ["no article: create one first"])
+    event = _event(article, command, name, actor=actor, now=now, role=role, categories=categories)
+    return ArticleDecision(article=apply_event(article, event), events=(event,))
+
+
+def _version(
+    number: int,
+    title: str,
+    body: str,
+    category: str,
+    tags: frozenset[str],
+    author: str,
+    at: dt.datetime,
+    note: str,
+) -> ArticleVersion:
+    return ArticleVersion(
+        number=number,
+        title=title,
+        body=body,
+        category=category,
+        tags=tags,
+        author=author,
+        at=at,
+        note=note,
+    )
+
+
+def _check_category(version: ArticleVersion, categories: CategoryTree | None) -> None:
+    if categories is not None:
+        categories.require(version.category, "category")
+
+
+def _event(
+    article: Article,
+    command: ArticleCommand,
+    name: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    role: str,
+    categories: CategoryTree | None,
+) -> ArticleEvent:
+    base: dict[str, Any] = {
+        "article_id": article.article_id,
+        "sequence": article.version + 1,
+        "name": name,
+        "at": now,
+        "actor": actor,
+        "from_status": article.status,
+    }
+    if isinstance(command, (LinkTicket, LinkProblem, *_USAGE)):
+        return _record(article, command, name, base)
+    fields: dict[str, Any] = {}
+    if isinstance(command, (RequestChanges, Retire)):
+        fields["reason"] = command.reason
+    if isinstance(command, Revise):
+        fields["note"] = command.note
+    state = article.status
+    if ARTICLE_WORKFLOW.transition(state, name) is None:
+        raise TransitionNotAllowed(name, state.value, ARTICLE_WORKFLOW.events_from(state))
+    context = GuardContext(subject=article, actor=actor, role=role, now=now, fields=fields)
+    verdict = ARTICLE_WORKFLOW.check(state, name, context)
+    if not verdict.allowed:
+        raise CommandRejected(name, verdict.reasons, state=state.value)
+    assert verdict.target is not None
+    target = ARTICLE_WORKFLOW.state_named(verdict.target)
+    if isinstance(command, Revise):
+        current = article.current
+        version = _version(
+            current.number + 1,
+            current.title if command.title is None else command.title,
+            current.body if command.body is None else command.body,
+            current.category if command.category is None else command.category,
+            current.tags if command.tags is None else command.tags,
+            actor,
+            now,
+            command.note,
+        )
+        _check_category(version, categories)
+        if (version.title, version.body, version.category, version.tags) == (
+            current.title,
+            current.body,
+            current.category,
+            current.tags,
+        ):
+            raise CommandRejected(
+                name,
+                ["nothing changes: give a new title, body, category or tags"],
+                state=state.value,
+            )
+        return ArticleEvent(to_status=target, version=version, **base)
+    return ArticleEvent(to_status=target, reason=fields.get("reason"), **base)
+
+
+def _record(
+    article: Article,
+    command: LinkTicket | LinkProblem | RecordView | RecordSolved | RecordFeedback,
+    name: str,
+    base: dict[str, Any],
+) -> ArticleEvent:
+    state = article.status
+    reasons: list[str] = []
+    if state is ArticleStatus.RETIRED:
+        reasons.append("the article is retired")
+    elif isinstance(command, _USAGE) and state is not ArticleStatus.PUBLISHED:
+        reasons.append(f"usage is recorded on published articles; this one is {state.value}")
+    ids: dict[str, Any] = {}
+    if isinstance(command, (LinkTicket, RecordSolved)):
+        problems = text_problems(command.ticket_id, "ticket_id")
+        if problems:
+            raise ValidationError(type(command).__name__, problems)
+        ids["ticket_id"] = command.ticket_id
+        if isinstance(command, LinkTicket) and command.ticket_id in article.tickets:
+            reasons.append(f"ticket {command.ticket_id!r} is already linked")
+        if isinstance(command, RecordSolved) and command.ticket_id in article.solved_tickets:
+            reasons.append(f"ticket {command.ticket_id!r} is already recorded as solved")
+    if isinstance(command, LinkProblem):
+        problems = text_problems(command.problem_id, "problem_id")
+        if problems:
+            raise ValidationError("LinkProblem", problems)
+        ids["problem_id"] = command.problem_id
+        if command.problem_id in article.problems:
+            reasons.append(f"problem {command.problem_id!r} is already linked")
+    if isinstance(command, RecordFeedback):
+        if not isinstance(command.helpful, bool):
+            raise ValidationError(
+                "RecordFeedback", [Problem("helpful", f"must be a bool, got {command.helpful!r}")]
+            )
+        ids["helpful"] = command.helpful
+    if reasons:
+        raise CommandRejected(name, reasons, state=state.value)
+    return ArticleEvent(to_status=state, **base, **ids)

@@ -1,0 +1,170 @@
+"""The knowledge-gap report: categories with many tickets and few published articles."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from itsm_core.errors import DeserializationError, Problem, ValidationError
+from itsm_core.knowledge._article import Article
+from itsm_core.knowledge._lifecycle import ArticleStatus
+from itsm_core.knowledge._suggest import TicketFacts
+
+_FIELDS = ("min_tickets", "max_tickets_per_article")
+
+
+@attrs.frozen(kw_only=True)
+class GapPolicy:
+    """When a category counts as a knowledge gap.
+
+    A category is a gap when it has at least ``min_tickets`` tickets and more than
+    ``max_tickets_per_article`` tickets per published article (so any category with enough
+    tickets and no published article at all).
+
+    >>> GapPolicy.from_dict({"min_tickets": 5}).to_dict()
+    {'min_tickets': 5, 'max_tickets_per_article': 20.0}
+    """
+
+    min_tickets: int = 10
+    max_tickets_per_article: float = 20.0
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        value: object = self.min_tickets
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(Problem("min_tickets", f"must be a positive int, got {value!r}"))
+        ratio: object = self.max_tickets_per_article
+        if (
+            isinstance(ratio, bool)
+            or not isinstance(ratio, (int, float))
+            or not math.isfinite(ratio)
+            or ratio <= 0
+        ):
+            problems.append(
+                Problem("max_tickets_per_article", f"must be a positive number, got {ratio!r}")
+            )
+        if problems:
+            raise ValidationError("GapPolicy", problems)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GapPolicy:
+        """Build from plain data; missing keys take their defaults, unknown keys are errors."""
+        problems = [
+            Problem(str(key), "unknown key") for key in sorted(map(str, data)) if key not in _FIELDS
+        ]
+        try:
+            policy = cls(**{key: data[key] for key in _FIELDS if key in data})
+        except ValidationError as error:
+            problems.extend(error.problems)
+        if problems:
+            raise DeserializationError("GapPolicy", problems)
+        return policy
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data :meth:`from_dict` reads back."""
+        return {
+            "min_tickets": self.min_tickets,
+            "max_tickets_per_article": float(self.max_tickets_per_article),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class GapRow:
+    """One category: its tickets, its published articles, and whether it is a gap."""
+
+    category: str
+    tickets: int
+    published_articles: int
+    gap: bool
+
+    @property
+    def tickets_per_article(self) -> float | None:
+        """Tickets per published article; None when there is no published article."""
+        return self.tickets / self.published_articles if self.published_articles else None
+
+
+@attrs.frozen(kw_only=True)
+class GapReport:
+    """Every category with tickets or published articles, the gaps first.
+
+    Rows are ordered: gaps first; then by tickets per published article, highest first (none
+    published counts as highest); then by tickets, most first; then by category.
+    ``uncategorised`` counts the tickets without a category (not in any row).
+    """
+
+    policy: GapPolicy
+    rows: tuple[GapRow, ...]
+    uncategorised: int
+
+    @property
+    def gaps(self) -> tuple[GapRow, ...]:
+        """The rows that are gaps, worst first."""
+        return tuple(row for row in self.rows if row.gap)
+
+    def to_text(self) -> str:
+        """A plain-text table of the report."""
+        width = max([len("category"), *(len(row.category) for row in self.rows)])
+        lines = [
+            f"{'category':<{width}}  {'tickets':>7}  {'articles':>8}  {'per article':>11}  gap"
+        ]
+        for row in self.rows:
+            ratio = row.tickets_per_article
+            shown = "-" if ratio is None else f"{ratio:.1f}"
+            mark = "GAP" if row.gap else ""
+            lines.append(
+                f"{row.category:<{width}}  {row.tickets:>7}  {row.published_articles:>8}  "
+                f"{shown:>11}  {mark}".rstrip()
+            )
+        if self.uncategorised:
+            lines.append(f"uncategorised tickets: {self.uncategorised}")
+        return "\n".join(lines)
+
+
+def knowledge_gaps(
+    tickets: Iterable[TicketFacts], articles: Iterable[Article], policy: GapPolicy | None = None
+) -> GapReport:
+    """Where the knowledge base is thin: tickets and published articles per category.
+
+    Tickets and articles are counted in their own category exactly (an article in
+    ``network/vpn`` does not cover tickets filed under ``network``).
+
+    >>> report = knowledge_gaps(
+    ...     [TicketFacts(ticket_id=f"T{i}", category="email") for i in range(12)], []
+    ... )
+    >>> [(row.category, row.tickets, row.gap) for row in report.gaps]
+    [('email', 12, True)]
+    """
+    policy = GapPolicy() if policy is None else policy
+    ticket_counts: Counter[str] = Counter()
+    uncategorised = 0
+    for ticket in tickets:
+        if ticket.category is None:
+            uncategorised += 1
+        else:
+            ticket_counts[ticket.category] += 1
+    published = Counter(
+        article.category for article in articles if article.status is ArticleStatus.PUBLISHED
+    )
+    rows = [
+        GapRow(
+            category=category,
+            tickets=ticket_counts[category],
+            published_articles=published[category],
+            gap=(
+                ticket_counts[category] >= policy.min_tickets
+                and ticket_counts[category] > policy.max_tickets_per_article * published[category]
+            ),
+        )
+        for category in set(ticket_counts) | set(published)
+    ]
+    rows.sort(key=_order)
+    return GapReport(policy=policy, rows=tuple(rows), uncategorised=uncategorised)
+
+
+def _order(row: GapRow) -> tuple[bool, float, int, str]:
+    ratio = row.tickets_per_article
+    return (not row.gap, -(math.inf if ratio is None else ratio), -row.tickets, row.category)

@@ -1,0 +1,85 @@
+"""What a search asks (text and filters) and what it answers (ranked hits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+import attrs
+
+from itsm_core.errors import Problem, ValidationError
+from itsm_core.knowledge._article import positive_int_problems, tag_problems
+from itsm_core.knowledge._categories import category_problems
+from itsm_core.knowledge._lifecycle import ArticleStatus
+
+
+def _frozen(values: Iterable[object]) -> frozenset[object]:
+    if isinstance(values, str):  # a lone string would become a set of characters
+        return frozenset([values])
+    return frozenset(values)
+
+
+@attrs.frozen(kw_only=True)
+class SearchQuery:
+    """A search: free text (Chinese, English or both) and filters.
+
+    Attributes:
+        text: the words searched for; tokenised like the articles.
+        category: only articles in this category or below it (``"network"`` takes
+            ``"network/vpn"``); None for all.
+        tags: only articles carrying every one of these tags.
+        statuses: only articles in one of these statuses (published by default).
+        limit: at most this many hits.
+
+    >>> SearchQuery(text="VPN 809", category="network", tags={"vpn"}).limit
+    10
+    >>> SearchQuery(text="x", limit=0)
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.ValidationError: invalid value for SearchQuery: 1 problem
+      - limit: must be a positive int, got 0
+    """
+
+    text: str
+    category: str | None = None
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
+    statuses: frozenset[ArticleStatus] = attrs.field(
+        default=frozenset({ArticleStatus.PUBLISHED}), converter=_frozen
+    )
+    limit: int = 10
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        text: object = self.text
+        if not isinstance(text, str):
+            problems.append(Problem("text", f"must be a string, got {text!r}"))
+        if self.category is not None:
+            problems.extend(category_problems(self.category, "category"))
+        problems.extend(tag_problems(self.tags, "tags"))
+        if not self.statuses:
+            problems.append(Problem("statuses", "at least one status"))
+        problems.extend(
+            Problem("statuses", f"{status!r} is not an ArticleStatus")
+            for status in sorted(self.statuses, key=repr)
+            if not isinstance(cast(object, status), ArticleStatus)
+        )
+        problems.extend(positive_int_problems(self.limit, "limit"))
+        if problems:
+            raise ValidationError("SearchQuery", problems)
+
+
+@attrs.frozen(kw_only=True)
+class SearchHit:
+    """One ranked article: its score, split into BM25 relevance and the solved-tickets boost.
+
+    ``matched`` lists the query terms found in the article, sorted.
+    """
+
+    article_id: str
+    title: str
+    category: str
+    status: ArticleStatus
+    score: float
+    relevance: float
+    boost: float
+    matched: tuple[str, ...]

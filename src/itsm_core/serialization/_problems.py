@@ -1,0 +1,49 @@
+"""cattrs' exception groups (with their notes) turned into our flat list of Problems."""
+
+from __future__ import annotations
+
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from itsm_core.errors import Problem
+
+
+def join(path: str, part: str) -> str:
+    """``path`` extended by a field name (``a.b``) or an index (``a[0]``).
+
+    >>> join("", "ticket"), join("ticket", "id"), join("comments", "[2]")
+    ('ticket', 'ticket.id', 'comments[2]')
+    """
+    if not path:
+        return part
+    return f"{path}{part}" if part.startswith("[") else f"{path}.{part}"
+
+
+def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
+    """Every problem inside ``exc``, each with the path where it was found.
+
+    Walks cattrs' ``ClassValidationError`` / ``IterableValidationError`` groups (whose notes
+    name the field or index), expands our own errors that already carry ``problems`` under the
+    current path, and reports any other exception as one problem with its message.
+    """
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        found: list[Problem] = []
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            name = getattr(note, "name", None)
+            part = str(name) if name is not None else f"[{getattr(note, 'index', '?')!r}]"
+            found.extend(problems_from(inner, join(path, part)))
+        for inner in without:
+            found.extend(problems_from(inner, path))
+        return found
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [Problem(join(path, key), "unknown key") for key in sorted(exc.extra_fields)]
+    if isinstance(exc, KeyError):
+        return [Problem(path, "missing")]
+    problems = getattr(exc, "problems", None)
+    if isinstance(problems, tuple) and all(isinstance(p, Problem) for p in problems):
+        return [Problem(join(path, p.path) if p.path else path, p.message) for p in problems]
+    return [Problem(path, str(exc) or type(exc).__name__)]

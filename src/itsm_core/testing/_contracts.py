@@ -1,0 +1,343 @@
+"""Contract tests any storage adapter subclasses: pass them and you behave like the reference.
+
+Subclass :class:`EventStoreContract` or :class:`RepositoryContract` in a test module whose
+class name starts with ``Test`` and implement the factory; pytest collects every inherited
+test. The suites store itsm_core tickets and ticket events, so an adapter must serialise
+them (the :class:`~itsm_core.serialization.Serializer` does).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from itsm_core.errors import NotFound, RepositoryError, ValidationError, VersionConflict
+from itsm_core.repositories import EventStore, Repository
+from itsm_core.testing._samples import sample_event, sample_events, sample_ticket
+from itsm_core.tickets import Ticket, TicketEvent, replay
+
+#: Threads in the concurrency tests, and appends (or saves) each one makes.
+THREADS = 4
+WRITES_PER_THREAD = 12
+
+
+def _close(store: object) -> None:
+    close = getattr(store, "close", None)
+    if callable(close):
+        close()
+
+
+def _race(worker: Callable[[int], None], threads: int = THREADS) -> None:
+    """Run ``worker(i)`` in ``threads`` threads released together; re-raise the first error."""
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            worker(index)
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _note(event: TicketEvent) -> str:
+    comment = event.payload["comment"]
+    assert isinstance(comment, Mapping)
+    return str(comment["text"])
+
+
+class EventStoreContract:
+    """The behaviour every :class:`~itsm_core.repositories.EventStore` must have.
+
+    Implement :meth:`make_event_store`; override :meth:`reopen_event_store` when the store
+    persists (to prove the data survives a new instance) and :meth:`close_event_store` if
+    closing needs more than calling ``close()``.
+    """
+
+    def make_event_store(self, tmp_path: Path) -> EventStore[TicketEvent]:
+        """A new, empty store (``tmp_path`` is a fresh directory for files)."""
+        raise NotImplementedError
+
+    def reopen_event_store(
+        self, store: EventStore[TicketEvent], tmp_path: Path
+    ) -> EventStore[TicketEvent]:
+        """A second instance on the same storage as ``store`` (default: ``store`` itself)."""
+        return store
+
+    def close_event_store(self, store: EventStore[TicketEvent]) -> None:
+        """Release ``store`` (default: call its ``close()`` if it has one)."""
+        _close(store)
+
+    @pytest.fixture
+    def contract_event_store(self, tmp_path: Path) -> Iterator[EventStore[TicketEvent]]:
+        store = self.make_event_store(tmp_path)
+        yield store
+        self.close_event_store(store)
+
+    def test_an_unknown_stream_is_empty_at_version_0(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        assert contract_event_store.read("INC-none") == ()
+        assert contract_event_store.version("INC-none") == 0
+        assert contract_event_store.read_all() == ()
+        assert contract_event_store.last_position() == 0
+
+    def test_appended_events_read_back_equal_and_in_order(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        events = sample_events("INC1", 1, 3)
+        assert contract_event_store.append("INC1", events, 0) == 3
+        assert contract_event_store.read("INC1") == tuple(events)
+        assert contract_event_store.version("INC1") == 3
+        assert contract_event_store.read("INC1", after=1) == tuple(events[1:])
+        assert replay(contract_event_store.read("INC1")).version == 3
+
+    def test_a_stale_append_raises_and_writes_nothing(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        contract_event_store.append("INC1", sample_events("INC1", 1, 2), 0)
+        before = contract_event_store.read_all()
+        for expected in (0, 1, 3):
+            with pytest.raises(VersionConflict) as caught:
+                contract_event_store.append("INC1", [sample_event("INC1", expected + 1)], expected)
+            assert (caught.value.stream, caught.value.expected, caught.value.actual) == (
+                "INC1",
+                expected,
+                2,
+            )
+        assert contract_event_store.read_all() == before
+        assert contract_event_store.version("INC1") == 2
+
+    def test_an_empty_append_checks_the_version_and_writes_nothing(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        assert contract_event_store.append("INC1", [], 0) == 0
+        assert contract_event_store.read_all() == ()
+        contract_event_store.append("INC1", [sample_event("INC1", 1)], 0)
+        with pytest.raises(VersionConflict):
+            contract_event_store.append("INC1", [], 0)
+
+    def test_streams_are_independent(self, contract_event_store: EventStore[TicketEvent]) -> None:
+        contract_event_store.append("INC1", sample_events("INC1", 1, 2), 0)
+        contract_event_store.append("INC2", sample_events("INC2", 1, 1), 0)
+        assert contract_event_store.version("INC1") == 2
+        assert contract_event_store.version("INC2") == 1
+        assert [e.ticket_id for e in contract_event_store.read("INC2")] == ["INC2"]
+
+    def test_read_all_follows_commit_order_across_streams(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        contract_event_store.append("A", sample_events("A", 1, 2), 0)
+        contract_event_store.append("B", sample_events("B", 1, 1), 0)
+        contract_event_store.append("A", sample_events("A", 3, 1), 2)
+        log = contract_event_store.read_all()
+        assert [(r.stream, r.version) for r in log] == [("A", 1), ("A", 2), ("B", 1), ("A", 3)]
+        positions = [r.position for r in log]
+        assert positions == sorted(set(positions))
+        assert positions[0] >= 1
+        assert contract_event_store.last_position() == positions[-1]
+        assert [r.event for r in log if r.stream == "A"] == list(contract_event_store.read("A"))
+
+    def test_read_all_after_a_position_pages_through_the_log(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        for stream in ("A", "B", "C"):
+            contract_event_store.append(stream, sample_events(stream, 1, 2), 0)
+        log = contract_event_store.read_all()
+        assert contract_event_store.read_all(after=log[2].position) == log[3:]
+        assert contract_event_store.read_all(after=log[-1].position) == ()
+        pages, position = [], 0
+        while page := contract_event_store.read_all(after=position, limit=4):
+            pages.append(page)
+            position = page[-1].position
+        assert [len(p) for p in pages] == [4, 2]
+        assert tuple(r for page in pages for r in page) == log
+
+    def test_bad_arguments_are_refused_before_anything_is_written(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        with pytest.raises(ValidationError):
+            contract_event_store.append("", [sample_event("X", 1)], 0)
+        with pytest.raises(ValidationError):
+            contract_event_store.append("INC1", [sample_event("INC1", 1)], -1)
+        with pytest.raises(ValidationError):
+            contract_event_store.read_all(after=-1)
+        with pytest.raises(ValidationError):
+            contract_event_store.read_all(limit=0)
+        assert contract_event_store.read_all() == ()
+
+    def test_data_survives_reopening(
+        self, contract_event_store: EventStore[TicketEvent], tmp_path: Path
+    ) -> None:
+        events = sample_events("INC1", 1, 2)
+        contract_event_store.append("INC1", events, 0)
+        other = self.reopen_event_store(contract_event_store, tmp_path)
+        try:
+            assert other.read("INC1") == tuple(events)
+            assert other.read_all() == contract_event_store.read_all()
+        finally:
+            if other is not contract_event_store:
+                self.close_event_store(other)
+
+    def test_concurrent_appends_lose_nothing_and_detect_every_conflict(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        streams = ("INC-A", "INC-B")
+        conflicts = [0] * THREADS
+        written: list[set[str]] = [set() for _ in range(THREADS)]
+        for stream in streams:  # opened first: every raced event is a comment with a note
+            contract_event_store.append(stream, [sample_event(stream, 1)], 0)
+
+        def worker(index: int) -> None:
+            for n in range(WRITES_PER_THREAD):
+                stream, note = streams[n % 2], f"t{index}-n{n}"
+                while True:
+                    version = contract_event_store.version(stream)
+                    try:
+                        event = sample_event(stream, version + 1, note)
+                        contract_event_store.append(stream, [event], version)
+                    except VersionConflict:
+                        conflicts[index] += 1
+                        continue
+                    written[index].add(note)
+                    break
+
+        _race(worker)
+        notes: list[str] = []
+        for stream in streams:
+            events = contract_event_store.read(stream)
+            assert [e.sequence for e in events] == list(range(1, len(events) + 1))
+            notes.extend(_note(event) for event in events[1:])
+        assert len(notes) == len(set(notes)) == THREADS * WRITES_PER_THREAD
+        assert set(notes) == set().union(*written)
+
+
+class RepositoryContract:
+    """The behaviour every :class:`~itsm_core.repositories.Repository` must have.
+
+    Implement :meth:`make_repository` (it stores :class:`~itsm_core.tickets.Ticket` values);
+    override :meth:`reopen_repository` for a persistent store.
+    """
+
+    def make_repository(self, tmp_path: Path) -> Repository[Ticket]:
+        """A new, empty repository of tickets."""
+        raise NotImplementedError
+
+    def reopen_repository(
+        self, repository: Repository[Ticket], tmp_path: Path
+    ) -> Repository[Ticket]:
+        """A second instance on the same storage (default: the same object)."""
+        return repository
+
+    def close_repository(self, repository: Repository[Ticket]) -> None:
+        """Release ``repository`` (default: call its ``close()`` if it has one)."""
+        _close(repository)
+
+    @pytest.fixture
+    def contract_repository(self, tmp_path: Path) -> Iterator[Repository[Ticket]]:
+        repository = self.make_repository(tmp_path)
+        yield repository
+        self.close_repository(repository)
+
+    def test_a_missing_key_is_not_found(self, contract_repository: Repository[Ticket]) -> None:
+        assert contract_repository.find("INC-none") is None
+        with pytest.raises(NotFound) as caught:
+            contract_repository.get("INC-none")
+        assert isinstance(caught.value, LookupError)
+        assert caught.value.key == "INC-none"
+        assert contract_repository.keys() == ()
+
+    def test_save_then_get_returns_an_equal_value_at_version_1(
+        self, contract_repository: Repository[Ticket]
+    ) -> None:
+        ticket = sample_ticket("INC1")
+        saved = contract_repository.save("INC1", ticket, 0)
+        assert (saved.key, saved.version, saved.value) == ("INC1", 1, ticket)
+        assert contract_repository.get("INC1") == saved
+        assert contract_repository.find("INC1") == saved
+
+    def test_each_save_bumps_the_version(self, contract_repository: Repository[Ticket]) -> None:
+        for revision in range(1, 4):
+            saved = contract_repository.save("INC1", sample_ticket("INC1", revision), revision - 1)
+            assert saved.version == revision
+        assert contract_repository.get("INC1").value == sample_ticket("INC1", 3)
+
+    def test_a_stale_save_raises_and_keeps_the_stored_value(
+        self, contract_repository: Repository[Ticket]
+    ) -> None:
+        contract_repository.save("INC1", sample_ticket("INC1", 1), 0)
+        contract_repository.save("INC1", sample_ticket("INC1", 2), 1)
+        for expected in (0, 1, 5):
+            with pytest.raises(VersionConflict) as caught:
+                contract_repository.save("INC1", sample_ticket("INC1", 9), expected)
+            assert (caught.value.expected, caught.value.actual) == (expected, 2)
+            assert isinstance(caught.value, RepositoryError)
+        assert contract_repository.get("INC1").value == sample_ticket("INC1", 2)
+
+    def test_creating_needs_expected_version_0(
+        self, contract_repository: Repository[Ticket]
+    ) -> None:
+        with pytest.raises(VersionConflict):
+            contract_repository.save("INC1", sample_ticket("INC1"), 1)
+        assert contract_repository.find("INC1") is None
+
+    def test_keys_are_sorted(self, contract_repository: Repository[Ticket]) -> None:
+        for key in ("INC3", "INC1", "INC2"):
+            contract_repository.save(key, sample_ticket(key), 0)
+        assert contract_repository.keys() == ("INC1", "INC2", "INC3")
+
+    def test_bad_arguments_are_refused(self, contract_repository: Repository[Ticket]) -> None:
+        with pytest.raises(ValidationError):
+            contract_repository.save("", sample_ticket("INC1"), 0)
+        with pytest.raises(ValidationError):
+            contract_repository.save("INC1", sample_ticket("INC1"), -1)
+        with pytest.raises(ValidationError):
+            contract_repository.find("")
+        assert contract_repository.keys() == ()
+
+    def test_data_survives_reopening(
+        self, contract_repository: Repository[Ticket], tmp_path: Path
+    ) -> None:
+        saved = contract_repository.save("INC1", sample_ticket("INC1"), 0)
+        other = self.reopen_repository(contract_repository, tmp_path)
+        try:
+            assert other.get("INC1") == saved
+        finally:
+            if other is not contract_repository:
+                self.close_repository(other)
+
+    def test_concurrent_saves_apply_each_change_once(
+        self, contract_repository: Repository[Ticket]
+    ) -> None:
+        contract_repository.save("INC1", sample_ticket("INC1", 0 + 1), 0)
+        applied: list[Any] = []
+
+        def worker(index: int) -> None:
+            for _ in range(WRITES_PER_THREAD):
+                while True:
+                    current = contract_repository.get("INC1")
+                    bumped = sample_ticket("INC1", current.value.version + 1)
+                    try:
+                        contract_repository.save("INC1", bumped, current.version)
+                    except VersionConflict:
+                        continue
+                    applied.append(index)
+                    break
+
+        _race(worker)
+        final = contract_repository.get("INC1")
+        # Each successful save read the value it replaced: no update was lost or doubled.
+        assert final.version == 1 + THREADS * WRITES_PER_THREAD == len(applied) + 1
+        assert final.value == sample_ticket("INC1", final.version)

@@ -1,0 +1,105 @@
+"""Routing rules as data: validated, every problem reported with its path, serialisable."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from itsm_core.routing import InvalidRouting, RoutingRule, RoutingRules
+from itsm_core.tickets import Channel, CustomerTier, TicketKind
+
+
+def test_rules_round_trip_through_json(rules: RoutingRules) -> None:
+    data = json.loads(json.dumps(rules.to_dict()))
+    assert RoutingRules.from_dict(data) == rules
+    assert rules.groups() == {"service-desk", "complaints", "vip-desk", "specialists"}
+
+
+def test_a_rule_without_conditions_matches_everything() -> None:
+    rule = RoutingRule(name="all", group="desk")
+    assert rule.conditions() == "any ticket"
+    assert (
+        rule.mismatches(
+            kind=TicketKind.CHANGE,
+            category=None,
+            channel=None,
+            language=None,
+            tier=CustomerTier.REGULAR,
+            response_level=None,
+        )
+        == []
+    )
+    assert rule.to_dict() == {"name": "all", "group": "desk"}
+
+
+def test_conditions_are_explained() -> None:
+    rule = RoutingRule(
+        name="phone vip",
+        group="vip",
+        channels={Channel.PHONE},
+        customer_tiers={CustomerTier.VIP, CustomerTier.ENTERPRISE},
+        languages={"en"},
+    )
+    assert rule.conditions() == (
+        "channel in {'phone'} and language in {'en'} and customer tier in {'enterprise', 'vip'}"
+    )
+    assert rule.mismatches(
+        kind=TicketKind.INCIDENT,
+        category="x",
+        channel=Channel.EMAIL,
+        language=None,
+        tier=CustomerTier.VIP,
+        response_level=2,
+    ) == ["channel 'email' not in {'phone'}", "language None not in {'en'}"]
+
+
+def test_every_problem_of_a_rule_set_is_reported() -> None:
+    data = {
+        "default_group": " ",
+        "language_attribute": "lang",
+        "rules": [
+            {"name": "a", "group": "g", "kinds": ["incident", "outage"]},
+            {"name": "b", "group": "g", "response_levels": [0, 2], "skills": {"x": 0}},
+            {"name": "c", "group": "g", "categories": [""], "senior": "yes"},
+            {"name": "d", "group": "g", "channels": "phone", "colour": "red"},
+            "not a rule",
+        ],
+    }
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "default_group: expected a non-blank string, got ' '",
+        "rules[0].kinds[1]: expected one of 'incident', 'service_request', 'consultation', "
+        "'complaint', 'problem', 'change', 'major_incident', got 'outage'",
+        "rules[1].skills.x: expected an integer >= 1, got 0",
+        "rules[2].categories[0]: expected a non-blank string, got ''",
+        "rules[3].colour: unexpected key",
+        "rules[3].channels: expected a list, got 'phone'",
+        "rules[4]: expected a mapping with string keys, got 'not a rule'",
+    ]
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict(
+            {
+                "default_group": "g",
+                "rules": [
+                    {"name": "b", "group": "g", "response_levels": [0, 2]},
+                    {"name": "c", "group": "g", "senior": "yes"},
+                    {"name": "c", "group": "g", "languages": []},
+                ],
+            }
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "rules[0].response_levels: 0 is not a response level (1, 2, 3)",
+        "rules[1].senior: expected true or false, got 'yes'",
+        "rules[2].languages: expected a non-empty set or None, got frozenset()",
+    ]
+    with pytest.raises(InvalidRouting, match="duplicate rule 'c'"):
+        RoutingRules(
+            rules=[RoutingRule(name="c", group="g"), RoutingRule(name="c", group="h")],
+            default_group="g",
+        )
+    with pytest.raises(InvalidRouting, match="is not a TicketKind"):
+        RoutingRule(name="x", group="g", kinds={"incident"})
+    with pytest.raises(InvalidRouting):
+        RoutingRules.from_dict(None)
