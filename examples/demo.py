@@ -13,9 +13,11 @@ import _demo_improvement
 import _demo_knowledge
 import _demo_metrics
 import _demo_priority
+import _demo_records
 import _demo_routing
 import _demo_satisfaction
 import _demo_sla
+import _demo_storage
 import _demo_tickets
 
 import itsm_core
@@ -27,6 +29,8 @@ SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("SLA clocks: a pause, a warning, a breach, and the actions due", _demo_sla.show),
     ("Routing and staffing: the right agent, and enough of them", _demo_routing.show),
     ("Knowledge base: search in Chinese and English", _demo_knowledge.show),
+    ("Records: retention, access, masking and a sealed audit trail", _demo_records.show),
+    ("Storage: in memory, in SQLite, and a stale write refused", _demo_storage.show),
     ("Satisfaction: a survey round with honest statistics", _demo_satisfaction.show),
     ("Continual improvement: a PDCA cycle from the complaint Pareto", _demo_improvement.show),
     ("KPIs: the week's report", _demo_metrics.show),

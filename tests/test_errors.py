@@ -138,3 +138,27 @@ def test_errors_survive_pickling_for_process_pools(error: ItsmError) -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is type(error)
     assert str(copy) == str(error)
+
+
+def test_every_public_error_subclass_is_in_the_errors_page() -> None:
+    """Each module-specific error is listed on docs/errors.md with its branch."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    import itsm_core
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text("utf-8")
+    public = [
+        info.name
+        for info in pkgutil.walk_packages(itsm_core.__path__, "itsm_core.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    ]
+    missing = []
+    for module_name in sorted(public):
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            item = getattr(module, name)
+            if isinstance(item, type) and issubclass(item, ItsmError) and name not in page:
+                missing.append(f"{module_name}.{name}")
+    assert not missing

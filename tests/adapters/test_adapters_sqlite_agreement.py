@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import settings
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteEventStore, SqliteRepository
-from itsm_core.testing import event_store_agreement, repository_agreement, surveys
+from itsm_core.testing import articles, event_store_agreement, repository_agreement, surveys
 from itsm_core.tickets import TicketEvent
 
 
@@ -48,3 +48,7 @@ TestSqliteSurveyRepositoryAgrees = repository_agreement(
     lambda: _repository("survey"), values=surveys()
 ).TestCase
 TestSqliteSurveyRepositoryAgrees.settings = settings(_steps, max_examples=20)
+TestSqliteArticleRepositoryAgrees = repository_agreement(
+    lambda: _repository("article"), values=articles()
+).TestCase
+TestSqliteArticleRepositoryAgrees.settings = settings(_steps, max_examples=20)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from itsm_core.adapters.sqlite import SqliteEventStore, SqliteRepository
-from itsm_core.repositories import EventStore, Repository
-from itsm_core.testing import EventStoreContract, RepositoryContract
+from itsm_core.knowledge import Article
+from itsm_core.repositories import EventStore, KnowledgeArticleRepository, Repository
+from itsm_core.testing import ArticleRepositoryContract, EventStoreContract, RepositoryContract
 from itsm_core.tickets import Ticket, TicketEvent
 
 
@@ -28,3 +29,13 @@ class TestSqliteRepository(RepositoryContract):
         self, repository: Repository[Ticket], tmp_path: Path
     ) -> Repository[Ticket]:
         return SqliteRepository[Ticket](tmp_path / "records.db", "ticket")
+
+
+class TestSqliteArticleRepository(ArticleRepositoryContract):
+    def make_repository(self, tmp_path: Path) -> KnowledgeArticleRepository:
+        return SqliteRepository[Article](tmp_path / "records.db", "article")
+
+    def reopen_repository(
+        self, repository: KnowledgeArticleRepository, tmp_path: Path
+    ) -> KnowledgeArticleRepository:
+        return SqliteRepository[Article](tmp_path / "records.db", "article")

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from itsm_core.repositories import EventStore, InMemoryEventStore, InMemoryRepository, Repository
-from itsm_core.testing import EventStoreContract, RepositoryContract
+from itsm_core.knowledge import Article
+from itsm_core.repositories import (
+    EventStore,
+    InMemoryEventStore,
+    InMemoryRepository,
+    KnowledgeArticleRepository,
+    Repository,
+)
+from itsm_core.testing import ArticleRepositoryContract, EventStoreContract, RepositoryContract
 from itsm_core.tickets import Ticket, TicketEvent
 
 
@@ -17,3 +24,9 @@ class TestInMemoryEventStore(EventStoreContract):
 class TestInMemoryRepository(RepositoryContract):
     def make_repository(self, tmp_path: Path) -> Repository[Ticket]:
         return InMemoryRepository("ticket")
+
+
+class TestInMemoryArticleRepository(ArticleRepositoryContract):
+    def make_repository(self, tmp_path: Path) -> KnowledgeArticleRepository:
+        articles: InMemoryRepository[Article] = InMemoryRepository("article")
+        return articles

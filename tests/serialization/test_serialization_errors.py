@@ -248,3 +248,18 @@ def test_datetime_text_errors() -> None:
 def test_problems_from_a_plain_exception() -> None:
     assert problems_from(RuntimeError("boom"), "data") == [Problem("data", "boom")]
     assert problems_from(RuntimeError(), "") == [Problem("", "RuntimeError")]
+
+
+def test_text_is_not_split_into_a_collection() -> None:
+    ticket = _ticket_envelope()
+    ticket["data"]["priority_explanation"] = "impact 1"
+    event = SERIALIZER.dump(sample_event("INC1", 1))
+    event["data"]["flags"] = "imported"
+    assert _problems(ticket, Ticket) == {
+        "data.priority_explanation": "expected a list, got 'impact 1'"
+    }
+    assert _problems(event, TicketEvent) == {"data.flags": "expected a list, got 'imported'"}
+    ticket["data"]["priority_explanation"] = {"impact": 1}
+    assert _problems(ticket, Ticket) == {
+        "data.priority_explanation": "expected a list, got {'impact': 1}"
+    }

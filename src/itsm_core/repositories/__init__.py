@@ -8,9 +8,11 @@ classes: a store needs the methods, not a base class. :class:`InMemoryEventStore
 """
 
 from itsm_core.repositories._aggregates import (
+    ArticleEventStore,
     CalendarRepository,
     CycleEventStore,
     ImprovementCycleRepository,
+    KnowledgeArticleRepository,
     NonconformityRepository,
     PriorityPolicyRepository,
     SlaPolicyRepository,
@@ -25,12 +27,14 @@ from itsm_core.repositories._ports import EventStore, Repository
 from itsm_core.repositories._records import RecordedEvent, Versioned
 
 __all__ = [
+    "ArticleEventStore",
     "CalendarRepository",
     "CycleEventStore",
     "EventStore",
     "ImprovementCycleRepository",
     "InMemoryEventStore",
     "InMemoryRepository",
+    "KnowledgeArticleRepository",
     "NonconformityRepository",
     "PriorityPolicyRepository",
     "RecordedEvent",

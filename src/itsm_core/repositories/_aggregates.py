@@ -1,7 +1,7 @@
 """The repository of each aggregate: one generic port, named per aggregate.
 
 ``Repository[X]`` is the whole contract; these aliases only say which aggregate a store is
-for. Knowledge articles (a module still to come) will be ``Repository[Article]`` the same way.
+for.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import TypeAlias
 
 from itsm_core.calendar import BusinessCalendar
 from itsm_core.improvement import CycleEvent, ImprovementCycle, Nonconformity
+from itsm_core.knowledge import Article, ArticleEvent
 from itsm_core.priority import PriorityPolicy
 from itsm_core.repositories._ports import EventStore, Repository
 from itsm_core.satisfaction import Survey, SurveyResponse
@@ -45,3 +46,9 @@ ImprovementCycleRepository: TypeAlias = Repository[ImprovementCycle]
 
 NonconformityRepository: TypeAlias = Repository[Nonconformity]
 """Nonconformities by id."""
+
+KnowledgeArticleRepository: TypeAlias = Repository[Article]
+"""Knowledge articles by article id (their history lives in an :data:`ArticleEventStore`)."""
+
+ArticleEventStore: TypeAlias = EventStore[ArticleEvent]
+"""Knowledge article events, one stream per article id; ``replay(store.read(id))`` rebuilds it."""

@@ -8,6 +8,8 @@ does). What it adds to cattrs' defaults:
   ``True`` is not an int; a float field takes an int;
 * aware datetimes as RFC 9557 text (offset plus IANA zone name), naive ones refused;
 * frozen JSON-safe mappings (ticket payloads and attributes) thawed to dicts and checked;
+* text or a mapping where a list or set is expected refused (cattrs would split ``"ab"``
+  into ``{"a", "b"}``);
 * unknown keys refused (``forbid_extra_keys``) and every problem collected
   (``detailed_validation``), so :func:`~itsm_core.serialization.problems_from` lists them all;
 * union members told apart by a ``"_type"`` tag where their fields alone would not;
@@ -23,6 +25,7 @@ import enum
 import math
 import types
 import typing
+from collections import abc
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
@@ -177,12 +180,51 @@ def _sorted_list(values: Iterable[Any]) -> list[Any]:
         return items
 
 
+_COLLECTIONS = frozenset({list, tuple, set, frozenset, Sequence, Set, abc.MutableSequence})
+
+
+def _is_collection(kind: Any) -> bool:
+    """A list, tuple or set type, or an optional one (``tuple[str, ...] | None``)."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        members = [m for m in typing.get_args(kind) if m is not type(None)]
+        return bool(members) and all(_is_collection(m) for m in members)
+    return typing.get_origin(kind) in _COLLECTIONS
+
+
+def _whole_collection(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``hook`` refusing text and mappings, which cattrs would iterate into characters or keys
+    (``"INC1"`` read as ``{"I", "N", "C", "1"}``)."""
+
+    def structure(value: object, kind: Any) -> Any:
+        if isinstance(value, str | bytes | Mapping):
+            raise TypeError(f"expected a list, got {value!r}")
+        return hook(value, kind)
+
+    return structure
+
+
+def _collection_overrides(converter: cattrs.Converter, cls: type) -> dict[str, Any]:
+    """cattrs overrides guarding every list, tuple or set field of ``cls``."""
+    return {
+        field.name: cattrs.gen.override(
+            struct_hook=_whole_collection(converter.get_structure_hook(field.type))
+        )
+        for field in attrs.fields(attrs.resolve_types(cls))
+        if _is_collection(field.type)
+    }
+
+
 def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[type], Any]:
-    """cattrs' own hook for an attrs class, behind a clear "expected a mapping" check."""
+    """cattrs' own hook for an attrs class, behind a clear "expected a mapping" check, with its
+    collection fields refusing text (see :func:`_whole_collection`)."""
 
     def factory(cls: type) -> Any:
         inner: Callable[[Any, type], Any] = cattrs.gen.make_dict_structure_fn(
-            cls, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+            cls,
+            converter,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=True,
+            **_collection_overrides(converter, cls),
         )
 
         def structure(value: object, _: type) -> Any:

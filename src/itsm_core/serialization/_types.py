@@ -20,6 +20,7 @@ from itsm_core.improvement import (
     NonconformityEvent,
     Target,
 )
+from itsm_core.knowledge import Article, ArticleEvent, Bm25, CategoryTree, GapPolicy
 from itsm_core.priority import GradingMatrix, PriorityDecision, PriorityPolicy
 from itsm_core.satisfaction import Survey, SurveyResponse
 from itsm_core.serialization._errors import InvalidTypeSpec
@@ -109,4 +110,10 @@ DEFAULT_TYPES: tuple[TypeSpec, ...] = (
     # calendars and SLA policies
     TypeSpec(name="business_calendar", cls=BusinessCalendar, via_methods=True),
     TypeSpec(name="sla_policy", cls=SlaPolicy, via_methods=True),
+    # knowledge base
+    TypeSpec(name="article", cls=Article),
+    TypeSpec(name="article_event", cls=ArticleEvent),
+    TypeSpec(name="category_tree", cls=CategoryTree, via_methods=True),
+    TypeSpec(name="bm25", cls=Bm25, via_methods=True),
+    TypeSpec(name="gap_policy", cls=GapPolicy, via_methods=True),
 )

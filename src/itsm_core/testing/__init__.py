@@ -1,18 +1,35 @@
 """The testing kit for storage adapters and domain code (install the ``testing`` extra).
 
-* :class:`EventStoreContract`, :class:`RepositoryContract`: pytest base classes; subclass
-  them, give a factory, and pytest runs the whole contract against your adapter.
+* :class:`EventStoreContract`, :class:`RepositoryContract` (tickets),
+  :class:`ArticleRepositoryContract` (knowledge articles) and the generic
+  :class:`ValueRepositoryContract`: pytest base classes; subclass them, give a factory, and
+  pytest runs the whole contract against your adapter.
 * :func:`event_store_agreement`, :func:`repository_agreement`: hypothesis state machines that
   drive your adapter and the in-memory reference with the same random operations and assert
   they agree after every step.
-* Strategies for the domain types (:func:`tickets`, :func:`ticket_events`, ...), registered
-  with hypothesis so ``st.from_type(Ticket)`` works once the package is installed.
+* Strategies for the domain types (:func:`tickets`, :func:`ticket_events`, :func:`articles`,
+  :func:`article_events`, ...), registered with hypothesis so ``st.from_type(Ticket)`` and
+  ``st.from_type(Article)`` work once the package is installed.
 """
 
 from itsm_core.testing._agreement import event_store_agreement, repository_agreement
-from itsm_core.testing._contracts import EventStoreContract, RepositoryContract
+from itsm_core.testing._contracts import (
+    ArticleRepositoryContract,
+    EventStoreContract,
+    RepositoryContract,
+    ValueRepositoryContract,
+)
 from itsm_core.testing._hypothesis import domain_strategies, register_strategies
-from itsm_core.testing._samples import sample_event, sample_events, sample_ticket
+from itsm_core.testing._knowledge_strategies import (
+    article_events,
+    article_histories,
+    articles,
+    bm25_parameters,
+    category_paths,
+    category_trees,
+    gap_policies,
+)
+from itsm_core.testing._samples import sample_article, sample_event, sample_events, sample_ticket
 from itsm_core.testing._strategies import (
     action_items,
     aware_datetimes,
@@ -40,16 +57,25 @@ from itsm_core.testing._strategies import (
 )
 
 __all__ = [
+    "ArticleRepositoryContract",
     "EventStoreContract",
     "RepositoryContract",
+    "ValueRepositoryContract",
     "action_items",
+    "article_events",
+    "article_histories",
+    "articles",
     "aware_datetimes",
+    "bm25_parameters",
     "business_calendars",
+    "category_paths",
+    "category_trees",
     "comments",
     "cycle_events",
     "domain_strategies",
     "effectiveness_reviews",
     "event_store_agreement",
+    "gap_policies",
     "grading_matrices",
     "identifiers",
     "improvement_cycles",
@@ -62,6 +88,7 @@ __all__ = [
     "priority_policies",
     "register_strategies",
     "repository_agreement",
+    "sample_article",
     "sample_event",
     "sample_events",
     "sample_ticket",

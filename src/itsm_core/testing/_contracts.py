@@ -1,9 +1,11 @@
 """Contract tests any storage adapter subclasses: pass them and you behave like the reference.
 
-Subclass :class:`EventStoreContract` or :class:`RepositoryContract` in a test module whose
-class name starts with ``Test`` and implement the factory; pytest collects every inherited
-test. The suites store itsm_core tickets and ticket events, so an adapter must serialise
-them (the :class:`~itsm_core.serialization.Serializer` does).
+Subclass :class:`EventStoreContract`, :class:`RepositoryContract` or
+:class:`ArticleRepositoryContract` in a test module whose class name starts with ``Test`` and
+implement the factory; pytest collects every inherited test. The suites store itsm_core
+tickets, ticket events and knowledge articles, so an adapter must serialise them (the
+:class:`~itsm_core.serialization.Serializer` does). For a repository of another value type,
+subclass :class:`ValueRepositoryContract` and say how to make sample values.
 """
 
 from __future__ import annotations
@@ -11,18 +13,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Generic, TypeVar
 
 import pytest
 
 from itsm_core.errors import NotFound, RepositoryError, ValidationError, VersionConflict
+from itsm_core.knowledge import Article
 from itsm_core.repositories import EventStore, Repository
-from itsm_core.testing._samples import sample_event, sample_events, sample_ticket
+from itsm_core.testing._samples import sample_article, sample_event, sample_events, sample_ticket
 from itsm_core.tickets import Ticket, TicketEvent, replay
 
 #: Threads in the concurrency tests, and appends (or saves) each one makes.
 THREADS = 4
 WRITES_PER_THREAD = 12
+
+T = TypeVar("T")
 
 
 def _close(store: object) -> None:
@@ -224,120 +229,156 @@ class EventStoreContract:
         assert set(notes) == set().union(*written)
 
 
-class RepositoryContract:
-    """The behaviour every :class:`~itsm_core.repositories.Repository` must have.
+class ValueRepositoryContract(Generic[T]):
+    """The behaviour every :class:`~itsm_core.repositories.Repository` must have, for any
+    value type ``T``.
 
-    Implement :meth:`make_repository` (it stores :class:`~itsm_core.tickets.Ticket` values);
-    override :meth:`reopen_repository` for a persistent store.
+    Implement :meth:`make_repository` and :meth:`sample_value`; override
+    :meth:`reopen_repository` for a persistent store. :class:`RepositoryContract` (tickets)
+    and :class:`ArticleRepositoryContract` (knowledge articles) are this suite with the
+    sample values filled in.
     """
 
-    def make_repository(self, tmp_path: Path) -> Repository[Ticket]:
-        """A new, empty repository of tickets."""
+    def make_repository(self, tmp_path: Path) -> Repository[T]:
+        """A new, empty repository."""
         raise NotImplementedError
 
-    def reopen_repository(
-        self, repository: Repository[Ticket], tmp_path: Path
-    ) -> Repository[Ticket]:
+    def sample_value(self, key: str, revision: int) -> T:
+        """A value to save under ``key``; different revisions must give unequal values."""
+        raise NotImplementedError
+
+    def reopen_repository(self, repository: Repository[T], tmp_path: Path) -> Repository[T]:
         """A second instance on the same storage (default: the same object)."""
         return repository
 
-    def close_repository(self, repository: Repository[Ticket]) -> None:
+    def close_repository(self, repository: Repository[T]) -> None:
         """Release ``repository`` (default: call its ``close()`` if it has one)."""
         _close(repository)
 
     @pytest.fixture
-    def contract_repository(self, tmp_path: Path) -> Iterator[Repository[Ticket]]:
+    def contract_repository(self, tmp_path: Path) -> Iterator[Repository[T]]:
         repository = self.make_repository(tmp_path)
         yield repository
         self.close_repository(repository)
 
-    def test_a_missing_key_is_not_found(self, contract_repository: Repository[Ticket]) -> None:
-        assert contract_repository.find("INC-none") is None
+    def test_sample_values_differ_by_revision(self) -> None:
+        assert self.sample_value("K1", 1) == self.sample_value("K1", 1)
+        assert self.sample_value("K1", 1) != self.sample_value("K1", 2)
+
+    def test_a_missing_key_is_not_found(self, contract_repository: Repository[T]) -> None:
+        assert contract_repository.find("K-none") is None
         with pytest.raises(NotFound) as caught:
-            contract_repository.get("INC-none")
+            contract_repository.get("K-none")
         assert isinstance(caught.value, LookupError)
-        assert caught.value.key == "INC-none"
+        assert caught.value.key == "K-none"
         assert contract_repository.keys() == ()
 
     def test_save_then_get_returns_an_equal_value_at_version_1(
-        self, contract_repository: Repository[Ticket]
+        self, contract_repository: Repository[T]
     ) -> None:
-        ticket = sample_ticket("INC1")
-        saved = contract_repository.save("INC1", ticket, 0)
-        assert (saved.key, saved.version, saved.value) == ("INC1", 1, ticket)
-        assert contract_repository.get("INC1") == saved
-        assert contract_repository.find("INC1") == saved
+        value = self.sample_value("K1", 1)
+        saved = contract_repository.save("K1", value, 0)
+        assert (saved.key, saved.version, saved.value) == ("K1", 1, value)
+        assert contract_repository.get("K1") == saved
+        assert contract_repository.find("K1") == saved
 
-    def test_each_save_bumps_the_version(self, contract_repository: Repository[Ticket]) -> None:
+    def test_each_save_bumps_the_version(self, contract_repository: Repository[T]) -> None:
         for revision in range(1, 4):
-            saved = contract_repository.save("INC1", sample_ticket("INC1", revision), revision - 1)
+            saved = contract_repository.save("K1", self.sample_value("K1", revision), revision - 1)
             assert saved.version == revision
-        assert contract_repository.get("INC1").value == sample_ticket("INC1", 3)
+        assert contract_repository.get("K1").value == self.sample_value("K1", 3)
 
     def test_a_stale_save_raises_and_keeps_the_stored_value(
-        self, contract_repository: Repository[Ticket]
+        self, contract_repository: Repository[T]
     ) -> None:
-        contract_repository.save("INC1", sample_ticket("INC1", 1), 0)
-        contract_repository.save("INC1", sample_ticket("INC1", 2), 1)
+        contract_repository.save("K1", self.sample_value("K1", 1), 0)
+        contract_repository.save("K1", self.sample_value("K1", 2), 1)
         for expected in (0, 1, 5):
             with pytest.raises(VersionConflict) as caught:
-                contract_repository.save("INC1", sample_ticket("INC1", 9), expected)
+                contract_repository.save("K1", self.sample_value("K1", 9), expected)
             assert (caught.value.expected, caught.value.actual) == (expected, 2)
             assert isinstance(caught.value, RepositoryError)
-        assert contract_repository.get("INC1").value == sample_ticket("INC1", 2)
+        assert contract_repository.get("K1").value == self.sample_value("K1", 2)
 
-    def test_creating_needs_expected_version_0(
-        self, contract_repository: Repository[Ticket]
-    ) -> None:
+    def test_creating_needs_expected_version_0(self, contract_repository: Repository[T]) -> None:
         with pytest.raises(VersionConflict):
-            contract_repository.save("INC1", sample_ticket("INC1"), 1)
-        assert contract_repository.find("INC1") is None
+            contract_repository.save("K1", self.sample_value("K1", 1), 1)
+        assert contract_repository.find("K1") is None
 
-    def test_keys_are_sorted(self, contract_repository: Repository[Ticket]) -> None:
-        for key in ("INC3", "INC1", "INC2"):
-            contract_repository.save(key, sample_ticket(key), 0)
-        assert contract_repository.keys() == ("INC1", "INC2", "INC3")
+    def test_keys_are_sorted(self, contract_repository: Repository[T]) -> None:
+        for key in ("K3", "K1", "K2"):
+            contract_repository.save(key, self.sample_value(key, 1), 0)
+        assert contract_repository.keys() == ("K1", "K2", "K3")
 
-    def test_bad_arguments_are_refused(self, contract_repository: Repository[Ticket]) -> None:
+    def test_bad_arguments_are_refused(self, contract_repository: Repository[T]) -> None:
         with pytest.raises(ValidationError):
-            contract_repository.save("", sample_ticket("INC1"), 0)
+            contract_repository.save("", self.sample_value("K1", 1), 0)
         with pytest.raises(ValidationError):
-            contract_repository.save("INC1", sample_ticket("INC1"), -1)
+            contract_repository.save("K1", self.sample_value("K1", 1), -1)
         with pytest.raises(ValidationError):
             contract_repository.find("")
         assert contract_repository.keys() == ()
 
     def test_data_survives_reopening(
-        self, contract_repository: Repository[Ticket], tmp_path: Path
+        self, contract_repository: Repository[T], tmp_path: Path
     ) -> None:
-        saved = contract_repository.save("INC1", sample_ticket("INC1"), 0)
+        saved = contract_repository.save("K1", self.sample_value("K1", 1), 0)
         other = self.reopen_repository(contract_repository, tmp_path)
         try:
-            assert other.get("INC1") == saved
+            assert other.get("K1") == saved
         finally:
             if other is not contract_repository:
                 self.close_repository(other)
 
     def test_concurrent_saves_apply_each_change_once(
-        self, contract_repository: Repository[Ticket]
+        self, contract_repository: Repository[T]
     ) -> None:
-        contract_repository.save("INC1", sample_ticket("INC1", 0 + 1), 0)
-        applied: list[Any] = []
+        contract_repository.save("K1", self.sample_value("K1", 1), 0)
+        applied: list[int] = []
+        torn: list[int] = []
 
         def worker(index: int) -> None:
             for _ in range(WRITES_PER_THREAD):
                 while True:
-                    current = contract_repository.get("INC1")
-                    bumped = sample_ticket("INC1", current.value.version + 1)
+                    current = contract_repository.get("K1")
+                    if current.value != self.sample_value("K1", current.version):
+                        torn.append(current.version)  # a value read with another's version
+                    bumped = self.sample_value("K1", current.version + 1)
                     try:
-                        contract_repository.save("INC1", bumped, current.version)
+                        contract_repository.save("K1", bumped, current.version)
                     except VersionConflict:
                         continue
                     applied.append(index)
                     break
 
         _race(worker)
-        final = contract_repository.get("INC1")
+        final = contract_repository.get("K1")
         # Each successful save read the value it replaced: no update was lost or doubled.
+        assert torn == []
         assert final.version == 1 + THREADS * WRITES_PER_THREAD == len(applied) + 1
-        assert final.value == sample_ticket("INC1", final.version)
+        assert final.value == self.sample_value("K1", final.version)
+
+
+class RepositoryContract(ValueRepositoryContract[Ticket]):
+    """The repository contract with :class:`~itsm_core.tickets.Ticket` values.
+
+    Implement :meth:`make_repository`; override :meth:`reopen_repository` for a persistent
+    store.
+    """
+
+    def sample_value(self, key: str, revision: int) -> Ticket:
+        """:func:`~itsm_core.testing.sample_ticket` (its ``version`` is ``revision``)."""
+        return sample_ticket(key, revision)
+
+
+class ArticleRepositoryContract(ValueRepositoryContract[Article]):
+    """The repository contract with knowledge :class:`~itsm_core.knowledge.Article` values.
+
+    Implement :meth:`make_repository` (it returns a
+    :data:`~itsm_core.repositories.KnowledgeArticleRepository`); override
+    :meth:`reopen_repository` for a persistent store.
+    """
+
+    def sample_value(self, key: str, revision: int) -> Article:
+        """:func:`~itsm_core.testing.sample_article` (its ``version`` is ``revision``)."""
+        return sample_article(key, revision)

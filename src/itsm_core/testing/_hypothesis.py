@@ -26,9 +26,11 @@ from itsm_core.improvement import (
     NonconformityEvent,
     Target,
 )
+from itsm_core.knowledge import Article, ArticleEvent, Bm25, CategoryTree, GapPolicy
 from itsm_core.priority import GradingMatrix, PriorityDecision, PriorityPolicy
 from itsm_core.satisfaction import Survey, SurveyResponse
 from itsm_core.sla import SlaPolicy
+from itsm_core.testing import _knowledge_strategies as k
 from itsm_core.testing import _strategies as s
 from itsm_core.tickets import Comment, Ticket, TicketEvent
 
@@ -55,6 +57,11 @@ def domain_strategies() -> dict[type, st.SearchStrategy[Any]]:
         EffectivenessReview: s.effectiveness_reviews(),
         BusinessCalendar: s.business_calendars(),
         SlaPolicy: s.sla_policies(),
+        Article: k.articles(),
+        ArticleEvent: k.article_events(),
+        CategoryTree: k.category_trees(),
+        Bm25: k.bm25_parameters(),
+        GapPolicy: k.gap_policies(),
     }
 
 

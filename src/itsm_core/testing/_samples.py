@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from itsm_core.knowledge import Article, CreateArticle, Revise, decide
 from itsm_core.tickets import Comment, Ticket, TicketEvent, TicketKind
 from itsm_core.workflow import StatusCategory
 
@@ -71,3 +72,35 @@ def sample_ticket(ticket_id: str, revision: int = 1) -> Ticket:
         symptom=f"VPN drops, revision {revision}",
         attributes={"revision": revision, "tags": ["vpn", "网络"]},
     )
+
+
+def sample_article(article_id: str, revision: int = 1) -> Article:
+    """A draft knowledge article with ``revision`` versions (so its ``version`` is ``revision``).
+
+    Built through :func:`~itsm_core.knowledge.decide`: created, then revised
+    ``revision - 1`` times, each revision changing the body.
+
+    >>> article = sample_article("KB-1", 3)
+    >>> article.version, article.current.number, article.body
+    (3, 3, 'Open UDP ports 500 and 4500, revision 3')
+    """
+    at = _START
+    article = decide(
+        None,
+        CreateArticle(
+            article_id=article_id,
+            title="VPN 连接失败，错误 809",
+            body="Open UDP ports 500 and 4500, revision 1",
+            category="network/vpn",
+            tags=frozenset({"vpn", "网络"}),
+        ),
+        actor="li",
+        now=at,
+    ).article
+    for number in range(2, revision + 1):
+        at += dt.timedelta(hours=1)
+        change = Revise(
+            note=f"revision {number}", body=f"Open UDP ports 500 and 4500, revision {number}"
+        )
+        article = decide(article, change, actor="li", now=at).article
+    return article

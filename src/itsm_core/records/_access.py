@@ -1,0 +1,322 @@
+"""Access policies: role-based rules with attribute conditions, answering ``can`` with a reason."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from itsm_core.errors import InvalidPolicy, Problem, ValidationError
+from itsm_core.records._actor import Actor
+from itsm_core.records._fields import (
+    join,
+    known_keys,
+    mapping,
+    nonblank,
+    string_set,
+    strings,
+    text,
+)
+from itsm_core.records._ticket_data import TICKET_FIELDS
+from itsm_core.tickets import Ticket
+
+#: Read a ticket (its non-confidential fields).
+READ = "read"
+#: Read the confidential fields of a ticket (see :attr:`AccessPolicy.confidential_fields`).
+READ_CONFIDENTIAL = "read_confidential"
+#: Export a ticket (exports are masked by a :class:`~itsm_core.records.MaskingPolicy`).
+EXPORT = "export"
+#: Write an internal work note (a public comment is the action ``comment``).
+WORK_NOTE = "work_note"
+#: In a rule, every action.
+ANY_ACTION = "*"
+
+_RULE_KEYS = {"role", "actions", "when", "description"}
+_POLICY_KEYS = {"name", "rules", "confidential_fields"}
+
+
+class Condition(enum.StrEnum):
+    """An attribute condition of a rule, about the actor and the ticket."""
+
+    #: The ticket's assignment group is one of the actor's groups.
+    OWN_GROUP = "own_group"
+    #: The ticket is assigned to the actor (their own tickets, as a handler).
+    ASSIGNED_TO_ACTOR = "assigned_to_actor"
+    #: The actor is the ticket's requester (a customer's own tickets).
+    REQUESTED_BY_ACTOR = "requested_by_actor"
+
+    def failure(self, actor: Actor, ticket: Ticket) -> str | None:
+        """Why the condition does not hold, or None when it does."""
+        if self is Condition.OWN_GROUP:
+            if ticket.assignment_group is not None and ticket.assignment_group in actor.groups:
+                return None
+            groups = ", ".join(sorted(actor.groups)) or "none"
+            return f"ticket group {ticket.assignment_group!r} is not one of theirs ({groups})"
+        if self is Condition.ASSIGNED_TO_ACTOR:
+            if ticket.assignee == actor.id:
+                return None
+            return f"ticket is assigned to {ticket.assignee!r}, not to them"
+        if ticket.requester == actor.id:
+            return None
+        return f"ticket was requested by {ticket.requester!r}, not by them"
+
+
+def _conditions(values: Iterable[Condition | str]) -> frozenset[Condition]:
+    out: set[Condition] = set()
+    for value in values:
+        try:
+            out.add(Condition(value))
+        except ValueError:
+            expected = ", ".join(c.value for c in Condition)
+            raise InvalidPolicy(
+                "for access rule",
+                [Problem("when", f"unknown condition {value!r} (expected one of {expected})")],
+            ) from None
+    return frozenset(out)
+
+
+def _actions(values: Iterable[str]) -> frozenset[str]:
+    return string_set(values, InvalidPolicy, "for access rule", "actions")
+
+
+def _confidential(values: Iterable[str]) -> frozenset[str]:
+    return string_set(values, InvalidPolicy, "for access", "confidential_fields")
+
+
+@attrs.frozen(kw_only=True)
+class AccessRule:
+    """Actors in ``role`` may do ``actions`` (``"*"``: all) when every condition of ``when`` holds.
+
+    Actions are ticket event names (``acknowledge``, ``resolve``, a custom workflow event...)
+    plus ``read``, ``read_confidential``, ``export`` and ``work_note``.
+    """
+
+    role: str
+    actions: frozenset[str] = attrs.field(converter=_actions)
+    when: frozenset[Condition] = attrs.field(default=frozenset(), converter=_conditions)
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not nonblank(self.role):
+            problems.append(Problem("role", "must be a non-empty string"))
+        if not self.actions:
+            problems.append(Problem("actions", "a rule grants at least one action"))
+        problems.extend(
+            Problem("actions", f"{action!r} is not an action name")
+            for action in sorted(self.actions, key=repr)
+            if not _is_action(action)
+        )
+        if problems:
+            raise InvalidPolicy(f"for access rule {self.role!r}", problems)
+
+    def grants(self, action: str) -> bool:
+        """True when the rule names ``action`` (or all actions)."""
+        return action in self.actions or ANY_ACTION in self.actions
+
+    def summary(self) -> str:
+        """One line: ``agent: read, resolve when own_group``."""
+        actions = ", ".join(sorted(self.actions))
+        when = f" when {' and '.join(sorted(self.when))}" if self.when else ""
+        return f"{self.role}: {actions}{when}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data."""
+        data: dict[str, Any] = {
+            "role": self.role,
+            "actions": sorted(self.actions),
+            "when": sorted(c.value for c in self.when),
+        }
+        if self.description:
+            data["description"] = self.description
+        return data
+
+
+def _is_action(action: object) -> bool:
+    return (
+        isinstance(action, str)
+        and bool(action)
+        and action.strip() == action
+        and (" " not in action)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AccessDecision:
+    """The answer of :meth:`AccessPolicy.can`: allowed or not, and why.
+
+    ``rule`` is the index of the granting rule (None when denied).
+    """
+
+    allowed: bool
+    actor: str
+    action: str
+    ticket_id: str
+    reason: str
+    rule: int | None = None
+
+
+def _rules(values: Iterable[AccessRule]) -> tuple[AccessRule, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class AccessPolicy:
+    """Allow rules (anything not granted is denied) and the ticket fields that are confidential.
+
+    >>> import datetime as dt
+    >>> from itsm_core.tickets import CommandContext, OpenTicket, TicketKind, decide
+    >>> policy = AccessPolicy.from_dict({"name": "desk", "rules": [
+    ...     {"role": "customer", "actions": ["read"], "when": ["requested_by_actor"]}]})
+    >>> ctx = CommandContext(actor="ana", role="agent", now=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    >>> ticket, _ = decide(None, OpenTicket(ticket_id="INC1", kind=TicketKind.INCIDENT,
+    ...                                     requester="zhang"), ctx)
+    >>> policy.can(Actor(id="zhang", roles={"customer"}), "read", ticket).allowed
+    True
+    >>> print(policy.can(Actor(id="li", roles={"customer"}), "read", ticket).reason)
+    rule 0 (customer: read when requested_by_actor) does not apply: ticket was requested by
+    'zhang', not by them
+    """
+
+    name: str
+    rules: tuple[AccessRule, ...] = attrs.field(converter=_rules)
+    confidential_fields: frozenset[str] = attrs.field(
+        default=frozenset({"work_notes"}),
+        converter=_confidential,
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not nonblank(self.name):
+            problems.append(Problem("name", "must be a non-empty string"))
+        problems.extend(
+            Problem("confidential_fields", f"{name!r} is not a ticket field")
+            for name in sorted(self.confidential_fields, key=repr)
+            if name not in TICKET_FIELDS
+        )
+        if "id" in self.confidential_fields:
+            problems.append(Problem("confidential_fields", "the ticket id cannot be confidential"))
+        if problems:
+            raise InvalidPolicy(f"for access {self.name!r}", problems)
+
+    def can(self, actor: Actor, action: str, resource: Ticket) -> AccessDecision:
+        """May ``actor`` (in any of their roles) do ``action`` on the ticket ``resource``?
+
+        Rules are read in order; the first that names one of the actor's roles and the action,
+        and whose conditions all hold, grants it. The reason of a denial lists every rule
+        that named the role and action, and the condition that failed.
+        """
+        if not _is_action(action):
+            raise ValidationError(
+                "access check", [Problem("action", f"{action!r} is not an action name")]
+            )
+        failures: list[str] = []
+        for index, rule in enumerate(self.rules):
+            if rule.role not in actor.roles or not rule.grants(action):
+                continue
+            missing = [
+                failure
+                for condition in sorted(rule.when)
+                if (failure := condition.failure(actor, resource)) is not None
+            ]
+            if not missing:
+                return AccessDecision(
+                    allowed=True,
+                    actor=actor.id,
+                    action=action,
+                    ticket_id=resource.id,
+                    reason=f"granted by rule {index} ({rule.summary()})",
+                    rule=index,
+                )
+            failures.append(f"rule {index} ({rule.summary()}) does not apply: {'; '.join(missing)}")
+        if not failures:
+            roles = ", ".join(repr(role) for role in sorted(actor.roles))
+            failures.append(f"no rule grants {action!r} to role {roles}")
+        return AccessDecision(
+            allowed=False,
+            actor=actor.id,
+            action=action,
+            ticket_id=resource.id,
+            reason="; ".join(failures),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe data; :meth:`from_dict` reads it back."""
+        return {
+            "name": self.name,
+            "rules": [rule.to_dict() for rule in self.rules],
+            "confidential_fields": sorted(self.confidential_fields),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> AccessPolicy:
+        """Build a policy from plain data; :class:`~itsm_core.errors.InvalidPolicy` lists every
+        problem with its path."""
+        problems: list[Problem] = []
+        top = mapping(data, "", problems)
+        if top is None:
+            raise InvalidPolicy("for access", problems)
+        known_keys(top, _POLICY_KEYS, "", problems)
+        name = text(top.get("name"), "name", problems)
+        rules: list[AccessRule] = []
+        raw_rules = top.get("rules")
+        if not isinstance(raw_rules, list | tuple):
+            problems.append(Problem("rules", f"expected a list of rules, got {raw_rules!r}"))
+            raw_rules = []
+        for index, raw in enumerate(raw_rules):
+            rule = _rule_from(raw, f"rules[{index}]", problems)
+            if rule is not None:
+                rules.append(rule)
+        confidential = strings(
+            top.get("confidential_fields", ["work_notes"]), "confidential_fields", problems
+        )
+        for position, field in enumerate(confidential):
+            if field not in TICKET_FIELDS or field == "id":
+                problems.append(
+                    Problem(f"confidential_fields[{position}]", f"{field!r} is not a ticket field")
+                )
+        if problems or name is None:
+            raise InvalidPolicy(f"for access {name!r}" if name else "for access", problems)
+        return cls(name=name, rules=rules, confidential_fields=confidential)
+
+
+def _rule_from(raw: object, path: str, problems: list[Problem]) -> AccessRule | None:
+    data = mapping(raw, path, problems)
+    if data is None:
+        return None
+    count = len(problems)
+    known_keys(data, _RULE_KEYS, path, problems)
+    role = text(data.get("role"), join(path, "role"), problems)
+    actions = strings(data.get("actions"), join(path, "actions"), problems)
+    if not actions and "actions" in data and isinstance(data["actions"], list | tuple):
+        problems.append(Problem(join(path, "actions"), "a rule grants at least one action"))
+    for index, action in enumerate(actions):
+        if not _is_action(action):
+            problems.append(
+                Problem(f"{path}.actions[{index}]", f"{action!r} is not an action name")
+            )
+    conditions: list[Condition] = []
+    for index, raw_condition in enumerate(
+        strings(data.get("when", []), join(path, "when"), problems)
+    ):
+        try:
+            conditions.append(Condition(raw_condition))
+        except ValueError:
+            expected = ", ".join(c.value for c in Condition)
+            problems.append(
+                Problem(
+                    f"{path}.when[{index}]",
+                    f"unknown condition {raw_condition!r} (expected one of {expected})",
+                )
+            )
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        problems.append(
+            Problem(join(path, "description"), f"expected a string, got {description!r}")
+        )
+    if len(problems) > count or role is None:
+        return None
+    assert isinstance(description, str)
+    return AccessRule(role=role, actions=actions, when=conditions, description=description)
