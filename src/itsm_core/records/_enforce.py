@@ -2,56 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.records._access import WORK_NOTE, AccessPolicy
 from itsm_core.records._actor import Actor
 from itsm_core.records._errors import AccessDenied
 from itsm_core.tickets import (
-    Acknowledge,
+    EVENT_OF_COMMAND,
     AddComment,
-    Advance,
-    Archive,
-    Assign,
-    Cancel,
-    Classify,
-    Close,
     Command,
     CommandContext,
-    ConfirmResolution,
     Decision,
-    Escalate,
-    Hold,
-    LinkSurvey,
-    OpenTicket,
-    RejectResolution,
-    Reopen,
-    Resolve,
-    Resume,
     Ticket,
-    Transfer,
     decide,
+    event_name,
 )
 
-#: The action each command needs (the event it records; ``Advance`` needs its own event).
-COMMAND_ACTIONS: dict[type, str] = {
-    OpenTicket: "open",
-    Acknowledge: "acknowledge",
-    Classify: "classify",
-    Assign: "assign",
-    Transfer: "transfer",
-    Escalate: "escalate",
-    AddComment: "comment",
-    Hold: "hold",
-    Resume: "resume",
-    Resolve: "resolve",
-    ConfirmResolution: "confirm",
-    RejectResolution: "reopen",
-    Close: "close",
-    Reopen: "reopen",
-    Cancel: "cancel",
-    Archive: "archive",
-    LinkSurvey: "link_survey",
-}
+#: The action each command needs: the event it records (``Advance`` needs its own event).
+COMMAND_ACTIONS: Mapping[type, str] = EVENT_OF_COMMAND
 
 
 def command_action(command: Command) -> str:
@@ -63,12 +32,10 @@ def command_action(command: Command) -> str:
     >>> command_action(Advance(event="approve"))
     'approve'
     """
-    if isinstance(command, Advance):
-        return command.event
     if isinstance(command, AddComment) and command.internal:
         return WORK_NOTE
     try:
-        return COMMAND_ACTIONS[type(command)]
+        return event_name(command)
     except KeyError:
         raise ValidationError(
             "command", [Problem("command", f"{command!r} is not a ticket command")]

@@ -49,7 +49,14 @@ from itsm_core.tickets._commands import (
 )
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._context import CommandContext
-from itsm_core.tickets._decide import COMMAND_EVENTS, Decision, allowed_events, decide
+from itsm_core.tickets._decide import (
+    COMMAND_EVENTS,
+    EVENT_OF_COMMAND,
+    Decision,
+    allowed_events,
+    decide,
+    event_name,
+)
 from itsm_core.tickets._errors import InvalidEventStream
 from itsm_core.tickets._event import (
     EVENT_FLAGS,
@@ -103,6 +110,7 @@ __all__ = [
     "CONSULTATION_WORKFLOW",
     "EMERGENCY_CHANGE_WORKFLOW",
     "EVENT_FLAGS",
+    "EVENT_OF_COMMAND",
     "HANDLERS_BY_LEVEL",
     "IMPORTED",
     "INCIDENT_WORKFLOW",
@@ -174,6 +182,7 @@ __all__ = [
     "decide",
     "default_workflow_name",
     "due_for_auto_close",
+    "event_name",
     "import_history",
     "replay",
 ]

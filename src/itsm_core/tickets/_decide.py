@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -59,6 +60,29 @@ def _after_resolution(status: StatusCategory) -> bool:
     return status in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
 
 
+#: The event each dedicated command records (``Advance`` names its own event).
+EVENT_OF_COMMAND: Mapping[type, str] = MappingProxyType(
+    {
+        OpenTicket: "open",
+        Acknowledge: "acknowledge",
+        Classify: "classify",
+        Assign: "assign",
+        Transfer: "transfer",
+        Escalate: "escalate",
+        AddComment: "comment",
+        Hold: "hold",
+        Resume: "resume",
+        Resolve: "resolve",
+        ConfirmResolution: "confirm",
+        RejectResolution: "reopen",
+        Close: "close",
+        Reopen: "reopen",
+        Cancel: "cancel",
+        Archive: "archive",
+        LinkSurvey: "link_survey",
+    }
+)
+
 #: Events owned by a dedicated command; :class:`Advance` refuses them.
 COMMAND_EVENTS: Mapping[str, str] = {
     "open": "OpenTicket",
@@ -112,7 +136,7 @@ def decide(ticket: Ticket | None, command: Command, ctx: CommandContext) -> Deci
             )
         return _open(command, ctx)
     if ticket is None:
-        raise CommandRejected(_event_name(command), ["no ticket: open one first"])
+        raise CommandRejected(event_name(command), ["no ticket: open one first"])
     workflow = ctx.workflows.get(ticket.workflow)
     state = workflow.state_named(ticket.state)
     plan = _plan(ticket, command, ctx)
@@ -229,28 +253,16 @@ def _open(command: OpenTicket, ctx: CommandContext) -> Decision:
     return apply_event(None, event), (event,)
 
 
-def _event_name(command: Command) -> str:
-    plan_names: dict[type, str] = {
-        Acknowledge: "acknowledge",
-        Classify: "classify",
-        Assign: "assign",
-        Transfer: "transfer",
-        Escalate: "escalate",
-        AddComment: "comment",
-        Hold: "hold",
-        Resume: "resume",
-        Resolve: "resolve",
-        ConfirmResolution: "confirm",
-        RejectResolution: "reopen",
-        Close: "close",
-        Reopen: "reopen",
-        Cancel: "cancel",
-        Archive: "archive",
-        LinkSurvey: "link_survey",
-    }
+def event_name(command: Command) -> str:
+    """The name of the event ``command`` records, e.g. ``"resolve"`` for :class:`Resolve`.
+
+    >>> from itsm_core.tickets import Advance, RejectResolution
+    >>> event_name(RejectResolution(reason="still broken")), event_name(Advance(event="approve"))
+    ('reopen', 'approve')
+    """
     if isinstance(command, Advance):
         return command.event
-    return plan_names[type(command)]
+    return EVENT_OF_COMMAND[type(command)]
 
 
 def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:
