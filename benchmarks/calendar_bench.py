@@ -12,7 +12,9 @@ operation, our speed-up, and how many of their answers disagree with ours and wh
 business instant written differently (the boundary convention: where a deadline lands when the
 budget ends exactly at a closing time), an error raised, or a wrong answer, named after the
 scenario that triggers it (overnight shifts, daylight saving, reversed ranges, ...). Then the
-bulk forms in operations per second.
+bulk forms in operations per second, and ``add_working_days`` for 2, 20 and 250 working days
+(forwards and backwards) against the day-by-day walk it replaced, which the tests keep as their
+reference (``stepping_add_working_days`` in tests/calendar/test_calendar_properties.py).
 
 Scenarios: ``single`` Mon-Fri 09:00-17:00; ``split`` Mon-Fri 09:00-12:00 and 13:00-18:00;
 ``overnight`` Mon-Fri 22:00-06:00; ``dst`` America/New_York every day 00:00-05:00 (the clock
@@ -27,11 +29,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import random
 import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -362,6 +366,48 @@ def run_bulk(count: int) -> list[str]:
     return lines
 
 
+def stepping_reference() -> Callable[..., dt.datetime] | None:
+    """The day-by-day walk ``add_working_days`` used before its index, from the tests (or None
+    when the tests are not there)."""
+    path = Path(__file__).resolve().parents[1] / "tests/calendar/test_calendar_properties.py"
+    spec = importlib.util.spec_from_file_location("_calendar_reference", path)
+    if spec is None or spec.loader is None or not path.exists():
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.stepping_add_working_days  # type: ignore[no-any-return]
+
+
+def run_working_days(rng: random.Random, count: int, slow: int) -> list[str]:
+    cal = ours("split")
+    zone = ZoneInfo(SHANGHAI_KEY)
+    starts = random_instants(rng, "split", count)
+    walk = stepping_reference()
+    rows = [("working days", "cases", "median us", "p90 us", "before (walk) us", "faster", "agree")]
+    for days in (2, 20, 250):
+        args = [(s, rng.choice([-1, 1]) * days) for s in starts]
+        mine, costs = timed(cal.add_working_days, args)
+        median, p90 = percentiles(costs)
+        before, speed, agree = "-", "-", "-"
+        if walk is not None:
+            theirs, their_costs = timed(
+                lambda s, n: walk(cal.day_spans, zone, s, n),
+                args[:slow],
+            )
+            before_median = percentiles(their_costs)[0]
+            before = f"{before_median:,.1f}"
+            speed = f"{before_median / median:,.0f}x"
+            agree = f"{sum(a == b for a, b in zip(mine, theirs, strict=False))}/{len(theirs)}"
+        rows.append(
+            (f"+/-{days}", str(count), f"{median:,.1f}", f"{p90:,.1f}", before, speed, agree)
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [rows[0], tuple("-" * w for w in widths), *rows[1:]]
+    ]
+
+
 def _once(fn: Callable[..., Any], args: tuple[Any, ...]) -> float:
     t0 = time.perf_counter()
     fn(*args)
@@ -398,6 +444,10 @@ def main() -> None:
         print(f"itsm_core {op}: median of scenario medians {statistics.median(medians):.2f} us/op")
     print()
     for line in run_bulk(bulk):
+        print(line)
+    print()
+    print("add_working_days, split scenario (index built on first use, included):")
+    for line in run_working_days(rng, count, slow):
         print(line)
 
 

@@ -115,3 +115,23 @@ def test_threads_fill_the_cache_consistently() -> None:
     for thread in threads:
         thread.join()
     assert all(result == expected for result in results.values())
+
+
+def test_threads_fill_the_working_day_index_consistently() -> None:
+    calendar = BusinessCalendar.from_dict(CALENDAR.to_dict())
+    starts = [dt.datetime(2000 + i, 3, 1, 10, tzinfo=NEW_YORK) for i in range(0, 40, 3)]
+    counts = [300, -300, 7, -7]
+    expected = [CALENDAR.add_working_days(s, n) for s in starts for n in counts]
+    results: dict[int, list[dt.datetime]] = {}
+
+    def work(worker: int) -> None:
+        order = starts[worker::4] + starts
+        found = [calendar.add_working_days(s, n) for s in order for n in counts]
+        results[worker] = found[-len(expected) :]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result == expected for result in results.values())

@@ -394,6 +394,18 @@ def test_no_working_time_is_an_error_not_a_hang() -> None:
     assert pickle.loads(pickle.dumps(NoWorkingTimeError("x", "forward", 50))).years == 50
 
 
+def test_working_days_at_the_ends_of_the_computable_years() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", weekly=WeeklyPattern.uniform([Window.of("09:00", "17:00")])
+    )
+    with pytest.raises(ValidationError, match="outside the years 2-9997"):
+        cal.add_working_days(dt.datetime(1, 1, 1, 10, tzinfo=dt.UTC), 1)
+    last = dt.datetime(9997, 12, 31, 10, tzinfo=dt.UTC)
+    assert cal.add_working_days(last, -1) == dt.datetime(9997, 12, 30, 10, tzinfo=dt.UTC)
+    with pytest.raises(NoWorkingTimeError, match="forward"):
+        cal.add_working_days(last, 1)  # 9998 is past the years the calendar computes
+
+
 def test_copies_pickles_and_fill_order() -> None:
     cal = BusinessCalendar.from_dict({**FULL, "coverage": None})
     a = dt.datetime(2024, 2, 1, 10, tzinfo=SHANGHAI)
@@ -405,3 +417,7 @@ def test_copies_pickles_and_fill_order() -> None:
         other.is_working(dt.datetime(2019, 1, 1, tzinfo=SHANGHAI))
         assert other.elapsed(a, b) == expected
         assert other.add(a, expected) == cal.add(a, expected)
+        c = dt.datetime(2025, 11, 3, 10, tzinfo=SHANGHAI)
+        other.add_working_days(dt.datetime(2019, 1, 1, tzinfo=SHANGHAI), 1)  # index 2019 first
+        assert other.add_working_days(a, 300) == cal.add_working_days(a, 300)
+        assert other.add_working_days(c, -300) == cal.add_working_days(c, -300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,11 +14,13 @@ from itsm_core.calendar import (
     DayOverride,
     Holiday,
     HolidayRule,
+    NoWorkingTimeError,
     PatternVersion,
     Weekday,
     WeeklyPattern,
     Window,
 )
+from itsm_core.errors import CalendarCoverageError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -248,3 +251,126 @@ def test_working_days_half_day_and_night_shift(night: BusinessCalendar) -> None:
     assert half.add_working_days(at(SHANGHAI, 2025, 3, 10, 14), 1) == at(SHANGHAI, 2025, 3, 11, 12)
     # 02:00 on Tuesday belongs to Monday's shift (position 4 h); one day later: Wednesday 02:00.
     assert night.add_working_days(at(LONDON, 2025, 1, 21, 2), 1) == at(LONDON, 2025, 1, 22, 2)
+
+
+def weekdays_9_to_17(zone: str = "Europe/London", **fields: Any) -> BusinessCalendar:
+    return BusinessCalendar(
+        timezone=zone,
+        weekly=WeeklyPattern.uniform([Window.of("09:00", "17:00")], *WORKDAYS),
+        **fields,
+    )
+
+
+def test_working_days_hundreds_and_thousands() -> None:
+    cal = weekdays_9_to_17()
+    monday = at(LONDON, 2025, 3, 3, 10)
+    # Without holidays, 5 working days are one week: 250 are 50 weeks, 2600 are 520 weeks.
+    for count, weeks in ((250, 50), (2600, 520)):
+        day = dt.date(2025, 3, 3) + dt.timedelta(weeks=weeks)
+        later = at(LONDON, day.year, day.month, day.day, 10)
+        assert cal.add_working_days(monday, count) == later
+        assert cal.add_working_days(later, -count) == monday
+    # Friday + 1 is Monday, + 6 is the Monday after.
+    assert cal.add_working_days(at(LONDON, 2025, 3, 7, 16), 1) == at(LONDON, 2025, 3, 10, 16)
+    assert cal.add_working_days(at(LONDON, 2025, 3, 7, 16), 6) == at(LONDON, 2025, 3, 17, 16)
+
+
+def test_working_days_across_holidays_make_up_days_and_new_year(
+    office: BusinessCalendar,
+) -> None:
+    # Tuesday 30 September + 5: Thu 9, Fri 10, Sat 11 (make-up), Mon 13, Tue 14 October.
+    tuesday = at(SHANGHAI, 2025, 9, 30, 10)
+    assert office.add_working_days(tuesday, 5) == at(SHANGHAI, 2025, 10, 14, 10)
+    assert office.add_working_days(at(SHANGHAI, 2025, 10, 14, 10), -5) == tuesday
+    # Seven back from Tuesday 14 October: Monday 29 then Sunday 28 September (make-up).
+    assert office.add_working_days(at(SHANGHAI, 2025, 10, 14, 10), -7) == at(
+        SHANGHAI, 2025, 9, 28, 10
+    )
+    # Across New Year's Eve (no New Year holiday in this calendar): Wed 31 December -> Fri 2.
+    assert office.add_working_days(at(SHANGHAI, 2025, 12, 31, 15), 2) == at(
+        SHANGHAI, 2026, 1, 2, 15
+    )
+    assert office.add_working_days(at(SHANGHAI, 2026, 1, 2, 15), -2) == at(
+        SHANGHAI, 2025, 12, 31, 15
+    )
+    # Opening and closing positions: 0 h and the whole 8 h day.
+    assert office.add_working_days(at(SHANGHAI, 2025, 3, 3, 9), 1) == at(SHANGHAI, 2025, 3, 4, 9)
+    assert office.add_working_days(at(SHANGHAI, 2025, 3, 3, 18), 1) == at(SHANGHAI, 2025, 3, 4, 18)
+    # At the lunch break the position is 3 h: the next day's 12:00 (the earliest such instant).
+    assert office.add_working_days(at(SHANGHAI, 2025, 3, 3, 12, 30), 1) == at(
+        SHANGHAI, 2025, 3, 4, 12
+    )
+
+
+def test_working_days_keep_the_position_across_daylight_saving() -> None:
+    always = BusinessCalendar(
+        timezone="America/New_York", weekly=WeeklyPattern.uniform([Window.of("00:00", "24:00")])
+    )
+    # Noon on Saturday 8 March 2025 is 12 h into the day; Sunday has 23 h (spring forward), and
+    # 12 h after its midnight (EST) is 13:00 EDT.
+    saturday = at(NEW_YORK, 2025, 3, 8, 12)
+    assert always.add_working_days(saturday, 1) == at(NEW_YORK, 2025, 3, 9, 13)
+    assert always.add_working_days(at(NEW_YORK, 2025, 3, 9, 13), -1) == saturday
+    # Sunday 2 November has 25 h: 12 h after its midnight (EDT) is 11:00 EST.
+    assert always.add_working_days(at(NEW_YORK, 2025, 11, 1, 12), 1) == at(
+        NEW_YORK, 2025, 11, 2, 11
+    )
+
+
+def test_working_days_night_shift_across_new_year(night: BusinessCalendar) -> None:
+    # 02:00 on Thursday 1 January 2026 belongs to Wednesday's shift (position 4 h).
+    new_year = at(LONDON, 2026, 1, 1, 2)
+    assert night.add_working_days(new_year, 1) == at(LONDON, 2026, 1, 2, 2)
+    assert night.add_working_days(new_year, 3) == at(LONDON, 2026, 1, 6, 2)  # Monday's shift
+    assert night.add_working_days(new_year, -1) == at(LONDON, 2025, 12, 31, 2)
+
+
+def test_working_days_coverage() -> None:
+    cal = weekdays_9_to_17("UTC", coverage=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    tuesday = at(dt.UTC, 2025, 12, 30, 10)
+    assert cal.add_working_days(tuesday, 1) == at(dt.UTC, 2025, 12, 31, 10)
+    with pytest.raises(CalendarCoverageError):
+        cal.add_working_days(tuesday, 2)  # Thursday 1 January 2026 is not covered
+    assert cal.add_working_days(tuesday, 2, extrapolate=True) == at(dt.UTC, 2026, 1, 1, 10)
+    with pytest.raises(CalendarCoverageError):
+        cal.add_working_days(at(dt.UTC, 2024, 12, 31, 10), 1)
+
+
+def test_working_days_across_long_gaps() -> None:
+    empty = WeeklyPattern()
+    weekdays = WeeklyPattern.uniform([Window.of("09:00", "17:00")], *WORKDAYS)
+    # No working day before 2030: from 2025 the clock starts at Tuesday 1 January 2030 09:00.
+    later = BusinessCalendar(
+        timezone="UTC", weekly=empty, versions=[PatternVersion(dt.date(2030, 1, 1), weekdays)]
+    )
+    assert later.add_working_days(at(dt.UTC, 2025, 6, 2, 10), 1) == at(dt.UTC, 2030, 1, 2, 9)
+    with pytest.raises(NoWorkingTimeError):
+        later.add_working_days(at(dt.UTC, 2030, 1, 1, 10), -1)
+    # 45 years without a working day are crossed; 51 years are not (the search gives up after
+    # 50 years of 366 days, whichever years were looked at first).
+    for gap, crossed in ((45, True), (51, False)):
+        resumed = dt.date(2030 + gap, 1, 1)
+        while resumed.weekday() >= 5:
+            resumed += dt.timedelta(days=1)
+        first = at(dt.UTC, resumed.year, resumed.month, resumed.day, 10)
+        friday, monday = at(dt.UTC, 2029, 12, 28, 10), at(dt.UTC, 2029, 12, 31, 10)
+        for later_years_first in (True, False):
+            cal = BusinessCalendar(
+                timezone="UTC",
+                weekly=weekdays,
+                versions=[
+                    PatternVersion(dt.date(2030, 1, 1), empty),
+                    PatternVersion(dt.date(2030 + gap, 1, 1), weekdays),
+                ],
+            )
+            if later_years_first:
+                assert cal.add_working_days(first, 1) > first
+            assert cal.add_working_days(friday, 1) == monday
+            walks = [(monday, 1, first), (friday, 2, first), (first, -1, monday)]
+            walks.append((cal.add_working_days(first, 1), -3, friday))
+            for start, count, expected in walks:
+                if crossed:
+                    assert cal.add_working_days(start, count) == expected
+                else:
+                    with pytest.raises(NoWorkingTimeError):
+                        cal.add_working_days(start, count)

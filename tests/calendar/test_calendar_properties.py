@@ -2,7 +2,9 @@
 
 The reference below reads the same plain data as ``BusinessCalendar.from_dict`` but shares no
 code with the package: it resolves each local day's windows as sets of minutes, converts each
-window boundary to UTC with zoneinfo, merges, and walks the intervals one by one.
+window boundary to UTC with zoneinfo, merges, and walks the intervals one by one. For working
+days it keeps the day-by-day walk the package used before its working-day index
+(``stepping_add_working_days``); benchmarks/calendar_bench.py times it as the "before".
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -148,6 +151,76 @@ def ref_add(data: Data, s: dt.datetime, d: dt.timedelta) -> dt.datetime:
                     return finish - remaining
                 remaining -= finish - start
         horizon *= 2
+
+
+def ref_day_spans(data: Data, day: dt.date) -> list[tuple[int, int]]:
+    """A date's own windows as merged UTC microsecond spans (empty spans dropped)."""
+    zone = ZoneInfo(data["timezone"])
+    midnight = dt.datetime(day.year, day.month, day.day)
+    spans = []
+    for start, end in ref_windows(data, day):
+        a = _us((midnight + dt.timedelta(minutes=start)).replace(tzinfo=zone))
+        b = _us((midnight + dt.timedelta(minutes=end)).replace(tzinfo=zone))
+        if a < b:
+            spans.append((a, b))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(t: dt.datetime) -> int:
+    return (t - EPOCH) // dt.timedelta(microseconds=1)
+
+
+class NoWorkingDay(Exception):
+    """The reference walk met 50 years of 366 days without a working day."""
+
+
+def stepping_add_working_days(
+    spans_of: Callable[[dt.date], list[tuple[int, int]]],
+    zone: dt.tzinfo,
+    start: dt.datetime,
+    days: int,
+) -> dt.datetime:
+    """``add_working_days`` as a walk over the dates one by one: the package's algorithm before
+    its working-day index, kept as the reference. ``spans_of(date)`` gives a date's own working
+    spans in UTC microseconds; a date is a working day when it has any."""
+
+    def next_working_day(day: dt.date, step: int) -> tuple[dt.date, list[tuple[int, int]]]:
+        for _ in range(50 * 366):
+            day += dt.timedelta(days=step)
+            spans = spans_of(day)
+            if spans:
+                return day, spans
+        raise NoWorkingDay
+
+    if days == 0:
+        return start
+    s = _us(start)
+    local = start.astimezone(zone).date()
+    owner, spans = local - dt.timedelta(days=1), spans_of(local - dt.timedelta(days=1))
+    if not any(a <= s < b for a, b in spans):
+        owner, spans = local, spans_of(local)
+    if spans:
+        position = sum(min(max(s - a, 0), b - a) for a, b in spans)
+    else:
+        owner, spans = next_working_day(owner, 1)
+        position = 0
+    for _ in range(abs(days)):
+        owner, spans = next_working_day(owner, 1 if days > 0 else -1)
+    done = 0
+    for a, b in spans:  # the earliest instant at `position` on the target day, else its closing
+        if done + (b - a) >= position:
+            return EPOCH + dt.timedelta(microseconds=a + max(position - done, 0))
+        done += b - a
+    return EPOCH + dt.timedelta(microseconds=spans[-1][1])
 
 
 # -- random calendars and instants -------------------------------------------------------------
@@ -391,3 +464,32 @@ def test_add_is_monotone(
     assert _utc(calendar.add(s1, d1)) <= _utc(calendar.add(s1, d2))
     assert _utc(calendar.add(s1, d1)) <= _utc(calendar.add(s2, d1))
     assert calendar.elapsed(s1, s2) >= dt.timedelta()
+
+
+# -- working days ----------------------------------------------------------------------------------
+
+working_day_counts = st.one_of(st.integers(-5, 5), st.integers(-800, 800))
+
+
+@given(st.data())
+def test_add_working_days_matches_the_stepping_reference(draw: st.DataObject) -> None:
+    data = draw.draw(calendar_data())
+    assume(_has_time(data) and all(_has_time(v) for v in data.get("versions", [])))
+    calendar = BusinessCalendar.from_dict(data)
+    s = draw.draw(instants(data))
+    days = draw.draw(working_day_counts)
+    spans_of = functools.cache(functools.partial(ref_day_spans, data))
+    expected = stepping_add_working_days(spans_of, ZoneInfo(data["timezone"]), s, days)
+    got = calendar.add_working_days(s, days)
+    note(f"{s.isoformat()} + {days} working days -> {got.isoformat()}")
+    assert _utc(got) == _utc(expected)
+    assert got.tzinfo is s.tzinfo
+
+
+@given(st.data())
+def test_working_days_match_the_references_dates(draw: st.DataObject) -> None:
+    """The index and the reference agree on which dates work, and on their spans."""
+    data = draw.draw(calendar_data())
+    calendar = BusinessCalendar.from_dict(data)
+    day = draw.draw(st.one_of(_date_in_range(), st.sampled_from(_dst_days(data["timezone"]))))
+    assert calendar.day_spans(day) == ref_day_spans(data, day)

@@ -184,7 +184,7 @@ def test_invalid_policy_lists_every_problem() -> None:
         "metrics[0].clock.start.x",
         "metrics[0].clock.kind",
         "metrics[0].targets.1",
-        "metrics[0].thresholds[0].",
+        "metrics[0].thresholds[0]",
         "metrics[0].on_change",
         "metrics[1]",
     } <= paths

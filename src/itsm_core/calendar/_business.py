@@ -13,13 +13,13 @@ import attrs
 from itsm_core.errors import InvalidCalendar, Problem, ValidationError
 
 from ._base import Calendar, CoverageLimit, bounds_of
-from ._errors import NoWorkingTimeError
 from ._instants import date_to_us, from_us, local_to_us, to_us
 from ._intervals import Span, clip, normalise, subtract
 from ._special_days import Closure, DayOverride, FrozenMapping, Holiday, HolidayRule
-from ._timeline import SEARCH_YEARS, Timeline
+from ._timeline import Timeline
 from ._weekly import PatternVersion, Weekday, WeeklyPattern
 from ._window import window_set
+from ._workdays import Workday, WorkdayIndex
 
 _DAY = dt.timedelta(days=1)
 
@@ -140,6 +140,7 @@ class BusinessCalendar(Calendar):
     _version_starts: tuple[dt.date, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _closure_spans: list[Span] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _timeline: Timeline = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _workdays: WorkdayIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
     _limits: tuple[CoverageLimit, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _bounds: tuple[int, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
@@ -163,6 +164,7 @@ class BusinessCalendar(Calendar):
             "_version_starts": tuple(v.valid_from for v in self.versions),
             "_closure_spans": normalise(c.span_us for c in self.closures),
             "_timeline": Timeline(),
+            "_workdays": WorkdayIndex(),
             "_limits": limits,
             "_bounds": bounds_of(limits),
         }
@@ -232,13 +234,16 @@ class BusinessCalendar(Calendar):
 
     # -- working days -------------------------------------------------------------------------
 
-    def _next_working_day(self, day: dt.date, step: int) -> tuple[dt.date, list[Span]]:
-        for _ in range(SEARCH_YEARS * 366):
-            day += dt.timedelta(days=step)
+    def _working_days(self, year: int) -> list[Workday]:
+        """The working days of a local year: each date with spans of its own, and its spans."""
+        found = []
+        day = dt.date(year, 1, 1)
+        while day.year == year:
             spans = self.day_spans(day)
             if spans:
-                return day, spans
-        raise NoWorkingTimeError(self.name, "forward" if step > 0 else "backward", SEARCH_YEARS)
+                found.append((day.toordinal(), spans))
+            day += _DAY
+        return found
 
     def add_working_days(
         self, start: dt.datetime, days: int, *, extrapolate: bool = False
@@ -251,6 +256,9 @@ class BusinessCalendar(Calendar):
         local date; on a date without working time it is the start of the next working day.
         The result is the instant at that position on the target working day, or that day's
         closing time when the day is shorter (a half day).
+
+        The working days are kept in a sorted index built lazily, a year at a time, so the cost
+        does not depend on ``days``: two binary searches and the target day's windows.
 
         >>> from zoneinfo import ZoneInfo
         >>> from itsm_core.calendar import Window
@@ -268,19 +276,17 @@ class BusinessCalendar(Calendar):
             self._check(s)
         if days == 0:
             return start
-        local = from_us(s, self._zone).date()
-        owner, spans = local - _DAY, self.day_spans(local - _DAY)
+        index, source = self._workdays, self._working_days
+        local = from_us(s, self._zone).date().toordinal()
+        owner, spans = local - 1, index.spans_on(source, local - 1)
         if not any(a <= s < b for a, b in spans):
-            owner, spans = local, self.day_spans(local)
+            owner, spans = local, index.spans_on(source, local)
         if spans:
             position = sum(min(max(s - a, 0), b - a) for a, b in spans)
         else:
-            owner, spans = self._next_working_day(owner, 1)
+            owner, spans = index.shift(source, owner, 1, self.name)
             position = 0
-        target, target_spans = owner, spans
-        step = 1 if days > 0 else -1
-        for _ in range(abs(days)):
-            target, target_spans = self._next_working_day(target, step)
+        _, target_spans = index.shift(source, owner, days, self.name)
         t = _at_position(target_spans, position)
         if not extrapolate:
             self._check(t)

@@ -122,13 +122,11 @@ class _Reader:
         return parsed
 
     def window(self, value: object, path: str) -> Window | None:
-        items = self.sequence(value, path)
-        if len(items) != 2:
-            if items:
-                self.add(path, 'expected ["HH:MM", "HH:MM"]')
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            self.add(path, f'expected ["HH:MM", "HH:MM"], got {value!r}')
             return None
         bounds = []
-        for i, item in enumerate(items):
+        for i, item in enumerate(value):
             try:
                 bounds.append(parse_clock(item))
             except ValueError as error:
@@ -306,7 +304,10 @@ class _Reader:
                 coverage,
             ),
         )
-        if len(self.problems) > before or weekly is None or name is None:
+        # Every reader reports a problem when it returns None; checking the items too keeps an
+        # unread item from ever reaching the constructor.
+        unread = any(item is None for item in (*versions, *holidays, *rules, *closures))
+        if len(self.problems) > before or weekly is None or name is None or unread:
             return None
         return BusinessCalendar(
             name=name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -160,9 +160,17 @@ class Survey:
                 answer that is off its scale or of the wrong type, with the question id and
                 value. Nothing is coerced.
         """
-        problems = self.answer_problems(answers)
+        # Checked at run time, whatever the annotations promised (answers may come from data).
+        given: object = answers
+        if not isinstance(given, Mapping):
+            problems = [Problem("answers", f"must be a mapping, got {given!r}")]
+        else:
+            problems = self.answer_problems(answers)
         if not nonempty_str(respondent_id):
             problems.insert(0, Problem("respondent_id", "must be a non-empty string"))
+        ticket: object = ticket_id
+        if ticket is not None and not isinstance(ticket, str):
+            problems.append(Problem("ticket_id", f"must be a string or null: {ticket!r}"))
         if problems:
             raise ValidationError(f"response {respondent_id!r} to survey {self.id!r}", problems)
         ordered = tuple(
@@ -173,8 +181,18 @@ class Survey:
         )
 
     def response_from_dict(self, data: Mapping[str, object]) -> SurveyResponse:
-        """Read a response from plain data ``{"respondent_id", "answers", "ticket_id"?}``."""
-        problems: list[Problem] = []
+        """Read a response from plain data ``{"respondent_id", "answers", "ticket_id"?}``.
+
+        Raises:
+            ValidationError: listing every problem (``data`` not a mapping, unknown keys, and
+                the problems :meth:`response` reports), with its path.
+        """
+        if not isinstance(data, Mapping):
+            raise ValidationError(
+                f"response to survey {self.id!r}",
+                [Problem("", f"must be a mapping, got {type(data).__name__}")],
+            )
+        problems = _unknown_keys(data, _RESPONSE_KEYS, "")
         respondent = data.get("respondent_id")
         answers = data.get("answers")
         ticket = data.get("ticket_id")
@@ -241,7 +259,11 @@ class Survey:
           - questions[1].required: must be true or false, got 'yes'
           - questions[1].id: duplicate question id 'q1'
         """
-        problems: list[Problem] = []
+        if not isinstance(data, Mapping):
+            raise InvalidSurvey(
+                "survey", [Problem("", f"must be a mapping, got {type(data).__name__}")]
+            )
+        problems = _unknown_keys(data, _SURVEY_KEYS, "")
         survey_id = data.get("id")
         title = data.get("title", "")
         raw_questions = data.get("questions")
@@ -251,7 +273,7 @@ class Survey:
             problems.append(Problem("title", f"must be a string, got {title!r}"))
         questions: list[Question] = []
         seen: set[str] = set()
-        if not isinstance(raw_questions, Sequence) or isinstance(raw_questions, str):
+        if not isinstance(raw_questions, list | tuple):
             problems.append(Problem("questions", "must be a list of questions"))
         else:
             for index, raw in enumerate(raw_questions):
@@ -273,7 +295,19 @@ class Survey:
         return cls(survey_id, tuple(questions), title)
 
 
+_SURVEY_KEYS = frozenset({"id", "title", "questions"})
+_RESPONSE_KEYS = frozenset({"survey_id", "respondent_id", "answers", "ticket_id"})
 _QUESTION_KEYS = frozenset({"id", "text", "scale", "dimension", "required"})
+
+
+def _unknown_keys(keys: Iterable[object], known: frozenset[str], path: str) -> list[Problem]:
+    """A problem for each of ``keys`` that is not one of ``known``."""
+    prefix = f"{path}." if path else ""
+    return [
+        Problem(f"{prefix}{key}", "unknown key")
+        for key in sorted(map(str, keys))
+        if key not in known
+    ]
 
 
 def _question_from_dict(raw: object, path: str, problems: list[Problem]) -> Question | None:

@@ -22,6 +22,7 @@ from itsm_core.sla._conditions import (
     StatusIn,
     condition_from_dict,
 )
+from itsm_core.sla._duration import name_problem
 from itsm_core.workflow import StatusCategory
 
 _CANCELLED = StatusIn({StatusCategory.CANCELLED})
@@ -82,8 +83,9 @@ class ClockDefinition:
     per_group: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if not self.name.strip():
-            raise InvalidPolicy("clock definition", [Problem("name", "must not be empty")])
+        problem = name_problem(self.name)
+        if problem is not None:
+            raise InvalidPolicy("clock definition", [Problem("name", problem)])
 
     def resumes(self, fact: Fact) -> bool:
         """True when a paused cycle resumes on ``fact``."""
@@ -137,7 +139,9 @@ class ClockDefinition:
         if not isinstance(data, Mapping):
             raise InvalidPolicy("clock definition", [Problem(path, "expected a mapping")])
         known = {f.name for f in attrs.fields(cls)}
-        problems.extend(Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known))
+        problems.extend(
+            Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known, key=str)
+        )
         problems.extend(
             Problem(f"{prefix}{key}", "missing")
             for key in ("name", "start", "stop")

@@ -72,9 +72,15 @@ def nonempty(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+#: The largest amount: more than any real target, and within what ``datetime.timedelta`` holds.
+MAX_AMOUNT = 999_999_999
+
+
 def _amount(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if not positive_int(value):
         raise ValidationError("Duration", [Problem("amount", f"{value!r} is not a positive int")])
+    if isinstance(value, int) and value > MAX_AMOUNT:
+        raise ValidationError("Duration", [Problem("amount", f"{value!r} is above {MAX_AMOUNT}")])
 
 
 @attrs.frozen
@@ -94,6 +100,11 @@ class Duration:
     def parse(cls, text: object) -> Duration:
         """Read "4 working hours", "30 minutes", "24 h", "3 calendar days", "2 working days"."""
         match = _TEXT.match(text.lower()) if isinstance(text, str) else None
+        if match is not None and len(digits := match.group(1).lstrip("0")) > len(str(MAX_AMOUNT)):
+            raise ValidationError(
+                "Duration",
+                [Problem("", f"an amount of {len(digits)} digits is above {MAX_AMOUNT}")],
+            )
         if match is None or match.group(2) not in _WORDS:
             hint = ""
             if match is not None and match.group(2) == "day":
@@ -137,3 +148,10 @@ class Duration:
                 "Duration", [Problem(str(self), "working days have no fixed length")]
             )
         return self.amount * _SIZE[self.unit]
+
+
+def name_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a name (a string with more than blanks), or None."""
+    if not isinstance(value, str):
+        return f"expected a string, got {value!r}"
+    return None if value.strip() else "must not be empty"

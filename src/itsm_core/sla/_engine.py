@@ -11,9 +11,9 @@ from itsm_core.errors import Problem, ValidationError
 from itsm_core.sla._conditions import Fact
 from itsm_core.sla._definition import ClockDefinition, Restart
 from itsm_core.sla._duration import Duration
-from itsm_core.sla._measure import GAP, Run, elapsed, instant
+from itsm_core.sla._measure import GAP, Progress, Run
 from itsm_core.sla._policy import MetricSpec, OnChange
-from itsm_core.sla._selection import PolicySet, Selection
+from itsm_core.sla._selection import PolicySet, Selection, metrics_in_force
 from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, ThresholdState
 from itsm_core.sla._thresholds import Threshold
 from itsm_core.sla._time import TWENTY_FOUR_SEVEN, BusinessTime, aware
@@ -24,7 +24,14 @@ Calendars = Mapping[str, BusinessTime]
 
 @attrs.frozen
 class _InForce:
-    """What governs a clock now: the policy, metric, target and calendar."""
+    """What governs a clock now: the policy, metric, target and calendar.
+
+    A track keeps the same instance for as long as nothing of this changes, so the target's
+    clock time is computed once per cycle start (a "working days" target costs a look-up in
+    the calendar's working-day index) and remembered in ``_target_times``. That memo is private and
+    derived: it maps a cycle's start to a value that depends only on this instance's fields,
+    so sharing it between threads can at worst compute the same value twice.
+    """
 
     policy: str
     spec: MetricSpec
@@ -32,6 +39,9 @@ class _InForce:
     target: Duration | None
     calendar_name: str
     calendar: BusinessTime = attrs.field(eq=False)
+    _target_times: dict[dt.datetime, dt.timedelta] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     @property
     def base(self) -> BusinessTime:
@@ -40,11 +50,28 @@ class _InForce:
             return TWENTY_FOUR_SEVEN
         return self.calendar
 
-    def target_time(self, run: Run) -> dt.timedelta | None:
-        """The target as clock time for ``run``."""
+    def target_time(self, started_at: dt.datetime) -> dt.timedelta | None:
+        """The target as clock time for a cycle started at ``started_at``."""
         if self.target is None:
             return None
-        return self.target.clock_time(run.started_at, self.calendar)
+        found = self._target_times.get(started_at)
+        if found is None:
+            found = self.target.clock_time(started_at, self.calendar)
+            self._target_times[started_at] = found
+        return found
+
+    def governs_as(
+        self, policy: str, spec: MetricSpec, target: Duration | None, name: str, calendar: object
+    ) -> bool:
+        """True when this is what ``policy``'s ``spec`` with ``target`` on ``calendar`` (named
+        ``name``) would build: the track keeps it (and its memo) instead of building anew."""
+        return (
+            self.spec is spec
+            and self.policy == policy
+            and self.target == target
+            and self.calendar_name == name
+            and self.calendar is calendar
+        )
 
 
 @attrs.frozen
@@ -84,22 +111,52 @@ class SlaTracker:
 
     def apply(self, event: TicketEvent) -> SlaTracker:
         """The tracker after one more event."""
-        ticket = apply_event(self.ticket, event)
-        fact = Fact(event, ticket)
-        facts = (*self.facts, fact)
-        index = len(facts) - 1
-        selection = self.policies.select(ticket, fact)
-        wanted: dict[tuple[str, str], _InForce] = {}
+        return self.apply_all((event,))
+
+    def apply_all(self, events: Iterable[TicketEvent]) -> SlaTracker:
+        """The tracker after ``events``, in order.
+
+        The events are folded into local working copies (the facts as a list, the tracks by
+        key) and the new frozen tracker is built once at the end, so a long history costs no
+        copy of the whole state per event; the policy selection is explained once, for the
+        last event (the only explanation a tracker keeps).
+        """
+        ticket = self.ticket
+        facts = list(self.facts)
         tracks = {t.key: t for t in self.tracks}
-        for name, (policy, spec) in selection.metrics.items():
+        for event in events:
+            ticket = apply_event(ticket, event)
+            facts.append(Fact(event, ticket))
+            self._judge(facts, tracks)
+        if ticket is None or len(facts) == len(self.facts):
+            return self
+        return attrs.evolve(
+            self,
+            ticket=ticket,
+            facts=tuple(facts),
+            tracks=tuple(tracks[k] for k in sorted(tracks)),
+            selection=self.policies.select(ticket, facts[-1]),
+        )
+
+    def _judge(self, facts: Sequence[Fact], tracks: dict[tuple[str, str], _Track]) -> None:
+        """Judge the last of ``facts`` on every clock, updating ``tracks`` in place."""
+        index = len(facts) - 1
+        fact = facts[index]
+        ticket = fact.ticket
+        wanted: dict[tuple[str, str], _InForce] = {}
+        for name, (policy, spec) in metrics_in_force(self.policies, fact).items():
             if spec.clock.per_group:
-                groups = {t.group for t in self.tracks if t.name == name and t.group}
+                groups = {t.group for t in tracks.values() if t.name == name and t.group}
                 if ticket.assignment_group:
                     groups.add(ticket.assignment_group)
                 for group in groups:
-                    wanted[(name, group)] = self._in_force(policy.name, spec, ticket, group)
+                    current = tracks.get((name, group))
+                    wanted[(name, group)] = self._in_force(
+                        policy.name, spec, ticket, group, current
+                    )
             else:
-                wanted[(name, "")] = self._in_force(policy.name, spec, ticket, None)
+                current = tracks.get((name, ""))
+                wanted[(name, "")] = self._in_force(policy.name, spec, ticket, None, current)
         for key in wanted.keys() - tracks.keys():
             tracks[key] = _Track(key[0], key[1] or None)
         for key, track in tracks.items():
@@ -107,24 +164,16 @@ class SlaTracker:
             if track.in_force is not None:
                 track = _step(track, fact, index)
             tracks[key] = track
-        return attrs.evolve(
-            self,
-            ticket=ticket,
-            facts=facts,
-            tracks=tuple(tracks[k] for k in sorted(tracks)),
-            selection=selection,
-        )
-
-    def apply_all(self, events: Iterable[TicketEvent]) -> SlaTracker:
-        """The tracker after ``events``, in order."""
-        tracker = self
-        for event in events:
-            tracker = tracker.apply(event)
-        return tracker
 
     def _in_force(
-        self, policy: str, spec: MetricSpec, ticket: Ticket, group: str | None
+        self,
+        policy: str,
+        spec: MetricSpec,
+        ticket: Ticket,
+        group: str | None,
+        track: _Track | None,
     ) -> _InForce:
+        """What governs the clock after this event; the ``track``'s own when unchanged."""
         own = self.customer_calendars.get(ticket.requester) if spec.customer_calendar else None
         if own is not None:
             name, calendar = f"customer:{ticket.requester}", own
@@ -137,8 +186,12 @@ class SlaTracker:
                 f"policy {policy!r}",
                 [Problem(f"{spec.name}.calendar", f"no calendar {spec.calendar!r} was given")],
             )
+        target = spec.target_for(ticket)
+        current = None if track is None else track.in_force
+        if current is not None and current.governs_as(policy, spec, target, name, calendar):
+            return current
         definition = spec.clock if group is None else spec.clock.for_group(group)
-        return _InForce(policy, spec, definition, spec.target_for(ticket), name, calendar)
+        return _InForce(policy, spec, definition, target, name, calendar)
 
     def report(self, now: dt.datetime) -> SlaReport:
         """Every clock measured at ``now`` (not before the last event)."""
@@ -172,9 +225,11 @@ class SlaTracker:
         )
 
 
-def _govern(track: _Track, wanted: _InForce | None, facts: tuple[Fact, ...], index: int) -> _Track:
+def _govern(track: _Track, wanted: _InForce | None, facts: Sequence[Fact], index: int) -> _Track:
     """Apply a change of what governs the clock (policy, target, calendar) at ``facts[index]``."""
     current = track.in_force
+    if wanted is current:
+        return track
     if wanted == current:
         if wanted is None or current is None or wanted.calendar is current.calendar:
             return track
@@ -197,7 +252,7 @@ def _describe(in_force: _InForce) -> str:
     return f"{in_force.policy}/{in_force.target or 'no target'}/{in_force.calendar_name}"
 
 
-def _replay(track: _Track, wanted: _InForce, facts: tuple[Fact, ...], index: int) -> _Track:
+def _replay(track: _Track, wanted: _InForce, facts: Sequence[Fact], index: int) -> _Track:
     """Recompute the cycle under way as if ``wanted`` had governed it from its start: the
     cycle's events (all of them if no cycle ran yet) are judged again by its conditions. The
     event at ``index`` itself is judged afterwards by the caller."""
@@ -250,10 +305,9 @@ def _begin(track: _Track, in_force: _InForce, fact: Fact, index: int) -> _Track:
             last, number=track.count + 1, intervals=intervals, since=at, running=running
         )
         return attrs.evolve(track, run=run, count=track.count + 1, last=None)
-    run = Run(track.count + 1, at, (), at, running)
-    target = in_force.target_time(run)
-    if target is not None:
-        run = attrs.evolve(run, original_due_at=in_force.base.add(at, target))
+    target = in_force.target_time(at)
+    due = None if target is None else in_force.base.add(at, target)
+    run = Run(track.count + 1, at, (), at, running, original_due_at=due)
     return attrs.evolve(track, run=run, count=track.count + 1, last=None, window=index)
 
 
@@ -299,22 +353,25 @@ def _measure(
 ) -> ClockState:
     """The state of ``run`` at ``now`` (its stop, when ``stopped``)."""
     base = in_force.base
-    spent = elapsed(base, run, now)
-    target = in_force.target_time(run)
+    progress = Progress(base, run)
+    spent = progress.elapsed(now)
+    target = in_force.target_time(run.started_at)
     remaining = percent = due = breached_at = None
     thresholds: tuple[ThresholdState, ...] = ()
     if target is not None:
         remaining = target - spent
         percent = spent / target * 100 if target else None
-        due = instant(base, run, target)
+        due = progress.instant(target)
+        instants = {target: due}  # each distinct point is looked up on the calendar once
         if due is not None and due <= now and (not stopped or spent > target):
             breached_at = due
         if due is None and stopped:
             due = base.add(now, remaining) if remaining > dt.timedelta(0) else None
-        thresholds = tuple(
-            _threshold(t, t.point(target), instant(base, run, t.point(target)), now)
-            for t in in_force.spec.thresholds
-        )
+        points = [(t, t.point(target)) for t in in_force.spec.thresholds]
+        for _, point in points:
+            if point not in instants:
+                instants[point] = progress.instant(point)
+        thresholds = tuple(_threshold(t, point, instants[point], now) for t, point in points)
     if reason is not None:
         status = ClockStatus.CANCELLED
     elif stopped:

@@ -18,7 +18,7 @@ from itsm_core.sla._conditions import (
     field_value,
 )
 from itsm_core.sla._definition import ClockDefinition
-from itsm_core.sla._duration import Duration, nonempty
+from itsm_core.sla._duration import Duration, name_problem, nonempty
 from itsm_core.sla._thresholds import Threshold
 from itsm_core.tickets import Ticket
 
@@ -42,14 +42,25 @@ class OnChange(enum.StrEnum):
 
 
 def _targets(value: Mapping[str, Duration | str]) -> Mapping[str, Duration]:
+    if not isinstance(value, Mapping):
+        raise InvalidPolicy("metric", [Problem("targets", f"expected a mapping, got {value!r}")])
     out: dict[str, Duration] = {}
     for key, target in value.items():
         out[str(key)] = target if isinstance(target, Duration) else Duration.parse(target)
     return dict(sorted(out.items()))
 
 
-def _thresholds(values: Any) -> tuple[Threshold, ...]:
-    return tuple(values)
+def _thresholds(values: Any) -> Any:
+    """A list of thresholds as a tuple; anything else is kept, for the checks to refuse."""
+    return tuple(values) if isinstance(values, list | tuple) else values
+
+
+def _on_change(value: Any) -> Any:
+    """The :class:`OnChange` named ``value``; anything else is kept, for the checks to refuse."""
+    return OnChange(value) if isinstance(value, str) and value in _ON_CHANGES else value
+
+
+_ON_CHANGES = frozenset(o.value for o in OnChange)
 
 
 @attrs.frozen(kw_only=True)
@@ -71,21 +82,35 @@ class MetricSpec:
     calendar: str | None = None
     customer_calendar: bool = False
     thresholds: tuple[Threshold, ...] = attrs.field(default=(), converter=_thresholds)
-    on_change: OnChange = attrs.field(default=OnChange.CARRY_OVER, converter=OnChange)
+    on_change: OnChange = attrs.field(default=OnChange.CARRY_OVER, converter=_on_change)
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        target_by = field_problem(self.target_by)
-        if target_by is not None:
-            problems.append(Problem("target_by", target_by))
-        names = [t.name for t in self.thresholds]
-        problems.extend(
-            Problem(f"thresholds[{i}].name", f"{name!r} is used twice")
-            for i, name in enumerate(names)
-            if name in names[:i]
-        )
+        problems = _metric_field_problems(self.target_by, self.calendar, self.customer_calendar)
+        # Read as plain objects: the converters keep what they cannot convert, for these checks.
+        on_change: object = self.on_change
+        if not isinstance(on_change, OnChange):
+            choices = ", ".join(o.value for o in OnChange)
+            problems.append(Problem("on_change", f"{on_change!r} is not one of {choices}"))
+        thresholds: object = self.thresholds
+        if not isinstance(thresholds, tuple) or not all(
+            isinstance(t, Threshold) for t in thresholds
+        ):
+            problems.append(
+                Problem("thresholds", f"expected a list of thresholds, got {thresholds!r}")
+            )
+        else:
+            names = [t.name for t in self.thresholds]
+            problems.extend(
+                Problem(f"thresholds[{i}].name", f"{name!r} is used twice")
+                for i, name in enumerate(names)
+                if name in names[:i]
+            )
+        clock: object = self.clock
+        subject = f"metric {clock.name!r}" if isinstance(clock, ClockDefinition) else "metric"
+        if not isinstance(clock, ClockDefinition):
+            problems.append(Problem("clock", f"expected a ClockDefinition, got {clock!r}"))
         if problems:
-            raise InvalidPolicy(f"metric {self.clock.name!r}", problems)
+            raise InvalidPolicy(subject, problems)
 
     @property
     def name(self) -> str:
@@ -112,6 +137,44 @@ class MetricSpec:
         }
 
 
+def _metric_field_problems(
+    target_by: object, calendar: object, customer_calendar: object
+) -> list[Problem]:
+    """What is wrong with the plain fields of a metric (shared by the constructor and
+    :meth:`SlaPolicy.from_dict`, which reports them with the other problems of the metric)."""
+    problems = []
+    target_by_problem = field_problem(target_by)
+    if target_by_problem is not None:
+        problems.append(Problem("target_by", target_by_problem))
+    if calendar is not None and not nonempty(calendar):
+        problems.append(Problem("calendar", f"expected a calendar name, got {calendar!r}"))
+    if not isinstance(customer_calendar, bool):
+        problems.append(
+            Problem("customer_calendar", f"expected true or false, got {customer_calendar!r}")
+        )
+    return problems
+
+
+def _policy_field_problems(
+    name: object, description: object, precedence: object, effective_from: object
+) -> list[Problem]:
+    """What is wrong with the plain fields of a policy (shared by the constructor and
+    :meth:`SlaPolicy.from_dict`, which reports them with every other problem)."""
+    problems = []
+    name_message = name_problem(name)
+    if name_message is not None:
+        problems.append(Problem("name", name_message))
+    if not isinstance(description, str):
+        problems.append(Problem("description", f"expected a string, got {description!r}"))
+    if isinstance(precedence, bool) or not isinstance(precedence, int):
+        problems.append(Problem("precedence", f"{precedence!r} is not an int"))
+    if effective_from is not None and not isinstance(effective_from, dt.datetime):
+        problems.append(Problem("effective_from", f"expected a datetime, got {effective_from!r}"))
+    elif isinstance(effective_from, dt.datetime) and effective_from.utcoffset() is None:
+        problems.append(Problem("effective_from", "naive datetime (a time zone is required)"))
+    return problems
+
+
 def _metrics(values: Any) -> tuple[MetricSpec, ...]:
     return tuple(values)
 
@@ -133,15 +196,9 @@ class SlaPolicy:
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        if not nonempty(self.name):
-            problems.append(Problem("name", "must not be empty"))
-        if isinstance(self.precedence, bool) or not isinstance(self.precedence, int):
-            problems.append(Problem("precedence", f"{self.precedence!r} is not an int"))
-        if self.effective_from is not None and (
-            self.effective_from.tzinfo is None or self.effective_from.utcoffset() is None
-        ):
-            problems.append(Problem("effective_from", "naive datetime (a time zone is required)"))
+        problems = _policy_field_problems(
+            self.name, self.description, self.precedence, self.effective_from
+        )
         if not self.metrics:
             problems.append(Problem("metrics", "a policy has at least one metric"))
         names = [m.name for m in self.metrics]
@@ -181,14 +238,25 @@ class SlaPolicy:
         subject = repr(data.get("name", "policy"))
         problems: list[Problem] = []
         known = {"name", "description", "precedence", "effective_from", "condition", "metrics"}
-        problems.extend(Problem(k, "unknown key") for k in sorted(set(data) - known))
+        problems.extend(Problem(str(k), "unknown key") for k in sorted(set(data) - known, key=str))
         values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
         problems.extend(Problem(k, "missing") for k in ("name", "metrics") if k not in data)
-        if isinstance(values.get("effective_from"), str):
-            try:
-                values["effective_from"] = dt.datetime.fromisoformat(values["effective_from"])
-            except ValueError as exc:
-                problems.append(Problem("effective_from", str(exc)))
+        effective_from = _instant(values.get("effective_from"))
+        if effective_from is None and values.get("effective_from") is not None:
+            raw = values["effective_from"]
+            problems.append(
+                Problem("effective_from", f"expected an ISO 8601 datetime with offset, got {raw!r}")
+            )
+        elif "effective_from" in values:
+            values["effective_from"] = effective_from
+        problems.extend(
+            _policy_field_problems(
+                values.get("name", "-"),  # a missing name is reported above
+                values.get("description", ""),
+                values.get("precedence", 100),
+                effective_from,
+            )
+        )
         if "condition" in values:
             try:
                 values["condition"] = condition_from_dict(values["condition"])
@@ -207,14 +275,30 @@ class SlaPolicy:
         return cls(**values)
 
 
+def _instant(value: object) -> dt.datetime | None:
+    """``value`` as a datetime (given as one, or as ISO 8601 text); None when it is neither."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
     if not isinstance(data, Mapping):
         problems.append(Problem(path, "expected a mapping"))
         return None
     known = {f.name for f in attrs.fields(MetricSpec)}
-    problems.extend(Problem(f"{path}.{k}", "unknown key") for k in sorted(set(data) - known))
+    problems.extend(
+        Problem(f"{path}.{k}", "unknown key") for k in sorted(set(data) - known, key=str)
+    )
     values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
     before = len(problems)
+    if "targets" not in data:
+        problems.append(Problem(f"{path}.targets", "missing"))
     if "clock" not in data:
         problems.append(Problem(f"{path}.clock", "missing"))
     else:
@@ -222,6 +306,14 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
             values["clock"] = ClockDefinition.from_dict(data["clock"], f"{path}.clock")
         except InvalidPolicy as exc:
             problems.extend(exc.problems)
+    problems.extend(
+        Problem(f"{path}.{p.path}", p.message)
+        for p in _metric_field_problems(
+            data.get("target_by", "priority"),
+            data.get("calendar"),
+            data.get("customer_calendar", False),
+        )
+    )
     targets = data.get("targets", {})
     if not isinstance(targets, Mapping):
         problems.append(Problem(f"{path}.targets", "expected a mapping"))
@@ -231,19 +323,25 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
                 Duration.parse(text)
             except ValidationError as exc:
                 problems.extend(Problem(f"{path}.targets.{key}", p.message) for p in exc.problems)
+    thresholds = data.get("thresholds", [])
+    if not isinstance(thresholds, list | tuple):
+        problems.append(Problem(f"{path}.thresholds", f"expected a list, got {thresholds!r}"))
+        thresholds = []
     values["thresholds"] = []
-    for i, raw in enumerate(data.get("thresholds", [])):
+    for i, raw in enumerate(thresholds):
         try:
             values["thresholds"].append(Threshold.from_dict(raw, f"{path}.thresholds[{i}]"))
         except InvalidPolicy as exc:
             problems.extend(exc.problems)
-    if "on_change" in values and values["on_change"] not in {o.value for o in OnChange}:
-        problems.append(Problem(f"{path}.on_change", f"unknown mode {values['on_change']!r}"))
+    on_change = values.get("on_change", OnChange.CARRY_OVER.value)
+    if not isinstance(on_change, str) or on_change not in _ON_CHANGES:
+        problems.append(Problem(f"{path}.on_change", f"unknown mode {on_change!r}"))
     if len(problems) > before:
         return None
     try:
         return MetricSpec(**values)
-    except (InvalidPolicy, TypeError) as exc:
-        found = exc.problems if isinstance(exc, InvalidPolicy) else [Problem("", str(exc))]
-        problems.extend(Problem(f"{path}.{p.path}", p.message) for p in found)
+    except InvalidPolicy as exc:
+        problems.extend(
+            Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems
+        )
         return None

@@ -83,45 +83,7 @@ class PolicySet:
 
     def select(self, ticket: Ticket, fact: Fact | None = None) -> Selection:
         """The policies that apply to ``ticket`` now, with the reasons."""
-        fact = fact or Fact(None, ticket)
-        lines: list[str] = []
-        matched: list[SlaPolicy] = []
-        default: SlaPolicy | None = None
-        for policy in self.in_force(ticket):
-            version = (
-                ""
-                if policy.effective_from is None
-                else f" (version of {policy.effective_from.isoformat()})"
-            )
-            if policy.name == self.default:
-                default = policy
-                continue
-            if self.mode is SelectionMode.FIRST and matched:
-                lines.append(f"{policy.name}{version}: not tried, {matched[0].name} came first")
-                continue
-            if policy.condition(fact):
-                matched.append(policy)
-                lines.append(f"{policy.name}{version}: applies, {policy.condition.describe()}")
-            else:
-                lines.append(
-                    f"{policy.name}{version}: does not apply, not {policy.condition.describe()}"
-                )
-        if not matched and default is not None:
-            matched.append(default)
-            lines.append(f"{default.name}: applies as the default policy, no other matched")
-        if not matched:
-            lines.append("no policy applies")
-        metrics: dict[str, tuple[SlaPolicy, MetricSpec]] = {}
-        for policy in matched:
-            for metric in policy.metrics:
-                if metric.name in metrics:
-                    lines.append(
-                        f"{metric.name}: from {metrics[metric.name][0].name}, "
-                        f"which comes before {policy.name}"
-                    )
-                    continue
-                metrics[metric.name] = (policy, metric)
-        return Selection(tuple(p.name for p in matched), metrics, tuple(lines))
+        return _choose(self, ticket, fact or Fact(None, ticket), explain=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -147,12 +109,67 @@ class PolicySet:
             except InvalidPolicy as exc:
                 problems.extend(Problem(f"policies[{i}].{p.path}", p.message) for p in exc.problems)
         mode = data.get("mode", "first")
-        if mode not in {m.value for m in SelectionMode}:
+        if not isinstance(mode, str) or mode not in {m.value for m in SelectionMode}:
             problems.append(Problem("mode", f"{mode!r} is not 'first' or 'all'"))
+        default = data.get("default")
+        if default is not None and not isinstance(default, str):
+            problems.append(Problem("default", f"{default!r} is not a policy name"))
         if problems:
             raise InvalidPolicy("policy set", problems)
-        return cls(policies=policies, mode=mode, default=data.get("default"))
+        return cls(policies=policies, mode=mode, default=default)
+
+
+def _label(policy: SlaPolicy) -> str:
+    """The policy's name, and its version when it has one."""
+    if policy.effective_from is None:
+        return policy.name
+    return f"{policy.name} (version of {policy.effective_from.isoformat()})"
 
 
 def _from(policy: SlaPolicy) -> float:
     return float("-inf") if policy.effective_from is None else policy.effective_from.timestamp()
+
+
+def metrics_in_force(policies: PolicySet, fact: Fact) -> Mapping[str, tuple[SlaPolicy, MetricSpec]]:
+    """The ``metrics`` of :meth:`PolicySet.select` for ``fact``, without writing the
+    explanation (the engine asks this on every event, and explains only the last one)."""
+    return _choose(policies, fact.ticket, fact, explain=False).metrics
+
+
+def _choose(policies: PolicySet, ticket: Ticket, fact: Fact, *, explain: bool) -> Selection:
+    """Select the policies for ``ticket`` on ``fact``; the explanation is left empty unless
+    ``explain`` (it is the costly part: every condition described in words)."""
+    lines: list[str] = []
+    matched: list[SlaPolicy] = []
+    default: SlaPolicy | None = None
+    for policy in policies.in_force(ticket):
+        if policy.name == policies.default:
+            default = policy
+            continue
+        if policies.mode is SelectionMode.FIRST and matched:
+            if explain:
+                lines.append(f"{_label(policy)}: not tried, {matched[0].name} came first")
+            continue
+        if policy.condition(fact):
+            matched.append(policy)
+            if explain:
+                lines.append(f"{_label(policy)}: applies, {policy.condition.describe()}")
+        elif explain:
+            lines.append(f"{_label(policy)}: does not apply, not {policy.condition.describe()}")
+    if not matched and default is not None:
+        matched.append(default)
+        lines.append(f"{default.name}: applies as the default policy, no other matched")
+    if not matched:
+        lines.append("no policy applies")
+    metrics: dict[str, tuple[SlaPolicy, MetricSpec]] = {}
+    for policy in matched:
+        for metric in policy.metrics:
+            if metric.name in metrics:
+                if explain:
+                    lines.append(
+                        f"{metric.name}: from {metrics[metric.name][0].name}, "
+                        f"which comes before {policy.name}"
+                    )
+                continue
+            metrics[metric.name] = (policy, metric)
+    return Selection(tuple(p.name for p in matched), metrics, tuple(lines) if explain else ())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
-from itsm_core.sla._duration import Duration, Unit, nonempty, positive_int
+from itsm_core.sla._duration import Duration, Unit, name_problem, nonempty, positive_int
 
 
 class ActionKind(enum.StrEnum):
@@ -21,8 +22,17 @@ class ActionKind(enum.StrEnum):
     ESCALATE = "escalate"
 
 
-def _strings(values: Any) -> tuple[str, ...]:
-    return tuple(values)
+def _strings(values: Any) -> Any:
+    """A list of names as a tuple; anything else is kept as given, for the checks to refuse."""
+    return tuple(values) if isinstance(values, list | tuple) else values
+
+
+def _action(value: Any) -> Any:
+    """The :class:`ActionKind` named ``value``; anything else is kept, for the checks to refuse."""
+    return ActionKind(value) if isinstance(value, str) and value in _ACTIONS else value
+
+
+_ACTIONS = frozenset(a.value for a in ActionKind)
 
 
 @attrs.frozen(kw_only=True)
@@ -43,7 +53,7 @@ class Threshold:
     """
 
     name: str
-    action: ActionKind = attrs.field(default=ActionKind.WARN, converter=ActionKind)
+    action: ActionKind = attrs.field(default=ActionKind.WARN, converter=_action)
     percent: float | None = None
     before_breach: Duration | None = None
     after_breach: Duration | None = None
@@ -88,7 +98,9 @@ class Threshold:
         problems: list[Problem] = []
         values = dict(data)
         known = {f.name for f in attrs.fields(cls)}
-        problems.extend(Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known))
+        problems.extend(
+            Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known, key=str)
+        )
         for key in ("before_breach", "after_breach"):
             if isinstance(values.get(key), str):
                 try:
@@ -97,23 +109,36 @@ class Threshold:
                     problems.extend(Problem(f"{prefix}{key}", p.message) for p in exc.problems)
         if "name" not in values:
             problems.append(Problem(f"{prefix}name", "missing"))
-        if "action" in values and values["action"] not in {a.value for a in ActionKind}:
-            problems.append(Problem(f"{prefix}action", f"unknown action {values['action']!r}"))
+        action = values.get("action", ActionKind.WARN.value)
+        if not isinstance(action, str) or action not in _ACTIONS:
+            problems.append(Problem(f"{prefix}action", f"unknown action {action!r}"))
+        notify = values.get("notify", [])
+        if not isinstance(notify, list | tuple) or not all(nonempty(n) for n in notify):
+            problems.append(
+                Problem(f"{prefix}notify", f"expected a list of non-empty names, got {notify!r}")
+            )
         if problems:
             raise InvalidPolicy("threshold", problems)
         try:
             return cls(**{k: v for k, v in values.items() if k in known})
         except InvalidPolicy as exc:
             raise InvalidPolicy(
-                "threshold", [Problem(f"{prefix}{p.path}", p.message) for p in exc.problems]
+                "threshold",
+                [Problem(f"{prefix}{p.path}" if p.path else path, p.message) for p in exc.problems],
             ) from exc
 
 
 def threshold_problems(threshold: Threshold) -> list[Problem]:
     """Everything wrong with a threshold."""
     problems: list[Problem] = []
-    if not nonempty(threshold.name):
-        problems.append(Problem("name", "must not be empty"))
+    name = name_problem(threshold.name)
+    if name is not None:
+        problems.append(Problem("name", name))
+    # Read as plain objects: the converters keep what they cannot convert, for these checks.
+    action: object = threshold.action
+    if not isinstance(action, ActionKind):
+        choices = ", ".join(a.value for a in ActionKind)
+        problems.append(Problem("action", f"{action!r} is not one of {choices}"))
     points = [
         p
         for p in (threshold.percent, threshold.before_breach, threshold.after_breach)
@@ -122,7 +147,9 @@ def threshold_problems(threshold: Threshold) -> list[Problem]:
     if len(points) != 1:
         problems.append(Problem("", "give exactly one of percent, before_breach and after_breach"))
     if threshold.percent is not None and not _positive_number(threshold.percent):
-        problems.append(Problem("percent", f"{threshold.percent!r} is not a positive number"))
+        problems.append(
+            Problem("percent", f"{threshold.percent!r} is not a positive finite number")
+        )
     for key in ("before_breach", "after_breach"):
         value = getattr(threshold, key)
         if value is not None and (
@@ -133,13 +160,19 @@ def threshold_problems(threshold: Threshold) -> list[Problem]:
         problems.append(Problem("level", "an escalation names its level"))
     if threshold.level is not None and not positive_int(threshold.level):
         problems.append(Problem("level", f"{threshold.level!r} is not a positive int"))
-    if not all(nonempty(n) for n in threshold.notify):
-        problems.append(Problem("notify", "expected non-empty names"))
+    notify: object = threshold.notify
+    if not isinstance(notify, tuple) or not all(nonempty(n) for n in notify):
+        problems.append(Problem("notify", f"expected a list of non-empty names, got {notify!r}"))
     return problems
 
 
 def _positive_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and not (isinstance(value, float) and not math.isfinite(value))
+        and value > 0
+    )
 
 
 #: ServiceNow's default SLA flow: warn the assignee at 50 %, assignee and manager at 75 %,

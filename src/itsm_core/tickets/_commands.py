@@ -7,6 +7,7 @@ import enum
 import types
 import typing
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -34,8 +35,20 @@ def _require(command: object, *names: str) -> None:
         raise ValidationError(type(command).__name__, problems)
 
 
-def _strings(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+def _strings(values: Iterable[str]) -> Any:
+    """A list or tuple as a tuple; anything else is kept as given, for the checks to refuse.
+
+    A string is not taken for a sequence of lines: ``"ab"`` is refused, not split into
+    ``("a", "b")``.
+    """
+    return tuple(values) if isinstance(values, list | tuple) else values
+
+
+def _strings_problem(name: str, values: object) -> Problem | None:
+    """A problem unless ``values`` is a tuple of strings."""
+    if isinstance(values, tuple) and all(isinstance(value, str) for value in values):
+        return None
+    return Problem(name, f"expected a list of strings, got {values!r}")
 
 
 _C = typing.TypeVar("_C")
@@ -169,6 +182,9 @@ class Classify:
             priority=self.priority,
             response_level=self.response_level,
         )
+        explanation = _strings_problem("explanation", self.explanation)
+        if explanation is not None:
+            problems.append(explanation)
         values = attrs.astuple(self, recurse=False)
         if all(v is None or v == () for v in values):
             problems.append(Problem("", "nothing to classify"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -20,8 +20,13 @@ NOT_IN_WORKFLOW = "not_in_workflow"
 EVENT_FLAGS = frozenset({IMPORTED, REPEATED_STATE, OUT_OF_ORDER, NOT_IN_WORKFLOW})
 
 
-def _flags(values: Any) -> frozenset[str]:
-    return frozenset(values)
+def _flags(values: Any) -> Any:
+    """Flag names as a frozenset; anything else is kept as given, for the checks to refuse."""
+    if isinstance(values, list | tuple | set | frozenset) and all(
+        isinstance(value, str) for value in values
+    ):
+        return frozenset(values)
+    return values
 
 
 @attrs.frozen(kw_only=True)
@@ -59,20 +64,10 @@ class TicketEvent:
     flags: frozenset[str] = attrs.field(default=frozenset(), converter=_flags)
 
     def __attrs_post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise NaiveDatetimeError("TicketEvent.at", self.at)
-        problems = [
-            Problem(name, "must not be empty")
-            for name in ("ticket_id", "name", "actor", "role", "to_state")
-            if not getattr(self, name)
-        ]
-        if self.sequence < 1:
-            problems.append(Problem("sequence", f"{self.sequence} is not a positive number"))
-        if (self.from_state is None) != (self.from_status is None):
-            problems.append(Problem("from_state", "from_state and from_status go together"))
-        unknown = self.flags - EVENT_FLAGS
-        if unknown:
-            problems.append(Problem("flags", f"unknown flags: {', '.join(sorted(unknown))}"))
+        at: object = self.at
+        if isinstance(at, dt.datetime) and at.utcoffset() is None:
+            raise NaiveDatetimeError("TicketEvent.at", at)
+        problems = _problems({name: getattr(self, name) for name in _KEYS})
         if problems:
             raise ValidationError("TicketEvent", problems)
 
@@ -118,31 +113,113 @@ class TicketEvent:
         >>> TicketEvent.from_dict(event.to_dict()) == event
         True
         """
-        problems: list[Problem] = []
-        missing = sorted(_KEYS - set(data))
-        problems.extend(Problem(key, "missing") for key in missing)
-        problems.extend(Problem(key, "unknown key") for key in sorted(set(data) - _KEYS))
+        if not isinstance(data, Mapping):
+            raise DeserializationError(
+                "TicketEvent", [Problem("", f"expected an object, got {type(data).__name__}")]
+            )
+        problems = [Problem(key, "missing") for key in sorted(_KEYS - set(data))]
+        problems.extend(
+            Problem(str(key), "unknown key") for key in sorted(set(data) - _KEYS, key=str)
+        )
+        values: dict[str, Any] = {key: data[key] for key in _KEYS if key in data}
+        # Decode what JSON cannot hold as such; a value that does not decode is left out of
+        # the checks of the plain fields below, which then report everything else at once.
+        decoders: dict[str, Callable[[str, object], object]] = {
+            "at": _decode_at,
+            "from_status": _decode_status,
+            "to_status": _decode_status,
+            "payload": _decode_payload,
+            "flags": _decode_flags,
+        }
+        for key, decode in decoders.items():
+            if key in values:
+                found = decode(key, values[key])
+                if isinstance(found, list):
+                    problems.extend(found)
+                    del values[key]
+                else:
+                    values[key] = found
+        problems.extend(_problems(values))
         if problems:
             raise DeserializationError("TicketEvent", problems)
-        values: dict[str, Any] = dict(data)
-        try:
-            values["at"] = dt.datetime.fromisoformat(data["at"])
-        except (TypeError, ValueError) as exc:
-            problems.append(Problem("at", str(exc)))
-        for key in ("from_status", "to_status"):
-            raw = data[key]
-            if raw is None and key == "from_status":
-                continue
-            try:
-                values[key] = StatusCategory(raw)
-            except ValueError:
-                problems.append(Problem(key, f"unknown status category {raw!r}"))
-        if problems:
-            raise DeserializationError("TicketEvent", problems)
-        try:
-            return cls(**values)
-        except (TypeError, ValueError) as exc:
-            raise DeserializationError("TicketEvent", [Problem("", str(exc))]) from exc
+        return cls(**values)
 
 
+def _problems(values: Mapping[str, object]) -> list[Problem]:
+    """Everything wrong with the event fields in ``values`` (plain objects, absent ones skipped).
+
+    Shared by the constructor and :meth:`TicketEvent.from_dict`, so that both refuse the same
+    values: a wrong type is refused, never converted (``ticket_id`` 5 is not ``"5"``).
+    """
+    problems: list[Problem] = []
+    for name in ("ticket_id", "name", "actor", "role", "to_state"):
+        value = values.get(name, "-")
+        if not isinstance(value, str):
+            problems.append(Problem(name, f"expected a string, got {value!r}"))
+        elif not value:
+            problems.append(Problem(name, "must not be empty"))
+    sequence = values.get("sequence", 1)
+    if isinstance(sequence, bool) or not isinstance(sequence, int):
+        problems.append(Problem("sequence", f"expected an int, got {sequence!r}"))
+    elif sequence < 1:
+        problems.append(Problem("sequence", f"{sequence} is not a positive number"))
+    at = values.get("at")
+    if "at" in values and not isinstance(at, dt.datetime):
+        problems.append(Problem("at", f"expected an aware datetime, got {at!r}"))
+    elif isinstance(at, dt.datetime) and at.utcoffset() is None:
+        problems.append(Problem("at", f"naive datetime {at.isoformat()} (a time zone is required)"))
+    for name in ("from_state", "reason"):
+        value = values.get(name)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(name, f"expected a string or null, got {value!r}"))
+    for name in ("from_status", "to_status"):
+        value = values.get(name)
+        optional = value is None and name == "from_status"
+        if name in values and not isinstance(value, StatusCategory) and not optional:
+            problems.append(Problem(name, f"expected a status category, got {value!r}"))
+    paired = "from_state" in values and "from_status" in values
+    if paired and (values["from_state"] is None) != (values["from_status"] is None):
+        problems.append(Problem("from_state", "from_state and from_status go together"))
+    flags = values.get("flags", frozenset())
+    if not isinstance(flags, frozenset):
+        problems.append(Problem("flags", f"expected a set of flag names, got {flags!r}"))
+    else:
+        unknown = sorted(str(flag) for flag in flags - EVENT_FLAGS)
+        if unknown:
+            problems.append(Problem("flags", f"unknown flags: {', '.join(unknown)}"))
+    return problems
+
+
+def _decode_at(key: str, raw: object) -> dt.datetime | list[Problem]:
+    message = f"expected an ISO 8601 datetime with offset, got {raw!r}"
+    try:
+        return dt.datetime.fromisoformat(raw) if isinstance(raw, str) else [Problem(key, message)]
+    except ValueError:
+        return [Problem(key, message)]
+
+
+def _decode_status(key: str, raw: object) -> StatusCategory | list[Problem] | None:
+    if raw is None:
+        return None  # refused for to_status by the field checks
+    if isinstance(raw, str) and raw in _CATEGORIES:
+        return StatusCategory(raw)
+    return [Problem(key, f"unknown status category {raw!r}")]
+
+
+def _decode_payload(key: str, raw: object) -> Mapping[str, Json] | list[Problem]:
+    if not isinstance(raw, Mapping):
+        return [Problem(key, f"expected an object, got {raw!r}")]
+    try:
+        return frozen_mapping(raw)
+    except ValidationError as exc:
+        return list(exc.problems)  # their paths start with "payload"
+
+
+def _decode_flags(key: str, raw: object) -> frozenset[str] | list[Problem]:
+    if isinstance(raw, list) and all(isinstance(flag, str) for flag in raw):
+        return frozenset(raw)
+    return [Problem(key, f"expected a list of flag names, got {raw!r}")]
+
+
+_CATEGORIES = frozenset(category.value for category in StatusCategory)
 _KEYS = frozenset(attrs.fields_dict(TicketEvent))

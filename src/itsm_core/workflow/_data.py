@@ -61,8 +61,15 @@ def workflow_from_dict(
     >>> copy == INCIDENT_WORKFLOW
     True
     """
+    if not isinstance(data, Mapping):
+        raise InvalidWorkflowDefinition(
+            "'workflow'", [Problem("", f"expected a mapping, got {type(data).__name__}")]
+        )
     registry: Mapping[str, Guard[T]] = guards or {}
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(str(key), f"unknown key (expected: {', '.join(sorted(_WORKFLOW_KEYS))})")
+        for key in sorted(set(data) - _WORKFLOW_KEYS, key=str)
+    ]
     by_value = {str(member.value): member for member in states}
 
     def state(value: object, path: str) -> S | None:
@@ -111,7 +118,8 @@ def workflow_from_dict(
             continue
         unknown = set(raw) - _TRANSITION_KEYS
         if unknown:
-            problems.append(Problem(where, f"unknown keys: {', '.join(sorted(unknown))}"))
+            names = ", ".join(sorted(str(key) for key in unknown))
+            problems.append(Problem(where, f"unknown keys: {names}"))
         sources = [state(v, f"{where}.from") for v in strings(raw.get("from"), f"{where}.from")]
         target = state(raw.get("to"), f"{where}.to")
         guard_list: list[Guard[T]] = []
@@ -127,21 +135,33 @@ def workflow_from_dict(
         event = raw.get("event")
         if not isinstance(event, str):
             problems.append(Problem(f"{where}.event", f"expected a string, got {event!r}"))
-            continue
-        if target is None or any(s is None for s in sources):
+        required = strings(raw.get("required_fields", []), f"{where}.required_fields")
+        field_choices = {
+            str(k): strings(v, f"{where}.field_choices.{k}") for k, v in choices.items()
+        }
+        roles = strings(raw.get("roles", []), f"{where}.roles")
+        description = raw.get("description", "")
+        if not isinstance(description, str):
+            problems.append(
+                Problem(f"{where}.description", f"expected a string, got {description!r}")
+            )
+        if (
+            not isinstance(event, str)
+            or not isinstance(description, str)
+            or target is None
+            or any(s is None for s in sources)
+        ):
             continue
         transitions.append(
             Transition(
                 event=event,
                 sources=[s for s in sources if s is not None],
                 target=target,
-                required_fields=strings(raw.get("required_fields", []), f"{where}.required_fields"),
-                field_choices={
-                    k: strings(v, f"{where}.field_choices.{k}") for k, v in choices.items()
-                },
-                roles=strings(raw.get("roles", []), f"{where}.roles"),
+                required_fields=required,
+                field_choices=field_choices,
+                roles=roles,
                 guards=guard_list,
-                description=str(raw.get("description", "")),
+                description=description,
             )
         )
     if problems or initial is None or not isinstance(name, str):
@@ -155,6 +175,7 @@ def workflow_from_dict(
     )
 
 
+_WORKFLOW_KEYS = frozenset({"name", "initial", "states", "terminal", "transitions"})
 _TRANSITION_KEYS = frozenset(
     {"event", "from", "to", "roles", "required_fields", "field_choices", "guards", "description"}
 )
