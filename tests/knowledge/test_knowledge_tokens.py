@@ -49,3 +49,10 @@ def test_tokens_are_non_empty_folded_and_free_of_punctuation(text: str) -> None:
 @given(st.text(), st.text())
 def test_whitespace_between_texts_concatenates_their_terms(left: str, right: str) -> None:
     assert tokenize(left + " " + right) == tokenize(left) + tokenize(right)
+
+
+def test_unassigned_code_points_in_cjk_ranges_separate_terms() -> None:
+    # U+2EBE1 lies between CJK extensions F and I: unassigned, so not a letter (found by the CI
+    # hypothesis profile). It must separate terms like punctuation, never become one.
+    assert tokenize("连接\U0002ebe1失败") == ("连接", "失败")
+    assert tokenize("\U0002ebe1") == ()

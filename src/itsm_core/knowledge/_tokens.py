@@ -4,7 +4,9 @@ The rules, applied in this order:
 
 1. Unicode NFKC normalisation (full-width ``ＶＰＮ２`` becomes ``VPN2``, full-width punctuation
    becomes ASCII punctuation), then case folding (``Outlook`` and ``OUTLOOK`` are one term).
-2. The text is cut into runs of CJK characters (Han ideographs, kana, Hangul) and the rest.
+2. Anything that is not a letter or digit (``str.isalnum``: punctuation, symbols, unassigned
+   code points) separates terms, inside CJK text too; the text is then cut into runs of CJK
+   characters (Han ideographs, kana, Hangul) and the rest.
 3. A CJK run of two or more characters gives its overlapping character bigrams (``密码重置``:
    ``密码``, ``码重``, ``重置``); a run of one character gives that character.
 4. Everything else gives its runs of letters and digits (``str.isalnum``); punctuation,
@@ -28,6 +30,7 @@ _CJK_CLASS = (
 )
 _CJK_RUNS = re.compile(f"([{_CJK_CLASS}]+)")
 _WORDS = re.compile(r"[^\W_]+")
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def tokenize(text: str) -> tuple[str, ...]:
@@ -41,9 +44,12 @@ def tokenize(text: str) -> tuple[str, ...]:
     ('网',)
     >>> tokenize("ＷｉＦｉ断了")
     ('wifi', '断了')
+    >>> tokenize("カメラ・レンズ")  # the middle dot separates, as punctuation does
+    ('カメ', 'メラ', 'レン', 'ンズ')
     """
     terms: list[str] = []
-    pieces = _CJK_RUNS.split(unicodedata.normalize("NFKC", text).casefold())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    pieces = _CJK_RUNS.split(_SEPARATORS.sub(" ", folded))
     for position, piece in enumerate(pieces):
         if position % 2:  # a CJK run (the split keeps the separators at odd positions)
             if len(piece) == 1:
