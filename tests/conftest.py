@@ -12,8 +12,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 SERVICENOW_CSV = SHARED_DATA / "servicenow_incident_events_sample.csv"
 
-# `dev` keeps the edit-test loop quick; `ci` (CI=true) searches harder and never times out on a
-# busy machine. Both print the reproduction blob of a failure.
+# `dev` keeps the edit-test loop quick and draws new examples on every run, so local runs keep
+# exploring; `ci` (CI=true) searches harder, never times out on a busy machine, and is
+# derandomized so that a CI verdict is reproducible (a counterexample found locally becomes a
+# regression test). Both print the reproduction blob of a failure.
 settings.register_profile(
     "dev",
     max_examples=60,
