@@ -28,6 +28,7 @@ settings.register_profile(
     max_examples=200,
     deadline=None,
     print_blob=True,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
