@@ -6,9 +6,8 @@ with a useful message; nothing else escapes, and the input is left as it was. In
 definitions (a value replaced, a key removed or added), so that the fuzzing reaches deep into
 the validation instead of stopping at the first check.
 
-A non-ItsmError that escapes from a package owned elsewhere is pinned by an explicit
-``xfail(strict=True)`` test at the end of this module, and tolerated (only that exact escape)
-by :data:`KNOWN_ESCAPES` in the hypothesis tests until it is fixed.
+No escape is tolerated: an input that makes a package raise anything but an ItsmError fails
+here, and is fixed in that package with a regression test of its own.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
-import re
-import traceback
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -157,34 +154,6 @@ def fuzz_call(function: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-#: Escapes found in packages owned elsewhere, tolerated here (exactly these) until fixed; each
-#: is pinned by a strict xfail test below. (entry point, exception type, module, message pattern)
-KNOWN_ESCAPES: list[tuple[str, type[BaseException], str, str]] = []
-
-
-def _where(error: BaseException) -> str:
-    """The module of itsm_core the error was raised in (``sla/_policy.py``)."""
-    frames = [f.filename for f in traceback.extract_tb(error.__traceback__)]
-    own = [name.split("itsm_core/")[-1] for name in frames if "itsm_core/" in name]
-    return own[-1] if own else ""
-
-
-def checked(name: str, function: Callable[..., Any], *args: Any) -> Any:
-    """:func:`fuzz_call`, tolerating only the known escapes of entry point ``name``."""
-    try:
-        return fuzz_call(function, *args)
-    except Exception as error:
-        for entry, kind, module, pattern in KNOWN_ESCAPES:
-            if (
-                entry == name
-                and type(error) is kind
-                and _where(error).startswith(module)
-                and re.search(pattern, str(error))
-            ):
-                return error
-        raise
-
-
 # --- seeds: valid definitions the mutations start from --------------------------------------
 
 CALENDAR = {
@@ -255,7 +224,7 @@ IDS = [entry[0] for entry in DEFINITIONS]
 def test_definitions_from_junk(
     name: str, load: Callable[[Any], Any], seed: Any, data: st.DataObject
 ) -> None:
-    checked(name, load, data.draw(JUNK))
+    fuzz_call(load, data.draw(JUNK))
 
 
 @pytest.mark.parametrize(("name", "load", "seed"), DEFINITIONS, ids=IDS)
@@ -263,7 +232,7 @@ def test_definitions_from_junk(
 def test_definitions_from_mutated_seeds(
     name: str, load: Callable[[Any], Any], seed: Any, data: st.DataObject
 ) -> None:
-    result = checked(name, load, data.draw(mutations(seed)))
+    result = fuzz_call(load, data.draw(mutations(seed)))
     if not isinstance(result, BaseException) and hasattr(result, "to_dict"):
         assert isinstance(result.to_dict(), dict)  # what loads also writes back
 
@@ -275,10 +244,10 @@ def test_definitions_from_mutated_seeds(
 def test_survey_answers(data: st.DataObject) -> None:
     survey = Survey.from_dict(SURVEY)
     response = data.draw(mutations(RESPONSE))
-    checked("Survey.response_from_dict", survey.response_from_dict, response)
-    checked("Survey.response_from_dict", survey.response_from_dict, data.draw(JUNK))
+    fuzz_call(survey.response_from_dict, response)
+    fuzz_call(survey.response_from_dict, data.draw(JUNK))
     answers = data.draw(st.dictionaries(st.sampled_from(["overall", "solved", "x"]), JUNK))
-    checked("Survey.response", survey.response, data.draw(JUNK), answers)
+    fuzz_call(survey.response, data.draw(JUNK), answers)
 
 
 # --- ticket events from plain data --------------------------------------------------------------
@@ -302,12 +271,12 @@ EVENT = {
 
 @given(data=st.data())
 def test_ticket_events_from_plain_data(data: st.DataObject) -> None:
-    checked("TicketEvent.from_dict", TicketEvent.from_dict, data.draw(JUNK))
+    fuzz_call(TicketEvent.from_dict, data.draw(JUNK))
     mutated = data.draw(mutations(EVENT))
-    event = checked("TicketEvent.from_dict", TicketEvent.from_dict, mutated)
+    event = fuzz_call(TicketEvent.from_dict, mutated)
     if isinstance(event, TicketEvent):
         # A loadable event folded into a ticket: a ticket or an ItsmError, never anything else.
-        checked("apply_event", apply_event, None, attrs.evolve(event, sequence=1, name="open"))
+        fuzz_call(apply_event, None, attrs.evolve(event, sequence=1, name="open"))
 
 
 # --- command payloads -------------------------------------------------------------------------
@@ -378,14 +347,14 @@ def test_command_payloads(data: st.DataObject) -> None:
     kwargs = {
         f.name: data.draw(_field_values(hints[f.name])) for f in fields if f.name in given_names
     }
-    command = checked(f"{kind.__name__}()", lambda values: kind(**values), kwargs)
+    command = fuzz_call(lambda values: kind(**values), kwargs)
     if isinstance(command, BaseException):
         return
     role = data.draw(st.sampled_from(["agent", "customer", "manager", "system", "cab"]))
     ctx = CommandContext(actor="ana", role=role, now=NOW)
     before = repr(TICKET)
     ticket = None if isinstance(command, OpenTicket) else TICKET
-    checked("decide", decide, ticket, command, ctx)
+    fuzz_call(decide, ticket, command, ctx)
     assert before == repr(TICKET)
 
 
@@ -410,7 +379,7 @@ SEALED = seal_events(
 
 @given(data=st.binary())
 def test_sealed_streams_from_random_bytes(data: bytes) -> None:
-    loaded = checked("SealedStream.from_bytes", SealedStream.from_bytes, data)
+    loaded = fuzz_call(SealedStream.from_bytes, data)
     if isinstance(loaded, SealedStream):
         verify_sealed(loaded)
 
@@ -421,7 +390,7 @@ def test_sealed_streams_from_spliced_bytes(data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(original)))
     end = data.draw(st.integers(start, len(original)))
     spliced = original[:start] + data.draw(st.binary(max_size=6)) + original[end:]
-    loaded = checked("SealedStream.from_bytes", SealedStream.from_bytes, spliced)
+    loaded = fuzz_call(SealedStream.from_bytes, spliced)
     if isinstance(loaded, SealedStream):
         verification = verify_sealed(loaded, SEALED.seal())
         assert verification.intact == (loaded == SEALED)
