@@ -313,11 +313,10 @@ def test_report_lookup_of_a_missing_figure_is_an_error(report: KpiReport) -> Non
 
 
 def test_measurements_carry_what_improvement_needs(report: KpiReport) -> None:
-    from itsm_core.improvement import KpiKind, Measurement
+    from itsm_core.improvement import measurement_from_kpi
 
-    built = [
-        Measurement(**{**data, "kind": KpiKind(data["kind"])}) for data in report.measurements()
-    ]
+    built = [measurement_from_kpi(r) for r in report.durations if r.mean is not None]
+    built += [measurement_from_kpi(r) for r in report.rates if r.n]
     by_name = {(m.kpi, m.period_start): m for m in built}
     ttr = by_name[("time_to_resolve", WEEK.start)]
     assert ttr.n == 3

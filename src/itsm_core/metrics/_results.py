@@ -4,7 +4,6 @@ definition, and for rates a Wilson interval."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 
@@ -16,7 +15,6 @@ from itsm_core.satisfaction import NpsCounts, NpsResult, ProportionEstimate
 
 #: The label of the whole reporting range, next to the period labels.
 ALL_PERIODS = "all"
-_HOUR = dt.timedelta(hours=1)
 
 Group = tuple[str, ...]
 
@@ -68,25 +66,6 @@ class DurationResult:
             return self.mean
         return self.median if statistic is Statistic.MEDIAN else self.p90
 
-    def measurement_data(self) -> dict[str, Any] | None:
-        """The mean in hours as the keyword arguments of ``improvement.Measurement``.
-
-        ``kind`` is the string ``"mean"``; None when no ticket reached the end.
-        """
-        if self.mean is None:
-            return None
-        sd = self.standard_deviation
-        return {
-            "kpi": self.kpi.name,
-            "value": self.mean / _HOUR,
-            "n": self.n,
-            "period_start": self.period.start,
-            "period_end": self.period.end,
-            "kind": "mean",
-            "unit": "h",
-            "standard_deviation": None if sd is None else sd / _HOUR,
-        }
-
 
 @attrs.frozen(kw_only=True)
 class RateResult:
@@ -103,22 +82,6 @@ class RateResult:
     n: int
     censored: int
     estimate: ProportionEstimate | None
-
-    def measurement_data(self) -> dict[str, Any] | None:
-        """The rate as the keyword arguments of ``improvement.Measurement`` (kind
-        ``"proportion"``); None when ``n == 0``."""
-        if self.n == 0:
-            return None
-        return {
-            "kpi": self.kpi.name,
-            "value": self.successes / self.n,
-            "n": self.n,
-            "period_start": self.period.start,
-            "period_end": self.period.end,
-            "kind": "proportion",
-            "unit": "",
-            "standard_deviation": None,
-        }
 
 
 @attrs.frozen(kw_only=True)
@@ -245,12 +208,6 @@ class KpiReport:
             if (result.kpi.name, result.period.label, result.group) == (kpi, period, group):
                 return result
         raise _missing("rate", kpi, period, group)
-
-    def measurements(self) -> tuple[dict[str, Any], ...]:
-        """Every mean duration and rate with data, as ``improvement.Measurement`` arguments."""
-        out = [r.measurement_data() for r in self.durations]
-        out += [r.measurement_data() for r in self.rates]
-        return tuple(m for m in out if m is not None)
 
 
 def _missing(kind: str, kpi: str, period: str, group: Group) -> ValidationError:
