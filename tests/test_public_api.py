@@ -119,6 +119,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "service_quality_index",
         "servqual",
         "top_box",
+        "welch_from_summaries",
         "wilson_interval",
     },
     "itsm_core.workflow": {

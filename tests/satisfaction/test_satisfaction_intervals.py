@@ -284,3 +284,48 @@ def test_distributions_match_scipy() -> None:
     assert beta_quantile(1.0, 2, 3) == 1.0
     assert regularized_beta(2, 3, 0.0) == 0.0
     assert regularized_beta(2, 3, 1.0) == 1.0
+
+
+@given(
+    st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=30),
+    st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=30),
+)
+def test_welch_from_summaries_equals_welch_on_the_raw_values(
+    first: list[float], second: list[float]
+) -> None:
+    import statistics
+
+    from itsm_core.satisfaction import difference_of_means, welch_from_summaries
+
+    raw = difference_of_means(first, second)
+    summary = welch_from_summaries(
+        (len(first), statistics.fmean(first), statistics.stdev(first)),
+        (len(second), statistics.fmean(second), statistics.stdev(second)),
+    )
+    assert summary.estimate == pytest.approx(raw.estimate, rel=1e-9, abs=1e-9)
+    assert summary.standard_error == pytest.approx(raw.standard_error, rel=1e-9, abs=1e-9)
+    assert (summary.p_value is None) == (raw.p_value is None)
+    assert (summary.n_first, summary.n_second) == (raw.n_first, raw.n_second)
+
+
+def test_welch_from_summaries_refuses_bad_summaries() -> None:
+    from itsm_core.errors import ValidationError
+    from itsm_core.satisfaction import InsufficientData, welch_from_summaries
+
+    with pytest.raises(ValidationError, match=r"first\.sd: -1\.0 is not a finite number >= 0"):
+        welch_from_summaries((5, 1.0, -1.0), (5, 1.0, 1.0))
+    with pytest.raises(ValidationError, match=r"second\.mean: nan"):
+        welch_from_summaries((5, 1.0, 1.0), (5, float("nan"), 1.0))
+    with pytest.raises(InsufficientData):
+        welch_from_summaries((1, 1.0, 0.0), (5, 1.0, 1.0))
+
+
+def test_welch_with_tiny_variances_has_finite_degrees_of_freedom() -> None:
+    # Found by the property above: var**2 underflowed to 0 and the Welch-Satterthwaite
+    # degrees of freedom divided by zero.
+    from itsm_core.satisfaction import difference_of_means
+
+    diff = difference_of_means([0.0, 0.0], [0.0, 9.388577617421019e-150])
+    assert diff.degrees_of_freedom == pytest.approx(1.0)
+    assert diff.p_value is not None
+    assert 0.0 <= diff.p_value <= 1.0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import attrs
 
 from itsm_core.errors import Problem, ValidationError
@@ -11,8 +9,8 @@ from itsm_core.improvement._measurement import Direction, KpiKind, Measurement
 from itsm_core.satisfaction import (
     Difference,
     InsufficientData,
-    difference_of_means,
     difference_of_proportions,
+    welch_from_summaries,
 )
 
 
@@ -61,17 +59,6 @@ class BeforeAfter:
         return significant and self.improvement > 0
 
 
-def _sample_with(mean: float, sd: float, n: int) -> list[float]:
-    """n values whose sample mean is ``mean`` and sample standard deviation is ``sd``.
-
-    Welch's interval and test depend on a sample only through n, its mean and its variance,
-    so this sample gives exactly the result the raw observations would.
-    """
-    offsets = [i - (n - 1) / 2.0 for i in range(n)]
-    spread = math.sqrt(math.fsum(o * o for o in offsets) / (n - 1))
-    return [mean + sd * o / spread for o in offsets]
-
-
 def compare(
     before: Measurement,
     after: Measurement,
@@ -83,7 +70,7 @@ def compare(
 
     Proportions use :func:`itsm_core.satisfaction.difference_of_proportions` (Newcombe's hybrid
     score interval, a pooled z-test); means with standard deviations use
-    :func:`itsm_core.satisfaction.difference_of_means` (Welch). Plain values get the change
+    :func:`itsm_core.satisfaction.welch_from_summaries` (Welch). Plain values get the change
     without an interval.
 
     Raises:
@@ -127,9 +114,9 @@ def compare(
                 )
         assert before.standard_deviation is not None
         assert after.standard_deviation is not None
-        difference = difference_of_means(
-            _sample_with(after.value, after.standard_deviation, after.n),
-            _sample_with(before.value, before.standard_deviation, before.n),
+        difference = welch_from_summaries(
+            (after.n, after.value, after.standard_deviation),
+            (before.n, before.value, before.standard_deviation),
             confidence=confidence,
         )
     return BeforeAfter(

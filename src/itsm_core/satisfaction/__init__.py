@@ -26,7 +26,7 @@ from itsm_core.satisfaction._kano import (
     kano_category,
     kano_from_counts,
 )
-from itsm_core.satisfaction._means import difference_of_means, mean_estimate
+from itsm_core.satisfaction._means import difference_of_means, mean_estimate, welch_from_summaries
 from itsm_core.satisfaction._nps import (
     NpsBreaks,
     NpsCategory,
@@ -130,5 +130,6 @@ __all__ = [
     "service_quality_index",
     "servqual",
     "top_box",
+    "welch_from_summaries",
     "wilson_interval",
 ]

@@ -108,8 +108,49 @@ def difference_of_means(
     require_n(subject, len(b), 2, "second", "too few values for a variance")
     mean_a = math.fsum(a) / len(a)
     mean_b = math.fsum(b) / len(b)
-    var_a = _variance(a, mean_a) / len(a)
-    var_b = _variance(b, mean_b) / len(b)
+    return welch_from_summaries(
+        (len(a), mean_a, math.sqrt(_variance(a, mean_a))),
+        (len(b), mean_b, math.sqrt(_variance(b, mean_b))),
+        confidence=confidence,
+    )
+
+
+def welch_from_summaries(
+    first: tuple[int, float, float],
+    second: tuple[int, float, float],
+    *,
+    confidence: float = 0.95,
+) -> Difference:
+    """:func:`difference_of_means` from summaries ``(n, mean, sample standard deviation)``.
+
+    Welch's comparison depends on a sample only through these three figures, so this gives
+    what the raw values would; use it when only summaries were kept (a KPI's mean and
+    standard deviation).
+
+    Raises:
+        InsufficientData: n below 2 in either summary.
+        ValidationError: a mean or standard deviation that is not finite, or is negative.
+
+    >>> diff = welch_from_summaries((5, 4.6, 0.5477225575051661), (5, 3.2, 0.8366600265340756))
+    >>> round(diff.estimate, 2), round(diff.statistic, 3), round(diff.p_value, 4)
+    (1.4, 3.13, 0.0169)
+    """
+    subject = "welch_from_summaries"
+    raise_if(subject, confidence_problems(confidence))
+    raise_if(
+        subject,
+        [
+            Problem(f"{name}.{field}", f"{value!r} is not a finite number{at_least}")
+            for name, summary in (("first", first), ("second", second))
+            for field, value, at_least in (("mean", summary[1], ""), ("sd", summary[2], " >= 0"))
+            if not math.isfinite(value) or (at_least and value < 0)
+        ],
+    )
+    (n_a, mean_a, sd_a), (n_b, mean_b, sd_b) = first, second
+    require_n(subject, n_a, 2, "first", "too few values for a variance")
+    require_n(subject, n_b, 2, "second", "too few values for a variance")
+    var_a = sd_a * sd_a / n_a
+    var_b = sd_b * sd_b / n_b
     estimate = mean_a - mean_b
     se = math.sqrt(var_a + var_b)
     if se == 0.0:
@@ -121,10 +162,13 @@ def difference_of_means(
             ),
             statistic=None,
             p_value=None,
-            n_first=len(a),
-            n_second=len(b),
+            n_first=n_a,
+            n_second=n_b,
         )
-    df = (var_a + var_b) ** 2 / (var_a**2 / (len(a) - 1) + var_b**2 / (len(b) - 1))
+    # Welch-Satterthwaite on the variance shares (which sum to 1): the same formula, but the
+    # squares cannot underflow to 0 when the variances are tiny.
+    share_a, share_b = var_a / (var_a + var_b), var_b / (var_a + var_b)
+    df = 1.0 / (share_a**2 / (n_a - 1) + share_b**2 / (n_b - 1))
     half = t_quantile(1.0 - (1.0 - confidence) / 2.0, df) * se
     statistic = estimate / se
     return Difference(
@@ -138,7 +182,7 @@ def difference_of_means(
         ),
         statistic=statistic,
         p_value=t_two_sided_p(statistic, df),
-        n_first=len(a),
-        n_second=len(b),
+        n_first=n_a,
+        n_second=n_b,
         degrees_of_freedom=df,
     )
