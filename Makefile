@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest docs bench clean
+.PHONY: demo tour test lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# A week at a Shanghai service desk, through the public API (examples/week.py).
 demo: $(STAMP)
+	$(BIN)/python examples/week.py
+
+# A tour of every package, one vignette each (examples/demo.py).
+tour: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: lint typecheck pytest docs

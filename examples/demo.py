@@ -1,4 +1,4 @@
-"""`make demo`: a helpdesk day walked through the public API of itsm_core.
+"""`make tour`: a tour of every package of itsm_core, one vignette each (`make demo` tells a week).
 
 Each section lives in a sibling module `_demo_<name>.py` with a `show()` function, added as its
 module lands. The output is deterministic: no clock, no randomness.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import _demo_calendar
+import _demo_importers
 import _demo_improvement
 import _demo_knowledge
 import _demo_metrics
@@ -34,6 +35,7 @@ SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("Satisfaction: a survey round with honest statistics", _demo_satisfaction.show),
     ("Continual improvement: a PDCA cycle from the complaint Pareto", _demo_improvement.show),
     ("KPIs: the week's report", _demo_metrics.show),
+    ("Importers: Zendesk and Jira histories onto our workflows", _demo_importers.show),
 ]
 
 

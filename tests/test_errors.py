@@ -15,6 +15,7 @@ from itsm_core.errors import (
     DeserializationError,
     DomainError,
     InvalidCalendar,
+    InvalidMapping,
     InvalidPolicy,
     InvalidPriorityMatrix,
     InvalidSurvey,
@@ -31,6 +32,7 @@ from itsm_core.errors import (
 
 BRANCHES = {
     InvalidCalendar: DefinitionError,
+    InvalidMapping: DefinitionError,
     InvalidWorkflowDefinition: DefinitionError,
     InvalidPriorityMatrix: DefinitionError,
     InvalidPolicy: DefinitionError,

@@ -6,6 +6,7 @@ problem was made, so callers can catch exactly what they can handle::
     ItsmError
     ├── DefinitionError (ValueError)        a rule set you configured is wrong
     │   ├── InvalidCalendar                   business calendar definition
+    │   ├── InvalidMapping                    mapping of another tool's export (columns, statuses)
     │   ├── InvalidWorkflowDefinition         workflow states, events, guards
     │   ├── InvalidPriorityMatrix             priority matrix, rules, grading tables
     │   ├── InvalidPolicy                     SLA, retention or access policy
@@ -47,6 +48,7 @@ __all__ = [
     "DeserializationError",
     "DomainError",
     "InvalidCalendar",
+    "InvalidMapping",
     "InvalidPolicy",
     "InvalidPriorityMatrix",
     "InvalidSurvey",
@@ -138,6 +140,12 @@ class InvalidSurvey(DefinitionError):
     """A survey definition or a set of scoring weights is invalid."""
 
     _kind = "survey"
+
+
+class InvalidMapping(DefinitionError):
+    """A mapping of another tool's export onto the model (columns, statuses) is invalid."""
+
+    _kind = "mapping"
 
 
 class ValidationError(_ProblemsError):

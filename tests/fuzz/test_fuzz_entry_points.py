@@ -24,6 +24,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from itsm_core.adapters.eventlog import EventLogMapping
+from itsm_core.adapters.mapping import StatusMap
+from itsm_core.adapters.servicenow import STATUS_MAP as SERVICENOW_STATUS_MAP
 from itsm_core.calendar import BusinessCalendar
 from itsm_core.errors import ItsmError
 from itsm_core.priority import ITIL_MATRIX, GradingMatrix
@@ -199,6 +202,17 @@ def test_the_seeds_are_valid() -> None:
     assert RetentionPolicy.from_dict(RETENTION).name == "records"
 
 
+EVENT_LOG_MAPPING = {
+    "time_zone": "Asia/Shanghai",
+    "time_format": "%Y-%m-%d %H:%M",
+    "missing": ["?", ""],
+    "columns": {"ticket": "id", "at": "time", "status": "status", "priority": "level"},
+    **SERVICENOW_STATUS_MAP.to_dict(),
+    "channels": {"Phone": "phone"},
+    "levels": {"High": 2},
+}
+
+
 #: (entry point, loader, a valid seed the mutations start from).
 DEFINITIONS: list[tuple[str, Callable[[Any], Any], Any]] = [
     ("BusinessCalendar.from_dict", BusinessCalendar.from_dict, CALENDAR),
@@ -215,6 +229,8 @@ DEFINITIONS: list[tuple[str, Callable[[Any], Any], Any]] = [
     ("AccessPolicy.from_dict", AccessPolicy.from_dict, STANDARD_ACCESS_POLICY.to_dict()),
     ("MaskingPolicy.from_dict", MaskingPolicy.from_dict, {"mask": ["email"]}),
     ("Seal.from_dict", Seal.from_dict, {"ticket_id": "T", "count": 1, "head": "a" * 64}),
+    ("StatusMap.from_dict", StatusMap.from_dict, SERVICENOW_STATUS_MAP.to_dict()),
+    ("EventLogMapping.from_dict", EventLogMapping.from_dict, EVENT_LOG_MAPPING),
 ]
 IDS = [entry[0] for entry in DEFINITIONS]
 

@@ -18,6 +18,7 @@ import pytest
 from itsm_core.adapters.servicenow import (
     CARRIED_FIELDS,
     STATE_MAP,
+    STATUS_MAP,
     ServiceNowRow,
     figures,
     import_incidents,
@@ -104,7 +105,22 @@ def test_bad_rows_are_all_reported(tmp_path: Path, servicenow_csv: Path) -> None
     path.write_text("\n".join(bad) + "\n", encoding="utf-8")
     with pytest.raises(DeserializationError) as info:
         read_incident_log(path, tz=dt.UTC)
-    assert [p.path for p in info.value.problems] == ["row 1", "row 2"]
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        (
+            "line 2, field incident_state",
+            "'Limbo': unknown incident_state (known: New, Active, Awaiting User Info, "
+            "Awaiting Evidence, Awaiting Problem, Awaiting Vendor, Resolved, Closed)",
+        ),
+        ("line 3", "sys_updated_at and opened_at (or sys_created_at) are required"),
+    ]
+
+
+def test_the_status_map_is_the_state_map() -> None:
+    STATUS_MAP.check()
+    assert {name: (t.state, t.hold_reason) for name, t in STATUS_MAP.statuses.items()} == {
+        name: (state.value, hold) for name, (state, hold) in STATE_MAP.items()
+    }
+    assert STATUS_MAP.ticket_kind.value == "incident"
 
 
 def test_time_zone_must_give_an_offset(servicenow_csv: Path) -> None:

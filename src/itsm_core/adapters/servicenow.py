@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
+from itsm_core.adapters.mapping import StatusMap, StatusTarget
 from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
 from itsm_core.tickets import (
     OUT_OF_ORDER,
@@ -51,6 +53,7 @@ from itsm_core.tickets import (
 __all__ = [
     "CARRIED_FIELDS",
     "STATE_MAP",
+    "STATUS_MAP",
     "ServiceNowFigures",
     "ServiceNowRow",
     "figures",
@@ -73,6 +76,16 @@ STATE_MAP: Mapping[str, tuple[IncidentState, HoldReason | None]] = {
     "Resolved": (IncidentState.RESOLVED, None),
     "Closed": (IncidentState.CLOSED, None),
 }
+
+#: :data:`STATE_MAP` as a :class:`~itsm_core.adapters.mapping.StatusMap` (the form the other
+#: importers and ``itsm-core replay`` mapping files use).
+STATUS_MAP = StatusMap(
+    workflow="incident",
+    statuses={
+        name: StatusTarget(state.value, hold_reason)
+        for name, (state, hold_reason) in STATE_MAP.items()
+    },
+)
 
 #: The row columns (named as ticket fields) that imported events carry when they change:
 #: ``assignment_group``, ``assignee`` (ServiceNow's ``assigned_to``), ``priority``, ``impact``,
@@ -148,50 +161,116 @@ class ServiceNowRow:
 def read_incident_log(path: Path | str, *, tz: dt.tzinfo) -> tuple[ServiceNowRow, ...]:
     """Read the CSV at ``path``; times are local to ``tz`` (the instance's time zone).
 
-    Raises DeserializationError listing every row that does not parse.
+    Raises DeserializationError naming the file and, for every bad cell of every row,
+    ``line N, field F`` (the header is line 1) and what is wrong.
     """
     if dt.datetime(2000, 1, 1, tzinfo=tz).utcoffset() is None:
         raise NaiveDatetimeError("read_incident_log.tz", dt.datetime(2000, 1, 1))
     rows: list[ServiceNowRow] = []
     problems: list[Problem] = []
     with Path(path).open(newline="", encoding="utf-8") as handle:
-        for i, raw in enumerate(csv.DictReader(handle), start=1):
-            try:
-                rows.append(_row(i, raw, tz))
-            except (KeyError, ValueError, TypeError) as exc:
-                problems.append(Problem(f"row {i}", f"{type(exc).__name__}: {exc}"))
+        reader = csv.DictReader(handle)
+        line = 2
+        for i, raw in enumerate(reader, start=1):
+            row = _row(i, line, raw, tz, problems)
+            if row is not None:
+                rows.append(row)
+            line = reader.line_num + 1
     if problems:
         raise DeserializationError(f"ServiceNow log {str(path)!r}", problems)
     return tuple(rows)
 
 
-def _row(i: int, raw: Mapping[str, str], tz: dt.tzinfo) -> ServiceNowRow:
-    updated_at = parse_timestamp(raw["sys_updated_at"], tz)
-    opened_at = parse_timestamp(raw["opened_at"], tz) or parse_timestamp(raw["sys_created_at"], tz)
-    if updated_at is None or opened_at is None:
-        raise ValueError("sys_updated_at and opened_at (or sys_created_at) are required")
-    if raw["incident_state"] not in STATE_MAP:
-        raise ValueError(f"unknown incident_state {raw['incident_state']!r}")
+_T = TypeVar("_T")
+
+
+def _cell(
+    raw: Mapping[str, str],
+    column: str,
+    parse: Callable[[str], _T],
+    where: str,
+    problems: list[Problem],
+) -> _T | None:
+    """``parse`` of the cell in ``column``; None, with a problem recorded, when it fails."""
+    if column not in raw or raw[column] is None:
+        problems.append(Problem(f"{where}, field {column}", "missing column"))
+        return None
+    try:
+        return parse(raw[column])
+    except ValueError as exc:
+        problems.append(Problem(f"{where}, field {column}", f"{raw[column]!r}: {exc}"))
+        return None
+
+
+def _state(text: str) -> str:
+    if text not in STATE_MAP:
+        raise ValueError(f"unknown incident_state (known: {', '.join(STATE_MAP)})")
+    return text
+
+
+def _row(
+    i: int, line: int, raw: Mapping[str, str], tz: dt.tzinfo, problems: list[Problem]
+) -> ServiceNowRow | None:
+    where = f"line {line}"
+    before = len(problems)
+
+    def stamp(text: str) -> dt.datetime | None:
+        return parse_timestamp(text, tz)
+
+    def cell(column: str, parse: Callable[[str], _T]) -> _T | None:
+        return _cell(raw, column, parse, where, problems)
+
+    updated_at = cell("sys_updated_at", stamp)
+    opened_at = cell("opened_at", stamp) or cell("sys_created_at", stamp)
+    state = cell("incident_state", _state)
+    levels = {name: cell(name, parse_level) for name in ("impact", "urgency", "priority")}
+    reopen_count = cell("reopen_count", int)
+    texts = {
+        column: cell(column, _text)
+        for column in (
+            "number",
+            "sys_updated_by",
+            "opened_by",
+            "caller_id",
+            "contact_type",
+            "category",
+            "u_symptom",
+            "cmdb_ci",
+            "assignment_group",
+            "assigned_to",
+            "closed_code",
+        )
+    }
+    if len(problems) == before and (updated_at is None or opened_at is None):
+        problems.append(
+            Problem(where, "sys_updated_at and opened_at (or sys_created_at) are required")
+        )
+    if len(problems) > before:
+        return None
+    assert updated_at is not None
+    assert opened_at is not None
+    assert state is not None
+    assert reopen_count is not None
     return ServiceNowRow(
         row=i,
         number=raw["number"],
-        state=raw["incident_state"],
+        state=state,
         updated_at=updated_at,
-        updated_by=_text(raw["sys_updated_by"]) or "unknown",
+        updated_by=texts["sys_updated_by"] or "unknown",
         opened_at=opened_at,
-        opened_by=_text(raw["opened_by"]) or "unknown",
-        caller=_text(raw["caller_id"]),
-        contact_type=_text(raw["contact_type"]),
-        category=_text(raw["category"]),
-        symptom=_text(raw["u_symptom"]),
-        configuration_item=_text(raw["cmdb_ci"]),
-        impact=parse_level(raw["impact"]),
-        urgency=parse_level(raw["urgency"]),
-        priority=parse_level(raw["priority"]),
-        assignment_group=_text(raw["assignment_group"]),
-        assignee=_text(raw["assigned_to"]),
-        closed_code=_text(raw["closed_code"]),
-        reopen_count=int(raw["reopen_count"]),
+        opened_by=texts["opened_by"] or "unknown",
+        caller=texts["caller_id"],
+        contact_type=texts["contact_type"],
+        category=texts["category"],
+        symptom=texts["u_symptom"],
+        configuration_item=texts["cmdb_ci"],
+        impact=levels["impact"],
+        urgency=levels["urgency"],
+        priority=levels["priority"],
+        assignment_group=texts["assignment_group"],
+        assignee=texts["assigned_to"],
+        closed_code=texts["closed_code"],
+        reopen_count=reopen_count,
     )
 
 

@@ -27,6 +27,7 @@ from itsm_core.sla._conditions import (
     condition_from_dict,
 )
 from itsm_core.sla._definition import (
+    BUILTIN_CLOCKS,
     FIRST_RESPONSE,
     GROUP_RESOLUTION,
     NEXT_RESPONSE,
@@ -52,6 +53,7 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "AllOf",
     "AlwaysWorking",
     "AnyOf",
+    "BUILTIN_CLOCKS",
     "BusinessTime",
     "CancelWhen",
     "ClockDefinition",

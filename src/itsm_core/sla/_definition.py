@@ -230,3 +230,7 @@ GROUP_RESOLUTION = ClockDefinition(
     kind=ClockKind.OLA,
     per_group=True,
 )
+
+#: The built-in clocks; policy data may name one instead of spelling it out
+#: (``"clock": "resolution"``).
+BUILTIN_CLOCKS = (FIRST_RESPONSE, NEXT_RESPONSE, RESOLUTION, GROUP_RESOLUTION)

@@ -17,7 +17,7 @@ from itsm_core.sla._conditions import (
     field_problem,
     field_value,
 )
-from itsm_core.sla._definition import ClockDefinition
+from itsm_core.sla._definition import BUILTIN_CLOCKS, ClockDefinition
 from itsm_core.sla._duration import Duration, name_problem, nonempty
 from itsm_core.sla._thresholds import Threshold
 from itsm_core.tickets import Ticket
@@ -301,6 +301,15 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
         problems.append(Problem(f"{path}.targets", "missing"))
     if "clock" not in data:
         problems.append(Problem(f"{path}.clock", "missing"))
+    elif isinstance(data["clock"], str):
+        builtin = {c.name: c for c in BUILTIN_CLOCKS}
+        if data["clock"] in builtin:
+            values["clock"] = builtin[data["clock"]]
+        else:
+            names = ", ".join(builtin)
+            problems.append(
+                Problem(f"{path}.clock", f"no built-in clock {data['clock']!r} (known: {names})")
+            )
     else:
         try:
             values["clock"] = ClockDefinition.from_dict(data["clock"], f"{path}.clock")

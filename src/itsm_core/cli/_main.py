@@ -1,0 +1,288 @@
+"""The argument parser and the four commands of ``itsm-core``.
+
+Exit codes: 0 done; 1 an input file is wrong (every problem is listed on stderr, with the file,
+line and field); 2 the command line is wrong. Output goes to stdout, or whole to ``--output``;
+nothing is written when anything fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import itsm_core
+from itsm_core.adapters.eventlog import EventLogMapping, import_log, read_event_log
+from itsm_core.calendar import BusinessCalendar
+from itsm_core.cli._files import CliError, load_definition, problem_lines, write_whole
+from itsm_core.cli._progress import ProgressBar
+from itsm_core.cli._replay import TABLES, replay
+from itsm_core.cli._timetext import in_unit, instant, zone
+from itsm_core.errors import DefinitionError, DeserializationError, ItsmError, ValidationError
+from itsm_core.metrics import Granularity
+from itsm_core.sla import STANDARD_POLICIES, Duration, PolicySet, Unit
+from itsm_core.tickets import BUILTIN_WORKFLOWS, ImportMode
+from itsm_core.workflow import render_markdown_table, render_mermaid
+
+PROG = "itsm-core"
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run ``itsm-core`` with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage error or the help
+        return exit_.code if isinstance(exit_.code, int) else 2
+    command: Callable[[argparse.Namespace, TextIO, TextIO], str] = args.command
+    try:
+        text = command(args, out, err)
+    except CliError as error:
+        for line in error.lines:
+            err.write(f"{PROG}: error: {line}\n")
+        return error.code
+    if args.output is None:
+        try:
+            out.write(text)
+            out.flush()
+        except BrokenPipeError:  # `itsm-core ... | head`: the reader has had enough
+            return 0
+    else:
+        try:
+            write_whole(Path(args.output), text)
+        except CliError as error:
+            err.write(f"{PROG}: error: {error.lines[0]}\n")
+            return error.code
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Business time, SLA clocks, event log replay and workflows from itsm_core.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {itsm_core.__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    due = commands.add_parser(
+        "due",
+        help="when a target is due on a calendar",
+        description="The instant when DURATION has passed since START on the calendar.",
+    )
+    _calendar_options(due)
+    due.add_argument("--start", required=True, help="ISO 8601; without an offset: calendar time")
+    due.add_argument(
+        "--duration",
+        required=True,
+        help="'4 working hours', '2 working days', '90 working minutes' or physical '24 hours'",
+    )
+    due.set_defaults(command=_due)
+
+    elapsed = commands.add_parser(
+        "elapsed",
+        help="working time between two instants",
+        description="The working time in [START, END) on the calendar (negative if reversed).",
+    )
+    _calendar_options(elapsed)
+    elapsed.add_argument(
+        "--start", required=True, help="ISO 8601; without an offset: calendar time"
+    )
+    elapsed.add_argument("--end", required=True, help="ISO 8601; without an offset: calendar time")
+    elapsed.add_argument(
+        "--unit", choices=("hms", "hours", "minutes", "seconds"), default="hms", help="default hms"
+    )
+    elapsed.set_defaults(command=_elapsed)
+
+    log = commands.add_parser(
+        "replay",
+        help="an event log to ticket states, SLA results and KPIs",
+        description=(
+            "Replay a CSV or JSON Lines event log, read through a mapping file, onto a built-in "
+            "workflow; print ticket states, refused rows, SLA clocks and the KPI report."
+        ),
+    )
+    log.add_argument("log", help="the event log (.csv, or .jsonl / .ndjson)")
+    log.add_argument("--mapping", required=True, help="mapping file (.toml or .json)")
+    log.add_argument(
+        "--mode", choices=[m.value for m in ImportMode], default="strict", help="default strict"
+    )
+    log.add_argument("--policies", help="SLA policy set file (.toml or .json); default: standard")
+    log.add_argument(
+        "--calendar",
+        action="append",
+        default=[],
+        help="calendar file the policies name (repeat for several)",
+    )
+    log.add_argument("--now", help="evaluate as of this instant (default: the last event)")
+    log.add_argument(
+        "--period", choices=[g.value for g in Granularity], default="month", help="KPI periods"
+    )
+    log.add_argument("--tz", help="time zone of the report (default: the mapping's, else UTC)")
+    log.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    log.add_argument(
+        "--table",
+        choices=TABLES,
+        action="append",
+        help="only this table (repeat for several; CSV takes exactly one)",
+    )
+    log.add_argument("--output", help="write here (whole, or not at all) instead of stdout")
+    progress = log.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--progress", dest="progress", action="store_true", default=None, help="always"
+    )
+    progress.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never (default: on a tty)"
+    )
+    log.set_defaults(command=_replay)
+
+    flow = commands.add_parser(
+        "workflow",
+        help="print a built-in workflow",
+        description="Print a built-in workflow as a Mermaid diagram or a Markdown table.",
+    )
+    flow.add_argument("name", nargs="?", help="omit to list the built-in workflows")
+    flow.add_argument("--format", choices=("mermaid", "markdown"), default="mermaid")
+    flow.set_defaults(command=_workflow)
+
+    for sub in (due, elapsed, flow):
+        sub.set_defaults(output=None)
+    return parser
+
+
+def _calendar_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--calendar", required=True, help="calendar file (.toml or .json)")
+    parser.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="use the weekly pattern beyond the calendar's holiday data",
+    )
+
+
+def _load_calendar(name: str) -> BusinessCalendar:
+    path = Path(name)
+    data, text = load_definition(path)
+    try:
+        return BusinessCalendar.from_dict(data)
+    except DefinitionError as error:
+        raise CliError(problem_lines(path, text, error.problems)) from None
+
+
+def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
+    calendar = _load_calendar(args.calendar)
+    tz = zone(calendar.timezone, option="--calendar")
+    start = instant(args.start, option="--start", tz=tz)
+    try:
+        duration = Duration.parse(args.duration)
+    except ValidationError as error:
+        raise CliError([f"--duration: {error.problems[0].message}"], code=2) from None
+    try:
+        if duration.unit is Unit.WORKING_DAYS:
+            due = calendar.add_working_days(start, duration.amount, extrapolate=args.extrapolate)
+        elif duration.working:
+            due = calendar.add(start, duration.clock_time_plain(), extrapolate=args.extrapolate)
+        else:
+            due = start + duration.clock_time_plain()
+    except ItsmError as error:
+        raise CliError([f"{args.calendar}: {error}"]) from None
+    return due.astimezone(tz).isoformat() + "\n"
+
+
+def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
+    calendar = _load_calendar(args.calendar)
+    tz = zone(calendar.timezone, option="--calendar")
+    start = instant(args.start, option="--start", tz=tz)
+    end = instant(args.end, option="--end", tz=tz)
+    try:
+        working = calendar.elapsed(start, end, extrapolate=args.extrapolate)
+    except ItsmError as error:
+        raise CliError([f"{args.calendar}: {error}"]) from None
+    return in_unit(working, args.unit) + "\n"
+
+
+def _workflow(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
+    if args.name is None:
+        return "\n".join(BUILTIN_WORKFLOWS.names) + "\n"
+    if args.name not in BUILTIN_WORKFLOWS.names:
+        known = ", ".join(BUILTIN_WORKFLOWS.names)
+        raise CliError([f"no built-in workflow {args.name!r} (known: {known})"], code=2)
+    workflow = BUILTIN_WORKFLOWS.get(args.name)
+    if args.format == "mermaid":
+        return render_mermaid(workflow).rstrip("\n") + "\n"
+    return render_markdown_table(workflow).rstrip("\n") + "\n"
+
+
+def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
+    tables: list[str] = args.table or list(TABLES)
+    if args.format == "csv" and len(tables) != 1:
+        raise CliError(["--format csv: choose one table with --table"], code=2)
+    mapping_path = Path(args.mapping)
+    data, text = load_definition(mapping_path)
+    try:
+        mapping = EventLogMapping.from_dict(data)
+    except DefinitionError as error:
+        raise CliError(problem_lines(mapping_path, text, error.problems)) from None
+    policies = _load_policies(args.policies)
+    calendars = {c.name: c for c in (_load_calendar(name) for name in args.calendar)}
+    tz = zone(args.tz or mapping.time_zone or "UTC", option="--tz")
+    now = instant(args.now, option="--now", tz=tz) if args.now else None
+    enabled = args.progress if args.progress is not None else err.isatty()
+    bar = ProgressBar(err, enabled=enabled)
+    try:
+        bar.phase("reading")
+        records = _read_log(Path(args.log), mapping, bar)
+        try:
+            results = import_log(records, mapping, mode=ImportMode(args.mode))
+        except ItsmError as error:
+            raise CliError([f"{args.log}: {error}"]) from None
+        bar.phase("replaying")
+        try:
+            done = replay(
+                args.log,
+                results,
+                policies=policies,
+                calendars=calendars,
+                now=now,
+                granularity=Granularity(args.period),
+                tz=tz,
+                progress=bar,
+            )
+        except ItsmError as error:
+            raise CliError([f"{args.log}: {error}"]) from None
+    finally:
+        bar.close()
+    if args.format == "csv":
+        return done.csv(tables[0])
+    return done.markdown(tables)
+
+
+def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> Any:
+    try:
+        return read_event_log(path, mapping, progress=bar)
+    except OSError as error:
+        raise CliError([f"{path}: cannot read: {error.strerror or error}"]) from None
+    except UnicodeDecodeError as error:
+        raise CliError([f"{path}: not UTF-8 text (byte {error.start})"]) from None
+    except DeserializationError as error:
+        raise CliError(
+            [f"{error.subject}, {p.path}: {p.message}" for p in error.problems]
+        ) from None
+
+
+def _load_policies(name: str | None) -> PolicySet:
+    if name is None:
+        return STANDARD_POLICIES
+    path = Path(name)
+    data, text = load_definition(path)
+    try:
+        return PolicySet.from_dict(data)
+    except DefinitionError as error:
+        raise CliError(problem_lines(path, text, error.problems)) from None
