@@ -46,6 +46,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from itsm_core.adapters._carry import carry_fields
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import (
@@ -56,10 +57,7 @@ from itsm_core.tickets import (
     Json,
     Observation,
     OpenTicket,
-    Ticket,
-    TicketEvent,
     WorkflowRegistry,
-    apply_event,
     import_history,
 )
 from itsm_core.workflow import StatusCategory
@@ -538,15 +536,15 @@ def _import_ticket(
     )
     opened_at = min(first.opened_at or first.at, first.at)
     opened_by = _text(fields.get("opened_by")) or first.actor or "import"
+    seen = [_observation(record, mapping, workflows) for record in group]
     result = import_history(
-        opening,
-        [_observation(record, mapping, workflows) for record in group],
-        opened_at=opened_at,
-        opened_by=opened_by,
-        mode=mode,
-        workflows=workflows,
+        opening, seen, opened_at=opened_at, opened_by=opened_by, mode=mode, workflows=workflows
     )
-    return _carry_fields(result, group, mapping, workflows)
+    carried = [name for name in CARRIED_FIELDS if name in mapping.columns]
+    if not carried:
+        return result
+    values = [{name: record.fields.get(name) for name in carried} for record in group]
+    return carry_fields(result, seen, values)
 
 
 def _observation(
@@ -568,46 +566,6 @@ def _observation(
         row=record.line,
         fields=fields,
     )
-
-
-def _carry_fields(
-    result: ImportResult,
-    records: Sequence[LogRecord],
-    mapping: EventLogMapping,
-    workflows: WorkflowRegistry,
-) -> ImportResult:
-    """``result`` with each event carrying the mapped :data:`CARRIED_FIELDS` of its record
-    that differ from the ticket before it (the record of an event: the next one, in order,
-    with the event's time and state)."""
-    carried = [name for name in CARRIED_FIELDS if name in mapping.columns]
-    if not carried:
-        return result
-    states = [_observation(record, mapping, workflows).state for record in records]
-    ticket: Ticket | None = None
-    events: list[TicketEvent] = []
-    position = 0
-    for index, event in enumerate(result.events):
-        if index > 0:
-            while position < len(records) - 1 and (
-                records[position].at != event.at or states[position] != event.to_state
-            ):
-                position += 1
-        record = records[position]
-        if index > 0:
-            position += 1
-        after = apply_event(ticket, event)
-        changed = {
-            name: record.fields.get(name)
-            for name in carried
-            if record.fields.get(name) != getattr(after, name)
-        }
-        if changed:
-            event = attrs.evolve(event, payload={**event.payload, **changed})
-            after = apply_event(ticket, event)
-        ticket = after
-        events.append(event)
-    assert ticket is not None
-    return attrs.evolve(result, ticket=ticket, events=tuple(events))
 
 
 def _text(value: Json) -> str | None:

@@ -30,6 +30,7 @@ from typing import TypeVar
 
 import attrs
 
+from itsm_core.adapters._carry import carry_fields
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
 from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
 from itsm_core.tickets import (
@@ -40,13 +41,9 @@ from itsm_core.tickets import (
     ImportMode,
     ImportResult,
     IncidentState,
-    Json,
     Observation,
     OpenTicket,
-    Ticket,
-    TicketEvent,
     TicketKind,
-    apply_event,
     import_history,
 )
 
@@ -319,51 +316,6 @@ def _by_incident(rows: Iterable[ServiceNowRow]) -> dict[str, list[ServiceNowRow]
     return incidents
 
 
-def _event_rows(
-    events: Sequence[TicketEvent], rows: Sequence[ServiceNowRow]
-) -> list[ServiceNowRow]:
-    """The row each event was made from: the first row for ``open``, then, in order, the next
-    row with the event's time and state (strict mode skips rows, lenient mode keeps all)."""
-    out = [rows[0]]
-    position = 0
-    for event in events[1:]:
-        while position < len(rows) - 1 and (
-            rows[position].updated_at != event.at
-            or STATE_MAP[rows[position].state][0].value != event.to_state
-        ):
-            position += 1
-        out.append(rows[position])
-        position += 1
-    return out
-
-
-def _carry_fields(result: ImportResult, rows: Sequence[ServiceNowRow]) -> ImportResult:
-    """``result`` with the row's :data:`CARRIED_FIELDS` in the payload of each event where
-    they change (the ``open`` event carries the first row's values), the ticket refolded.
-
-    Each audit row is a snapshot of the incident, so an event carries the fields whose value
-    in its row differs from the ticket before it; a ``?`` clears the field. Rows strict mode
-    skipped (repeats, breaks) carry nothing themselves: their values arrive with the next
-    event's row if they still hold then.
-    """
-    ticket: Ticket | None = None
-    events: list[TicketEvent] = []
-    for event, row in zip(result.events, _event_rows(result.events, rows), strict=True):
-        after = apply_event(ticket, event)
-        changed: dict[str, Json] = {
-            name: getattr(row, name)
-            for name in CARRIED_FIELDS
-            if getattr(row, name) != getattr(after, name)
-        }
-        if changed:
-            event = attrs.evolve(event, payload={**event.payload, **changed})
-            after = apply_event(ticket, event)
-        ticket = after
-        events.append(event)
-    assert ticket is not None
-    return attrs.evolve(result, ticket=ticket, events=tuple(events))
-
-
 def import_incidents(
     rows: Sequence[ServiceNowRow], *, mode: ImportMode = ImportMode.STRICT
 ) -> tuple[ImportResult, ...]:
@@ -375,19 +327,19 @@ def import_incidents(
     priority changes can be counted from the events alone. Strict mode records no event for a
     repeated row; its changes arrive with the next recorded event if they still hold then.
     """
-    return tuple(
-        _carry_fields(
-            import_history(
-                opening(group[0]),
-                observations(group),
-                opened_at=min(group[0].opened_at, group[0].updated_at),
-                opened_by=group[0].opened_by,
-                mode=mode,
-            ),
-            group,
+    results = []
+    for group in _by_incident(rows).values():
+        seen = observations(group)
+        result = import_history(
+            opening(group[0]),
+            seen,
+            opened_at=min(group[0].opened_at, group[0].updated_at),
+            opened_by=group[0].opened_by,
+            mode=mode,
         )
-        for group in _by_incident(rows).values()
-    )
+        values = [{name: getattr(row, name) for name in CARRIED_FIELDS} for row in group]
+        results.append(carry_fields(result, seen, values))
+    return tuple(results)
 
 
 @attrs.frozen(kw_only=True)

@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import itsm_core
-from itsm_core.adapters.eventlog import EventLogMapping, import_log, read_event_log
+from itsm_core.adapters.eventlog import EventLogMapping, LogRecord, import_log, read_event_log
 from itsm_core.calendar import BusinessCalendar
 from itsm_core.cli._files import CliError, load_definition, problem_lines, write_whole
 from itsm_core.cli._progress import ProgressBar
@@ -264,7 +264,7 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
     return done.markdown(tables)
 
 
-def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> Any:
+def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[LogRecord, ...]:
     try:
         return read_event_log(path, mapping, progress=bar)
     except OSError as error:
