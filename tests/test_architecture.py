@@ -48,6 +48,9 @@ LAYERS: dict[str, set[str]] = {
     "cli": {"adapters", "repositories", *DOMAIN},
 }
 PURE = {*DOMAIN, "serialization", "repositories"}
+# The foundation every layer stands on: the error tree, the aggregate kernel and the shared
+# private checks. They import only each other (see test_the_foundation_imports_only_itself).
+FOUNDATION = {"errors", "kernel", "_checks", "_plain"}
 FORBIDDEN_MODULES = {
     "os",
     "random",
@@ -101,11 +104,21 @@ def test_every_subpackage_has_a_layer() -> None:
 def test_layers_only_import_downwards() -> None:
     wrong = []
     for layer, path in modules():
-        allowed = closure(layer) | {layer, "errors"}
+        allowed = closure(layer) | {layer, *FOUNDATION}
         for line, name in imported(ast.parse(path.read_text(encoding="utf-8"))):
             parts = name.split(".")
             if parts[0] == "itsm_core" and len(parts) > 1 and parts[1] not in allowed:
                 wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_foundation_imports_only_itself() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        for line, name in imported(ast.parse(path.read_text(encoding="utf-8"))):
+            parts = name.split(".")
+            if parts[0] == "itsm_core" and len(parts) > 1 and parts[1] not in FOUNDATION:
+                wrong.append(f"{path.name}:{line} imports {name}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -10,17 +10,30 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidWorkflowDefinition         workflow states, events, guards
     │   ├── InvalidPriorityMatrix             priority matrix, rules, grading tables
     │   ├── InvalidPolicy                     SLA, retention or access policy
-    │   └── InvalidSurvey                     survey definition, weights
+    │   ├── InvalidSurvey                     survey definition, weights
+    │   ├── InvalidKpiDefinition              KPI definition, report spec, scorecard
+    │   ├── InvalidRouting                    team, agents, rosters, routing rules
+    │   └── InvalidTypeSpec                   a serializer type registration
     ├── ValidationError (ValueError)        a value passed in is wrong
     │   ├── NaiveDatetimeError                a datetime without a time zone
-    │   └── DeserializationError              data that does not load into a type
+    │   ├── DeserializationError              data that does not load into a type
+    │   ├── InvalidEventStream                events that do not fold into an aggregate
+    │   ├── InsufficientData                  too little data for a statistic (n = 0, k < 2)
+    │   ├── ShardOverlap                      partial KPI results that share a ticket
+    │   └── SealBroken                        a sealed event stream that does not verify
     ├── DomainError                         a valid request the rules refuse now
-    │   ├── CommandRejected                   a ticket or cycle command refused, with reasons
+    │   ├── CommandRejected                   a command refused, with reasons
     │   │   └── TransitionNotAllowed            no such event from the current state
-    │   └── CalendarCoverageError (LookupError)  working time asked beyond the holiday data
+    │   ├── CalendarCoverageError (LookupError)  working time asked beyond the holiday data
+    │   ├── NoWorkingTimeError (LookupError)     no working time within the search horizon
+    │   ├── AccessDenied                      the access policy refuses an action
+    │   └── IndexConflict                     an index change that does not fit its content
     └── RepositoryError                     storage
         ├── NotFound (LookupError)            no aggregate or stream with that id
         └── VersionConflict                   a stale write, never applied
+
+This module is the only home of the library's errors: every package raises these classes and
+none defines its own.
 
 Errors that collect several findings (definitions, validation, deserialisation) carry them as a
 tuple of :class:`Problem` values, each with the path where it was found, and list every one in
@@ -42,22 +55,32 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "AccessDenied",
     "CalendarCoverageError",
     "CommandRejected",
     "DefinitionError",
     "DeserializationError",
     "DomainError",
+    "IndexConflict",
+    "InsufficientData",
     "InvalidCalendar",
+    "InvalidEventStream",
+    "InvalidKpiDefinition",
     "InvalidMapping",
     "InvalidPolicy",
     "InvalidPriorityMatrix",
+    "InvalidRouting",
     "InvalidSurvey",
+    "InvalidTypeSpec",
     "InvalidWorkflowDefinition",
     "ItsmError",
     "NaiveDatetimeError",
+    "NoWorkingTimeError",
     "NotFound",
     "Problem",
     "RepositoryError",
+    "SealBroken",
+    "ShardOverlap",
     "TransitionNotAllowed",
     "ValidationError",
     "VersionConflict",
@@ -148,6 +171,38 @@ class InvalidMapping(DefinitionError):
     _kind = "mapping"
 
 
+class InvalidKpiDefinition(DefinitionError):
+    """A KPI definition, report spec or scorecard is invalid; every problem is listed.
+
+    >>> from itsm_core.errors import Problem
+    >>> print(InvalidKpiDefinition("'mttr'", [Problem("end", "unknown milestone 'fixed'")]))
+    invalid KPI definition 'mttr': 1 problem
+      - end: unknown milestone 'fixed'
+    """
+
+    _kind = "KPI definition"
+
+
+class InvalidRouting(DefinitionError):
+    """A team (agents, groups, rosters) or a set of routing rules is invalid.
+
+    Like every definition error it lists every problem found, each with its path.
+
+    >>> from itsm_core.errors import Problem
+    >>> print(InvalidRouting("team", [Problem("agents[0].roster", "unknown roster 'late'")]))
+    invalid routing definition team: 1 problem
+      - agents[0].roster: unknown roster 'late'
+    """
+
+    _kind = "routing definition"
+
+
+class InvalidTypeSpec(DefinitionError):
+    """A type registration (name, version, upgrades) is invalid, or two collide."""
+
+    _kind = "type registration"
+
+
 class ValidationError(_ProblemsError):
     """A value passed to the library is invalid; nothing was changed."""
 
@@ -173,6 +228,49 @@ class DeserializationError(ValidationError):
     """Plain data could not be loaded into a type; lists every problem with its path."""
 
     _kind = "data for"
+
+
+class InvalidEventStream(ValidationError):
+    """Events that do not fold into an aggregate: an empty stream, a gap or repeat in the
+    sequence, an event of another stream, or data that does not fit the state.
+
+    The one error of the kernel's fold for every event-sourced aggregate (tickets, improvement
+    cycles, nonconformities, knowledge articles).
+    """
+
+    _kind = "event stream for"
+
+
+class InsufficientData(ValidationError):
+    """There is too little data for the statistic asked for (no responses, n = 0, k < 2...).
+
+    A rate over zero observations is undefined, not 0 %: the library says so instead of
+    returning a number. It is a :class:`~itsm_core.errors.ValidationError`, so it carries
+    ``subject`` and ``problems`` like every other validation failure.
+
+    >>> from itsm_core.errors import Problem
+    >>> err = InsufficientData("nps", [Problem("responses", "no responses (n = 0)")])
+    >>> print(err)
+    invalid data for nps: 1 problem
+      - responses: no responses (n = 0)
+    """
+
+    _kind = "data for"
+
+
+class ShardOverlap(ValidationError):
+    """Two partial results being merged both hold the same open ticket.
+
+    Shards must partition the tickets: every event of one ticket goes to the same shard.
+    """
+
+    _kind = "shards for"
+
+
+class SealBroken(ValidationError):
+    """A sealed event stream does not verify: an event was altered, removed, inserted or moved."""
+
+    _kind = "sealed stream for"
 
 
 class DomainError(ItsmError):
@@ -238,6 +336,61 @@ class CalendarCoverageError(DomainError, LookupError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.calendar, self.requested, self.covered))
+
+
+class NoWorkingTimeError(DomainError, LookupError):
+    """A search for working time found none within the search horizon.
+
+    Raised by ``add``, ``next_working`` and their kin when a calendar has no working time at all
+    for ``years`` consecutive years in the direction searched (an empty pattern, an intersection
+    of calendars that never overlap), instead of searching forever.
+    """
+
+    def __init__(self, calendar: str, direction: str, years: int) -> None:
+        self.calendar = calendar
+        self.direction = direction
+        self.years = years
+        super().__init__(
+            f"calendar {calendar!r} has no working time in {years} consecutive years "
+            f"searching {direction}"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.calendar, self.direction, self.years))
+
+
+class AccessDenied(DomainError):
+    """The access policy does not let ``actor`` do ``action`` on ``resource``; nothing happened.
+
+    ``reason`` says which rules were considered and why none applies.
+
+    >>> print(AccessDenied("bob", "read", "INC1", "no rule grants 'read' to role 'customer'"))
+    'bob' may not 'read' ticket 'INC1': no rule grants 'read' to role 'customer'
+    """
+
+    def __init__(self, actor: str, action: str, resource: str, reason: str) -> None:
+        self.actor = actor
+        self.action = action
+        self.resource = resource
+        self.reason = reason
+        super().__init__(f"{actor!r} may not {action!r} ticket {resource!r}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.actor, self.action, self.resource, self.reason))
+
+
+class IndexConflict(DomainError):
+    """An index change that does not fit its content: adding an article already indexed,
+    updating or removing one that is not. The index is unchanged.
+    """
+
+    def __init__(self, article_id: str, problem: str) -> None:
+        self.article_id = article_id
+        self.problem = problem
+        super().__init__(f"article {article_id!r} {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.article_id, self.problem))
 
 
 class RepositoryError(ItsmError):

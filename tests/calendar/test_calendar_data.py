@@ -19,7 +19,6 @@ from itsm_core.calendar import (
     DayOverride,
     Holiday,
     HolidayRule,
-    NoWorkingTimeError,
     Weekday,
     WeeklyPattern,
     Window,
@@ -28,6 +27,7 @@ from itsm_core.errors import (
     CalendarCoverageError,
     InvalidCalendar,
     NaiveDatetimeError,
+    NoWorkingTimeError,
     ValidationError,
 )
 

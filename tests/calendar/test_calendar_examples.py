@@ -14,13 +14,12 @@ from itsm_core.calendar import (
     DayOverride,
     Holiday,
     HolidayRule,
-    NoWorkingTimeError,
     PatternVersion,
     Weekday,
     WeeklyPattern,
     Window,
 )
-from itsm_core.errors import CalendarCoverageError
+from itsm_core.errors import CalendarCoverageError, NoWorkingTimeError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

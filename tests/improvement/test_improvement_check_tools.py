@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import ValidationError
+from itsm_core.errors import InsufficientData, ValidationError
 from itsm_core.improvement import (
     D2,
     D4,
@@ -30,7 +30,6 @@ from itsm_core.improvement import (
     western_electric,
     xmr_chart,
 )
-from itsm_core.satisfaction import InsufficientData
 
 # Montgomery, Introduction to Statistical Quality Control, Exercise 6-1 (nonconforming bearing
 # and seal assemblies, 20 samples of n = 100). The published solution (Montgomery's solutions

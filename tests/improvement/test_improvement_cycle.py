@@ -8,7 +8,13 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from itsm_core.errors import CommandRejected, NotFound, TransitionNotAllowed, VersionConflict
+from itsm_core.errors import (
+    CommandRejected,
+    InvalidEventStream,
+    NotFound,
+    TransitionNotAllowed,
+    VersionConflict,
+)
 from itsm_core.improvement import (
     ITIL4_WORKFLOW,
     PDCA_WORKFLOW,
@@ -25,7 +31,6 @@ from itsm_core.improvement import (
     FiveWhys,
     ImprovementCycle,
     ImprovementRegister,
-    InvalidImprovementStream,
     ItilStep,
     MeasuredResult,
     Measurement,
@@ -255,11 +260,11 @@ def test_workflows_only_move_forward() -> None:
 def test_replay_refuses_a_broken_stream() -> None:
     journal = Journal()
     planned(journal)
-    with pytest.raises(InvalidImprovementStream):
+    with pytest.raises(InvalidEventStream):
         replay(journal.events[1:])
-    with pytest.raises(InvalidImprovementStream):
+    with pytest.raises(InvalidEventStream):
         replay([journal.events[0], journal.events[2]])
-    with pytest.raises(InvalidImprovementStream):
+    with pytest.raises(InvalidEventStream):
         replay([])
 
 

@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from itsm_core.errors import ValidationError
+from itsm_core.errors import InsufficientData, ValidationError
 from itsm_core.improvement import (
     ActionItem,
     ActionStatus,
@@ -33,7 +33,6 @@ from itsm_core.metrics import (
     PeriodGrid,
     ReportSpec,
 )
-from itsm_core.satisfaction import InsufficientData
 from itsm_core.tickets import (
     CommandContext,
     OpenTicket,

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from itsm_core.errors import CommandRejected, TransitionNotAllowed, ValidationError
+from itsm_core.errors import (
+    CommandRejected,
+    InvalidEventStream,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from itsm_core.improvement import (
     ActionItem,
     ActionStatus,
@@ -14,7 +19,6 @@ from itsm_core.improvement import (
     CloseNonconformity,
     EffectivenessReview,
     ImplementCorrectiveAction,
-    InvalidImprovementStream,
     NonconformityState,
     ReanalyseNonconformity,
     RecordCause,
@@ -108,9 +112,9 @@ def test_nonconformity_cannot_close_without_effectiveness_review() -> None:
         act(CloseNonconformity())
     with pytest.raises(CommandRejected, match="not allowed in state 'closed'"):
         act(RecordCorrection("x"))
-    with pytest.raises(InvalidImprovementStream):
+    with pytest.raises(InvalidEventStream):
         replay_nonconformity(events[1:])
-    with pytest.raises(InvalidImprovementStream):
+    with pytest.raises(InvalidEventStream):
         replay_nonconformity([])
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from itsm_core.errors import (
     CommandRejected,
+    InvalidEventStream,
     NaiveDatetimeError,
     TransitionNotAllowed,
     ValidationError,
@@ -22,7 +23,6 @@ from itsm_core.knowledge import (
     ArticleVersion,
     CategoryTree,
     CreateArticle,
-    InvalidArticleStream,
     LinkProblem,
     LinkTicket,
     Publish,
@@ -259,17 +259,17 @@ def test_categories_are_checked_against_a_tree_when_given() -> None:
 def test_replay_rebuilds_the_article_and_refuses_broken_streams() -> None:
     article, events = published()
     assert replay(events) == article
-    with pytest.raises(InvalidArticleStream, match="no events"):
+    with pytest.raises(InvalidEventStream, match="no events"):
         replay([])
-    with pytest.raises(InvalidArticleStream, match="starts with 'create'"):
+    with pytest.raises(InvalidEventStream, match="starts with 'create'"):
         replay(events[1:])
-    with pytest.raises(InvalidArticleStream, match="does not follow"):
+    with pytest.raises(InvalidEventStream, match="does not follow"):
         replay([events[0], events[2]])
-    with pytest.raises(InvalidArticleStream, match="is not 'KB-1'"):
+    with pytest.raises(InvalidEventStream, match="is not 'KB-1'"):
         apply_event(replay(events[:1]), attrs.evolve(events[1], article_id="KB-2"))
-    with pytest.raises(InvalidArticleStream, match="is not the status"):
+    with pytest.raises(InvalidEventStream, match="is not the status"):
         apply_event(replay(events[:1]), attrs.evolve(events[1], from_status=ArticleStatus.REVIEW))
-    with pytest.raises(InvalidArticleStream, match="only create and revise carry a version"):
+    with pytest.raises(InvalidEventStream, match="only create and revise carry a version"):
         apply_event(replay(events[:1]), attrs.evolve(events[1], version=events[0].version))
     with pytest.raises(NaiveDatetimeError):
         attrs.evolve(events[0], at=dt.datetime(2026, 3, 2))

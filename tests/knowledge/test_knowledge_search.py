@@ -8,13 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
-from itsm_core.errors import DeserializationError, ValidationError
+from itsm_core.errors import DeserializationError, IndexConflict, ValidationError
 from itsm_core.knowledge import (
     Article,
     ArticleIndex,
     ArticleStatus,
     Bm25,
-    IndexConflict,
     Retire,
     SearchHit,
     SearchQuery,

@@ -14,15 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import CommandRejected, ValidationError
-from itsm_core.metrics import (
-    Dimension,
-    Granularity,
-    KpiAccumulator,
-    PeriodGrid,
-    ReportSpec,
-    ShardOverlap,
-)
+from itsm_core.errors import CommandRejected, ShardOverlap, ValidationError
+from itsm_core.metrics import Dimension, Granularity, KpiAccumulator, PeriodGrid, ReportSpec
 from itsm_core.tickets import (
     Acknowledge,
     AddComment,

@@ -13,14 +13,13 @@ from types import ModuleType
 
 import pytest
 
-from itsm_core.errors import ValidationError
+from itsm_core.errors import InvalidKpiDefinition, ValidationError
 from itsm_core.metrics import (
     CSV_COLUMNS,
     EXAMPLE_SCORECARD,
     Dimension,
     DurationKpi,
     Granularity,
-    InvalidKpiDefinition,
     KpiAccumulator,
     KpiReport,
     Milestone,

@@ -8,14 +8,13 @@ import json
 
 import pytest
 
-from itsm_core.errors import NaiveDatetimeError, ValidationError
+from itsm_core.errors import InvalidKpiDefinition, NaiveDatetimeError, ValidationError
 from itsm_core.metrics import (
     BUSINESS_KPIS,
     STANDARD_KPIS,
     Dimension,
     DurationKpi,
     Granularity,
-    InvalidKpiDefinition,
     Milestone,
     Outcome,
     Period,

@@ -8,13 +8,12 @@ import datetime as dt
 import attrs
 import pytest
 
-from itsm_core.errors import NaiveDatetimeError, ValidationError
+from itsm_core.errors import InvalidKpiDefinition, NaiveDatetimeError, ValidationError
 from itsm_core.metrics import (
     BUSINESS_KPIS,
     STANDARD_KPIS,
     Dimension,
     Granularity,
-    InvalidKpiDefinition,
     KpiAccumulator,
     KpiReport,
     PeriodGrid,

@@ -10,11 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import CommandRejected, InvalidPolicy, ValidationError
+from itsm_core.errors import AccessDenied, CommandRejected, InvalidPolicy, ValidationError
 from itsm_core.records import (
     COMMAND_ACTIONS,
     STANDARD_ACCESS_POLICY,
-    AccessDenied,
     AccessPolicy,
     AccessRule,
     Actor,

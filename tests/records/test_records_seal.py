@@ -11,11 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import DeserializationError, ItsmError, ValidationError
+from itsm_core.errors import (
+    DeserializationError,
+    InvalidEventStream,
+    ItsmError,
+    SealBroken,
+    ValidationError,
+)
 from itsm_core.records import (
     GENESIS,
     Seal,
-    SealBroken,
     SealedEvent,
     SealedStream,
     TamperKind,
@@ -24,7 +29,7 @@ from itsm_core.records import (
     seal_events,
     verify_sealed,
 )
-from itsm_core.tickets import InvalidEventStream, Ticket, TicketEvent
+from itsm_core.tickets import Ticket, TicketEvent
 from itsm_core.workflow import StatusCategory
 
 Story = tuple[Ticket, tuple[TicketEvent, ...]]

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import NaiveDatetimeError
+from itsm_core.errors import InvalidRouting, NaiveDatetimeError
 from itsm_core.routing import (
     AssignmentStrategy,
-    InvalidRouting,
     Outcome,
     RoutingRules,
     StepKind,

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from itsm_core.routing import InvalidRouting, RoutingRule, RoutingRules
+from itsm_core.errors import InvalidRouting
+from itsm_core.routing import RoutingRule, RoutingRules
 from itsm_core.tickets import Channel, CustomerTier, TicketKind
 
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.calendar import BusinessCalendar, WeeklyPattern, Window
-from itsm_core.errors import NaiveDatetimeError, ValidationError
-from itsm_core.routing import Agent, Group, InvalidRouting, Requirements, Team, TeamState
+from itsm_core.errors import InvalidRouting, NaiveDatetimeError, ValidationError
+from itsm_core.routing import Agent, Group, Requirements, Team, TeamState
 from itsm_core.tickets import SupportLevel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

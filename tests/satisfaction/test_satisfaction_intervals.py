@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import ValidationError
+from itsm_core.errors import InsufficientData, ValidationError
 from itsm_core.satisfaction import (
-    InsufficientData,
     Interval,
     IntervalMethod,
     difference_of_means,
@@ -309,8 +308,8 @@ def test_welch_from_summaries_equals_welch_on_the_raw_values(
 
 
 def test_welch_from_summaries_refuses_bad_summaries() -> None:
-    from itsm_core.errors import ValidationError
-    from itsm_core.satisfaction import InsufficientData, welch_from_summaries
+    from itsm_core.errors import InsufficientData, ValidationError
+    from itsm_core.satisfaction import welch_from_summaries
 
     with pytest.raises(ValidationError, match=r"first\.sd: -1\.0 is not a finite number >= 0"):
         welch_from_summaries((5, 1.0, -1.0), (5, 1.0, 1.0))

@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import InvalidSurvey, ValidationError
+from itsm_core.errors import InsufficientData, InvalidSurvey, ValidationError
 from itsm_core.satisfaction import (
     FIVE_POINT,
     SQI_DIMENSIONS,
     YES_NO,
-    InsufficientData,
     KanoAnswer,
     KanoCategory,
     MissingPolicy,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import InvalidSurvey, ValidationError
+from itsm_core.errors import InsufficientData, InvalidSurvey, ValidationError
 from itsm_core.satisfaction import (
     CES_1,
     CES_2,
@@ -17,7 +17,6 @@ from itsm_core.satisfaction import (
     SEVEN_POINT,
     YES_NO,
     ZERO_TO_TEN,
-    InsufficientData,
     IntervalMethod,
     NpsBreaks,
     NpsCategory,

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from itsm_core.errors import DeserializationError, Problem, ValidationError
+from itsm_core.errors import DeserializationError, InvalidTypeSpec, Problem, ValidationError
 from itsm_core.improvement import NonconformityEvent
 from itsm_core.priority import ITIL_POLICY
 from itsm_core.serialization import (
     DEFAULT_TYPES,
-    InvalidTypeSpec,
     Serializer,
     TypeSpec,
     format_datetime,

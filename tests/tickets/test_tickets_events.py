@@ -8,12 +8,16 @@ from typing import Any
 
 import pytest
 
-from itsm_core.errors import DeserializationError, NaiveDatetimeError, ValidationError
+from itsm_core.errors import (
+    DeserializationError,
+    InvalidEventStream,
+    NaiveDatetimeError,
+    ValidationError,
+)
 from itsm_core.tickets import (
     AddComment,
     CommandContext,
     Comment,
-    InvalidEventStream,
     OpenTicket,
     TicketEvent,
     TicketKind,

@@ -15,7 +15,6 @@ from ._base import Calendar
 from ._business import BusinessCalendar
 from ._combined import CombinedCalendar
 from ._country import from_holidays
-from ._errors import NoWorkingTimeError
 from ._special_days import Closure, DayOverride, Holiday, HolidayRule
 from ._weekly import PatternVersion, Weekday, WeeklyPattern
 from ._window import Window
@@ -28,7 +27,6 @@ __all__ = [
     "DayOverride",
     "Holiday",
     "HolidayRule",
-    "NoWorkingTimeError",
     "PatternVersion",
     "Weekday",
     "WeeklyPattern",

@@ -20,9 +20,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import NoWorkingTimeError, Problem, ValidationError
 
-from ._errors import NoWorkingTimeError
 from ._instants import FIRST_YEAR, LAST_YEAR, date_to_us, utc_year
 from ._intervals import Span
 

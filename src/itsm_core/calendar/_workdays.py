@@ -24,9 +24,8 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import NoWorkingTimeError, Problem, ValidationError
 
-from ._errors import NoWorkingTimeError
 from ._instants import FIRST_YEAR, LAST_YEAR
 from ._intervals import Span
 from ._timeline import SEARCH_YEARS

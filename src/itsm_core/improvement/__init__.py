@@ -49,7 +49,6 @@ from itsm_core.improvement._cycle import (
     decide,
     replay,
 )
-from itsm_core.improvement._errors import InvalidImprovementStream
 from itsm_core.improvement._from_kpi import measurement_from_kpi
 from itsm_core.improvement._measurement import Direction, KpiKind, Measurement
 from itsm_core.improvement._nonconformity import (
@@ -135,7 +134,6 @@ __all__ = [
     "ImprovementCycle",
     "ImprovementRegister",
     "ImprovementSource",
-    "InvalidImprovementStream",
     "ItilStep",
     "KpiKind",
     "MeasuredResult",

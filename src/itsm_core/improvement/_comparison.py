@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._measurement import Direction, KpiKind, Measurement
-from itsm_core.satisfaction import (
-    Difference,
-    InsufficientData,
-    difference_of_proportions,
-    welch_from_summaries,
-)
+from itsm_core.satisfaction import Difference, difference_of_proportions, welch_from_summaries
 
 
 @attrs.frozen(kw_only=True)

@@ -10,6 +10,7 @@ import attrs
 
 from itsm_core.errors import (
     CommandRejected,
+    InvalidEventStream,
     NaiveDatetimeError,
     Problem,
     TransitionNotAllowed,
@@ -29,7 +30,6 @@ from itsm_core.improvement._artefacts import (
     Vision,
     check_result,
 )
-from itsm_core.improvement._errors import InvalidImprovementStream
 from itsm_core.improvement._measurement import Measurement
 from itsm_core.improvement._phases import RECORDABLE, CycleModel, workflow_for
 from itsm_core.improvement._sources import ImprovementSource
@@ -411,11 +411,11 @@ def apply_event(cycle: ImprovementCycle | None, event: CycleEvent) -> Improvemen
     """The cycle after ``event``; the only place a cycle's fields change.
 
     Raises:
-        InvalidImprovementStream: the event does not follow ``cycle``.
+        InvalidEventStream: the event does not follow ``cycle``.
     """
     problem = _stream_problem(event, cycle)
     if problem is not None:
-        raise InvalidImprovementStream(repr(event.cycle_id), [problem])
+        raise InvalidEventStream(repr(event.cycle_id), [problem])
     change = event.change
     if cycle is None:
         assert isinstance(change, StartCycle)
@@ -491,11 +491,11 @@ def replay(events: Iterable[CycleEvent]) -> ImprovementCycle:
     """Rebuild a cycle by folding its events in order.
 
     Raises:
-        InvalidImprovementStream: no events, or events that do not follow each other.
+        InvalidEventStream: no events, or events that do not follow each other.
     """
     cycle: ImprovementCycle | None = None
     for event in events:
         cycle = apply_event(cycle, event)
     if cycle is None:
-        raise InvalidImprovementStream("''", [Problem("events", "no events")])
+        raise InvalidEventStream("''", [Problem("events", "no events")])
     return cycle

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._measurement import KpiKind, Measurement
 from itsm_core.metrics import DurationResult, RateResult
-from itsm_core.satisfaction import InsufficientData
 
 #: The time units a duration KPI's mean can be expressed in.
 TIME_UNITS: dict[str, dt.timedelta] = {

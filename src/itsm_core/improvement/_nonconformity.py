@@ -17,13 +17,13 @@ import attrs
 
 from itsm_core.errors import (
     CommandRejected,
+    InvalidEventStream,
     NaiveDatetimeError,
     Problem,
     TransitionNotAllowed,
     ValidationError,
 )
 from itsm_core.improvement._artefacts import ActionItem, ActionStatus
-from itsm_core.improvement._errors import InvalidImprovementStream
 from itsm_core.workflow import Guard, GuardContext, StatusCategory, Transition, Workflow
 
 
@@ -387,7 +387,7 @@ def apply_nonconformity_event(nc: Nonconformity | None, event: NonconformityEven
     changes = dict(event.changes)
     if nc is None:
         if event.name != "raise" or event.sequence != 1:
-            raise InvalidImprovementStream(
+            raise InvalidEventStream(
                 repr(event.nc_id), [Problem("sequence", "a stream starts with 'raise' #1")]
             )
         return Nonconformity(
@@ -398,7 +398,7 @@ def apply_nonconformity_event(nc: Nonconformity | None, event: NonconformityEven
             raised_at=event.at,
         )
     if event.sequence != nc.version + 1 or event.from_state != nc.state.value:
-        raise InvalidImprovementStream(
+        raise InvalidEventStream(
             repr(nc.nc_id),
             [Problem("sequence", f"#{event.sequence} does not follow #{nc.version}")],
         )
@@ -415,5 +415,5 @@ def replay_nonconformity(events: Iterable[NonconformityEvent]) -> Nonconformity:
     for event in events:
         nc = apply_nonconformity_event(nc, event)
     if nc is None:
-        raise InvalidImprovementStream("''", [Problem("events", "no events")])
+        raise InvalidEventStream("''", [Problem("events", "no events")])
     return nc

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._control_chart import ChartKind, ChartPoint, ControlChart
-from itsm_core.satisfaction import InsufficientData
 
 
 def _counts(name: str, values: Iterable[object], problems: list[Problem]) -> list[int]:

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._control_chart import ChartKind, ChartPoint, ControlChart
 from itsm_core.improvement._p_chart import _exclusions, _finite
-from itsm_core.satisfaction import InsufficientData
 
 #: d2 for subgroups of 2: the expected range of two standard normal values (2/sqrt(pi)).
 D2 = 1.128

@@ -31,7 +31,6 @@ from itsm_core.knowledge._commands import (
     Submit,
 )
 from itsm_core.knowledge._decide import ArticleDecision, decide
-from itsm_core.knowledge._errors import IndexConflict, InvalidArticleStream
 from itsm_core.knowledge._events import ArticleEvent, apply_event, replay
 from itsm_core.knowledge._gaps import GapPolicy, GapReport, GapRow, knowledge_gaps
 from itsm_core.knowledge._index import ArticleIndex
@@ -57,8 +56,6 @@ __all__ = [
     "GapPolicy",
     "GapReport",
     "GapRow",
-    "IndexConflict",
-    "InvalidArticleStream",
     "LinkProblem",
     "LinkTicket",
     "Publish",

@@ -8,9 +8,8 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InvalidEventStream, Problem
 from itsm_core.knowledge._article import Article, ArticleVersion, check_aware
-from itsm_core.knowledge._errors import InvalidArticleStream
 from itsm_core.knowledge._lifecycle import ArticleStatus
 
 #: Event names that write a version.
@@ -63,11 +62,11 @@ def apply_event(article: Article | None, event: ArticleEvent) -> Article:
     """The article after ``event``; the only place an article's fields change.
 
     Raises:
-        InvalidArticleStream: the event does not follow ``article``.
+        InvalidEventStream: the event does not follow ``article``.
     """
     problem = _stream_problem(event, article)
     if problem is not None:
-        raise InvalidArticleStream(repr(event.article_id), [problem])
+        raise InvalidEventStream(repr(event.article_id), [problem])
     if article is None:
         assert event.version is not None
         return Article(
@@ -107,11 +106,11 @@ def replay(events: Iterable[ArticleEvent]) -> Article:
     """Fold an article's events, oldest first, into the article.
 
     Raises:
-        InvalidArticleStream: no events, or events that do not follow one another.
+        InvalidEventStream: no events, or events that do not follow one another.
     """
     article: Article | None = None
     for event in events:
         article = apply_event(article, event)
     if article is None:
-        raise InvalidArticleStream("(empty)", [Problem("events", "no events to replay")])
+        raise InvalidEventStream("(empty)", [Problem("events", "no events to replay")])
     return article

@@ -15,10 +15,9 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import IndexConflict, Problem, ValidationError
 from itsm_core.knowledge._article import Article
 from itsm_core.knowledge._categories import within
-from itsm_core.knowledge._errors import IndexConflict
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25

@@ -30,7 +30,6 @@ from itsm_core.metrics._definitions import (
     TimeBasis,
     kpi_from_dict,
 )
-from itsm_core.metrics._errors import InvalidKpiDefinition, ShardOverlap
 from itsm_core.metrics._from_sla import sla_outcomes, sla_status
 from itsm_core.metrics._inputs import SlaOutcome, SlaStatus, SurveyAnswer
 from itsm_core.metrics._periods import Granularity, Period, PeriodGrid
@@ -82,7 +81,6 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "ElapsedCalendar",
     "Flow",
     "Granularity",
-    "InvalidKpiDefinition",
     "ItemScore",
     "Kpi",
     "KpiAccumulator",
@@ -104,7 +102,6 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "ScoreItem",
     "Scorecard",
     "ScorecardResult",
-    "ShardOverlap",
     "SlaOutcome",
     "SlaStatus",
     "Statistic",

@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
-from itsm_core.metrics._errors import InvalidKpiDefinition, ShardOverlap
+from itsm_core.errors import (
+    InvalidKpiDefinition,
+    NaiveDatetimeError,
+    Problem,
+    ShardOverlap,
+    ValidationError,
+)
 from itsm_core.metrics._inputs import SlaOutcome, SurveyAnswer
 from itsm_core.metrics._report import build_report
 from itsm_core.metrics._results import KpiReport

@@ -15,8 +15,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import Problem
-from itsm_core.metrics._errors import InvalidKpiDefinition
+from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.tickets import TicketKind
 
 

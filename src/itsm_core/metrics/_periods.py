@@ -9,8 +9,7 @@ from bisect import bisect_right
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem
-from itsm_core.metrics._errors import InvalidKpiDefinition
+from itsm_core.errors import InvalidKpiDefinition, NaiveDatetimeError, Problem
 
 
 class Granularity(enum.StrEnum):

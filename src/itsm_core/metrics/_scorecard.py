@@ -17,9 +17,8 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.metrics._definitions import Statistic
-from itsm_core.metrics._errors import InvalidKpiDefinition
 from itsm_core.metrics._results import ALL_PERIODS, KpiReport
 
 _HOUR = dt.timedelta(hours=1)

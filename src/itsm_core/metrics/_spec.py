@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.metrics._definitions import (
     STANDARD_KPIS,
     Dimension,
@@ -18,7 +18,6 @@ from itsm_core.metrics._definitions import (
     TimeBasis,
     kpi_from_dict,
 )
-from itsm_core.metrics._errors import InvalidKpiDefinition
 from itsm_core.metrics._periods import PeriodGrid
 
 #: Default backlog age buckets: up to 1 day, 3 days, 7 days, 30 days, older.

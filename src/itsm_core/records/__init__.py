@@ -27,7 +27,6 @@ from itsm_core.records._access import (
 from itsm_core.records._actor import Actor
 from itsm_core.records._due import RetentionAction, RetentionDue, RetentionItem, retention_due
 from itsm_core.records._enforce import COMMAND_ACTIONS, command_action, decide_as
-from itsm_core.records._errors import AccessDenied, SealBroken
 from itsm_core.records._export import export_event, export_ticket
 from itsm_core.records._legal_hold import LegalHold
 from itsm_core.records._masking import MASK_ALL, MaskingPolicy
@@ -65,7 +64,6 @@ __all__ = [
     "STANDARD_ACCESS_POLICY",
     "WORK_NOTE",
     "AccessDecision",
-    "AccessDenied",
     "AccessPolicy",
     "AccessRule",
     "Actor",
@@ -80,7 +78,6 @@ __all__ = [
     "RetentionPolicy",
     "RetentionRule",
     "Seal",
-    "SealBroken",
     "SealedEvent",
     "SealedStream",
     "Tamper",

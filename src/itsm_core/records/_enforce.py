@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import AccessDenied, Problem, ValidationError
 from itsm_core.records._access import WORK_NOTE, AccessPolicy
 from itsm_core.records._actor import Actor
-from itsm_core.records._errors import AccessDenied
 from itsm_core.tickets import (
     EVENT_OF_COMMAND,
     AddComment,

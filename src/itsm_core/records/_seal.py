@@ -17,9 +17,9 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import DeserializationError, Problem, ValidationError
+from itsm_core.errors import DeserializationError, InvalidEventStream, Problem, ValidationError
 from itsm_core.records._fields import is_int
-from itsm_core.tickets import InvalidEventStream, TicketEvent
+from itsm_core.tickets import TicketEvent
 
 #: The ``previous`` digest of a stream's first event.
 GENESIS = "0" * 64

@@ -6,8 +6,7 @@ import enum
 
 import attrs
 
-from itsm_core.errors import Problem
-from itsm_core.records._errors import SealBroken
+from itsm_core.errors import Problem, SealBroken
 from itsm_core.records._seal import GENESIS, Seal, SealedEvent, SealedStream, link_digest
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import attrs
 
+from itsm_core.errors import AccessDenied
 from itsm_core.records._access import READ, READ_CONFIDENTIAL, AccessPolicy
 from itsm_core.records._actor import Actor
-from itsm_core.records._errors import AccessDenied
 from itsm_core.records._export import STRUCTURAL_FIELDS
 from itsm_core.records._masking import MaskingPolicy
 from itsm_core.records._ticket_data import ticket_data

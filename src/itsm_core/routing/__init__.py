@@ -16,7 +16,6 @@ service level, average speed of answer, occupancy), :func:`agents_needed` for a
 from itsm_core.routing._agents import Agent
 from itsm_core.routing._decision import Outcome, RoutingDecision, RoutingStep, StepKind
 from itsm_core.routing._erlang import QueueFigures, erlang_b, erlang_c, queue_figures
-from itsm_core.routing._errors import InvalidRouting
 from itsm_core.routing._groups import AssignmentStrategy, Group
 from itsm_core.routing._requirements import Requirements
 from itsm_core.routing._route import route
@@ -40,7 +39,6 @@ __all__ = [
     "Group",
     "IntervalForecast",
     "IntervalStaffing",
-    "InvalidRouting",
     "NextOnDuty",
     "Outcome",
     "QueueFigures",

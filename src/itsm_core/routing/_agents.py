@@ -7,8 +7,7 @@ from types import MappingProxyType
 
 import attrs
 
-from itsm_core.errors import Problem
-from itsm_core.routing._errors import InvalidRouting
+from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._reading import (
     as_mapping,
     build,

@@ -6,8 +6,7 @@ import enum
 
 import attrs
 
-from itsm_core.errors import Problem
-from itsm_core.routing._errors import InvalidRouting
+from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._reading import as_mapping, build, check_keys, is_a, is_text, read_enum
 from itsm_core.tickets import SupportLevel
 

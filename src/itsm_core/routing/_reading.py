@@ -105,7 +105,7 @@ _T = TypeVar("_T")
 
 def build(factory: Callable[[], _T], path: str, problems: list[Problem]) -> _T | None:
     """Call ``factory``; when it raises ``InvalidRouting``, record its problems under ``path``."""
-    from itsm_core.routing._errors import InvalidRouting
+    from itsm_core.errors import InvalidRouting
 
     try:
         return factory()

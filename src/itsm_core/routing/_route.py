@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._agents import Agent
 from itsm_core.routing._decision import Outcome, RoutingDecision, RoutingStep, StepKind
-from itsm_core.routing._errors import InvalidRouting
 from itsm_core.routing._groups import AssignmentStrategy, Group
 from itsm_core.routing._requirements import Requirements
 from itsm_core.routing._rules import RoutingRule, RoutingRules

@@ -8,8 +8,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import Problem
-from itsm_core.routing._errors import InvalidRouting
+from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._reading import (
     as_list,
     as_mapping,
@@ -239,7 +238,7 @@ class RoutingRules:
         >>> RoutingRules.from_dict({"rules": [{"name": "x", "channels": ["fax"]}]})
         Traceback (most recent call last):
         ...
-        itsm_core.routing._errors.InvalidRouting: invalid routing definition rules: 3 problems
+        itsm_core.errors.InvalidRouting: invalid routing definition rules: 3 problems
           - default_group: missing
           - rules[0].group: missing
           - rules[0].channels[0]: expected one of 'phone', ..., got 'fax'

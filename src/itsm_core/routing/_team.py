@@ -9,10 +9,15 @@ from typing import Any
 
 import attrs
 
-from itsm_core.calendar import Calendar, NoWorkingTimeError
-from itsm_core.errors import InvalidCalendar, NaiveDatetimeError, Problem
+from itsm_core.calendar import Calendar
+from itsm_core.errors import (
+    InvalidCalendar,
+    InvalidRouting,
+    NaiveDatetimeError,
+    NoWorkingTimeError,
+    Problem,
+)
 from itsm_core.routing._agents import Agent, read_agent
-from itsm_core.routing._errors import InvalidRouting
 from itsm_core.routing._groups import Group, read_group
 from itsm_core.routing._reading import as_list, as_mapping, check_keys, is_text
 from itsm_core.routing._requirements import Requirements

@@ -10,7 +10,6 @@ a silent 0 %. Pure Python: ``statistics.NormalDist`` and ``math`` only.
 
 from itsm_core.satisfaction._ces import CES_1, CES_2, CesResult, ces
 from itsm_core.satisfaction._csat import CsatReport, CsatScore, csat, mean_score, top_box
-from itsm_core.satisfaction._errors import InsufficientData
 from itsm_core.satisfaction._estimates import (
     Difference,
     Interval,
@@ -83,7 +82,6 @@ __all__ = [
     "CsatScore",
     "Difference",
     "DimensionGap",
-    "InsufficientData",
     "Interval",
     "IntervalMethod",
     "ItemGap",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from itsm_core.errors import Problem, ValidationError
-from itsm_core.satisfaction._errors import InsufficientData
+from itsm_core.errors import InsufficientData, Problem, ValidationError
 
 
 def is_number(value: object) -> bool:

@@ -26,9 +26,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InsufficientData, Problem
 from itsm_core.satisfaction._checks import count_problems, instance_of, is_number, raise_if
-from itsm_core.satisfaction._errors import InsufficientData
 
 
 class KanoAnswer(enum.StrEnum):

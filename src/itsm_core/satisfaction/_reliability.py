@@ -24,10 +24,9 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InsufficientData, Problem
 from itsm_core.satisfaction._checks import confidence_problems, instance_of, is_number, raise_if
 from itsm_core.satisfaction._distributions import f_quantile
-from itsm_core.satisfaction._errors import InsufficientData
 from itsm_core.satisfaction._estimates import Interval, IntervalMethod
 
 

@@ -30,9 +30,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from itsm_core.errors import InvalidSurvey, Problem
+from itsm_core.errors import InsufficientData, InvalidSurvey, Problem
 from itsm_core.satisfaction._checks import instance_of, is_number, raise_if
-from itsm_core.satisfaction._errors import InsufficientData
 from itsm_core.satisfaction._estimates import MeanEstimate
 from itsm_core.satisfaction._means import mean_estimate
 from itsm_core.satisfaction._scales import SEVEN_POINT, Scale

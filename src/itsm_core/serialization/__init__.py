@@ -8,14 +8,12 @@ one :class:`~itsm_core.errors.DeserializationError` listing every problem with i
 
 from itsm_core.serialization._converter import make_converter, thaw
 from itsm_core.serialization._datetimes import format_datetime, parse_datetime
-from itsm_core.serialization._errors import InvalidTypeSpec
 from itsm_core.serialization._problems import problems_from
 from itsm_core.serialization._serializer import Serializer
 from itsm_core.serialization._types import DEFAULT_TYPES, TypeSpec, Upgrade
 
 __all__ = [
     "DEFAULT_TYPES",
-    "InvalidTypeSpec",
     "Serializer",
     "TypeSpec",
     "Upgrade",

@@ -8,9 +8,8 @@ from typing import Any, TypeVar, overload
 
 import cattrs
 
-from itsm_core.errors import DeserializationError, Problem, ValidationError
+from itsm_core.errors import DeserializationError, InvalidTypeSpec, Problem, ValidationError
 from itsm_core.serialization._converter import make_converter
-from itsm_core.serialization._errors import InvalidTypeSpec
 from itsm_core.serialization._problems import problems_from
 from itsm_core.serialization._types import DEFAULT_TYPES, TypeSpec
 

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from itsm_core.calendar import BusinessCalendar
-from itsm_core.errors import Problem
+from itsm_core.errors import InvalidTypeSpec, Problem
 from itsm_core.improvement import (
     ActionItem,
     CycleEvent,
@@ -23,7 +23,6 @@ from itsm_core.improvement import (
 from itsm_core.knowledge import Article, ArticleEvent, Bm25, CategoryTree, GapPolicy
 from itsm_core.priority import GradingMatrix, PriorityDecision, PriorityPolicy
 from itsm_core.satisfaction import Survey, SurveyResponse
-from itsm_core.serialization._errors import InvalidTypeSpec
 from itsm_core.sla import SlaPolicy
 from itsm_core.tickets import Comment, Ticket, TicketEvent
 
@@ -53,7 +52,7 @@ class TypeSpec:
     >>> TypeSpec(name="", cls=int, version=0)
     Traceback (most recent call last):
     ...
-    itsm_core.serialization._errors.InvalidTypeSpec: invalid type registration for int: 2 problems
+    itsm_core.errors.InvalidTypeSpec: invalid type registration for int: 2 problems
       - name: must not be empty
       - version: must be at least 1, got 0
     """

@@ -57,7 +57,6 @@ from itsm_core.tickets._decide import (
     decide,
     event_name,
 )
-from itsm_core.tickets._errors import InvalidEventStream
 from itsm_core.tickets._event import (
     EVENT_FLAGS,
     IMPORTED,
@@ -154,7 +153,6 @@ __all__ = [
     "ImportMode",
     "ImportResult",
     "IncidentState",
-    "InvalidEventStream",
     "Json",
     "LinkSurvey",
     "MajorIncidentState",

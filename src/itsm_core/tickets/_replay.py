@@ -7,9 +7,8 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import Problem
+from itsm_core.errors import InvalidEventStream, Problem
 from itsm_core.tickets._codec import decode_changes
-from itsm_core.tickets._errors import InvalidEventStream
 from itsm_core.tickets._event import TicketEvent
 from itsm_core.tickets._ticket import Ticket
 

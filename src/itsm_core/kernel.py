@@ -1,0 +1,200 @@
+"""The aggregate kernel: one shape for every event-sourced aggregate.
+
+Tickets, improvement cycles, nonconformities and knowledge articles (and every aggregate added
+later) are built the same way:
+
+* ``decide(state | None, command, context) -> Decision(state, events)``: a pure function that
+  either refuses the command (an :class:`~itsm_core.errors.ItsmError`, nothing changed) or
+  returns the events that happened and the state they lead to;
+* the state is the fold of its events, so ``replay(events) == state`` always holds;
+* one fold checks what every stream must satisfy (it starts at sequence 1, each event follows
+  the last, every event belongs to the same stream) and raises one error for a stream that
+  breaks it, :class:`~itsm_core.errors.InvalidEventStream`.
+
+An aggregate tells the kernel how its first event builds the state (``start``) and how a later
+event evolves it (``evolve``); the kernel does the rest::
+
+    command ──decide(state, command, context)──▶ Decision(state', events)
+                                                         │
+    events ──────────────── fold / replay ───────────────┘  (state' == fold(state, events))
+
+>>> import attrs
+>>> @attrs.frozen
+... class Counted:
+...     stream_id: str
+...     sequence: int
+>>> @attrs.frozen
+... class Counter:
+...     stream_id: str
+...     version: int
+>>> counter = Aggregate(
+...     name="counter",
+...     start=lambda event: Counter(event.stream_id, 1),
+...     evolve=lambda state, event: Counter(state.stream_id, event.sequence),
+... )
+>>> counter.replay([Counted("c1", 1), Counted("c1", 2)])
+Counter(stream_id='c1', version=2)
+>>> counter.replay([Counted("c1", 1), Counted("c1", 3)])
+Traceback (most recent call last):
+...
+itsm_core.errors.InvalidEventStream: invalid event stream for 'c1': 1 problem
+  - [1].sequence: #3 does not follow #1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from itsm_core._checks import check_aware
+from itsm_core.errors import InvalidEventStream, ItsmError, Problem, ValidationError
+
+__all__ = ["Aggregate", "Context", "Decision", "Event", "State"]
+
+
+class Event(Protocol):
+    """What the kernel reads of an event: the stream it belongs to and its place there."""
+
+    @property
+    def stream_id(self) -> str: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+
+class State(Protocol):
+    """What the kernel reads of a state: its stream and the sequence of its last event."""
+
+    @property
+    def stream_id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+S = TypeVar("S", bound=State)
+E = TypeVar("E", bound=Event)
+
+
+@attrs.frozen
+class Decision(Generic[S, E]):
+    """What a command did: the new ``state`` and the ``events`` that lead to it.
+
+    It unpacks like a pair, so ``state, events = decide(...)`` reads naturally.
+    """
+
+    state: S
+    events: tuple[E, ...]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.state, self.events))
+
+
+@attrs.frozen(kw_only=True)
+class Context:
+    """Who acts (``actor``, ``role``) and when (``now``, aware): what every ``decide`` reads
+    besides the state and the command. Aggregates that need more (the workflows a ticket may
+    follow, the category tree of a knowledge base) extend it.
+
+    >>> Context(actor="ana", role="agent", now=dt.datetime(2026, 1, 5))
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.NaiveDatetimeError: invalid value for Context.now: 1 problem
+      - Context.now: naive datetime 2026-01-05T00:00:00 (a time zone is required)
+    """
+
+    actor: str
+    role: str
+    now: dt.datetime
+
+    def __attrs_post_init__(self) -> None:
+        check_aware(self.now, f"{type(self).__name__}.now")
+        problems = [
+            Problem(name, "must be a non-empty string")
+            for name in ("actor", "role")
+            if not isinstance(getattr(self, name), str) or not getattr(self, name)
+        ]
+        if problems:
+            raise ValidationError(type(self).__name__, problems)
+
+
+@attrs.frozen(kw_only=True)
+class Aggregate(Generic[S, E]):
+    """An event-sourced aggregate as the kernel folds it.
+
+    Attributes:
+        name: what the aggregate is called in messages (``"ticket"``, ``"cycle"``).
+        start: the state built by the first event of a stream (sequence 1).
+        evolve: the state after a later event; the kernel has already checked the stream id
+            and the sequence. Either may raise :class:`~itsm_core.errors.InvalidEventStream`
+            for an event that does not fit the state; a ``TypeError`` or ``ValueError`` from
+            building the state is reported the same way.
+    """
+
+    name: str
+    start: Callable[[E], S]
+    evolve: Callable[[S, E], S]
+
+    def apply(self, state: S | None, event: E, *, index: int = 0) -> S:
+        """The state after ``event``; ``state`` is None before the first event."""
+        where = f"[{index}]"
+        if state is None:
+            if event.sequence != 1:
+                raise InvalidEventStream(
+                    repr(event.stream_id),
+                    [Problem(f"{where}.sequence", f"a stream starts at #1, not #{event.sequence}")],
+                )
+        elif event.stream_id != state.stream_id:
+            raise InvalidEventStream(
+                repr(state.stream_id),
+                [
+                    Problem(
+                        f"{where}.stream_id",
+                        f"{event.stream_id!r} is another {self.name} than {state.stream_id!r}",
+                    )
+                ],
+            )
+        elif event.sequence != state.version + 1:
+            raise InvalidEventStream(
+                repr(state.stream_id),
+                [
+                    Problem(
+                        f"{where}.sequence", f"#{event.sequence} does not follow #{state.version}"
+                    )
+                ],
+            )
+        try:
+            return self.start(event) if state is None else self.evolve(state, event)
+        except ItsmError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise InvalidEventStream(
+                repr(event.stream_id), [Problem(where, f"does not fit the {self.name}: {exc}")]
+            ) from exc
+
+    def fold(self, state: S | None, events: Iterable[E]) -> S | None:
+        """``state`` with ``events`` applied in order (None stays None for no events)."""
+        for index, event in enumerate(events):
+            state = self.apply(state, event, index=index)
+        return state
+
+    def replay(self, events: Iterable[E]) -> S:
+        """The state that ``events`` build from nothing; an empty stream is an error."""
+        state = self.fold(None, events)
+        if state is None:
+            raise InvalidEventStream(
+                repr(""), [Problem("events", f"no events to replay a {self.name}")]
+            )
+        return state
+
+    def decided(self, state: S | None, events: Iterable[E]) -> Decision[S, E]:
+        """The :class:`Decision` for ``events`` newly decided on ``state``: its state is their
+        fold, which keeps ``replay(all events) == state`` true by construction."""
+        new = tuple(events)
+        folded = self.fold(state, new)
+        if folded is None:
+            raise InvalidEventStream(repr(""), [Problem("events", "a decision needs an event")])
+        return Decision(folded, new)
