@@ -10,7 +10,7 @@ from hypothesis import given
 
 from itsm_core.errors import VersionConflict
 from itsm_core.knowledge import ArticleEvent, CreateArticle, Revise, decide, replay
-from itsm_core.repositories import ArticleEventStore, InMemoryEventStore
+from itsm_core.repositories import EventStore, InMemoryEventStore
 from itsm_core.testing import ArticleRepositoryContract, article_histories, sample_article
 
 NOW = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
@@ -18,7 +18,7 @@ NOW = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
 @given(article_histories())
 def test_an_article_stream_replays_to_the_article(history: tuple[ArticleEvent, ...]) -> None:
-    store: ArticleEventStore = InMemoryEventStore()
+    store: EventStore[ArticleEvent] = InMemoryEventStore()
     stream = history[0].article_id
     assert store.append(stream, history, expected_version=0) == len(history)
     assert store.read(stream) == history
@@ -27,7 +27,7 @@ def test_an_article_stream_replays_to_the_article(history: tuple[ArticleEvent, .
 
 
 def test_two_editors_of_one_article_cannot_both_append() -> None:
-    store: ArticleEventStore = InMemoryEventStore()
+    store: EventStore[ArticleEvent] = InMemoryEventStore()
     create = CreateArticle(article_id="KB-1", title="VPN 809", body="Open UDP 500.", category="vpn")
     store.append("KB-1", decide(None, create, actor="li", now=NOW).events, 0)
     # Both editors read version 1 and revise it.

@@ -31,10 +31,8 @@ from itsm_core.sla import (
     TWENTY_FOUR_SEVEN,
     BusinessTime,
     ClockStatus,
-    Fact,
     FieldIn,
     MetricSpec,
-    OnChange,
     PolicySet,
     SlaPolicy,
     SlaReport,
@@ -42,7 +40,9 @@ from itsm_core.sla import (
     evaluate,
     evaluate_many,
 )
+from itsm_core.sla._conditions import Fact
 from itsm_core.sla._measure import PAUSE, RUN, Progress, Run, elapsed, instant
+from itsm_core.sla._policy import OnChange
 from itsm_core.sla._selection import metrics_in_force
 from itsm_core.tickets import (
     Acknowledge,
