@@ -59,7 +59,6 @@ from itsm_core.metrics._scorecard import (
     ScoreItem,
 )
 from itsm_core.metrics._spec import DEFAULT_AGE_BUCKETS, ReportSpec
-from itsm_core.metrics._tally import ElapsedCalendar
 
 __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "ALL_PERIODS",
@@ -78,7 +77,6 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "DurationResult",
     "EXACT_LIMIT",
     "EXAMPLE_SCORECARD",
-    "ElapsedCalendar",
     "Flow",
     "Granularity",
     "ItemScore",

@@ -44,17 +44,14 @@ from itsm_core.sla._selection import PolicySet, Selection, SelectionMode
 from itsm_core.sla._standard import STANDARD_POLICIES
 from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, ThresholdState
 from itsm_core.sla._thresholds import SERVICENOW_THRESHOLDS, ActionKind, Threshold
-from itsm_core.sla._time import TWENTY_FOUR_SEVEN, AlwaysWorking, BusinessTime
 
 __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "ALWAYS",
     "ANY",
     "ActionKind",
     "AllOf",
-    "AlwaysWorking",
     "AnyOf",
     "BUILTIN_CLOCKS",
-    "BusinessTime",
     "CancelWhen",
     "ClockDefinition",
     "ClockKind",
@@ -90,7 +87,6 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "SlaTracker",
     "StateIn",
     "StatusIn",
-    "TWENTY_FOUR_SEVEN",
     "Threshold",
     "ThresholdState",
     "Unit",
