@@ -33,7 +33,7 @@ from itsm_core.metrics import (
     render_markdown,
 )
 from itsm_core.metrics._render import CSV_COLUMNS
-from itsm_core.satisfaction import difference_of_proportions
+from itsm_core.stats import difference_of_proportions
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.calendar import BusinessCalendar
+from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, BusinessTime
 from itsm_core.errors import ItsmError
 from itsm_core.sla import (
     FIRST_RESPONSE,
@@ -28,8 +28,6 @@ from itsm_core.sla import (
     NEXT_RESPONSE,
     RESOLUTION,
     SERVICENOW_THRESHOLDS,
-    TWENTY_FOUR_SEVEN,
-    BusinessTime,
     ClockStatus,
     FieldIn,
     MetricSpec,

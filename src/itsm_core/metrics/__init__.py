@@ -43,7 +43,6 @@ from itsm_core.metrics._scorecard import (
     ScoreItem,
 )
 from itsm_core.metrics._spec import ReportSpec
-from itsm_core.metrics._tally import ElapsedCalendar
 
 __all__ = [
     "BUSINESS_KPIS",
@@ -55,7 +54,6 @@ __all__ = [
     "Dimension",
     "DurationKpi",
     "DurationResult",
-    "ElapsedCalendar",
     "Granularity",
     "KpiAccumulator",
     "KpiReport",

@@ -36,7 +36,6 @@ from itsm_core.sla._selection import PolicySet, Selection
 from itsm_core.sla._standard import STANDARD_POLICIES
 from itsm_core.sla._state import ClockState, ClockStatus, SlaReport
 from itsm_core.sla._thresholds import SERVICENOW_THRESHOLDS, ActionKind, Threshold
-from itsm_core.sla._time import TWENTY_FOUR_SEVEN, AlwaysWorking, BusinessTime
 
 __all__ = [
     "FIRST_RESPONSE",
@@ -45,12 +44,9 @@ __all__ = [
     "RESOLUTION",
     "SERVICENOW_THRESHOLDS",
     "STANDARD_POLICIES",
-    "TWENTY_FOUR_SEVEN",
     "ActionKind",
     "AllOf",
-    "AlwaysWorking",
     "AnyOf",
-    "BusinessTime",
     "ClockDefinition",
     "ClockKind",
     "ClockState",
