@@ -14,6 +14,7 @@ import json
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -53,7 +54,8 @@ V3 = attrs.evolve(
 )
 UTC_VOTE = dt.datetime(2026, 3, 4, 1, 30, tzinfo=dt.UTC)
 
-_EVENTS = [
+_Row = tuple[int, str, dt.datetime, str, ArticleStatus | None, ArticleStatus, dict[str, Any]]
+_EVENTS: list[_Row] = [
     # sequence, name, at, actor, from, to, data
     (1, "create", _at(2, 9), "li", None, DRAFT, {"version": V1}),
     (2, "link_ticket", _at(2, 9, 5), "li", DRAFT, DRAFT, {"ticket_id": "INC-1"}),
@@ -132,7 +134,7 @@ def _datetimes(value: object, path: str = "") -> Iterator[tuple[str, dt.datetime
     if isinstance(value, dt.datetime):
         yield path, value
     elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(cast(Any, type(value))):
             yield from _datetimes(getattr(value, field.name), f"{path}.{field.name}")
     elif isinstance(value, tuple):
         for index, item in enumerate(value):

@@ -11,6 +11,7 @@ import attrs
 
 from itsm_core.errors import DeserializationError, Problem, ValidationError
 from itsm_core.knowledge._article import Article
+from itsm_core.knowledge._fields import positive_int_problems
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._suggest import TicketFacts
 
@@ -33,10 +34,7 @@ class GapPolicy:
     max_tickets_per_article: float = 20.0
 
     def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        value: object = self.min_tickets
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(Problem("min_tickets", f"must be a positive int, got {value!r}"))
+        problems = positive_int_problems(self.min_tickets, "min_tickets")
         ratio: object = self.max_tickets_per_article
         if (
             isinstance(ratio, bool)

@@ -51,4 +51,5 @@ KnowledgeArticleRepository: TypeAlias = Repository[Article]
 """Knowledge articles by article id (their history lives in an :data:`ArticleEventStore`)."""
 
 ArticleEventStore: TypeAlias = EventStore[ArticleEvent]
-"""Knowledge article events, one stream per article id; ``replay(store.read(id))`` rebuilds it."""
+"""Knowledge article events, one stream per article id; ``ARTICLE.replay(store.read(id))``
+rebuilds it (``itsm_core.knowledge.ARTICLE``)."""
