@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import shown
 from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
 from itsm_core.kernel import Context, Decision
 from itsm_core.knowledge._article import Article, ArticleVersion
@@ -56,7 +57,9 @@ class ArticleContext(Context):
         problems = text_problems(self.actor, "actor")
         categories: object = self.categories
         if categories is not None and not isinstance(categories, CategoryTree):
-            problems.append(Problem("categories", f"expected a CategoryTree, got {categories!r}"))
+            problems.append(
+                Problem("categories", f"expected a CategoryTree, got {shown(categories)}")
+            )
         if problems:
             raise ValidationError("ArticleContext", problems)
 
@@ -250,7 +253,8 @@ def _record(
     if isinstance(command, RecordFeedback):
         if not isinstance(command.helpful, bool):
             raise ValidationError(
-                "RecordFeedback", [Problem("helpful", f"must be a bool, got {command.helpful!r}")]
+                "RecordFeedback",
+                [Problem("helpful", f"must be a bool, got {shown(command.helpful)}")],
             )
         ids["helpful"] = command.helpful
     if reasons:

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import check_aware
+from itsm_core._checks import check_aware, shown
 from itsm_core.errors import InvalidEventStream, Problem
 from itsm_core.kernel import Aggregate
 from itsm_core.knowledge._article import Article, ArticleVersion
@@ -62,7 +62,7 @@ def _refuse(event: ArticleEvent, field: str, message: str) -> InvalidEventStream
 
 def _start(event: ArticleEvent) -> Article:
     if event.name != EVENT_NAMES[CreateArticle] or event.version is None:
-        raise _refuse(event, "name", f"a stream starts with 'create', not {event.name!r}")
+        raise _refuse(event, "name", f"a stream starts with 'create', not {shown(event.name)}")
     return Article(
         article_id=event.article_id,
         status=event.to_status,
@@ -81,7 +81,7 @@ def _evolve(article: Article, event: ArticleEvent) -> Article:
         )
     if (event.name in VERSION_EVENTS) != (event.version is not None):
         raise _refuse(
-            event, "version", f"only create and revise carry a version, not {event.name!r}"
+            event, "version", f"only create and revise carry a version, not {shown(event.name)}"
         )
     changes: dict[str, Any] = {
         "status": event.to_status,

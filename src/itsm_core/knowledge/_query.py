@@ -7,7 +7,7 @@ from typing import cast
 
 import attrs
 
-from itsm_core._checks import frozen_set
+from itsm_core._checks import frozen_set, shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._fields import positive_int_problems, tag_problems
@@ -52,15 +52,15 @@ class SearchQuery:
         problems: list[Problem] = []
         text: object = self.text
         if not isinstance(text, str):
-            problems.append(Problem("text", f"must be a string, got {text!r}"))
+            problems.append(Problem("text", f"must be a string, got {shown(text)}"))
         if self.category is not None:
             problems.extend(category_problems(self.category, "category"))
         problems.extend(tag_problems(self.tags, "tags"))
         if not self.statuses:
             problems.append(Problem("statuses", "at least one status"))
         problems.extend(
-            Problem("statuses", f"{status!r} is not an ArticleStatus")
-            for status in sorted(self.statuses, key=repr)
+            Problem("statuses", f"{shown(status)} is not an ArticleStatus")
+            for status in sorted(self.statuses, key=shown)
             if not isinstance(cast(object, status), ArticleStatus)
         )
         problems.extend(positive_int_problems(self.limit, "limit"))

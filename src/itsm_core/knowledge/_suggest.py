@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from itsm_core._checks import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._commands import CreateArticle
@@ -34,7 +35,7 @@ class TicketFacts:
         if self.category is not None:
             problems.extend(category_problems(self.category, "category"))
         problems.extend(
-            Problem(name, f"must be a string, got {getattr(self, name)!r}")
+            Problem(name, f"must be a string, got {shown(getattr(self, name))}")
             for name in ("symptom", "description")
             if not isinstance(getattr(self, name), str)
         )
