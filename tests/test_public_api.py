@@ -152,7 +152,6 @@ PUBLIC_API: dict[str, set[str]] = {
         "render_markdown_table",
         "render_mermaid",
         "workflow_from_dict",
-        "workflow_to_dict",
     },
     "itsm_core.tickets": {
         "Acknowledge",

@@ -13,7 +13,6 @@ from typing import Any, TypeGuard, TypeVar
 
 from itsm_core.errors import NaiveDatetimeError
 
-_K = TypeVar("_K")
 _T = TypeVar("_T")
 
 
@@ -64,7 +63,7 @@ def frozen_set(values: Iterable[_T]) -> frozenset[_T]:
     return frozenset(values)
 
 
-def frozen_mapping(value: Mapping[_K, _T]) -> Mapping[_K, _T]:
+def frozen_mapping(value: Mapping[str, _T]) -> Mapping[str, _T]:
     """An attrs converter: a read-only copy of a mapping (a frozen value stays frozen)."""
     if isinstance(value, types.MappingProxyType):
         return value
