@@ -49,11 +49,7 @@ def make_article(
         article = decide_article(article, Submit(), LI).state
         article = decide_article(article, Publish(), WANG).state
         for i in range(solved):
-            article = decide_article(
-                article,
-                RecordSolved(f"INC-{i}"),
-                LI,
-            ).state
+            article = decide_article(article, RecordSolved(f"INC-{i}"), LI).state
     return article
 
 

@@ -128,11 +128,7 @@ def test_four_eyes_rule_and_roles_are_enforced_with_every_reason() -> None:
     assert caught.value.state == "review"
     with pytest.raises(CommandRejected, match="field 'reason' is required"):
         decide_article(article, RequestChanges(""), WANG)
-    back = decide_article(
-        article,
-        RequestChanges("cite the port list"),
-        WANG,
-    )
+    back = decide_article(article, RequestChanges("cite the port list"), WANG)
     assert back.state.status is ArticleStatus.DRAFT
     assert back.events[0].reason == "cite the port list"
 
@@ -214,11 +210,7 @@ def test_bad_input_is_a_validation_error_naming_every_problem() -> None:
         )
     assert [p.path for p in caught.value.problems] == ["title", "body", "category", "tags"]
     with pytest.raises(ValidationError, match="article_id"):
-        decide_article(
-            None,
-            attrs.evolve(NEW, article_id=""),
-            LI,
-        )
+        decide_article(None, attrs.evolve(NEW, article_id=""), LI)
     with pytest.raises(ValidationError, match="actor"):
         decide_article(None, NEW, ArticleContext(actor="", role="author", now=T0))
     with pytest.raises(NaiveDatetimeError):
@@ -247,11 +239,7 @@ def test_commands_in_the_wrong_place_are_refused() -> None:
     with pytest.raises(CommandRejected, match="create one first"):
         decide_article(None, Submit(), LI)
     with pytest.raises(CommandRejected, match="nothing changes"):
-        decide_article(
-            article,
-            Revise(note="same", title=article.title),
-            LI,
-        )
+        decide_article(article, Revise(note="same", title=article.title), LI)
     with pytest.raises(CommandRejected, match="field 'note' is required"):
         decide_article(article, Revise(note="", title="new"), LI)
 

@@ -38,23 +38,11 @@ def test_an_article_stream_replays_to_the_article(history: tuple[ArticleEvent, .
 def test_two_editors_of_one_article_cannot_both_append() -> None:
     store: ArticleEventStore = InMemoryEventStore()
     create = CreateArticle(article_id="KB-1", title="VPN 809", body="Open UDP 500.", category="vpn")
-    store.append(
-        "KB-1",
-        decide_article(None, create, LI).events,
-        0,
-    )
+    store.append("KB-1", decide_article(None, create, LI).events, 0)
     # Both editors read version 1 and revise it.
     seen = ARTICLE.replay(store.read("KB-1"))
-    first = decide_article(
-        seen,
-        Revise(note="ports", body="Open UDP 500 and 4500."),
-        LI,
-    )
-    second = decide_article(
-        seen,
-        Revise(note="typo", title="VPN error 809"),
-        WANG,
-    )
+    first = decide_article(seen, Revise(note="ports", body="Open UDP 500 and 4500."), LI)
+    second = decide_article(seen, Revise(note="typo", title="VPN error 809"), WANG)
     assert store.append("KB-1", first.events, seen.version) == 2
     with pytest.raises(VersionConflict) as caught:
         store.append("KB-1", second.events, seen.version)
@@ -62,11 +50,7 @@ def test_two_editors_of_one_article_cannot_both_append() -> None:
     assert ARTICLE.replay(store.read("KB-1")) == first.state
     # The second editor re-reads and decides again on the new state: both changes are kept.
     fresh = ARTICLE.replay(store.read("KB-1"))
-    again = decide_article(
-        fresh,
-        Revise(note="typo", title="VPN error 809"),
-        WANG,
-    )
+    again = decide_article(fresh, Revise(note="typo", title="VPN error 809"), WANG)
     assert store.append("KB-1", again.events, fresh.version) == 3
     final = ARTICLE.replay(store.read("KB-1"))
     assert (final.title, final.body) == ("VPN error 809", "Open UDP 500 and 4500.")
