@@ -8,9 +8,19 @@ from pathlib import Path
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteEventStore, SqliteRepository
 from itsm_core.errors import VersionConflict
-from itsm_core.knowledge import Article, CreateArticle, Publish, Submit
-from itsm_core.knowledge import decide as decide_article
-from itsm_core.repositories import EventStore, InMemoryEventStore, Repository
+from itsm_core.knowledge import (
+    Article,
+    ArticleContext,
+    CreateArticle,
+    Publish,
+    Submit,
+    decide_article,
+)
+from itsm_core.repositories import (
+    EventStore,
+    InMemoryEventStore,
+    Repository,
+)
 from itsm_core.serialization import Serializer
 from itsm_core.tickets import (
     AddComment,
@@ -90,9 +100,11 @@ def _article() -> Article:
         category="network/vpn",
         tags=frozenset({"vpn"}),
     )
-    article = decide_article(None, create, actor="liu", now=now).article
-    article = decide_article(article, Submit(), actor="liu", now=now).article
-    return decide_article(article, Publish(), actor="chen", role="reviewer", now=now).article
+    author = ArticleContext(actor="liu", role="author", now=now)
+    article = decide_article(None, create, author).state
+    article = decide_article(article, Submit(), author).state
+    reviewer = ArticleContext(actor="chen", role="reviewer", now=now)
+    return decide_article(article, Publish(), reviewer).state
 
 
 def show() -> None:

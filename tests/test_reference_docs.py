@@ -28,9 +28,7 @@ PENDING = {
     "errors",
     "improvement",
     "kernel",
-    "knowledge",
     "tickets",
-    "workflow",
 }
 
 
