@@ -324,3 +324,26 @@ def test_a_bare_string_is_never_split_into_letters() -> None:
         MaskingPolicy(drop_fields="work_notes")
     with pytest.raises(ValidationError, match="is not a non-empty string"):
         Actor(id="ana", roles={"agent", ""})
+
+
+def test_keys_that_are_not_strings_are_problems_with_their_path() -> None:
+    with pytest.raises(InvalidPolicy) as info:
+        AccessPolicy.from_dict({"name": "p", "rules": [{"role": "agent", 5: "read"}]})
+    assert [str(p) for p in info.value.problems] == ["rules[0]: expected string keys, got 5"]
+    with pytest.raises(InvalidPolicy) as info:
+        MaskingPolicy.from_dict({None: [], "mask": []})
+    assert [str(p) for p in info.value.problems] == ["expected string keys, got None"]
+
+
+def test_a_rule_lists_its_actions_as_non_blank_strings() -> None:
+    with pytest.raises(InvalidPolicy) as info:
+        AccessPolicy.from_dict(
+            {
+                "name": "p",
+                "rules": [{"role": "agent", "actions": []}, {"role": "x", "actions": [""]}],
+            }
+        )
+    assert [str(p) for p in info.value.problems] == [
+        "rules[0].actions: a rule grants at least one action",
+        "rules[1].actions[0]: expected a non-blank string, got ''",
+    ]

@@ -45,8 +45,9 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware, is_aware
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
-from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
+from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
     BUILTIN_WORKFLOWS,
     ImportMode,
@@ -277,15 +278,9 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
             naive = dt.datetime.fromisoformat(text)
         except ValueError:
             raise ValueError(f"not a Jira date (dd/MMM/yy h:mm a) or ISO 8601: {text!r}") from None
-        if naive.utcoffset() is not None:
+        if is_aware(naive):
             return naive
     return naive.replace(tzinfo=tz)
-
-
-def _check_tz(tz: dt.tzinfo, where: str) -> None:
-    probe = dt.datetime(2000, 1, 1, tzinfo=tz)
-    if probe.utcoffset() is None:
-        raise NaiveDatetimeError(where, probe.replace(tzinfo=None))
 
 
 Rows = str | Sequence[Mapping[str, str]]
@@ -363,7 +358,7 @@ def parse_issues(data: Rows, *, tz: dt.tzinfo, source: str = "payload") -> tuple
     Raises DeserializationError listing every bad cell of every row as ``line N, Column``
     (header = line 1); NaiveDatetimeError if ``tz`` gives no offset.
     """
-    _check_tz(tz, "parse_issues.tz")
+    check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "parse_issues.tz")
     problems: list[Problem] = []
     issues: list[JiraIssue] = []
     for line, row in _records(data, ISSUE_COLUMNS[0], problems):
@@ -423,7 +418,7 @@ def parse_changelog(
     Raises DeserializationError listing every bad cell (``line N, Column``) of a status row,
     or the columns it cannot find.
     """
-    _check_tz(tz, "parse_changelog.tz")
+    check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "parse_changelog.tz")
     problems: list[Problem] = []
     if isinstance(data, str):
         header = next(csv.reader(io.StringIO(data, newline="")), [])

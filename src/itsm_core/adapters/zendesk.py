@@ -62,6 +62,7 @@ from pathlib import Path
 
 import attrs
 
+from itsm_core._checks import is_aware
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -428,7 +429,7 @@ def _timestamp(
     except ValueError:
         problems.append(Problem(where, f"not an ISO 8601 time: {value!r}"))
         return None
-    if parsed.utcoffset() is None:
+    if not is_aware(parsed):
         problems.append(Problem(where, f"no time zone in {value!r} (Zendesk writes ...Z)"))
         return None
     return parsed

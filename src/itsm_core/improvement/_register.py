@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._checks import frozen_mapping
 from itsm_core.errors import NotFound, VersionConflict
 from itsm_core.improvement._cycle import ImprovementCycle
 from itsm_core.improvement._phases import CycleModel
 from itsm_core.improvement._sources import SourceKind
 from itsm_core.workflow import StatusCategory
-
-
-def _read_only(value: Mapping[str, ImprovementCycle]) -> Mapping[str, ImprovementCycle]:
-    return types.MappingProxyType(dict(value))
 
 
 @attrs.frozen
@@ -30,7 +26,7 @@ class ImprovementRegister:
     ()
     """
 
-    cycles: Mapping[str, ImprovementCycle] = attrs.field(factory=dict, converter=_read_only)
+    cycles: Mapping[str, ImprovementCycle] = attrs.field(factory=dict, converter=frozen_mapping)
 
     def with_cycle(self, cycle: ImprovementCycle) -> ImprovementRegister:
         """The register with ``cycle`` added or updated.

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import as_mapping, check_keys, string_set, texts
 from itsm_core.errors import InvalidPolicy, Problem
-from itsm_core.records._fields import known_keys, mapping, string_set, strings
 from itsm_core.records._personal_data import PersonalDataKind, mask_text
 from itsm_core.records._ticket_data import TICKET_FIELDS
 
@@ -91,13 +91,13 @@ class MaskingPolicy:
         """Build a policy from plain data; :class:`~itsm_core.errors.InvalidPolicy` lists every
         problem with its path."""
         problems: list[Problem] = []
-        top = mapping(data, "", problems)
+        top = as_mapping(data, "", problems)
         if top is None:
             raise InvalidPolicy("for masking", problems)
-        known_keys(top, _KEYS, "", problems)
+        check_keys(top, "", (), _KEYS, problems)
         kinds: list[PersonalDataKind] = []
-        raw_kinds = strings(top.get("mask", [k.value for k in PersonalDataKind]), "mask", problems)
-        for index, raw in enumerate(raw_kinds):
+        raw_kinds = texts(top.get("mask", [k.value for k in PersonalDataKind]), "mask", problems)
+        for index, raw in enumerate(raw_kinds or ()):
             try:
                 kinds.append(PersonalDataKind(raw))
             except ValueError:
@@ -108,7 +108,7 @@ class MaskingPolicy:
                         f"unknown kind of personal data {raw!r} (expected one of {expected})",
                     )
                 )
-        drop = strings(top.get("drop_fields", []), "drop_fields", problems)
+        drop = texts(top.get("drop_fields", []), "drop_fields", problems) or ()
         problems.extend(
             Problem(f"drop_fields[{index}]", f"{name!r} is not a ticket field")
             for index, name in enumerate(drop)

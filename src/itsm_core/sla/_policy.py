@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import is_aware, is_int
 from itsm_core.errors import DeserializationError, InvalidPolicy, Problem, ValidationError
 from itsm_core.sla._conditions import (
     ALWAYS,
@@ -166,11 +167,11 @@ def _policy_field_problems(
         problems.append(Problem("name", name_message))
     if not isinstance(description, str):
         problems.append(Problem("description", f"expected a string, got {description!r}"))
-    if isinstance(precedence, bool) or not isinstance(precedence, int):
+    if not is_int(precedence):
         problems.append(Problem("precedence", f"{precedence!r} is not an int"))
     if effective_from is not None and not isinstance(effective_from, dt.datetime):
         problems.append(Problem("effective_from", f"expected a datetime, got {effective_from!r}"))
-    elif isinstance(effective_from, dt.datetime) and effective_from.utcoffset() is None:
+    elif isinstance(effective_from, dt.datetime) and not is_aware(effective_from):
         problems.append(Problem("effective_from", "naive datetime (a time zone is required)"))
     return problems
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol, runtime_checkable
 
-from itsm_core.errors import NaiveDatetimeError
+from itsm_core._checks import check_aware
 
 
 @runtime_checkable
@@ -22,13 +22,6 @@ class BusinessTime(Protocol):
     def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime: ...
 
     def next_working(self, when: dt.datetime) -> dt.datetime: ...
-
-
-def aware(value: dt.datetime, where: str) -> dt.datetime:
-    """``value`` itself, or NaiveDatetimeError naming ``where``."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(where, value)
-    return value
 
 
 class AlwaysWorking:
@@ -48,16 +41,18 @@ class AlwaysWorking:
 
     def elapsed(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Physical time from ``start`` to ``end`` (signed)."""
-        return aware(end, "end").astimezone(dt.UTC) - aware(start, "start").astimezone(dt.UTC)
+        return check_aware(end, "end").astimezone(dt.UTC) - check_aware(start, "start").astimezone(
+            dt.UTC
+        )
 
     def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
         """``start`` plus ``duration`` of physical time, in ``start``'s time zone."""
-        utc = aware(start, "start").astimezone(dt.UTC) + duration
+        utc = check_aware(start, "start").astimezone(dt.UTC) + duration
         return utc.astimezone(start.tzinfo)
 
     def next_working(self, when: dt.datetime) -> dt.datetime:
         """Always ``when``: every instant is working time."""
-        return aware(when, "when")
+        return check_aware(when, "when")
 
     def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """``days`` days of 24 physical hours later."""
