@@ -210,7 +210,20 @@ def integer(value: object, path: str, problems: list[Problem], *, minimum: int) 
 
 
 def read_enum(value: object, kind: type[_E], path: str, problems: list[Problem]) -> _E | None:
-    """The member of ``kind`` whose value is ``value``, else None and a problem."""
+    """``value`` if it is a member of ``kind``, else the member whose value it is, else None and
+    a problem.
+
+    >>> import enum
+    >>> class Colour(enum.Enum):
+    ...     RED = "red"
+    >>> problems: list[Problem] = []
+    >>> read_enum("red", Colour, "c", problems), read_enum("blue", Colour, "c", problems)
+    (<Colour.RED: 'red'>, None)
+    >>> print(problems[0])
+    c: expected one of 'red', got 'blue'
+    """
+    if isinstance(value, kind):
+        return value
     for member in kind:
         if member.value == value:
             return member
@@ -251,6 +264,25 @@ def build(
     except error as caught:
         problems.extend(under(path, caught.problems))
         return None
+
+
+def enum_set(
+    values: Iterable[object],
+    kind: type[_E],
+    error: Callable[[str, list[Problem]], Exception],
+    subject: str,
+    path: str,
+) -> frozenset[_E]:
+    """An attrs converter: ``values`` (members of ``kind`` or their values) as a frozenset of
+    members, refusing a bare string and every unknown value with ``error(subject, problems)``."""
+    problems: list[Problem] = []
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        problems.append(Problem(path, f"expected a set of {kind.__name__}, got {shown(values)}"))
+        raise error(subject, problems)
+    members = {read_enum(value, kind, path, problems) for value in values}
+    if problems:
+        raise error(subject, problems)
+    return frozenset(member for member in members if member is not None)
 
 
 def string_set(

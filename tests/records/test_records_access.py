@@ -144,7 +144,8 @@ def test_policies_round_trip_and_report_every_problem() -> None:
         "confidential_fields[1]",
         "confidential_fields[2]",
     ]
-    assert "unknown condition 'own_team' (expected one of own_group" in str(info.value)
+    assert "when[0]: expected one of 'own_group', " in str(info.value)
+    assert "got 'own_team'" in str(info.value)
     for data in (None, {"name": "x", "rules": 3}, {"name": 1, "rules": []}):
         with pytest.raises(InvalidPolicy):
             AccessPolicy.from_dict(data)
@@ -347,3 +348,21 @@ def test_a_rule_lists_its_actions_as_non_blank_strings() -> None:
         "rules[0].actions: a rule grants at least one action",
         "rules[1].actions[0]: expected a non-blank string, got ''",
     ]
+
+
+def test_conditions_and_kinds_given_directly_are_checked_one_by_one() -> None:
+    with pytest.raises(InvalidPolicy) as info:
+        AccessRule(role="agent", actions={"read"}, when="own_group")
+    assert [str(p) for p in info.value.problems] == [
+        "when: expected a set of Condition, got 'own_group'"
+    ]
+    with pytest.raises(InvalidPolicy) as info:
+        AccessRule(role="agent", actions={"read"}, when=[Condition.OWN_GROUP, "own_team"])
+    assert [str(p) for p in info.value.problems] == [
+        "when: expected one of 'own_group', 'assigned_to_actor', 'requested_by_actor', "
+        "got 'own_team'"
+    ]
+    rule = AccessRule(role="agent", actions={"read"}, when=["own_group", Condition.OWN_GROUP])
+    assert rule.when == frozenset({Condition.OWN_GROUP})
+    with pytest.raises(InvalidPolicy, match="mask: expected one of 'email'"):
+        MaskingPolicy(mask=["fax"])

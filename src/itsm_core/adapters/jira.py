@@ -46,6 +46,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import check_aware, is_aware
+from itsm_core.adapters._batch import map_all
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -599,32 +600,23 @@ def import_issues(
     statuses, and changelog rows of unknown issues, are raised together as one
     DeserializationError.
     """
-    problems: list[Problem] = []
-    subjects: list[str] = []
+    orphans: list[tuple[str, Problem]] = []
     by_key: dict[str, list[JiraStatusChange]] = {issue.key: [] for issue in issues}
     for change in changelog:
         if change.key in by_key:
             by_key[change.key].append(change)
         else:
-            problems.append(
-                Problem(f"line {change.line}, Issue key", f"no issue {change.key!r} in the issues")
+            problem = Problem(
+                f"line {change.line}, Issue key", f"no issue {change.key!r} in the issues"
             )
-            subject = f"Jira changelog {change.source!r}"
-            if subject not in subjects:
-                subjects.append(subject)
-    plans: list[tuple[JiraIssue, StatusMap, tuple[Observation, ...]]] = []
-    for issue in issues:
+            orphans.append((f"Jira changelog {change.source!r}", problem))
+
+    def plan(issue: JiraIssue) -> tuple[JiraIssue, StatusMap, tuple[Observation, ...]]:
         changes = sorted(by_key[issue.key], key=lambda change: change.at)
-        try:
-            status_map = status_map_for(issue, status_maps)
-            seen = observations(issue, status_map, changes, workflows=workflows)
-            plans.append((issue, status_map, seen))
-        except DeserializationError as exc:
-            problems.extend(exc.problems)
-            if exc.subject not in subjects:
-                subjects.append(exc.subject)
-    if problems:
-        raise DeserializationError(", ".join(subjects), problems)
+        status_map = status_map_for(issue, status_maps)
+        return issue, status_map, observations(issue, status_map, changes, workflows=workflows)
+
+    plans = map_all(issues, plan, orphans)
     return tuple(
         import_history(
             opening(issue, status_map),

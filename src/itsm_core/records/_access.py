@@ -8,7 +8,18 @@ from typing import Any
 
 import attrs
 
-from itsm_core._plain import as_mapping, check_keys, is_text, join, string_set, text, texts
+from itsm_core._plain import (
+    as_list,
+    as_mapping,
+    check_keys,
+    enum_set,
+    is_text,
+    join,
+    read_enum,
+    string_set,
+    text,
+    texts,
+)
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
 from itsm_core.records._actor import Actor
 from itsm_core.records._ticket_data import TICKET_FIELDS
@@ -56,17 +67,7 @@ class Condition(enum.StrEnum):
 
 
 def _conditions(values: Iterable[Condition | str]) -> frozenset[Condition]:
-    out: set[Condition] = set()
-    for value in values:
-        try:
-            out.add(Condition(value))
-        except ValueError:
-            expected = ", ".join(c.value for c in Condition)
-            raise InvalidPolicy(
-                "for access rule",
-                [Problem("when", f"unknown condition {value!r} (expected one of {expected})")],
-            ) from None
-    return frozenset(out)
+    return enum_set(values, Condition, InvalidPolicy, "for access rule", "when")
 
 
 def _actions(values: Iterable[str]) -> frozenset[str]:
@@ -290,20 +291,11 @@ def _rule_from(raw: object, path: str, problems: list[Problem]) -> AccessRule | 
             problems.append(
                 Problem(f"{path}.actions[{index}]", f"{action!r} is not an action name")
             )
-    conditions: list[Condition] = []
-    for index, raw_condition in enumerate(
-        texts(data.get("when", []), join(path, "when"), problems) or ()
-    ):
-        try:
-            conditions.append(Condition(raw_condition))
-        except ValueError:
-            expected = ", ".join(c.value for c in Condition)
-            problems.append(
-                Problem(
-                    f"{path}.when[{index}]",
-                    f"unknown condition {raw_condition!r} (expected one of {expected})",
-                )
-            )
+    when = as_list(data.get("when", []), join(path, "when"), problems) or []
+    conditions = [
+        read_enum(raw, Condition, join(join(path, "when"), index), problems)
+        for index, raw in enumerate(when)
+    ]
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(
@@ -312,4 +304,9 @@ def _rule_from(raw: object, path: str, problems: list[Problem]) -> AccessRule | 
     if len(problems) > count or role is None or actions is None:
         return None
     assert isinstance(description, str)
-    return AccessRule(role=role, actions=actions, when=conditions, description=description)
+    return AccessRule(
+        role=role,
+        actions=actions,
+        when=[c for c in conditions if c is not None],
+        description=description,
+    )
