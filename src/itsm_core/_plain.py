@@ -57,24 +57,24 @@ def join(path: str, key: str | int) -> str:
 
 
 def shown(value: object) -> str:
-    """``value`` as a message shows it: the repr of a short scalar, the type of anything else.
+    """``value`` as a message shows it: its repr, cut short when long.
 
-    Never raises and never floods a message: a long text is cut, an integer of thousands of
-    digits (whose repr Python refuses) is described, a container is named by its type.
+    Never raises and never floods a message: an integer of thousands of digits (whose repr
+    Python refuses) is described, and a value whose repr fails (a list nested too deep, or
+    holding such an integer) is named by its type.
 
     >>> shown("phone"), shown(0), shown(None), shown([1, 2]), shown(-(10**5000))
-    ("'phone'", '0', 'None', 'list', 'an integer of about 5001 digits')
-    >>> shown("x" * 100)[-6:], len(shown("x" * 100))
-    ('xxx...', 80)
+    ("'phone'", '0', 'None', '[1, 2]', 'an integer of about 5001 digits')
+    >>> shown("x" * 100)[-6:], len(shown("x" * 100)), shown([10**5000])
+    ('xxx...', 80, 'list')
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value.bit_length() > _MOST_BITS_SHOWN:
-            return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
-        return repr(value)
-    if value is None or isinstance(value, bool | float | str | bytes | enum.Enum):
+    if isinstance(value, int) and value.bit_length() > _MOST_BITS_SHOWN:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    try:
         text = repr(value)
-        return text if len(text) <= _LONGEST_SHOWN else text[: _LONGEST_SHOWN - 3] + "..."
-    return type(value).__name__
+    except Exception:  # a message must be written whatever the value
+        return type(value).__name__
+    return text if len(text) <= _LONGEST_SHOWN else text[: _LONGEST_SHOWN - 3] + "..."
 
 
 def under(path: str, problems: Iterable[Problem]) -> list[Problem]:

@@ -65,7 +65,7 @@ def test_every_problem_of_a_policy_is_reported_with_its_path() -> None:
             "expected a whole number of years >= 1 or null",
         ),
         ("by_kind.incident", "archiving after 400 days comes after destruction after 1 year(s)"),
-        ("by_kind.problem", "expected a mapping, got list"),
+        ("by_kind.problem", "expected a mapping, got []"),
     ]
 
 

@@ -117,3 +117,21 @@ def test_keys_that_are_not_strings_are_problems_with_their_path() -> None:
     with pytest.raises(InvalidRouting) as caught:
         RoutingRules.from_dict({"default_group": "g", "rules": [], None: 1, 2: 3})
     assert [str(p) for p in caught.value.problems] == ["expected string keys, got None"]
+
+
+def test_values_that_cannot_be_printed_are_described() -> None:
+    nested: list[object] = []
+    for _ in range(100_000):
+        nested = [nested]
+    data = {"default_group": "g", "rules": [nested], 10**5000: 1}
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "expected string keys, got an integer of about 5001 digits"
+    ]
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict({"default_group": "g", "rules": [nested, [10**5000]]})
+    assert [str(p) for p in caught.value.problems] == [
+        "rules[0]: expected a mapping, got list",
+        "rules[1]: expected a mapping, got list",
+    ]

@@ -254,10 +254,7 @@ class AccessPolicy:
         check_keys(top, "", (), _POLICY_KEYS, problems)
         name = text(top.get("name"), "name", problems)
         rules: list[AccessRule] = []
-        raw_rules = top.get("rules")
-        if not isinstance(raw_rules, list | tuple):
-            problems.append(Problem("rules", f"expected a list of rules, got {raw_rules!r}"))
-            raw_rules = []
+        raw_rules = as_list(top.get("rules"), "rules", problems) or []
         for index, raw in enumerate(raw_rules):
             rule = _rule_from(raw, f"rules[{index}]", problems)
             if rule is not None:

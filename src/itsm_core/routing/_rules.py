@@ -208,7 +208,7 @@ class RoutingRules:
     def language_of(self, ticket: Ticket) -> str | None:
         """The ticket's language, from its attributes (None when absent or not a string)."""
         value = ticket.attributes.get(self.language_attribute)
-        return value if isinstance(value, str) and value.strip() else None
+        return value if is_text(value) else None
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-safe data; :meth:`from_dict` reads it back to equal rules."""
