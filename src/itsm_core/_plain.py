@@ -30,7 +30,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import TypeGuard, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from itsm_core._checks import is_int
 from itsm_core.errors import DefinitionError, Problem, ValidationError
@@ -283,6 +283,28 @@ def enum_set(
     if problems:
         raise error(subject, problems)
     return frozenset(member for member in members if member is not None)
+
+
+def tuple_or_given(values: Any) -> Any:
+    """An attrs converter for a field checked after conversion: a list or tuple as a tuple;
+    anything else (a bare string above all) as given, for the checks to refuse."""
+    return tuple(values) if isinstance(values, list | tuple) else values
+
+
+def member_or_given(kind: type[enum.Enum], value: Any) -> Any:
+    """For an attrs converter of a field checked after conversion: the member of ``kind``
+    ``value`` is (or names); anything else as given, for the checks to refuse.
+
+    >>> import enum
+    >>> class Colour(enum.StrEnum):
+    ...     RED = "red"
+    >>> member_or_given(Colour, "red"), member_or_given(Colour, "blue"), member_or_given(Colour, [])
+    (<Colour.RED: 'red'>, 'blue', [])
+    """
+    for member in kind:
+        if value is member or (isinstance(value, str) and member.value == value):
+            return member
+    return value
 
 
 def string_set(

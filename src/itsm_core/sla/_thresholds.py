@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import member_or_given, tuple_or_given
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
 from itsm_core.sla._duration import Duration, Unit, name_problem, nonempty, positive_int
 
@@ -22,14 +23,8 @@ class ActionKind(enum.StrEnum):
     ESCALATE = "escalate"
 
 
-def _strings(values: Any) -> Any:
-    """A list of names as a tuple; anything else is kept as given, for the checks to refuse."""
-    return tuple(values) if isinstance(values, list | tuple) else values
-
-
 def _action(value: Any) -> Any:
-    """The :class:`ActionKind` named ``value``; anything else is kept, for the checks to refuse."""
-    return ActionKind(value) if isinstance(value, str) and value in _ACTIONS else value
+    return member_or_given(ActionKind, value)
 
 
 _ACTIONS = frozenset(a.value for a in ActionKind)
@@ -57,7 +52,7 @@ class Threshold:
     percent: float | None = None
     before_breach: Duration | None = None
     after_breach: Duration | None = None
-    notify: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    notify: tuple[str, ...] = attrs.field(default=(), converter=tuple_or_given)
     level: int | None = None
 
     def __attrs_post_init__(self) -> None:
