@@ -118,7 +118,7 @@ def is_a(value: object, kind: type | tuple[type, ...]) -> bool:
     return isinstance(value, kind)
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[float]:
     """True for an int or float that is not a bool and is finite as a float (an int beyond
     the float range is not: arithmetic on it would overflow).
 
