@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeGuard
 
 from itsm_core.errors import NaiveDatetimeError
-
-_T = TypeVar("_T")
 
 
 def is_aware(value: dt.datetime) -> bool:
@@ -58,12 +56,16 @@ def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def frozen_set(values: Iterable[_T]) -> frozenset[_T]:
+# The two converters take and give ``Any`` items on purpose: mypy's attrs plugin cannot solve a
+# generic converter (``Iterable[_T]``), and would refuse every call that builds the class.
+
+
+def frozen_set(values: Iterable[Any]) -> frozenset[Any]:
     """An attrs converter: any iterable as a frozenset (a set field compares by content)."""
     return frozenset(values)
 
 
-def frozen_mapping(value: Mapping[str, _T]) -> Mapping[str, _T]:
+def frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """An attrs converter: a read-only copy of a mapping (a frozen value stays frozen)."""
     if isinstance(value, types.MappingProxyType):
         return value

@@ -30,9 +30,10 @@ from typing import TypeVar
 
 import attrs
 
+from itsm_core._checks import check_aware
 from itsm_core.adapters._carry import carry_fields
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
-from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
+from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
     OUT_OF_ORDER,
     REPEATED_STATE,
@@ -154,8 +155,7 @@ def read_incident_log(path: Path | str, *, tz: dt.tzinfo) -> tuple[ServiceNowRow
     Raises DeserializationError naming the file and, for every bad cell of every row,
     ``line N, field F`` (the header is line 1) and what is wrong.
     """
-    if dt.datetime(2000, 1, 1, tzinfo=tz).utcoffset() is None:
-        raise NaiveDatetimeError("read_incident_log.tz", dt.datetime(2000, 1, 1))
+    check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "read_incident_log.tz")
     rows: list[ServiceNowRow] = []
     problems: list[Problem] = []
     with Path(path).open(newline="", encoding="utf-8") as handle:

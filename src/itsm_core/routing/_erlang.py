@@ -23,8 +23,9 @@ import math
 
 import attrs
 
+from itsm_core._checks import is_int
+from itsm_core._plain import is_duration, is_number
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.routing._reading import is_duration, is_int, is_number
 
 
 def _check(agents: int, traffic: float) -> None:

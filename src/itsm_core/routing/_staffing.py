@@ -9,9 +9,10 @@ from fractions import Fraction
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware_fields, is_int
+from itsm_core._plain import as_mapping, check_keys, is_duration, is_number
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.routing._erlang import QueueFigures, erlang_b, figures_from_blocking
-from itsm_core.routing._reading import as_mapping, check_keys, is_duration, is_int, is_number
 
 _ZERO = dt.timedelta(0)
 
@@ -207,8 +208,7 @@ class IntervalForecast:
     handle_time: dt.timedelta
 
     def __attrs_post_init__(self) -> None:
-        if self.start.tzinfo is None or self.start.utcoffset() is None:
-            raise NaiveDatetimeError("IntervalForecast.start", self.start)
+        check_aware_fields(self, "start")
 
 
 @attrs.frozen(kw_only=True)
