@@ -12,7 +12,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeGuard, TypeVar
 
-from itsm_core._checks import frozen_set, is_int, shown, type_name
+from itsm_core._checks import frozen_set, is_int, type_name
+from itsm_core._plain import shown
 from itsm_core.errors import DeserializationError, Problem, ValidationError
 
 _T = TypeVar("_T")

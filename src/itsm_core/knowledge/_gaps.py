@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import shown
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._article import Article
 from itsm_core.knowledge._fields import (

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import shown
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._fields import is_finite_number, settings_from_dict
 

@@ -22,7 +22,8 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
-from itsm_core._checks import shown, type_name
+from itsm_core._checks import type_name
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import Guard

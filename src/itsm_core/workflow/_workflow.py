@@ -11,7 +11,8 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
-from itsm_core._checks import frozen_mapping, frozen_set, shown
+from itsm_core._checks import frozen_mapping, frozen_set
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem, ValidationError
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import GuardContext
