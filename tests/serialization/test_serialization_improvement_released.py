@@ -166,7 +166,7 @@ def itil_events() -> list[CycleEvent]:
             to_phase="what_is_the_vision",
             change=StartCycle(
                 cycle_id="CI-8", title="Same-day answers", owner="amy", model=CycleModel.ITIL4
-            ),  # fmt: skip
+            ),
         ),
         CycleEvent(
             cycle_id="CI-8",
@@ -229,12 +229,26 @@ def single_events() -> list[CycleEvent]:
 
 def nonconformity_events() -> list[NonconformityEvent]:
     """A nonconformity raised, analysed, found ineffective once, then closed."""
-    done = ActionItem(action_id="A1", description="schedule the job", owner="wang", due=at(3),
-                      status=ActionStatus.DONE, completed_at=at(2), evidence="cron entry")  # fmt: skip
-    again = ActionItem(action_id="A2", description="alert on a late job", owner="wang",
-                       due=at(12), status=ActionStatus.DONE, completed_at=at(11))  # fmt: skip
-    weak = EffectivenessReview(reviewed_at=at(9), reviewer="qa", effective=False,
-                               finding="job ran, report still late")  # fmt: skip
+    done = ActionItem(
+        action_id="A1",
+        description="schedule the job",
+        owner="wang",
+        due=at(3),
+        status=ActionStatus.DONE,
+        completed_at=at(2),
+        evidence="cron entry",
+    )
+    again = ActionItem(
+        action_id="A2",
+        description="alert on a late job",
+        owner="wang",
+        due=at(12),
+        status=ActionStatus.DONE,
+        completed_at=at(11),
+    )
+    weak = EffectivenessReview(
+        reviewed_at=at(9), reviewer="qa", effective=False, finding="job ran, report still late"
+    )
     good = EffectivenessReview(reviewed_at=at(30), reviewer="qa", effective=True, finding="ok")
     steps: list[tuple[str, str | None, str, tuple[tuple[str, Any], ...]]] = [
         ("raise", None, "reported", (("description", "SLA 报告迟发"),)),
