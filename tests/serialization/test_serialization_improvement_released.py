@@ -19,6 +19,8 @@ import attrs
 import pytest
 
 from itsm_core.improvement import (
+    CYCLE,
+    NONCONFORMITY,
     ActionItem,
     ActionStatus,
     ActionUpdate,
@@ -41,8 +43,8 @@ from itsm_core.improvement import (
     Target,
     Vision,
     Why,
-    check_result,
 )
+from itsm_core.improvement._artefacts import check_result
 from itsm_core.serialization import Serializer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "released" / "improvement.jsonl"
@@ -290,15 +292,11 @@ def nonconformity_events() -> list[NonconformityEvent]:
 
 
 def replay_cycle(events: list[CycleEvent]) -> ImprovementCycle:
-    from itsm_core.improvement import replay
-
-    return replay(events)
+    return CYCLE.replay(events)
 
 
 def replay_nc(events: list[NonconformityEvent]) -> Nonconformity:
-    from itsm_core.improvement import replay_nonconformity
-
-    return replay_nonconformity(events)
+    return NONCONFORMITY.replay(events)
 
 
 def released_values() -> list[object]:
@@ -329,12 +327,14 @@ def zones(value: object, path: str = "") -> Iterator[tuple[str, object]]:
     if isinstance(value, dt.datetime):
         assert value.tzinfo is not None
         yield path, getattr(value.tzinfo, "key", None) or value.utcoffset()
-    elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
-            yield from zones(getattr(value, field.name), f"{path}.{field.name}")
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):
             yield from zones(item, f"{path}[{index}]")
+    else:
+        kind = type(value)
+        if attrs.has(kind):
+            for field in attrs.fields(kind):
+                yield from zones(getattr(value, field.name), f"{path}.{field.name}")
 
 
 def fixture_lines() -> list[str]:

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware_fields, is_int
+from itsm_core.errors import Problem, ValidationError
 
 # A proportion's count is recovered as round(value * n); the product must be this close to it.
 _COUNT_TOLERANCE = 1e-9
@@ -37,17 +38,12 @@ class Direction(enum.StrEnum):
         return change if self is Direction.HIGHER_IS_BETTER else -change
 
 
-def _aware(where: str, value: dt.datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(where, value)
-
-
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _is_count(value: object, minimum: int = 0) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    return is_int(value) and value >= minimum
 
 
 def _name(value: object) -> bool:
@@ -89,8 +85,7 @@ class Measurement:
     standard_deviation: float | None = None
 
     def __attrs_post_init__(self) -> None:
-        _aware("Measurement.period_start", self.period_start)
-        _aware("Measurement.period_end", self.period_end)
+        check_aware_fields(self, "period_start", "period_end")
         problems: list[Problem] = []
         if not _name(self.kpi):
             problems.append(Problem("kpi", "must be a non-empty name"))
