@@ -16,15 +16,18 @@ import time
 
 from itsm_core.knowledge import (
     Article,
+    ArticleContext,
     ArticleIndex,
     CreateArticle,
     Publish,
     SearchQuery,
     Submit,
-    decide,
+    decide_article,
 )
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+AUTHOR = ArticleContext(actor="author", role="author", now=T0)
+REVIEWER = ArticleContext(actor="reviewer", role="reviewer", now=T0)
 _CHINESE_TEXT = (
     "网络 连接 失败 错误 密码 重置 账号 登录 打印机 卡纸 邮件 同步 无线 断开 驱动 更新 安装 "
     "软件 许可 服务器 超时 权限 共享 文件夹 磁盘 空间 备份 恢复 系统 蓝屏 重启 显示器 键盘 "
@@ -62,9 +65,9 @@ def build_articles(count: int, rng: random.Random) -> list[Article]:
             category=rng.choice(CATEGORIES),
             tags=frozenset(rng.sample(TAGS, rng.randint(0, 2))),
         )
-        article = decide(None, command, actor="author", now=T0).article
-        article = decide(article, Submit(), actor="author", now=T0).article
-        article = decide(article, Publish(), actor="reviewer", role="reviewer", now=T0).article
+        article = decide_article(None, command, AUTHOR).state
+        article = decide_article(article, Submit(), AUTHOR).state
+        article = decide_article(article, Publish(), REVIEWER).state
         articles.append(article)
     return articles
 

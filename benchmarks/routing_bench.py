@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from itsm_core.routing import (
     IntervalForecast,
-    Outcome,
+    RouteOutcome,
     RoutingRules,
     ServiceTarget,
     Team,
@@ -129,7 +129,7 @@ def bench_routing(tickets: int, agents: int) -> None:
         now = start + i * step
         decision = route(samples[i % len(samples)], state, now, rules)
         outcomes[decision.outcome.value] += 1
-        if decision.outcome is Outcome.ASSIGNED and decision.assignee is not None:
+        if decision.outcome is RouteOutcome.ASSIGNED and decision.assignee is not None:
             state = state.assign(decision.assignee, decision.group)
             open_by.append(decision.assignee)
         if open_by and i % 3 == 0:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from itsm_core.knowledge import (
     Article,
+    ArticleContext,
     ArticleIndex,
     CreateArticle,
     Publish,
@@ -13,12 +14,14 @@ from itsm_core.knowledge import (
     SearchHit,
     Submit,
     TicketFacts,
-    decide,
+    decide_article,
     knowledge_gaps,
     suggest_articles,
 )
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+AUTHOR = ArticleContext(actor="li", role="author", now=NOW)
+REVIEWER = ArticleContext(actor="wang", role="reviewer", now=NOW)
 
 #: (id, title, body, category, tags, tickets solved with it)
 ARTICLES: list[tuple[str, str, str, str, set[str], int]] = [
@@ -89,13 +92,11 @@ def _publish(row: tuple[str, str, str, str, set[str], int]) -> Article:
     command = CreateArticle(
         article_id=article_id, title=title, body=body, category=category, tags=frozenset(tags)
     )
-    article = decide(None, command, actor="li", now=NOW).article
-    article = decide(article, Submit(), actor="li", now=NOW).article
-    article = decide(article, Publish(), actor="wang", role="reviewer", now=NOW).article
+    article = decide_article(None, command, AUTHOR).state
+    article = decide_article(article, Submit(), AUTHOR).state
+    article = decide_article(article, Publish(), REVIEWER).state
     for i in range(solved):
-        article = decide(
-            article, RecordSolved(f"INC-{article_id}-{i}"), actor="li", now=NOW
-        ).article
+        article = decide_article(article, RecordSolved(f"INC-{article_id}-{i}"), AUTHOR).state
     return article
 
 

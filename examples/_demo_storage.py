@@ -8,12 +8,18 @@ from pathlib import Path
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteEventStore, SqliteRepository
 from itsm_core.errors import VersionConflict
-from itsm_core.knowledge import Article, CreateArticle, Publish, Submit
-from itsm_core.knowledge import decide as decide_article
+from itsm_core.knowledge import (
+    Article,
+    ArticleContext,
+    CreateArticle,
+    Publish,
+    Submit,
+    decide_article,
+)
 from itsm_core.repositories import (
+    EventStore,
     InMemoryEventStore,
-    KnowledgeArticleRepository,
-    TicketEventStore,
+    Repository,
 )
 from itsm_core.serialization import Serializer
 from itsm_core.tickets import (
@@ -50,7 +56,9 @@ def _history(ticket_id: str, symptom: str, steps: list[tuple[int, Command]]) -> 
     return trail
 
 
-def _append_and_read(store: TicketEventStore, histories: list[list[TicketEvent]]) -> list[str]:
+def _append_and_read(
+    store: EventStore[TicketEvent], histories: list[list[TicketEvent]]
+) -> list[str]:
     """Append each history as one stream, read it back, replay it: one table row per ticket."""
     rows = []
     for history in histories:
@@ -62,7 +70,7 @@ def _append_and_read(store: TicketEventStore, histories: list[list[TicketEvent]]
     return rows
 
 
-def _conflict(store: TicketEventStore, stream: str) -> list[str]:
+def _conflict(store: EventStore[TicketEvent], stream: str) -> list[str]:
     """Two agents comment on the same ticket version; the second must re-read and retry."""
     lines = []
     seen: Ticket = replay(store.read(stream))
@@ -92,9 +100,11 @@ def _article() -> Article:
         category="network/vpn",
         tags=frozenset({"vpn"}),
     )
-    article = decide_article(None, create, actor="liu", now=now).article
-    article = decide_article(article, Submit(), actor="liu", now=now).article
-    return decide_article(article, Publish(), actor="chen", role="reviewer", now=now).article
+    author = ArticleContext(actor="liu", role="author", now=now)
+    article = decide_article(None, create, author).state
+    article = decide_article(article, Submit(), author).state
+    reviewer = ArticleContext(actor="chen", role="reviewer", now=now)
+    return decide_article(article, Publish(), reviewer).state
 
 
 def show() -> None:
@@ -140,7 +150,7 @@ def show() -> None:
                 f"{len(final.comments)} comments, none lost"
             )
         article_store = SqliteRepository[Article](Path(folder) / "itsm.db", "article")
-        articles: KnowledgeArticleRepository = article_store
+        articles: Repository[Article] = article_store
         saved = articles.save("KB-12", _article(), expected_version=0)
         loaded = articles.get("KB-12")
         print()

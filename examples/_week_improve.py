@@ -35,7 +35,7 @@ from itsm_core.improvement import (
 )
 from itsm_core.kernel import Context
 from itsm_core.metrics import KpiReport
-from itsm_core.repositories import CycleEventStore, InMemoryEventStore
+from itsm_core.repositories import EventStore, InMemoryEventStore
 
 MONDAY = END_OF_WEEK + dt.timedelta(hours=9)
 
@@ -50,7 +50,7 @@ def complaint_pareto(by_category: KpiReport) -> ParetoAnalysis:
     return pareto(counts)
 
 
-def start_cycle(analysis: ParetoAnalysis, by_category: KpiReport) -> CycleEventStore:
+def start_cycle(analysis: ParetoAnalysis, by_category: KpiReport) -> EventStore[CycleEvent]:
     """Start the cycle on the worst category and plan it; return its event store."""
     worst = analysis.worst
     kpi = f"{worst.category}_complaint_rate"

@@ -26,7 +26,7 @@ from _week_desk import (
 from _week_script import CUSTOMERS, FACTS, INTAKE, STORIES, Row
 
 from itsm_core.priority import COMPLAINT_GRADING, ITIL_POLICY, GradingDecision, PriorityDecision
-from itsm_core.repositories import InMemoryEventStore, TicketEventStore
+from itsm_core.repositories import EventStore, InMemoryEventStore
 from itsm_core.tickets import (
     Acknowledge,
     Advance,
@@ -77,7 +77,7 @@ class Action:
 class Week:
     """What the week left behind: the event store and what was decided at intake."""
 
-    store: TicketEventStore
+    store: EventStore[TicketEvent]
     rows: dict[str, Row]
     priorities: dict[str, PriorityDecision]
     gradings: dict[str, GradingDecision]

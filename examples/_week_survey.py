@@ -18,7 +18,7 @@ from _week_desk import CALENDARS, END_OF_WEEK, POLICIES, table
 from _week_run import Week
 
 from itsm_core.metrics import SurveyAnswer
-from itsm_core.repositories import InMemoryRepository, SurveyResponseRepository
+from itsm_core.repositories import InMemoryRepository, Repository
 from itsm_core.satisfaction import (
     FIVE_POINT,
     YES_NO,
@@ -77,7 +77,7 @@ class Round:
     """What the survey round produced."""
 
     sampled: dict[SamplingOutcome, int]
-    responses: SurveyResponseRepository
+    responses: Repository[SurveyResponse]
     late: frozenset[str]
     answers: tuple[SurveyAnswer, ...]
 

@@ -73,3 +73,16 @@ def frozen_mapping(value: Mapping[str, _T]) -> Mapping[str, _T]:
 def type_name(value: Any) -> str:
     """The name of ``value``'s type, for messages ("expected a mapping, got list")."""
     return type(value).__name__
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, or a short stand-in when Python cannot make it (an int
+    of thousands of digits, a structure nested too deep): an error message never fails.
+
+    >>> shown("vpn"), shown([1, 2]), shown(10**5000)
+    ("'vpn'", '[1, 2]', '<int too large to show>')
+    """
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type_name(value)} too large to show>"

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.adapters.jira import (
-    DEFAULT_STATUS_MAPS,
+    JIRA_STATUS_MAPS,
     PRIORITIES,
     import_issues,
     observations,
@@ -274,7 +274,7 @@ DOCUMENTED = {
 
 
 def test_default_maps_are_the_documented_tables() -> None:
-    assert {name: m.to_dict() for name, m in DEFAULT_STATUS_MAPS.items()} == DOCUMENTED
+    assert {name: m.to_dict() for name, m in JIRA_STATUS_MAPS.items()} == DOCUMENTED
 
 
 def test_priorities_are_the_documented_scale() -> None:
@@ -523,8 +523,8 @@ def one_transition(workflow_name: str, source: str, target: str) -> bool:
 
 @st.composite
 def walks(draw: st.DrawFn, *, strict: bool) -> tuple[str, list[str]]:
-    issue_type = draw(st.sampled_from(sorted(DEFAULT_STATUS_MAPS)))
-    status_map = DEFAULT_STATUS_MAPS[issue_type]
+    issue_type = draw(st.sampled_from(sorted(JIRA_STATUS_MAPS)))
+    status_map = JIRA_STATUS_MAPS[issue_type]
     current: Target = ("new", None)
     walk: list[str] = []
     for _ in range(draw(st.integers(0, 8))):
@@ -548,7 +548,7 @@ def walks(draw: st.DrawFn, *, strict: bool) -> tuple[str, list[str]]:
 @given(walks(strict=True), st.lists(st.integers(0, 2000), min_size=8, max_size=8))
 def test_round_trip_strict(walk: tuple[str, list[str]], gaps: list[int]) -> None:
     issue_type, statuses = walk
-    status_map = DEFAULT_STATUS_MAPS[issue_type]
+    status_map = JIRA_STATUS_MAPS[issue_type]
     minutes = [sum(gaps[: i + 1]) for i in range(len(statuses))]
     issues = parse_issues(issue_csv(issue_type, statuses[-1] if statuses else "Open"), tz=PARIS)
     changes = parse_changelog(changelog_csv(statuses, minutes), tz=PARIS)
@@ -561,7 +561,7 @@ def test_round_trip_strict(walk: tuple[str, list[str]], gaps: list[int]) -> None
 @given(walks(strict=False), st.lists(st.integers(0, 2000), min_size=8, max_size=8))
 def test_round_trip_lenient(walk: tuple[str, list[str]], gaps: list[int]) -> None:
     issue_type, statuses = walk
-    status_map = DEFAULT_STATUS_MAPS[issue_type]
+    status_map = JIRA_STATUS_MAPS[issue_type]
     minutes = [sum(gaps[: i + 1]) for i in range(len(statuses))]
     issues = parse_issues(issue_csv(issue_type, statuses[-1] if statuses else "Open"), tz=PARIS)
     changes = parse_changelog(changelog_csv(statuses, minutes), tz=PARIS)

@@ -9,7 +9,9 @@ from pathlib import Path
 from hypothesis import settings
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteEventStore, SqliteRepository
-from itsm_core.testing import articles, event_store_agreement, repository_agreement, surveys
+from itsm_core.testing import event_store_agreement, repository_agreement
+from itsm_core.testing._knowledge_strategies import articles
+from itsm_core.testing._strategies import surveys
 from itsm_core.tickets import TicketEvent
 
 

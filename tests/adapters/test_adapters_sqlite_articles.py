@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteEventStore
-from itsm_core.knowledge import ArticleEvent, replay
+from itsm_core.knowledge import ARTICLE, ArticleEvent
 from itsm_core.testing import article_histories
 
 
@@ -23,5 +23,5 @@ def test_an_article_stream_survives_a_new_connection(history: tuple[ArticleEvent
         database.close()
         with SqliteEventStore[ArticleEvent](Path(folder) / "kb.db") as reopened:
             assert reopened.read(stream) == history
-            assert replay(reopened.read(stream)) == replay(history)
+            assert ARTICLE.replay(reopened.read(stream)) == ARTICLE.replay(history)
             assert reopened.version(stream) == len(history)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from itsm_core.adapters.sqlite import SqliteEventStore, SqliteRepository
 from itsm_core.knowledge import Article
-from itsm_core.repositories import EventStore, KnowledgeArticleRepository, Repository
+from itsm_core.repositories import EventStore, Repository
 from itsm_core.testing import ArticleRepositoryContract, EventStoreContract, RepositoryContract
 from itsm_core.tickets import Ticket, TicketEvent
 
@@ -32,10 +32,10 @@ class TestSqliteRepository(RepositoryContract):
 
 
 class TestSqliteArticleRepository(ArticleRepositoryContract):
-    def make_repository(self, tmp_path: Path) -> KnowledgeArticleRepository:
+    def make_repository(self, tmp_path: Path) -> Repository[Article]:
         return SqliteRepository[Article](tmp_path / "records.db", "article")
 
     def reopen_repository(
-        self, repository: KnowledgeArticleRepository, tmp_path: Path
-    ) -> KnowledgeArticleRepository:
+        self, repository: Repository[Article], tmp_path: Path
+    ) -> Repository[Article]:
         return SqliteRepository[Article](tmp_path / "records.db", "article")

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.adapters.zendesk import (
     CHANNELS,
-    DEFAULT_STATUS_MAPS,
     PRIORITIES,
     STATUSES,
+    ZENDESK_STATUS_MAPS,
     import_tickets,
     loads_export,
     observations,
@@ -255,7 +255,7 @@ def test_default_maps_are_the_documented_tables() -> None:
     customer = {"state": "on_hold", "hold_reason": "awaiting_customer"}
     vendor = {"state": "on_hold", "hold_reason": "awaiting_vendor"}
     rca = "root_cause_analysis"
-    assert {name: m.to_dict() for name, m in DEFAULT_STATUS_MAPS.items()} == {
+    assert {name: m.to_dict() for name, m in ZENDESK_STATUS_MAPS.items()} == {
         "incident": {
             "workflow": "incident",
             "statuses": {
@@ -301,7 +301,7 @@ def test_default_maps_are_the_documented_tables() -> None:
             },
         },
     }
-    assert all(set(m.statuses) == set(STATUSES) for m in DEFAULT_STATUS_MAPS.values())
+    assert all(set(m.statuses) == set(STATUSES) for m in ZENDESK_STATUS_MAPS.values())
 
 
 @pytest.mark.parametrize(
@@ -498,8 +498,8 @@ def one_transition(workflow_name: str, source: str, target: str) -> bool:
 def walks(draw: st.DrawFn, *, strict: bool) -> tuple[str, list[str]]:
     """A Zendesk type and a status history whose mapped states change at every step (and,
     when ``strict``, each by one transition of the workflow)."""
-    zendesk_type = draw(st.sampled_from(sorted(DEFAULT_STATUS_MAPS)))
-    status_map = DEFAULT_STATUS_MAPS[zendesk_type]
+    zendesk_type = draw(st.sampled_from(sorted(ZENDESK_STATUS_MAPS)))
+    status_map = ZENDESK_STATUS_MAPS[zendesk_type]
     current: Target = ("new", None)
     walk: list[str] = []
     for _ in range(draw(st.integers(0, 8))):
@@ -530,7 +530,7 @@ def export(zendesk_type: str, walk: list[str], gaps: list[int]) -> str:
 @given(walks(strict=True), st.lists(st.integers(0, 3000), min_size=8, max_size=8))
 def test_round_trip_strict(walk: tuple[str, list[str]], gaps: list[int]) -> None:
     zendesk_type, statuses = walk
-    status_map = DEFAULT_STATUS_MAPS[zendesk_type]
+    status_map = ZENDESK_STATUS_MAPS[zendesk_type]
     (result,) = import_tickets(loads_export(export(zendesk_type, statuses, gaps)))
     expected = [target_of(status_map, s) for s in statuses]
     got = [(state, reason.value if reason else None) for state, reason in states(result.events)]
@@ -541,7 +541,7 @@ def test_round_trip_strict(walk: tuple[str, list[str]], gaps: list[int]) -> None
 @given(walks(strict=False), st.lists(st.integers(0, 3000), min_size=8, max_size=8))
 def test_round_trip_lenient(walk: tuple[str, list[str]], gaps: list[int]) -> None:
     zendesk_type, statuses = walk
-    status_map = DEFAULT_STATUS_MAPS[zendesk_type]
+    status_map = ZENDESK_STATUS_MAPS[zendesk_type]
     text = export(zendesk_type, statuses, gaps)
     (result,) = import_tickets(loads_export(text), mode=ImportMode.LENIENT)
     expected = [target_of(status_map, s) for s in statuses]

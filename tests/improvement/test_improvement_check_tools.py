@@ -390,7 +390,7 @@ def test_compare_proportions_reuses_newcombe() -> None:
 
 
 def test_compare_means_equals_welch_on_raw_values() -> None:
-    from itsm_core.satisfaction import difference_of_means
+    from itsm_core.stats import difference_of_means
 
     old = [12.0, 15.5, 9.0, 20.0, 14.0, 11.5]
     new = [8.0, 9.5, 11.0, 7.5, 10.0]

@@ -9,14 +9,17 @@ import pytest
 
 from itsm_core.knowledge import (
     Article,
+    ArticleContext,
     CreateArticle,
     Publish,
     RecordSolved,
     Submit,
-    decide,
+    decide_article,
 )
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+LI = ArticleContext(actor="li", role="author", now=NOW)
+WANG = ArticleContext(actor="wang", role="reviewer", now=NOW)
 
 MakeArticle = Callable[..., Article]
 
@@ -41,12 +44,12 @@ def make_article(
     command = CreateArticle(
         article_id=article_id, title=title, body=body, category=category, tags=frozenset(tags)
     )
-    article = decide(None, command, actor="li", now=NOW).article
+    article = decide_article(None, command, LI).state
     if publish:
-        article = decide(article, Submit(), actor="li", now=NOW).article
-        article = decide(article, Publish(), actor="wang", role="reviewer", now=NOW).article
+        article = decide_article(article, Submit(), LI).state
+        article = decide_article(article, Publish(), WANG).state
         for i in range(solved):
-            article = decide(article, RecordSolved(f"INC-{i}"), actor="li", now=NOW).article
+            article = decide_article(article, RecordSolved(f"INC-{i}"), LI).state
     return article
 
 

@@ -15,9 +15,11 @@ from itsm_core.errors import (
     ValidationError,
 )
 from itsm_core.knowledge import (
+    ARTICLE,
     ARTICLE_WORKFLOW,
     Article,
     ArticleCommand,
+    ArticleContext,
     ArticleEvent,
     ArticleStatus,
     ArticleVersion,
@@ -33,13 +35,13 @@ from itsm_core.knowledge import (
     Retire,
     Revise,
     Submit,
-    apply_event,
-    decide,
-    replay,
+    decide_article,
 )
 from itsm_core.workflow import StatusCategory, render_markdown_table
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+LI = ArticleContext(actor="li", role="author", now=T0)
+WANG = ArticleContext(actor="wang", role="reviewer", now=T0)
 NEW = CreateArticle(
     article_id="KB-1",
     title="VPN 错误 809",
@@ -54,14 +56,12 @@ def run(*steps: tuple[object, str, str]) -> tuple[Article, list[ArticleEvent]]:
     article: Article | None = None
     events: list[ArticleEvent] = []
     for minute, (command, actor, role) in enumerate(steps):
-        decision = decide(
+        decision = decide_article(
             article,
             command,  # type: ignore[arg-type]
-            actor=actor,
-            role=role,
-            now=T0 + dt.timedelta(minutes=minute),
+            ArticleContext(actor=actor, role=role, now=T0 + dt.timedelta(minutes=minute)),
         )
-        article = decision.article
+        article = decision.state
         events.extend(decision.events)
     assert article is not None
     return article, events
@@ -104,12 +104,11 @@ def test_draft_review_publish_with_versions_and_timestamps() -> None:
 
 def test_revising_a_published_article_sends_the_new_version_back_to_draft() -> None:
     article, _ = published()
-    revised = decide(
+    revised = decide_article(
         article,
         Revise(note="add the error 812 case", body="Also covers 812."),
-        actor="zhao",
-        now=T0 + dt.timedelta(hours=1),
-    ).article
+        ArticleContext(actor="zhao", role="author", now=T0 + dt.timedelta(hours=1)),
+    ).state
     assert revised.status is ArticleStatus.DRAFT
     assert [v.number for v in revised.versions] == [1, 2]
     assert revised.body == "Also covers 812."
@@ -121,32 +120,30 @@ def test_revising_a_published_article_sends_the_new_version_back_to_draft() -> N
 def test_four_eyes_rule_and_roles_are_enforced_with_every_reason() -> None:
     article, _ = run((NEW, "li", "author"), (Submit(), "li", "author"))
     with pytest.raises(CommandRejected) as caught:
-        decide(article, Publish(), actor="li", role="author", now=T0)
+        decide_article(article, Publish(), LI)
     assert caught.value.reasons == (
         "role 'author' may not fire 'publish' (allowed: reviewer)",
         "four_eyes: 'li' wrote version 1; another reviewer must publish it",
     )
     assert caught.value.state == "review"
     with pytest.raises(CommandRejected, match="field 'reason' is required"):
-        decide(article, RequestChanges(""), actor="wang", role="reviewer", now=T0)
-    back = decide(
-        article, RequestChanges("cite the port list"), actor="wang", role="reviewer", now=T0
-    )
-    assert back.article.status is ArticleStatus.DRAFT
+        decide_article(article, RequestChanges(""), WANG)
+    back = decide_article(article, RequestChanges("cite the port list"), WANG)
+    assert back.state.status is ArticleStatus.DRAFT
     assert back.events[0].reason == "cite the port list"
 
 
 def test_transitions_not_in_the_workflow_are_refused_with_the_allowed_ones() -> None:
     article, _ = published()
     with pytest.raises(TransitionNotAllowed) as caught:
-        decide(article, Submit(), actor="li", now=T0)
+        decide_article(article, Submit(), LI)
     assert caught.value.allowed == ("retire", "revise")
-    retired = decide(article, Retire("obsolete"), actor="wang", role="reviewer", now=T0).article
+    retired = decide_article(article, Retire("obsolete"), WANG).state
     assert retired.retired_reason == "obsolete"
     with pytest.raises(TransitionNotAllowed, match="terminal"):
-        decide(retired, Revise(note="x", title="y"), actor="li", now=T0)
+        decide_article(retired, Revise(note="x", title="y"), LI)
     with pytest.raises(CommandRejected, match="retired"):
-        decide(retired, LinkTicket("INC-1"), actor="li", now=T0)
+        decide_article(retired, LinkTicket("INC-1"), LI)
 
 
 def test_links_usage_and_feedback_counters() -> None:
@@ -162,8 +159,8 @@ def test_links_usage_and_feedback_counters() -> None:
         RecordFeedback(helpful=False),
     ]
     for command in steps:
-        decision = decide(article, command, actor="li", now=T0)
-        article = decision.article
+        decision = decide_article(article, command, LI)
+        article = decision.state
         events.extend(decision.events)
         assert decision.events[0].to_status is ArticleStatus.PUBLISHED
     assert article.tickets == frozenset({"INC-1", "INC-2"})
@@ -174,7 +171,7 @@ def test_links_usage_and_feedback_counters() -> None:
     assert article.views == 2
     assert (article.helpful, article.not_helpful) == (2, 1)
     assert article.helpful_ratio == pytest.approx(2 / 3)
-    assert replay(events) == article
+    assert ARTICLE.replay(events) == article
 
 
 @pytest.mark.parametrize(
@@ -188,9 +185,9 @@ def test_links_usage_and_feedback_counters() -> None:
 def test_duplicate_links_are_refused(command: object, reason: str) -> None:
     article, _ = published()
     for first in (LinkTicket("INC-1"), RecordSolved("INC-7"), LinkProblem("PRB-1")):
-        article = decide(article, first, actor="li", now=T0).article
+        article = decide_article(article, first, LI).state
     with pytest.raises(CommandRejected) as caught:
-        decide(article, command, actor="li", now=T0)  # type: ignore[arg-type]
+        decide_article(article, command, LI)  # type: ignore[arg-type]
     assert caught.value.reasons == (reason,)
 
 
@@ -199,33 +196,34 @@ def test_usage_is_recorded_on_published_articles_only() -> None:
     assert article.helpful_ratio is None
     for command in (RecordView(), RecordSolved("INC-1"), RecordFeedback(helpful=True)):
         with pytest.raises(CommandRejected, match="published articles; this one is draft"):
-            decide(article, command, actor="li", now=T0)
-    linked = decide(article, LinkTicket("INC-1"), actor="li", now=T0).article  # links: any time
+            decide_article(article, command, LI)
+    linked = decide_article(article, LinkTicket("INC-1"), LI).state  # links: any time
     assert linked.tickets == frozenset({"INC-1"})
 
 
 def test_bad_input_is_a_validation_error_naming_every_problem() -> None:
     with pytest.raises(ValidationError) as caught:
-        decide(
+        decide_article(
             None,
             CreateArticle(article_id="KB-1", title=" ", body="", category="/x", tags={" vpn"}),
-            actor="li",
-            now=T0,
+            LI,
         )
     assert [p.path for p in caught.value.problems] == ["title", "body", "category", "tags"]
     with pytest.raises(ValidationError, match="article_id"):
-        decide(None, attrs.evolve(NEW, article_id=""), actor="li", now=T0)
+        decide_article(None, attrs.evolve(NEW, article_id=""), LI)
     with pytest.raises(ValidationError, match="actor"):
-        decide(None, NEW, actor="", now=T0)
+        decide_article(None, NEW, ArticleContext(actor="", role="author", now=T0))
     with pytest.raises(NaiveDatetimeError):
-        decide(None, NEW, actor="li", now=dt.datetime(2026, 3, 2, 9))
+        decide_article(
+            None, NEW, ArticleContext(actor="li", role="author", now=dt.datetime(2026, 3, 2, 9))
+        )
     article, _ = published()
     with pytest.raises(ValidationError, match="ticket_id"):
-        decide(article, LinkTicket(""), actor="li", now=T0)
+        decide_article(article, LinkTicket(""), LI)
     with pytest.raises(ValidationError, match="problem_id"):
-        decide(article, LinkProblem(" "), actor="li", now=T0)
+        decide_article(article, LinkProblem(" "), LI)
     with pytest.raises(ValidationError, match="helpful"):
-        decide(article, RecordFeedback(helpful=1), actor="li", now=T0)  # type: ignore[arg-type]
+        decide_article(article, RecordFeedback(helpful=1), LI)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="expected a collection"):
         ArticleVersion(
             number=1, title="t", body="b", category="c", tags="vpn", author="a", at=T0, note="n"
@@ -237,39 +235,58 @@ def test_bad_input_is_a_validation_error_naming_every_problem() -> None:
 def test_commands_in_the_wrong_place_are_refused() -> None:
     article, _ = published()
     with pytest.raises(CommandRejected, match="already exists"):
-        decide(article, NEW, actor="li", now=T0)
+        decide_article(article, NEW, LI)
     with pytest.raises(CommandRejected, match="create one first"):
-        decide(None, Submit(), actor="li", now=T0)
+        decide_article(None, Submit(), LI)
     with pytest.raises(CommandRejected, match="nothing changes"):
-        decide(article, Revise(note="same", title=article.title), actor="li", now=T0)
+        decide_article(article, Revise(note="same", title=article.title), LI)
     with pytest.raises(CommandRejected, match="field 'note' is required"):
-        decide(article, Revise(note="", title="new"), actor="li", now=T0)
+        decide_article(article, Revise(note="", title="new"), LI)
 
 
 def test_categories_are_checked_against_a_tree_when_given() -> None:
     tree = CategoryTree.from_dict({"network": {"children": {"vpn": {}}}})
-    assert decide(None, NEW, actor="li", now=T0, categories=tree).article.category == "network/vpn"
+    assert (
+        decide_article(
+            None, NEW, ArticleContext(actor="li", role="author", now=T0, categories=tree)
+        ).state.category
+        == "network/vpn"
+    )
     with pytest.raises(ValidationError, match="unknown category 'email'"):
-        decide(None, attrs.evolve(NEW, category="email"), actor="li", now=T0, categories=tree)
+        decide_article(
+            None,
+            attrs.evolve(NEW, category="email"),
+            ArticleContext(actor="li", role="author", now=T0, categories=tree),
+        )
     article, _ = published()
     with pytest.raises(ValidationError, match="unknown category 'email'"):
-        decide(article, Revise(note="move", category="email"), actor="li", now=T0, categories=tree)
+        decide_article(
+            article,
+            Revise(note="move", category="email"),
+            ArticleContext(actor="li", role="author", now=T0, categories=tree),
+        )
 
 
 def test_replay_rebuilds_the_article_and_refuses_broken_streams() -> None:
     article, events = published()
-    assert replay(events) == article
+    assert ARTICLE.replay(events) == article
     with pytest.raises(InvalidEventStream, match="no events"):
-        replay([])
-    with pytest.raises(InvalidEventStream, match="starts with 'create'"):
-        replay(events[1:])
+        ARTICLE.replay([])
+    with pytest.raises(InvalidEventStream, match=r"starts at #1, not #2"):
+        ARTICLE.replay(events[1:])
+    with pytest.raises(InvalidEventStream, match="starts with 'create', not 'submit'"):
+        ARTICLE.replay([attrs.evolve(events[1], sequence=1, from_status=None)])
     with pytest.raises(InvalidEventStream, match="does not follow"):
-        replay([events[0], events[2]])
-    with pytest.raises(InvalidEventStream, match="is not 'KB-1'"):
-        apply_event(replay(events[:1]), attrs.evolve(events[1], article_id="KB-2"))
+        ARTICLE.replay([events[0], events[2]])
+    with pytest.raises(InvalidEventStream, match="'KB-2' is another article than 'KB-1'"):
+        ARTICLE.apply(ARTICLE.replay(events[:1]), attrs.evolve(events[1], article_id="KB-2"))
     with pytest.raises(InvalidEventStream, match="is not the status"):
-        apply_event(replay(events[:1]), attrs.evolve(events[1], from_status=ArticleStatus.REVIEW))
+        ARTICLE.apply(
+            ARTICLE.replay(events[:1]), attrs.evolve(events[1], from_status=ArticleStatus.REVIEW)
+        )
     with pytest.raises(InvalidEventStream, match="only create and revise carry a version"):
-        apply_event(replay(events[:1]), attrs.evolve(events[1], version=events[0].version))
+        ARTICLE.apply(
+            ARTICLE.replay(events[:1]), attrs.evolve(events[1], version=events[0].version)
+        )
     with pytest.raises(NaiveDatetimeError):
         attrs.evolve(events[0], at=dt.datetime(2026, 3, 2))

@@ -10,13 +10,14 @@ import pytest
 from itsm_core.errors import DeserializationError, ValidationError
 from itsm_core.knowledge import (
     Article,
+    ArticleContext,
     ArticleIndex,
     ArticleStatus,
     GapPolicy,
     GapReport,
     LinkTicket,
     TicketFacts,
-    decide,
+    decide_article,
     draft_from_ticket,
     knowledge_gaps,
     suggest_articles,
@@ -59,8 +60,12 @@ def test_a_resolved_ticket_drafts_an_article_that_goes_through_review(now: dt.da
         "Outlook 无法同步\n\nOutlook 一直显示正在更新文件夹。\n\n重建 OST 文件后恢复。"
     )
     assert command.note == "drafted from ticket INC-7"
-    article = decide(None, command, actor="li", now=now).article
-    article = decide(article, LinkTicket(ticket.ticket_id), actor="li", now=now).article
+    article = decide_article(
+        None, command, ArticleContext(actor="li", role="author", now=now)
+    ).state
+    article = decide_article(
+        article, LinkTicket(ticket.ticket_id), ArticleContext(actor="li", role="author", now=now)
+    ).state
     assert article.status is ArticleStatus.DRAFT
     assert article.tickets == frozenset({"INC-7"})
     titled = draft_from_ticket(ticket, article_id="KB-21", title="Outlook 文件夹不同步")

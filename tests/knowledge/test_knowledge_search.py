@@ -11,13 +11,14 @@ import pytest
 from itsm_core.errors import DeserializationError, IndexConflict, ValidationError
 from itsm_core.knowledge import (
     Article,
+    ArticleContext,
     ArticleIndex,
     ArticleStatus,
     Bm25,
     Retire,
     SearchHit,
     SearchQuery,
-    decide,
+    decide_article,
 )
 
 MakeArticle = Callable[..., Article]
@@ -165,8 +166,12 @@ def test_filters_by_category_subtree_tags_and_status(
     assert ids(index.search("password", category="net")) == []  # a prefix is not a parent
     assert ids(index.search("password", tags={"outlook"})) == ["KB-4"]
     assert ids(index.search("password", tags={"outlook", "vpn"})) == []
-    retired = decide(corpus[3], Retire("replaced by KB-9"), actor="wang", role="reviewer", now=now)
-    index.update(retired.article)
+    retired = decide_article(
+        corpus[3],
+        Retire("replaced by KB-9"),
+        ArticleContext(actor="wang", role="reviewer", now=now),
+    )
+    index.update(retired.state)
     assert "KB-4" not in ids(index.search("password"))
     assert ids(index.search("password", statuses={ArticleStatus.RETIRED})) == ["KB-4"]
     query = SearchQuery(text="password", statuses={ArticleStatus.PUBLISHED, ArticleStatus.RETIRED})

@@ -9,9 +9,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from itsm_core.errors import CommandRejected
 from itsm_core.knowledge import (
+    ARTICLE,
     ARTICLE_WORKFLOW,
     Article,
     ArticleCommand,
+    ArticleContext,
     ArticleEvent,
     ArticleIndex,
     ArticleStatus,
@@ -25,8 +27,7 @@ from itsm_core.knowledge import (
     Retire,
     Revise,
     Submit,
-    decide,
-    replay,
+    decide_article,
 )
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
@@ -66,8 +67,10 @@ class ArticleMachine(RuleBasedStateMachine):
         command = CreateArticle(
             article_id="KB-1", title="VPN 809", body="开放 UDP 端口", category="network/vpn"
         )
-        decision = decide(None, command, actor=author, now=T0)
-        self.article = decision.article
+        decision = decide_article(
+            None, command, ArticleContext(actor=author, role="author", now=T0)
+        )
+        self.article = decision.state
         self.events.extend(decision.events)
 
     @rule(command=COMMANDS, actor=PEOPLE, role=ROLES)
@@ -76,8 +79,10 @@ class ArticleMachine(RuleBasedStateMachine):
         before = self.article
         allowed = ARTICLE_WORKFLOW.events_from(before.status)
         try:
-            decision = decide(
-                before, command, actor=actor, role=role, now=T0 + dt.timedelta(minutes=self.minutes)
+            decision = decide_article(
+                before,
+                command,
+                ArticleContext(actor=actor, role=role, now=T0 + dt.timedelta(minutes=self.minutes)),
             )
         except CommandRejected:
             assert self.article is before
@@ -89,13 +94,13 @@ class ArticleMachine(RuleBasedStateMachine):
             assert role == "reviewer"
             assert actor != before.current.author
             self.publisher = actor
-        self.article = decision.article
+        self.article = decision.state
         self.events.append(event)
         self.accepted.append(event.name)
 
     @invariant()
     def replays_to_the_same_article(self) -> None:
-        assert replay(self.events) == self.article
+        assert ARTICLE.replay(self.events) == self.article
 
     @invariant()
     def versions_are_numbered_and_counters_count(self) -> None:

@@ -15,7 +15,6 @@ import pytest
 
 from itsm_core.errors import InvalidKpiDefinition, ValidationError
 from itsm_core.metrics import (
-    CSV_COLUMNS,
     EXAMPLE_SCORECARD,
     Dimension,
     DurationKpi,
@@ -33,7 +32,8 @@ from itsm_core.metrics import (
     render_csv,
     render_markdown,
 )
-from itsm_core.satisfaction import difference_of_proportions
+from itsm_core.metrics._render import CSV_COLUMNS
+from itsm_core.stats import difference_of_proportions
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -10,7 +10,6 @@ import pytest
 
 from itsm_core.errors import NaiveDatetimeError
 from itsm_core.metrics import (
-    Compliance,
     Dimension,
     Granularity,
     KpiAccumulator,
@@ -20,6 +19,7 @@ from itsm_core.metrics import (
     sla_outcomes,
     sla_status,
 )
+from itsm_core.metrics._results import Compliance
 from itsm_core.sla import (
     FIRST_RESPONSE,
     GROUP_RESOLUTION,

@@ -17,7 +17,6 @@ from itsm_core.metrics import (
     Granularity,
     Milestone,
     Outcome,
-    Period,
     PeriodGrid,
     Population,
     RateKpi,
@@ -27,6 +26,7 @@ from itsm_core.metrics import (
     SurveyAnswer,
     kpi_from_dict,
 )
+from itsm_core.metrics._periods import Period
 from itsm_core.tickets import TicketKind
 
 

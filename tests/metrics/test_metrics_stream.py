@@ -237,6 +237,13 @@ class DayShift:
             day += 24 * H
         return total
 
+    # The rest of the BusinessTime protocol; a KPI report only measures elapsed time.
+    def add(self, start: dt.datetime, duration: dt.timedelta, /) -> dt.datetime:
+        raise NotImplementedError
+
+    def next_working(self, when: dt.datetime, /) -> dt.datetime:
+        raise NotImplementedError
+
 
 def test_business_time_uses_the_calendar() -> None:
     spec = ReportSpec(periods=WEEK, kpis=STANDARD_KPIS + BUSINESS_KPIS)

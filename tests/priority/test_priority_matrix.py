@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 
 from itsm_core.errors import InvalidPriorityMatrix, ValidationError
 from itsm_core.priority import (
-    EMERGENCY_RISK_MATRIX,
     ITIL_MATRIX,
     MATRIX_5X5,
     SERVICENOW_MATRIX,
     GradingMatrix,
-    Scale,
+    PriorityScale,
 )
+from itsm_core.priority._catalogue import EMERGENCY_RISK_MATRIX
 
-IMPACT = Scale("impact", ["High", "Medium", "Low"])
-URGENCY = Scale("urgency", ["High", "Medium", "Low"])
-PRIORITY = Scale("priority", ["P1", "P2", "P3", "P4", "P5"])
+IMPACT = PriorityScale("impact", ["High", "Medium", "Low"])
+URGENCY = PriorityScale("urgency", ["High", "Medium", "Low"])
+PRIORITY = PriorityScale("priority", ["P1", "P2", "P3", "P4", "P5"])
 
 # ITIL's published 3x3 table (ITIL Service Operation, incident prioritisation), written out by hand.
 ITIL_TABLE = {
@@ -215,9 +215,9 @@ def test_monotone_grids_of_any_shape_are_accepted(shape: tuple[int, int, list[li
     rows, columns, grid = shape
     built = GradingMatrix(
         name="any",
-        rows=Scale("impact", [f"I{k}" for k in range(rows)]),
-        columns=Scale("urgency", [f"U{k}" for k in range(columns)]),
-        result=Scale("priority", [f"P{k}" for k in range(7)]),
+        rows=PriorityScale("impact", [f"I{k}" for k in range(rows)]),
+        columns=PriorityScale("urgency", [f"U{k}" for k in range(columns)]),
+        result=PriorityScale("priority", [f"P{k}" for k in range(7)]),
         cells=grid,
     )
     for i, u in product(range(1, rows + 1), range(1, columns + 1)):
@@ -272,9 +272,9 @@ def test_from_dict_refuses_what_is_not_a_mapping() -> None:
 
 
 def test_scale_validation_and_round_trip() -> None:
-    assert Scale.from_dict(IMPACT.to_dict()) == IMPACT
+    assert PriorityScale.from_dict(IMPACT.to_dict()) == IMPACT
     with pytest.raises(InvalidPriorityMatrix) as caught:
-        Scale("", ["A", "", "A", 3])  # type: ignore[list-item]
+        PriorityScale("", ["A", "", "A", 3])  # type: ignore[list-item]
     assert [p.path for p in caught.value.problems] == [
         "name",
         "labels[1]",
@@ -282,10 +282,10 @@ def test_scale_validation_and_round_trip() -> None:
         "labels[3]",
     ]
     with pytest.raises(InvalidPriorityMatrix):
-        Scale("impact", "HML")
+        PriorityScale("impact", "HML")
     with pytest.raises(InvalidPriorityMatrix):
-        Scale("impact", [])
+        PriorityScale("impact", [])
     with pytest.raises(InvalidPriorityMatrix):
-        Scale.from_dict({"name": "impact", "labels": "HML"})
+        PriorityScale.from_dict({"name": "impact", "labels": "HML"})
     with pytest.raises(ValidationError):
         IMPACT.label(4)

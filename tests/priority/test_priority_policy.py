@@ -11,12 +11,10 @@ from hypothesis import strategies as st
 
 from itsm_core.errors import DeserializationError, InvalidPriorityMatrix, ValidationError
 from itsm_core.priority import (
-    DEFAULT_INTAKE_RULES,
     ITIL_MATRIX,
     ITIL_POLICY,
     MATRIX_5X5,
     SERVICENOW_MATRIX,
-    ExplanationStep,
     IntakeFacts,
     IntakeRule,
     IntakeRules,
@@ -24,8 +22,9 @@ from itsm_core.priority import (
     Override,
     PriorityDecision,
     PriorityPolicy,
-    StepKind,
 )
+from itsm_core.priority._catalogue import DEFAULT_INTAKE_RULES
+from itsm_core.priority._explanation import ExplanationStep, StepKind
 
 facts_strategy = st.builds(
     IntakeFacts,

@@ -12,17 +12,16 @@ from hypothesis import strategies as st
 
 from itsm_core.errors import AccessDenied, CommandRejected, InvalidPolicy, ValidationError
 from itsm_core.records import (
-    COMMAND_ACTIONS,
     STANDARD_ACCESS_POLICY,
     AccessPolicy,
     AccessRule,
     Actor,
-    Condition,
     MaskingPolicy,
-    command_action,
     decide_as,
     redacted_view,
 )
+from itsm_core.records._access import Condition
+from itsm_core.records._enforce import COMMAND_ACTIONS, command_action
 from itsm_core.tickets import (
     COMMAND_EVENTS,
     AddComment,

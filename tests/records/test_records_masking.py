@@ -10,15 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.errors import InvalidPolicy
-from itsm_core.records import (
-    MASK_ALL,
-    MaskingPolicy,
+from itsm_core.records import MaskingPolicy, export_event, export_ticket, mask_text
+from itsm_core.records._masking import MASK_ALL
+from itsm_core.records._personal_data import (
     PersonalDataKind,
-    export_event,
-    export_ticket,
     find_personal_data,
     is_resident_id,
-    mask_text,
     resident_id_check_digit,
 )
 from itsm_core.tickets import Ticket, TicketEvent

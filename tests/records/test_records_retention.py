@@ -11,13 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.errors import InvalidPolicy, NaiveDatetimeError, ValidationError
-from itsm_core.records import (
-    LegalHold,
-    RetentionAction,
-    RetentionPolicy,
-    RetentionRule,
-    retention_due,
-)
+from itsm_core.records import LegalHold, RetentionPolicy, RetentionRule, retention_due
+from itsm_core.records._due import RetentionAction
 from itsm_core.tickets import Ticket, TicketEvent, TicketKind
 
 Story = tuple[Ticket, tuple[TicketEvent, ...]]

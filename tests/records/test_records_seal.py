@@ -18,17 +18,8 @@ from itsm_core.errors import (
     SealBroken,
     ValidationError,
 )
-from itsm_core.records import (
-    GENESIS,
-    Seal,
-    SealedEvent,
-    SealedStream,
-    TamperKind,
-    canonical_json,
-    link_digest,
-    seal_events,
-    verify_sealed,
-)
+from itsm_core.records import Seal, SealedStream, TamperKind, seal_events, verify_sealed
+from itsm_core.records._seal import GENESIS, SealedEvent, canonical_json, link_digest
 from itsm_core.tickets import Ticket, TicketEvent
 from itsm_core.workflow import StatusCategory
 

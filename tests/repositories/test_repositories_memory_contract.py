@@ -5,13 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from itsm_core.knowledge import Article
-from itsm_core.repositories import (
-    EventStore,
-    InMemoryEventStore,
-    InMemoryRepository,
-    KnowledgeArticleRepository,
-    Repository,
-)
+from itsm_core.repositories import EventStore, InMemoryEventStore, InMemoryRepository, Repository
 from itsm_core.testing import ArticleRepositoryContract, EventStoreContract, RepositoryContract
 from itsm_core.tickets import Ticket, TicketEvent
 
@@ -27,6 +21,6 @@ class TestInMemoryRepository(RepositoryContract):
 
 
 class TestInMemoryArticleRepository(ArticleRepositoryContract):
-    def make_repository(self, tmp_path: Path) -> KnowledgeArticleRepository:
+    def make_repository(self, tmp_path: Path) -> Repository[Article]:
         articles: InMemoryRepository[Article] = InMemoryRepository("article")
         return articles

@@ -12,15 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.errors import InvalidRouting, NaiveDatetimeError
-from itsm_core.routing import (
-    AssignmentStrategy,
-    Outcome,
-    RoutingRules,
-    StepKind,
-    Team,
-    TeamState,
-    route,
-)
+from itsm_core.routing import AssignmentStrategy, RouteOutcome, RoutingRules, Team, TeamState, route
+from itsm_core.routing._decision import StepKind
 from itsm_core.tickets import (
     CommandContext,
     CustomerTier,
@@ -43,7 +36,7 @@ def test_first_matching_rule_gives_the_group_and_every_step_is_explained(
 ) -> None:
     decision = route(make_ticket(category="network"), idle, MONDAY_10, rules)
     assert (decision.outcome, decision.group, decision.assignee) == (
-        Outcome.ASSIGNED,
+        RouteOutcome.ASSIGNED,
         "service-desk",
         "ann",
     )
@@ -86,7 +79,7 @@ def test_a_vip_at_the_weekend_waits_for_a_senior_agent_rather_than_hui(
 ) -> None:
     saturday = dt.datetime(2025, 9, 27, 10, tzinfo=SHANGHAI)
     decision = route(make_ticket(customer_tier=CustomerTier.VIP), idle, saturday, rules)
-    assert decision.outcome is Outcome.QUEUED
+    assert decision.outcome is RouteOutcome.QUEUED
     assert decision.group == "vip-desk"
     # Sunday 28 September is a make-up working day: gao's day roster works it like a Monday
     assert decision.next_on_duty is not None
@@ -103,7 +96,7 @@ def test_the_ticket_language_must_be_spoken(
     assert decision.assignee == "cai"
     busy = TeamState(team=idle.team, loads={"cai": 2})
     escalated = route(ticket, busy, MONDAY_23, rules)
-    assert escalated.outcome is Outcome.QUEUED
+    assert escalated.outcome is RouteOutcome.QUEUED
     # at L2, eve (night) does not speak English and dan (who does) is off duty
     assert "filter: specialists: 1 qualified (skills network>=2, language 'en'); not: eve" in (
         escalated.reasons
@@ -139,7 +132,7 @@ def test_nobody_anywhere_queues_with_the_next_instant_someone_qualified_is_on_du
     idle: TeamState, rules: RoutingRules, make_ticket: OpenFn
 ) -> None:
     decision = route(make_ticket(category="network"), idle, HOLIDAY_10, rules)
-    assert decision.outcome is Outcome.QUEUED
+    assert decision.outcome is RouteOutcome.QUEUED
     assert decision.assignee is None
     assert decision.group == "service-desk"
     assert decision.next_on_duty is not None
@@ -220,7 +213,7 @@ def test_never_assigns_off_duty_or_at_capacity_and_is_deterministic(
     ticket = make_ticket(**fields)
     decision = route(ticket, state, now, rules)
     assert decision == route(ticket, TeamState(team=team, loads=dict(load)), now, rules)
-    if decision.outcome is Outcome.ASSIGNED:
+    if decision.outcome is RouteOutcome.ASSIGNED:
         assert decision.assignee is not None
         agent = team.agent(decision.assignee)
         assert agent is not None
@@ -247,7 +240,7 @@ def test_queued_only_when_nobody_in_the_escalation_chain_qualifies(
 ) -> None:
     state = TeamState(team=team, loads=load)
     decision = route(make_ticket(**fields), state, now, rules)
-    if decision.outcome is Outcome.QUEUED:
+    if decision.outcome is RouteOutcome.QUEUED:
         # brute force: walk every group reachable from the rule's group
         chain = [step.subject for step in decision.steps if step.kind is StepKind.FILTER]
         for name in set(chain):

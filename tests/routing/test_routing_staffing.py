@@ -17,8 +17,8 @@ from itsm_core.routing import (
     agents_needed,
     queue_figures,
     staffing_plan,
-    traffic_of,
 )
+from itsm_core.routing._staffing import traffic_of
 
 SECOND = dt.timedelta(seconds=1)
 HALF_HOUR = dt.timedelta(minutes=30)

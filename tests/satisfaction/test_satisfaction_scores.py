@@ -17,7 +17,6 @@ from itsm_core.satisfaction import (
     SEVEN_POINT,
     YES_NO,
     ZERO_TO_TEN,
-    IntervalMethod,
     NpsBreaks,
     NpsCategory,
     NpsCounts,
@@ -32,6 +31,7 @@ from itsm_core.satisfaction import (
     nps,
     top_box,
 )
+from itsm_core.stats import IntervalMethod
 
 Z95 = statistics.NormalDist().inv_cdf(0.975)
 

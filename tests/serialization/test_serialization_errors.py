@@ -10,14 +10,9 @@ import pytest
 from itsm_core.errors import DeserializationError, InvalidTypeSpec, Problem, ValidationError
 from itsm_core.improvement import NonconformityEvent
 from itsm_core.priority import ITIL_POLICY
-from itsm_core.serialization import (
-    DEFAULT_TYPES,
-    Serializer,
-    TypeSpec,
-    format_datetime,
-    parse_datetime,
-    problems_from,
-)
+from itsm_core.serialization import DEFAULT_TYPES, Serializer, TypeSpec
+from itsm_core.serialization._datetimes import format_datetime, parse_datetime
+from itsm_core.serialization._problems import problems_from
 from itsm_core.testing import sample_event, sample_ticket
 from itsm_core.tickets import Comment, Ticket, TicketEvent
 

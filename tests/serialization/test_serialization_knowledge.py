@@ -12,15 +12,16 @@ from hypothesis import strategies as st
 
 from itsm_core.errors import DeserializationError
 from itsm_core.knowledge import (
+    ARTICLE,
     Article,
+    ArticleContext,
     ArticleEvent,
     ArticleStatus,
     Bm25,
     CategoryTree,
     CreateArticle,
     GapPolicy,
-    decide,
-    replay,
+    decide_article,
 )
 from itsm_core.serialization import Serializer
 from itsm_core.testing import article_histories, register_strategies, sample_article
@@ -56,8 +57,8 @@ def test_a_stored_history_replays_to_the_same_article(history: tuple[ArticleEven
     text = json.dumps([SERIALIZER.dump(event) for event in history])
     loaded = [SERIALIZER.load(envelope, ArticleEvent) for envelope in json.loads(text)]
     assert loaded == list(history)
-    assert replay(loaded) == replay(history)
-    assert replay(loaded).version == len(history)
+    assert ARTICLE.replay(loaded) == ARTICLE.replay(history)
+    assert ARTICLE.replay(loaded).version == len(history)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +112,9 @@ def test_every_problem_of_an_article_is_listed_with_its_path() -> None:
 
 def test_an_invalid_version_inside_an_event_is_refused_with_its_path() -> None:
     create = CreateArticle(article_id="KB-9", title="t", body="b", category="network/vpn")
-    event = decide(None, create, actor="li", now=NOW).events[0]
+    event = decide_article(None, create, ArticleContext(actor="li", role="author", now=NOW)).events[
+        0
+    ]
     envelope = SERIALIZER.dump(event)
     envelope["data"]["version"]["category"] = "network//vpn"
     envelope["data"]["version"]["number"] = 0

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.serialization import DEFAULT_TYPES, Serializer, TypeSpec
-from itsm_core.testing import domain_strategies, register_strategies, sample_ticket
+from itsm_core.testing import register_strategies, sample_ticket
+from itsm_core.testing._hypothesis import domain_strategies
 from itsm_core.tickets import Ticket
 
 SERIALIZER = Serializer()

@@ -17,13 +17,13 @@ from itsm_core.sla import (
     SlaPolicy,
     Threshold,
     Unit,
-    action_key,
     due_actions,
     evaluate,
     next_change_at,
     pause_findings,
 )
-from itsm_core.sla import PauseFindingKind as Kind
+from itsm_core.sla._abuse import PauseFindingKind as Kind
+from itsm_core.sla._actions import action_key
 from itsm_core.tickets import AddComment, Hold, HoldReason, Resolve, Resume
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.calendar import BusinessCalendar
+from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, BusinessTime
 from itsm_core.errors import ItsmError
 from itsm_core.sla import (
     FIRST_RESPONSE,
@@ -28,13 +28,9 @@ from itsm_core.sla import (
     NEXT_RESPONSE,
     RESOLUTION,
     SERVICENOW_THRESHOLDS,
-    TWENTY_FOUR_SEVEN,
-    BusinessTime,
     ClockStatus,
-    Fact,
     FieldIn,
     MetricSpec,
-    OnChange,
     PolicySet,
     SlaPolicy,
     SlaReport,
@@ -42,7 +38,9 @@ from itsm_core.sla import (
     evaluate,
     evaluate_many,
 )
+from itsm_core.sla._conditions import Fact
 from itsm_core.sla._measure import PAUSE, RUN, Progress, Run, elapsed, instant
+from itsm_core.sla._policy import OnChange
 from itsm_core.sla._selection import metrics_in_force
 from itsm_core.tickets import (
     Acknowledge,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from itsm_core.errors import InvalidPolicy
-from itsm_core.sla import BUILTIN_CLOCKS, FIRST_RESPONSE, RESOLUTION, ClockDefinition, PolicySet
+from itsm_core.sla import FIRST_RESPONSE, RESOLUTION, ClockDefinition, PolicySet
+from itsm_core.sla._definition import BUILTIN_CLOCKS
 
 
 def _policy_set(clock: object) -> dict[str, object]:

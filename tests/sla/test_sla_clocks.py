@@ -14,7 +14,6 @@ from itsm_core.sla import (
     NEXT_RESPONSE,
     RESOLUTION,
     SERVICENOW_THRESHOLDS,
-    CancelWhen,
     ClockDefinition,
     ClockKind,
     ClockStatus,
@@ -22,13 +21,13 @@ from itsm_core.sla import (
     FieldIn,
     MetricSpec,
     PolicySet,
-    Restart,
     SlaPolicy,
     SlaTracker,
     StatusIn,
     evaluate,
     evaluate_many,
 )
+from itsm_core.sla._definition import CancelWhen, Restart
 from itsm_core.tickets import (
     Acknowledge,
     AddComment,

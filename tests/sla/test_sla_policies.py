@@ -10,9 +10,7 @@ import pytest
 
 from itsm_core.errors import DeserializationError, InvalidPolicy, ValidationError
 from itsm_core.sla import (
-    ALWAYS,
     FIRST_RESPONSE,
-    NEVER,
     RESOLUTION,
     STANDARD_POLICIES,
     AllOf,
@@ -21,14 +19,12 @@ from itsm_core.sla import (
     ClockStatus,
     Duration,
     EventIn,
-    Fact,
     FieldChanged,
     FieldIn,
     MetricSpec,
     Not,
     PolicySet,
     PublicComment,
-    SelectionMode,
     SlaPolicy,
     StateIn,
     StatusIn,
@@ -37,6 +33,8 @@ from itsm_core.sla import (
     condition_from_dict,
     evaluate,
 )
+from itsm_core.sla._conditions import ALWAYS, NEVER, Fact
+from itsm_core.sla._selection import SelectionMode
 from itsm_core.tickets import AddComment, Channel, Classify, CustomerTier, TicketKind
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)

@@ -12,13 +12,13 @@ from itsm_core.sla import (
     Duration,
     FieldIn,
     MetricSpec,
-    OnChange,
     PolicySet,
     SlaPolicy,
     SlaTracker,
     Unit,
     evaluate,
 )
+from itsm_core.sla._policy import OnChange
 from itsm_core.tickets import Acknowledge, Classify, Hold, HoldReason, Resume
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)

@@ -11,8 +11,6 @@ import pytest
 
 from itsm_core.errors import InvalidPolicy, ValidationError
 from itsm_core.sla import (
-    ALWAYS,
-    NEVER,
     RESOLUTION,
     STANDARD_POLICIES,
     ClockDefinition,
@@ -22,6 +20,7 @@ from itsm_core.sla import (
     SlaPolicy,
     Threshold,
 )
+from itsm_core.sla._conditions import ALWAYS, NEVER
 
 POLICY = STANDARD_POLICIES.policies[0].to_dict()
 

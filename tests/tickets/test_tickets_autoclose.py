@@ -48,6 +48,13 @@ class WeekdayCalendar:
                 days -= 1
         return current
 
+    # The rest of the BusinessTime protocol; auto-close only ever adds.
+    def elapsed(self, start: dt.datetime, end: dt.datetime, /) -> dt.timedelta:
+        raise NotImplementedError
+
+    def next_working(self, when: dt.datetime, /) -> dt.datetime:
+        raise NotImplementedError
+
 
 def test_wall_clock_rule() -> None:
     tickets = [resolved("A"), resolved("B", T0 + dt.timedelta(days=1))]

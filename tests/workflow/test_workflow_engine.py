@@ -21,7 +21,6 @@ from itsm_core.workflow import (
     render_markdown_table,
     render_mermaid,
     workflow_from_dict,
-    workflow_to_dict,
 )
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
@@ -273,16 +272,15 @@ def test_markdown_rendering() -> None:
 
 def test_data_round_trip_with_guards() -> None:
     wf = door()
-    data = workflow_to_dict(wf)
-    assert data == wf.to_dict()
+    data = wf.to_dict()
     assert data["transitions"][0]["guards"] == ["quiet_hours"]
     again = workflow_from_dict(data, Door, {"quiet_hours": QUIET})
     assert again == wf
-    assert workflow_to_dict(again) == data
+    assert again.to_dict() == data
 
 
 def test_from_dict_reports_every_problem_with_its_path() -> None:
-    data = workflow_to_dict(door())
+    data = door().to_dict()
     data["name"] = 3
     data["initial"] = "ajar"
     data["states"]["open"] = "half"

@@ -62,17 +62,7 @@ from itsm_core.tickets import (
 )
 from itsm_core.workflow import StatusCategory
 
-__all__ = [
-    "CARRIED_FIELDS",
-    "FIELDS",
-    "REQUIRED_FIELDS",
-    "EventLogMapping",
-    "LogRecord",
-    "Progress",
-    "import_log",
-    "parse_records",
-    "read_event_log",
-]
+__all__ = ["EventLogMapping", "LogRecord", "import_log", "parse_records", "read_event_log"]
 
 #: Fields every mapping must name a column for.
 REQUIRED_FIELDS = ("ticket", "at", "status")

@@ -19,7 +19,7 @@ time is first resolved then, then closed at ``Updated``.
 Dates are Jira's default ``dd/MMM/yy h:mm a`` (``21/Nov/26 9:15 AM``, English month names,
 years 20yy) or ISO 8601; the export carries no time zone, so the caller gives it. Empty cells
 are missing values. The ``Issue Type`` picks a
-:class:`~itsm_core.adapters.mapping.StatusMap` (:data:`DEFAULT_STATUS_MAPS`, matched ignoring
+:class:`~itsm_core.adapters.mapping.StatusMap` (:data:`JIRA_STATUS_MAPS`, matched ignoring
 case), and priorities map as :data:`PRIORITIES`.
 
 >>> import datetime as dt
@@ -61,21 +61,14 @@ from itsm_core.tickets import (
 from itsm_core.workflow import StatusCategory, Workflow
 
 __all__ = [
-    "CHANGELOG_COLUMNS",
-    "DEFAULT_STATUS_MAPS",
-    "ISSUE_COLUMNS",
-    "PRIORITIES",
+    "JIRA_STATUS_MAPS",
     "JiraIssue",
     "JiraStatusChange",
     "import_issues",
-    "observations",
-    "opening",
     "parse_changelog",
     "parse_issues",
-    "parse_timestamp",
     "read_changelog",
     "read_issues",
-    "status_map_for",
 ]
 
 #: Columns of the issue CSV: the required ones, then the optional ones.
@@ -131,7 +124,7 @@ _REQUEST_STATUSES: dict[str, object] = {
 
 #: Jira issue type -> the status map of the workflow it is replayed on (Jira Service
 #: Management's IT service management status names; see docs/importers.md for the tables).
-DEFAULT_STATUS_MAPS: Mapping[str, StatusMap] = {
+JIRA_STATUS_MAPS: Mapping[str, StatusMap] = {
     "Incident": StatusMap.from_dict(
         {
             "workflow": "incident",
@@ -479,7 +472,7 @@ def read_changelog(path: Path | str, *, tz: dt.tzinfo) -> tuple[JiraStatusChange
 
 
 def status_map_for(
-    issue: JiraIssue, status_maps: Mapping[str, StatusMap] = DEFAULT_STATUS_MAPS
+    issue: JiraIssue, status_maps: Mapping[str, StatusMap] = JIRA_STATUS_MAPS
 ) -> StatusMap:
     """The status map of the issue's type (names compared ignoring case).
 
@@ -591,7 +584,7 @@ def import_issues(
     issues: Sequence[JiraIssue],
     changelog: Sequence[JiraStatusChange] = (),
     *,
-    status_maps: Mapping[str, StatusMap] = DEFAULT_STATUS_MAPS,
+    status_maps: Mapping[str, StatusMap] = JIRA_STATUS_MAPS,
     mode: ImportMode = ImportMode.STRICT,
     workflows: WorkflowRegistry = BUILTIN_WORKFLOWS,
 ) -> tuple[ImportResult, ...]:

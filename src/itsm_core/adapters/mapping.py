@@ -33,7 +33,7 @@ from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import BUILTIN_WORKFLOWS, HoldReason, TicketKind, WorkflowRegistry
 from itsm_core.workflow import StatusCategory
 
-__all__ = ["StatusMap", "StatusTarget", "kind_of_workflow"]
+__all__ = ["StatusMap", "StatusTarget"]
 
 
 @attrs.frozen

@@ -48,17 +48,10 @@ from itsm_core.tickets import (
 )
 
 __all__ = [
-    "CARRIED_FIELDS",
-    "STATE_MAP",
-    "STATUS_MAP",
     "ServiceNowFigures",
     "ServiceNowRow",
     "figures",
     "import_incidents",
-    "observations",
-    "opening",
-    "parse_level",
-    "parse_timestamp",
     "read_incident_log",
 ]
 

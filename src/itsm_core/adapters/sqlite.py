@@ -55,7 +55,7 @@ from itsm_core.repositories import (
 )
 from itsm_core.serialization import Serializer
 
-__all__ = ["SCHEMA", "SqliteDatabase", "SqliteEventStore", "SqliteRepository"]
+__all__ = ["SqliteDatabase", "SqliteEventStore", "SqliteRepository"]
 
 E = TypeVar("E")
 T = TypeVar("T")

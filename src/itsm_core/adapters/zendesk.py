@@ -11,7 +11,7 @@ The shapes are those of the Zendesk Support API: a ticket object (``id``, ``subj
   audits, or a webhook payload).
 
 The Zendesk ``type`` picks the workflow, and a :class:`~itsm_core.adapters.mapping.StatusMap`
-per type maps the statuses (:data:`DEFAULT_STATUS_MAPS`; a ticket without a type uses the
+per type maps the statuses (:data:`ZENDESK_STATUS_MAPS`; a ticket without a type uses the
 ``incident`` map):
 
 ======= ================== =================== ============== =================
@@ -77,19 +77,12 @@ from itsm_core.tickets import (
 )
 
 __all__ = [
-    "CHANNELS",
-    "DEFAULT_STATUS_MAPS",
-    "PRIORITIES",
-    "STATUSES",
-    "ZendeskStatusChange",
+    "ZENDESK_STATUS_MAPS",
     "ZendeskTicket",
     "import_tickets",
     "loads_export",
-    "observations",
-    "opening",
     "parse_export",
     "read_export",
-    "status_map_for",
 ]
 
 #: The statuses a Zendesk ticket can have.
@@ -121,7 +114,7 @@ _ON_HOLD_CUSTOMER = {"state": "on_hold", "hold_reason": "awaiting_customer"}
 _ON_HOLD_VENDOR = {"state": "on_hold", "hold_reason": "awaiting_vendor"}
 
 #: Zendesk ``type`` -> the status map of the workflow it is replayed on (see the module doc).
-DEFAULT_STATUS_MAPS: Mapping[str, StatusMap] = {
+ZENDESK_STATUS_MAPS: Mapping[str, StatusMap] = {
     "incident": StatusMap.from_dict(
         {
             "workflow": "incident",
@@ -436,7 +429,7 @@ def _timestamp(
 
 def status_map_for(
     ticket: ZendeskTicket,
-    status_maps: Mapping[str, StatusMap] = DEFAULT_STATUS_MAPS,
+    status_maps: Mapping[str, StatusMap] = ZENDESK_STATUS_MAPS,
     *,
     untyped: str = "incident",
 ) -> StatusMap:
@@ -513,7 +506,7 @@ def observations(ticket: ZendeskTicket, status_map: StatusMap) -> tuple[Observat
 def import_tickets(
     tickets: Sequence[ZendeskTicket],
     *,
-    status_maps: Mapping[str, StatusMap] = DEFAULT_STATUS_MAPS,
+    status_maps: Mapping[str, StatusMap] = ZENDESK_STATUS_MAPS,
     untyped: str = "incident",
     mode: ImportMode = ImportMode.STRICT,
     workflows: WorkflowRegistry = BUILTIN_WORKFLOWS,

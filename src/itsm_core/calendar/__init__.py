@@ -9,10 +9,15 @@ union, intersection and difference (:class:`CombinedCalendar`).
 Operations: ``add`` (also backwards), ``elapsed`` (signed), ``is_working``, ``next_working``,
 ``previous_working``, ``working_intervals``, ``add_working_days``, and the bulk ``add_many`` /
 ``elapsed_many`` (vectorised with numpy when installed).
+
+:class:`BusinessTime` is what the rest of the library asks of a calendar (SLA clocks, auto-close
+rules, KPI reports): every calendar here fits it, and so does :data:`TWENTY_FOUR_SEVEN`, plain
+physical time.
 """
 
 from ._base import Calendar
 from ._business import BusinessCalendar
+from ._business_time import TWENTY_FOUR_SEVEN, BusinessTime
 from ._combined import CombinedCalendar
 from ._country import from_holidays
 from ._special_days import Closure, DayOverride, Holiday, HolidayRule
@@ -20,7 +25,9 @@ from ._weekly import PatternVersion, Weekday, WeeklyPattern
 from ._window import Window
 
 __all__ = [
+    "TWENTY_FOUR_SEVEN",
     "BusinessCalendar",
+    "BusinessTime",
     "Calendar",
     "Closure",
     "CombinedCalendar",

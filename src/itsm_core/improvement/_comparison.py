@@ -6,7 +6,7 @@ import attrs
 
 from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._measurement import Direction, KpiKind, Measurement
-from itsm_core.satisfaction import Difference, difference_of_proportions, welch_from_summaries
+from itsm_core.stats import Difference, difference_of_proportions, welch_from_summaries
 
 
 @attrs.frozen(kw_only=True)
@@ -18,7 +18,7 @@ class BeforeAfter:
         direction: which way is better.
         change: ``after.value − before.value``.
         difference: the comparison ``after − before`` with its interval and test, from
-            :mod:`itsm_core.satisfaction` (Newcombe's interval for proportions, Welch's for
+            :mod:`itsm_core.stats` (Newcombe's interval for proportions, Welch's for
             means); None for plain values, or for means without standard deviations.
     """
 
@@ -67,9 +67,9 @@ def compare(
 ) -> BeforeAfter:
     """Compare two measurements of one KPI: ``after − before`` with an interval.
 
-    Proportions use :func:`itsm_core.satisfaction.difference_of_proportions` (Newcombe's hybrid
+    Proportions use :func:`itsm_core.stats.difference_of_proportions` (Newcombe's hybrid
     score interval, a pooled z-test); means with standard deviations use
-    :func:`itsm_core.satisfaction.welch_from_summaries` (Welch). Plain values get the change
+    :func:`itsm_core.stats.welch_from_summaries` (Welch). Plain values get the change
     without an interval.
 
     Raises:

@@ -3,8 +3,10 @@
 * **Articles**: the :class:`Article` aggregate has versions (author, change note), a category
   path in a :class:`CategoryTree`, tags, links to tickets and problems (known errors), usage
   counters and helpful/not-helpful feedback. Its life (draft, review, published, retired) is
-  :data:`ARTICLE_WORKFLOW`, an :class:`~itsm_core.workflow.Workflow`. :func:`decide` returns
-  the new article and its events; :func:`replay` rebuilds it.
+  :data:`ARTICLE_WORKFLOW`, an :class:`~itsm_core.workflow.Workflow`.
+  :func:`decide_article` takes a command and an :class:`ArticleContext` and returns the
+  kernel's :class:`~itsm_core.kernel.Decision` (the new article and its events);
+  :data:`ARTICLE` is the aggregate that folds the events (``ARTICLE.replay(events)``).
 * **Search**: :class:`ArticleIndex` is an in-memory inverted index ranked with :class:`Bm25`
   (Robertson/Sparck Jones IDF, ``k1 = 1.2``, ``b = 0.75``) plus a boost for articles that
   solved tickets; :func:`tokenize` cuts Chinese into character bigrams and English into
@@ -30,22 +32,22 @@ from itsm_core.knowledge._commands import (
     Revise,
     Submit,
 )
-from itsm_core.knowledge._decide import ArticleDecision, decide
-from itsm_core.knowledge._events import ArticleEvent, apply_event, replay
-from itsm_core.knowledge._gaps import GapPolicy, GapReport, GapRow, knowledge_gaps
+from itsm_core.knowledge._decide import ArticleContext, decide_article
+from itsm_core.knowledge._events import ARTICLE, ArticleEvent
+from itsm_core.knowledge._gaps import GapPolicy, GapReport, knowledge_gaps
 from itsm_core.knowledge._index import ArticleIndex
-from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, REVIEWER, ArticleStatus
+from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, ArticleStatus
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
 from itsm_core.knowledge._suggest import TicketFacts, draft_from_ticket, suggest_articles
 from itsm_core.knowledge._tokens import tokenize
 
 __all__ = [
+    "ARTICLE",
     "ARTICLE_WORKFLOW",
-    "REVIEWER",
     "Article",
     "ArticleCommand",
-    "ArticleDecision",
+    "ArticleContext",
     "ArticleEvent",
     "ArticleIndex",
     "ArticleStatus",
@@ -55,7 +57,6 @@ __all__ = [
     "CreateArticle",
     "GapPolicy",
     "GapReport",
-    "GapRow",
     "LinkProblem",
     "LinkTicket",
     "Publish",
@@ -69,11 +70,9 @@ __all__ = [
     "SearchQuery",
     "Submit",
     "TicketFacts",
-    "apply_event",
-    "decide",
+    "decide_article",
     "draft_from_ticket",
     "knowledge_gaps",
-    "replay",
     "suggest_articles",
     "tokenize",
 ]

@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
+from itsm_core.knowledge._fields import positive_int_problems, tag_problems, tag_set, text_problems
 from itsm_core.knowledge._lifecycle import ArticleStatus
-
-
-def _tags(values: Iterable[str]) -> frozenset[str]:
-    if isinstance(values, str):  # a lone string would become a set of characters
-        raise ValidationError("tags", [Problem("tags", f"expected a collection, got {values!r}")])
-    return frozenset(values)
-
-
-def positive_int_problems(value: object, where: str) -> list[Problem]:
-    """A problem when ``value`` is not a positive int (bools are not ints here)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return [Problem(where, f"must be a positive int, got {value!r}")]
-    return []
-
-
-def text_problems(value: object, where: str) -> list[Problem]:
-    """A problem when ``value`` is not a non-empty, non-blank string."""
-    if not isinstance(value, str) or not value.strip():
-        return [Problem(where, f"must be a non-empty string, got {value!r}")]
-    return []
-
-
-def tag_problems(tags: Iterable[object], where: str) -> list[Problem]:
-    """Problems with tags: each a non-empty string without surrounding whitespace."""
-    return [
-        Problem(where, f"tag {tag!r} must be a non-empty string without surrounding spaces")
-        for tag in sorted(tags, key=repr)
-        if not isinstance(tag, str) or not tag or tag != tag.strip()
-    ]
-
-
-def check_aware(value: dt.datetime, where: str) -> None:
-    """Raise NaiveDatetimeError when ``value`` has no time zone."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(where, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -63,7 +29,7 @@ class ArticleVersion:
     title: str
     body: str
     category: str
-    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=tag_set)
     author: str
     at: dt.datetime
     note: str
@@ -87,7 +53,8 @@ class ArticleVersion:
 
 @attrs.frozen(kw_only=True)
 class Article:
-    """A knowledge article (知识库文章): the fold of its events; change it with :func:`decide`.
+    """A knowledge article (知识库文章): the fold of its events (:data:`ARTICLE`); change it
+    with :func:`decide_article`.
 
     The current content is the last of ``versions``. Usage counters: ``views``; the tickets
     linked (``tickets``) and, among them, those it solved (``solved_tickets``); helpful and
@@ -108,6 +75,11 @@ class Article:
     not_helpful: int = 0
     published_at: dt.datetime | None = None
     retired_reason: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The article's event stream: its ``article_id`` (what the aggregate kernel reads)."""
+        return self.article_id
 
     @property
     def current(self) -> ArticleVersion:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
+from itsm_core._checks import shown
 from itsm_core.errors import DeserializationError, Problem, ValidationError
 
 SEPARATOR = "/"
@@ -19,7 +20,7 @@ def category_problems(path: object, where: str) -> list[Problem]:
     A path is one or more non-empty segments joined by ``/``, without surrounding whitespace.
     """
     if not isinstance(path, str):
-        return [Problem(where, f"{path!r} is not a string")]
+        return [Problem(where, f"{shown(path)} is not a string")]
     segments = path.split(SEPARATOR)
     if any(not segment or segment != segment.strip() for segment in segments):
         return [
@@ -56,7 +57,12 @@ def _is_text(value: object) -> bool:
 
 
 def _labels(value: Mapping[str, str]) -> Mapping[str, str]:
-    return types.MappingProxyType(dict(sorted(value.items(), key=lambda item: str(item[0]))))
+    return types.MappingProxyType(dict(sorted(value.items(), key=lambda item: _name(item[0]))))
+
+
+def _name(key: object) -> str:
+    """A mapping key as it appears in a path: the string itself, else its representation."""
+    return key if isinstance(key, str) else shown(key)
 
 
 @attrs.frozen
@@ -80,7 +86,7 @@ class CategoryTree:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         for path, label in self.labels.items():
-            where = f"labels[{path!r}]"
+            where = f"labels[{shown(path)}]"
             found = category_problems(path, where)
             problems.extend(found)
             if found:
@@ -109,7 +115,7 @@ class CategoryTree:
     def require(self, path: str, where: str) -> None:
         """Raise ValidationError unless ``path`` is a category of this tree."""
         if path not in self.labels:
-            raise ValidationError(where, [Problem(where, f"unknown category {path!r}")])
+            raise ValidationError(where, [Problem(where, f"unknown category {shown(path)}")])
 
     def subtree(self, path: str) -> tuple[str, ...]:
         """``path`` and every category below it, sorted."""
@@ -133,7 +139,7 @@ class CategoryTree:
         """
         labels: dict[str, str] = {}
         problems: list[Problem] = []
-        _walk(data, None, "", labels, problems)
+        _walk(data, labels, problems)
         if problems:
             raise DeserializationError("CategoryTree", problems)
         return cls(labels)
@@ -151,27 +157,45 @@ class CategoryTree:
         return root
 
 
-def _walk(
-    data: object, parent: str | None, where: str, labels: dict[str, str], problems: list[Problem]
-) -> None:
+def _walk(data: object, labels: dict[str, str], problems: list[Problem]) -> None:
+    """Read nested categories depth first, parents before their children, without recursion
+    (a tree nested thousands deep is read, not a RecursionError)."""
     if not isinstance(data, Mapping):
-        problems.append(Problem(where, f"expected a mapping of categories, got {data!r}"))
+        problems.append(Problem("", f"expected a mapping of categories, got {shown(data)}"))
         return
-    for segment, node in data.items():
-        path = segment if parent is None else f"{parent}{SEPARATOR}{segment}"
-        here = f"{where}.{segment}" if where else str(segment)
+    stack: list[tuple[str | None, str, Iterator[tuple[object, object]]]] = [
+        (None, "", iter(data.items()))
+    ]
+    while stack:
+        parent, where, items = stack[-1]
+        item = next(items, None)
+        if item is None:
+            stack.pop()
+            continue
+        segment, node = item
+        here = f"{where}.{_name(segment)}" if where else _name(segment)
         if not isinstance(segment, str) or SEPARATOR in segment or category_problems(segment, ""):
-            problems.append(Problem(here, f"{segment!r} is not a category name"))
+            problems.append(Problem(here, f"{shown(segment)} is not a category name"))
             continue
         if not isinstance(node, Mapping):
-            problems.append(Problem(here, f"expected a mapping with 'label', got {node!r}"))
+            problems.append(Problem(here, f"expected a mapping with 'label', got {shown(node)}"))
             continue
-        unknown = sorted(str(key) for key in node if key not in {"label", "children"})
+        unknown = sorted(_name(key) for key in node if key not in {"label", "children"})
         if unknown:
             problems.append(Problem(here, f"unknown keys: {', '.join(unknown)}"))
+        path = segment if parent is None else f"{parent}{SEPARATOR}{segment}"
         label = node.get("label", segment)
         if not isinstance(label, str) or not label.strip():
             problems.append(Problem(f"{here}.label", "must be a non-empty string"))
         else:
             labels[path] = label
-        _walk(node.get("children", {}), path, f"{here}.children", labels, problems)
+        children = node.get("children", {})
+        if isinstance(children, Mapping):
+            stack.append((path, f"{here}.children", iter(children.items())))
+        else:
+            problems.append(
+                Problem(
+                    f"{here}.children",
+                    f"expected a mapping of categories, got {shown(children)}",
+                )
+            )

@@ -1,18 +1,13 @@
-"""The commands an article accepts (ids come from the caller)."""
+"""The commands an article accepts (ids come from the caller), and the event each records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import types
+from collections.abc import Mapping
 
 import attrs
 
-
-def _tags(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
-
-
-def _maybe_tags(values: Iterable[str] | None) -> frozenset[str] | None:
-    return None if values is None else frozenset(values)
+from itsm_core.knowledge._fields import optional_tag_set, tag_set
 
 
 @attrs.frozen(kw_only=True)
@@ -23,7 +18,7 @@ class CreateArticle:
     title: str
     body: str
     category: str
-    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=tag_set)
     note: str = "first version"
 
 
@@ -35,7 +30,7 @@ class Revise:
     title: str | None = None
     body: str | None = None
     category: str | None = None
-    tags: frozenset[str] | None = attrs.field(default=None, converter=_maybe_tags)
+    tags: frozenset[str] | None = attrs.field(default=None, converter=optional_tag_set)
 
 
 @attrs.frozen
@@ -108,4 +103,25 @@ ArticleCommand = (
     | RecordSolved
     | RecordFeedback
 )
-"""Any command :func:`~itsm_core.knowledge.decide` accepts."""
+"""Any command :func:`~itsm_core.knowledge.decide_article` accepts."""
+
+#: The event each command records when it is accepted: the one table of event names. The
+#: workflow's transitions, the fold and ``decide_article`` all read their names from it.
+EVENT_NAMES: Mapping[type[ArticleCommand], str] = types.MappingProxyType(
+    {
+        CreateArticle: "create",
+        Revise: "revise",
+        Submit: "submit",
+        RequestChanges: "request_changes",
+        Publish: "publish",
+        Retire: "retire",
+        LinkTicket: "link_ticket",
+        LinkProblem: "link_problem",
+        RecordView: "record_view",
+        RecordSolved: "record_solved",
+        RecordFeedback: "record_feedback",
+    }
+)
+
+#: The events that write a version of the content.
+VERSION_EVENTS = frozenset({EVENT_NAMES[CreateArticle], EVENT_NAMES[Revise]})

@@ -7,93 +7,103 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import shown
 from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
-from itsm_core.knowledge._article import Article, ArticleVersion, check_aware, text_problems
+from itsm_core.kernel import Context, Decision
+from itsm_core.knowledge._article import Article, ArticleVersion
 from itsm_core.knowledge._categories import CategoryTree
 from itsm_core.knowledge._commands import (
+    EVENT_NAMES,
     ArticleCommand,
     CreateArticle,
     LinkProblem,
     LinkTicket,
-    Publish,
     RecordFeedback,
     RecordSolved,
     RecordView,
     RequestChanges,
     Retire,
     Revise,
-    Submit,
 )
-from itsm_core.knowledge._events import ArticleEvent, apply_event
+from itsm_core.knowledge._events import ARTICLE, ArticleEvent
+from itsm_core.knowledge._fields import text_problems
 from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, ArticleStatus
 from itsm_core.workflow import GuardContext
 
-_NAMES: dict[type, str] = {
-    CreateArticle: "create",
-    Revise: "revise",
-    Submit: "submit",
-    RequestChanges: "request_changes",
-    Publish: "publish",
-    Retire: "retire",
-    LinkTicket: "link_ticket",
-    LinkProblem: "link_problem",
-    RecordView: "record_view",
-    RecordSolved: "record_solved",
-    RecordFeedback: "record_feedback",
-}
 #: Usage events, recorded on published articles only (no status change).
 _USAGE = (RecordView, RecordSolved, RecordFeedback)
 
 
 @attrs.frozen(kw_only=True)
-class ArticleDecision:
-    """The outcome of :func:`decide`: the new article and the events that happened."""
+class ArticleContext(Context):
+    """Who decides on an article and when (``actor``, ``role``, ``now``, aware), and the
+    knowledge base's ``categories``: with a tree, a version's category must be one of its.
 
-    article: Article
-    events: tuple[ArticleEvent, ...]
+    The workflow reads the role: ``"reviewer"`` may publish, request changes and retire;
+    any other role (``"author"``, ``"agent"``...) may write, submit, link and record usage.
+
+    >>> import datetime as dt
+    >>> ArticleContext(actor=" ", role="author", now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.ValidationError: invalid value for ArticleContext: 1 problem
+      - actor: must be a non-empty string, got ' '
+    """
+
+    categories: CategoryTree | None = None
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        problems = text_problems(self.actor, "actor")
+        categories: object = self.categories
+        if categories is not None and not isinstance(categories, CategoryTree):
+            problems.append(
+                Problem("categories", f"expected a CategoryTree, got {shown(categories)}")
+            )
+        if problems:
+            raise ValidationError("ArticleContext", problems)
 
 
-def decide(
-    article: Article | None,
-    command: ArticleCommand,
-    *,
-    actor: str,
-    now: dt.datetime,
-    role: str = "author",
-    categories: CategoryTree | None = None,
-) -> ArticleDecision:
-    """Apply ``command`` to ``article``: the new article and its events, or an error.
+def decide_article(
+    article: Article | None, command: ArticleCommand, context: ArticleContext
+) -> Decision[Article, ArticleEvent]:
+    """Apply ``command`` to ``article`` (None before it is created): the new article and its
+    events, or an error.
 
-    The new article is the fold of the events (:func:`apply_event`), so :func:`replay` of an
+    The new article is the fold of the events (:data:`ARTICLE`), so ``ARTICLE.replay`` of an
     article's events always gives the article back. Nothing changes when a command is refused.
-    With ``categories``, a version's category must be one of the tree's.
+    The decision unpacks like a pair: ``article, events = decide_article(...)``.
 
     Raises:
-        ValidationError: malformed content (empty title, bad category path or tag...).
-        NaiveDatetimeError: ``now`` has no time zone.
+        ValidationError: malformed content (empty title, bad category path or tag, a category
+            not in ``context.categories``...), or not an article command.
         TransitionNotAllowed: the status does not allow the command (a retired article).
         CommandRejected: the workflow refuses it (role, four-eyes rule, missing reason), or a
             usage record on an unpublished article, or a duplicate link.
 
     >>> import datetime as dt
+    >>> from itsm_core.knowledge import Publish, Submit
     >>> now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    >>> li = ArticleContext(actor="li", role="author", now=now)
     >>> new = CreateArticle(article_id="KB-1", title="重置密码", body="在自助门户重置。",
     ...                     category="accounts")
-    >>> article = decide(None, new, actor="li", now=now).article
-    >>> article = decide(article, Submit(), actor="li", now=now).article
-    >>> decide(article, Publish(), actor="li", now=now, role="reviewer")
+    >>> article = decide_article(None, new, li).state
+    >>> article = decide_article(article, Submit(), li).state
+    >>> decide_article(article, Publish(), attrs.evolve(li, role="reviewer"))
     Traceback (most recent call last):
     ...
     itsm_core.errors.CommandRejected: command 'publish' rejected in state 'review': four_eyes: ...
-    >>> article = decide(article, Publish(), actor="wang", now=now, role="reviewer").article
-    >>> article.status.value, article.version
-    ('published', 3)
+    >>> wang = ArticleContext(actor="wang", role="reviewer", now=now)
+    >>> article, events = decide_article(article, Publish(), wang)
+    >>> article.status.value, article.version, [event.name for event in events]
+    ('published', 3, ['publish'])
     """
-    check_aware(now, "decide.now")
-    problems = text_problems(actor, "actor")
-    if problems:
-        raise ValidationError("decide", problems)
-    name = _NAMES[type(command)]
+    name = EVENT_NAMES.get(type(command))
+    if name is None:
+        raise ValidationError(
+            "decide_article",
+            [Problem("command", f"{type(command).__name__} is not an article command")],
+        )
     if isinstance(command, CreateArticle):
         if article is not None:
             raise CommandRejected(name, [f"article {article.article_id!r} already exists"])
@@ -101,24 +111,30 @@ def decide(
         if problems:
             raise ValidationError("CreateArticle", problems)
         version = _version(
-            1, command.title, command.body, command.category, command.tags, actor, now, command.note
+            1,
+            command.title,
+            command.body,
+            command.category,
+            command.tags,
+            context.actor,
+            context.now,
+            command.note,
         )
-        _check_category(version, categories)
+        _check_category(version, context.categories)
         event = ArticleEvent(
             article_id=command.article_id,
             sequence=1,
             name=name,
-            at=now,
-            actor=actor,
+            at=context.now,
+            actor=context.actor,
             from_status=None,
             to_status=ARTICLE_WORKFLOW.initial,
             version=version,
         )
-        return ArticleDecision(article=apply_event(None, event), events=(event,))
+        return ARTICLE.decided(None, (event,))
     if article is None:
         raise CommandRejected(name, ["no article: create one first"])
-    event = _event(article, command, name, actor=actor, now=now, role=role, categories=categories)
-    return ArticleDecision(article=apply_event(article, event), events=(event,))
+    return ARTICLE.decided(article, (_event(article, command, name, context),))
 
 
 def _version(
@@ -149,21 +165,14 @@ def _check_category(version: ArticleVersion, categories: CategoryTree | None) ->
 
 
 def _event(
-    article: Article,
-    command: ArticleCommand,
-    name: str,
-    *,
-    actor: str,
-    now: dt.datetime,
-    role: str,
-    categories: CategoryTree | None,
+    article: Article, command: ArticleCommand, name: str, context: ArticleContext
 ) -> ArticleEvent:
     base: dict[str, Any] = {
         "article_id": article.article_id,
         "sequence": article.version + 1,
         "name": name,
-        "at": now,
-        "actor": actor,
+        "at": context.now,
+        "actor": context.actor,
         "from_status": article.status,
     }
     if isinstance(command, (LinkTicket, LinkProblem, *_USAGE)):
@@ -176,8 +185,10 @@ def _event(
     state = article.status
     if ARTICLE_WORKFLOW.transition(state, name) is None:
         raise TransitionNotAllowed(name, state.value, ARTICLE_WORKFLOW.events_from(state))
-    context = GuardContext(subject=article, actor=actor, role=role, now=now, fields=fields)
-    verdict = ARTICLE_WORKFLOW.check(state, name, context)
+    guard_context = GuardContext(
+        subject=article, actor=context.actor, role=context.role, now=context.now, fields=fields
+    )
+    verdict = ARTICLE_WORKFLOW.check(state, name, guard_context)
     if not verdict.allowed:
         raise CommandRejected(name, verdict.reasons, state=state.value)
     assert verdict.target is not None
@@ -190,11 +201,11 @@ def _event(
             current.body if command.body is None else command.body,
             current.category if command.category is None else command.category,
             current.tags if command.tags is None else command.tags,
-            actor,
-            now,
+            context.actor,
+            context.now,
             command.note,
         )
-        _check_category(version, categories)
+        _check_category(version, context.categories)
         if (version.title, version.body, version.category, version.tags) == (
             current.title,
             current.body,
@@ -242,7 +253,8 @@ def _record(
     if isinstance(command, RecordFeedback):
         if not isinstance(command.helpful, bool):
             raise ValidationError(
-                "RecordFeedback", [Problem("helpful", f"must be a bool, got {command.helpful!r}")]
+                "RecordFeedback",
+                [Problem("helpful", f"must be a bool, got {shown(command.helpful)}")],
             )
         ids["helpful"] = command.helpful
     if reasons:

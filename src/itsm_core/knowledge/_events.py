@@ -1,19 +1,26 @@
-"""Article events and the fold that turns them into an article."""
+"""Article events, and the aggregate that folds them into an article."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware, shown
 from itsm_core.errors import InvalidEventStream, Problem
-from itsm_core.knowledge._article import Article, ArticleVersion, check_aware
+from itsm_core.kernel import Aggregate
+from itsm_core.knowledge._article import Article, ArticleVersion
+from itsm_core.knowledge._commands import (
+    EVENT_NAMES,
+    VERSION_EVENTS,
+    CreateArticle,
+    Publish,
+    RecordSolved,
+    RecordView,
+    Retire,
+)
 from itsm_core.knowledge._lifecycle import ArticleStatus
-
-#: Event names that write a version.
-VERSION_EVENTS = frozenset({"create", "revise"})
 
 
 @attrs.frozen(kw_only=True)
@@ -41,41 +48,40 @@ class ArticleEvent:
     def __attrs_post_init__(self) -> None:
         check_aware(self.at, "ArticleEvent.at")
 
+    @property
+    def stream_id(self) -> str:
+        """The stream the event belongs to: its ``article_id``."""
+        return self.article_id
 
-def _stream_problem(event: ArticleEvent, article: Article | None) -> Problem | None:
-    if article is None:
-        if event.name != "create" or event.sequence != 1 or event.version is None:
-            return Problem("sequence", f"a stream starts with 'create' #1, not {event.name!r}")
-        return None
-    if event.article_id != article.article_id:
-        return Problem("article_id", f"{event.article_id!r} is not {article.article_id!r}")
-    if event.sequence != article.version + 1:
-        return Problem("sequence", f"#{event.sequence} does not follow #{article.version}")
+
+def _refuse(event: ArticleEvent, field: str, message: str) -> InvalidEventStream:
+    return InvalidEventStream(
+        repr(event.article_id), [Problem(f"#{event.sequence}.{field}", message)]
+    )
+
+
+def _start(event: ArticleEvent) -> Article:
+    if event.name != EVENT_NAMES[CreateArticle] or event.version is None:
+        raise _refuse(event, "name", f"a stream starts with 'create', not {shown(event.name)}")
+    return Article(
+        article_id=event.article_id,
+        status=event.to_status,
+        versions=(event.version,),
+        version=event.sequence,
+        created_at=event.at,
+        updated_at=event.at,
+    )
+
+
+def _evolve(article: Article, event: ArticleEvent) -> Article:
+    """The article after ``event``; the kernel has checked the stream and the sequence."""
     if event.from_status is not article.status:
-        return Problem("from_status", f"{event.from_status} is not the status {article.status}")
+        raise _refuse(
+            event, "from_status", f"{event.from_status} is not the status {article.status}"
+        )
     if (event.name in VERSION_EVENTS) != (event.version is not None):
-        return Problem("version", f"only create and revise carry a version, not {event.name!r}")
-    return None
-
-
-def apply_event(article: Article | None, event: ArticleEvent) -> Article:
-    """The article after ``event``; the only place an article's fields change.
-
-    Raises:
-        InvalidEventStream: the event does not follow ``article``.
-    """
-    problem = _stream_problem(event, article)
-    if problem is not None:
-        raise InvalidEventStream(repr(event.article_id), [problem])
-    if article is None:
-        assert event.version is not None
-        return Article(
-            article_id=event.article_id,
-            status=event.to_status,
-            versions=(event.version,),
-            version=1,
-            created_at=event.at,
-            updated_at=event.at,
+        raise _refuse(
+            event, "version", f"only create and revise carry a version, not {shown(event.name)}"
         )
     changes: dict[str, Any] = {
         "status": event.to_status,
@@ -86,31 +92,40 @@ def apply_event(article: Article | None, event: ArticleEvent) -> Article:
         changes["versions"] = (*article.versions, event.version)
     if event.ticket_id is not None:
         changes["tickets"] = article.tickets | {event.ticket_id}
-        if event.name == "record_solved":
+        if event.name == EVENT_NAMES[RecordSolved]:
             changes["solved_tickets"] = article.solved_tickets | {event.ticket_id}
     if event.problem_id is not None:
         changes["problems"] = article.problems | {event.problem_id}
-    if event.name == "record_view":
+    if event.name == EVENT_NAMES[RecordView]:
         changes["views"] = article.views + 1
     if event.helpful is not None:
         key = "helpful" if event.helpful else "not_helpful"
         changes[key] = getattr(article, key) + 1
-    if event.name == "publish":
+    if event.name == EVENT_NAMES[Publish]:
         changes["published_at"] = event.at
-    if event.name == "retire":
+    if event.name == EVENT_NAMES[Retire]:
         changes["retired_reason"] = event.reason
     return attrs.evolve(article, **changes)
 
 
-def replay(events: Iterable[ArticleEvent]) -> Article:
-    """Fold an article's events, oldest first, into the article.
+ARTICLE: Aggregate[Article, ArticleEvent] = Aggregate(name="article", start=_start, evolve=_evolve)
+"""The article aggregate as the kernel folds it: ``ARTICLE.replay(events)`` rebuilds an article
+from its stream, ``ARTICLE.apply(article, event)`` moves it one event on. A stream that does not
+fold (empty, a gap in the sequence, another article's event, a status or version that does not
+follow) raises :class:`~itsm_core.errors.InvalidEventStream`.
 
-    Raises:
-        InvalidEventStream: no events, or events that do not follow one another.
-    """
-    article: Article | None = None
-    for event in events:
-        article = apply_event(article, event)
-    if article is None:
-        raise InvalidEventStream("(empty)", [Problem("events", "no events to replay")])
-    return article
+>>> import datetime as dt
+>>> from itsm_core.knowledge import ArticleContext, CreateArticle, decide_article
+>>> context = ArticleContext(actor="li", role="author",
+...                          now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
+>>> new = CreateArticle(article_id="KB-1", title="重置密码", body="在自助门户重置。",
+...                     category="accounts")
+>>> article, events = decide_article(None, new, context)
+>>> ARTICLE.replay(events) == article
+True
+>>> ARTICLE.replay([*events, *events])
+Traceback (most recent call last):
+...
+itsm_core.errors.InvalidEventStream: invalid event stream for 'KB-1': 1 problem
+  - [1].sequence: #1 does not follow #1
+"""

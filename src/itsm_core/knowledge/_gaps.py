@@ -9,8 +9,14 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import DeserializationError, Problem, ValidationError
+from itsm_core._checks import shown
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._article import Article
+from itsm_core.knowledge._fields import (
+    is_finite_number,
+    positive_int_problems,
+    settings_from_dict,
+)
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._suggest import TicketFacts
 
@@ -33,19 +39,11 @@ class GapPolicy:
     max_tickets_per_article: float = 20.0
 
     def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        value: object = self.min_tickets
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(Problem("min_tickets", f"must be a positive int, got {value!r}"))
+        problems = positive_int_problems(self.min_tickets, "min_tickets")
         ratio: object = self.max_tickets_per_article
-        if (
-            isinstance(ratio, bool)
-            or not isinstance(ratio, (int, float))
-            or not math.isfinite(ratio)
-            or ratio <= 0
-        ):
+        if not (is_finite_number(ratio) and ratio > 0):
             problems.append(
-                Problem("max_tickets_per_article", f"must be a positive number, got {ratio!r}")
+                Problem("max_tickets_per_article", f"must be a positive number, got {shown(ratio)}")
             )
         if problems:
             raise ValidationError("GapPolicy", problems)
@@ -53,16 +51,7 @@ class GapPolicy:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GapPolicy:
         """Build from plain data; missing keys take their defaults, unknown keys are errors."""
-        problems = [
-            Problem(str(key), "unknown key") for key in sorted(map(str, data)) if key not in _FIELDS
-        ]
-        try:
-            policy = cls(**{key: data[key] for key in _FIELDS if key in data})
-        except ValidationError as error:
-            problems.extend(error.problems)
-        if problems:
-            raise DeserializationError("GapPolicy", problems)
-        return policy
+        return settings_from_dict(cls, data, _FIELDS, "GapPolicy")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-safe data :meth:`from_dict` reads back."""

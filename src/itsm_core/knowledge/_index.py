@@ -69,11 +69,12 @@ class ArticleIndex:
     :class:`IndexConflict` and leaves the index as it was.
 
     >>> import datetime as dt
-    >>> from itsm_core.knowledge import CreateArticle, decide
-    >>> now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
-    >>> draft = decide(None, CreateArticle(article_id="KB-1", title="VPN 错误 809",
-    ...                body="防火墙未放行 UDP 500/4500。", category="network/vpn"),
-    ...                actor="li", now=now).article
+    >>> from itsm_core.knowledge import ArticleContext, CreateArticle, decide_article
+    >>> li = ArticleContext(actor="li", role="author",
+    ...                     now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
+    >>> draft = decide_article(None, CreateArticle(article_id="KB-1", title="VPN 错误 809",
+    ...                        body="防火墙未放行 UDP 500/4500。", category="network/vpn"),
+    ...                        li).state
     >>> index = ArticleIndex([draft])
     >>> [hit.article_id for hit in index.search("vpn 809", statuses={ArticleStatus.DRAFT})]
     ['KB-1']

@@ -18,6 +18,14 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
+from itsm_core.knowledge._commands import (
+    EVENT_NAMES,
+    Publish,
+    RequestChanges,
+    Retire,
+    Revise,
+    Submit,
+)
 from itsm_core.workflow import Guard, GuardContext, StatusCategory, Transition, Workflow
 
 if TYPE_CHECKING:
@@ -54,6 +62,7 @@ FOUR_EYES: Guard[Article] = Guard(
 )
 
 _S = ArticleStatus
+_E = EVENT_NAMES
 
 ARTICLE_WORKFLOW: Workflow[ArticleStatus, Article] = Workflow(
     name="knowledge_article",
@@ -65,30 +74,30 @@ ARTICLE_WORKFLOW: Workflow[ArticleStatus, Article] = Workflow(
     },
     initial=_S.DRAFT,
     transitions=[
-        Transition(event="submit", sources={_S.DRAFT}, target=_S.REVIEW),
+        Transition(event=_E[Submit], sources={_S.DRAFT}, target=_S.REVIEW),
         Transition(
-            event="revise",
+            event=_E[Revise],
             sources={_S.DRAFT, _S.PUBLISHED},
             target=_S.DRAFT,
             required_fields={"note"},
             description="a new version, with a change note",
         ),
         Transition(
-            event="request_changes",
+            event=_E[RequestChanges],
             sources={_S.REVIEW},
             target=_S.DRAFT,
             roles={REVIEWER},
             required_fields={"reason"},
         ),
         Transition(
-            event="publish",
+            event=_E[Publish],
             sources={_S.REVIEW},
             target=_S.PUBLISHED,
             roles={REVIEWER},
             guards=[FOUR_EYES],
         ),
         Transition(
-            event="retire",
+            event=_E[Retire],
             sources={_S.DRAFT, _S.REVIEW, _S.PUBLISHED},
             target=_S.RETIRED,
             roles={REVIEWER},

@@ -7,16 +7,16 @@ from typing import cast
 
 import attrs
 
+from itsm_core._checks import frozen_set, shown
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.knowledge._article import positive_int_problems, tag_problems
 from itsm_core.knowledge._categories import category_problems
+from itsm_core.knowledge._fields import positive_int_problems, tag_problems
 from itsm_core.knowledge._lifecycle import ArticleStatus
 
 
-def _frozen(values: Iterable[object]) -> frozenset[object]:
-    if isinstance(values, str):  # a lone string would become a set of characters
-        return frozenset([values])
-    return frozenset(values)
+def _one_or_many(values: Iterable[object]) -> frozenset[object]:
+    """A filter as a frozenset; a lone string is one value (not a set of its characters)."""
+    return frozen_set([values] if isinstance(values, str) else values)
 
 
 @attrs.frozen(kw_only=True)
@@ -42,9 +42,9 @@ class SearchQuery:
 
     text: str
     category: str | None = None
-    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_one_or_many)
     statuses: frozenset[ArticleStatus] = attrs.field(
-        default=frozenset({ArticleStatus.PUBLISHED}), converter=_frozen
+        default=frozenset({ArticleStatus.PUBLISHED}), converter=_one_or_many
     )
     limit: int = 10
 
@@ -52,15 +52,15 @@ class SearchQuery:
         problems: list[Problem] = []
         text: object = self.text
         if not isinstance(text, str):
-            problems.append(Problem("text", f"must be a string, got {text!r}"))
+            problems.append(Problem("text", f"must be a string, got {shown(text)}"))
         if self.category is not None:
             problems.extend(category_problems(self.category, "category"))
         problems.extend(tag_problems(self.tags, "tags"))
         if not self.statuses:
             problems.append(Problem("statuses", "at least one status"))
         problems.extend(
-            Problem("statuses", f"{status!r} is not an ArticleStatus")
-            for status in sorted(self.statuses, key=repr)
+            Problem("statuses", f"{shown(status)} is not an ArticleStatus")
+            for status in sorted(self.statuses, key=shown)
             if not isinstance(cast(object, status), ArticleStatus)
         )
         problems.extend(positive_int_problems(self.limit, "limit"))

@@ -25,14 +25,16 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import DeserializationError, Problem, ValidationError
+from itsm_core._checks import shown
+from itsm_core.errors import Problem, ValidationError
+from itsm_core.knowledge._fields import is_finite_number, settings_from_dict
 
 _FIELDS = ("k1", "b", "solved_boost")
 
 
 def _number_problems(name: str, value: object, low: float, high: float | None) -> list[Problem]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return [Problem(name, f"must be a finite number, got {value!r}")]
+    if not is_finite_number(value):
+        return [Problem(name, f"must be a finite number, got {shown(value)}")]
     if value < low or (high is not None and value > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
         return [Problem(name, f"must be {bound}, got {value!r}")]
@@ -87,15 +89,7 @@ class Bm25:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Bm25:
         """Build from plain data; missing keys take their defaults, unknown keys are errors."""
-        unknown = sorted(str(key) for key in data if key not in _FIELDS)
-        problems = [Problem(key, "unknown key") for key in unknown]
-        try:
-            value = cls(**{key: data[key] for key in _FIELDS if key in data})
-        except ValidationError as error:
-            problems.extend(error.problems)
-        if problems:
-            raise DeserializationError("Bm25", problems)
-        return value
+        return settings_from_dict(cls, data, _FIELDS, "Bm25")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-safe data :meth:`from_dict` reads back."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from itsm_core._checks import shown
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.knowledge._article import text_problems
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._commands import CreateArticle
+from itsm_core.knowledge._fields import text_problems
 from itsm_core.knowledge._index import ArticleIndex
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 
@@ -34,7 +35,7 @@ class TicketFacts:
         if self.category is not None:
             problems.extend(category_problems(self.category, "category"))
         problems.extend(
-            Problem(name, f"must be a string, got {getattr(self, name)!r}")
+            Problem(name, f"must be a string, got {shown(getattr(self, name))}")
             for name in ("symptom", "description")
             if not isinstance(getattr(self, name), str)
         )
@@ -52,13 +53,16 @@ def suggest_articles(
     With ``same_category``, only articles in the ticket's category (or below it) are offered.
 
     >>> import datetime as dt
-    >>> from itsm_core.knowledge import CreateArticle, Publish, Submit, decide
+    >>> from itsm_core.knowledge import (
+    ...     ArticleContext, CreateArticle, Publish, Submit, decide_article)
     >>> now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    >>> li = ArticleContext(actor="li", role="author", now=now)
+    >>> wang = ArticleContext(actor="wang", role="reviewer", now=now)
     >>> new = CreateArticle(article_id="KB-1", title="打印机卡纸", body="打开后盖取出纸张。",
     ...                     category="hardware")
-    >>> article = decide(None, new, actor="li", now=now).article
-    >>> article = decide(article, Submit(), actor="li", now=now).article
-    >>> article = decide(article, Publish(), actor="wang", role="reviewer", now=now).article
+    >>> article = decide_article(None, new, li).state
+    >>> article = decide_article(article, Submit(), li).state
+    >>> article = decide_article(article, Publish(), wang).state
     >>> ticket = TicketFacts(ticket_id="INC-1", symptom="打印机又卡纸了")
     >>> [hit.article_id for hit in suggest_articles(ArticleIndex([article]), ticket)]
     ['KB-1']
@@ -78,8 +82,8 @@ def draft_from_ticket(
     """A :class:`CreateArticle` command drafting an article from a resolved ticket.
 
     The title is the symptom unless given; the body holds the symptom, the description and the
-    resolution. The caller decides it (it starts as a draft, to be reviewed) and then links the
-    ticket with :class:`LinkTicket`.
+    resolution. The caller decides it with :func:`decide_article` (it starts as a draft, to be
+    reviewed) and then links the ticket with :class:`LinkTicket`.
 
     Raises:
         ValidationError: the ticket has no resolution, no category or no symptom.

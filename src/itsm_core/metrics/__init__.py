@@ -20,7 +20,6 @@ from itsm_core.metrics._definitions import (
     STANDARD_KPIS,
     Dimension,
     DurationKpi,
-    Kpi,
     Milestone,
     OpenTickets,
     Outcome,
@@ -32,72 +31,41 @@ from itsm_core.metrics._definitions import (
 )
 from itsm_core.metrics._from_sla import sla_outcomes, sla_status
 from itsm_core.metrics._inputs import SlaOutcome, SlaStatus, SurveyAnswer
-from itsm_core.metrics._periods import Granularity, Period, PeriodGrid
+from itsm_core.metrics._periods import Granularity, PeriodGrid
 from itsm_core.metrics._quantiles import EXACT_LIMIT, RELATIVE_ACCURACY, QuantileStore
-from itsm_core.metrics._render import CSV_COLUMNS, render_csv, render_markdown
-from itsm_core.metrics._results import (
-    ALL_PERIODS,
-    BacklogPoint,
-    Breakdown,
-    Compliance,
-    Diagnostics,
-    DurationResult,
-    Flow,
-    KpiReport,
-    RateResult,
-    Satisfaction,
-    TicketCount,
-)
+from itsm_core.metrics._render import render_csv, render_markdown
+from itsm_core.metrics._results import DurationResult, KpiReport, RateResult
 from itsm_core.metrics._scorecard import (
-    APPRAISAL_DIMENSIONS,
     EXAMPLE_SCORECARD,
-    DimensionScore,
-    ItemScore,
     Scorecard,
     ScorecardResult,
     ScoreDimension,
     ScoreItem,
 )
-from itsm_core.metrics._spec import DEFAULT_AGE_BUCKETS, ReportSpec
-from itsm_core.metrics._tally import ElapsedCalendar
+from itsm_core.metrics._spec import ReportSpec
 
-__all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
-    "ALL_PERIODS",
-    "APPRAISAL_DIMENSIONS",
+__all__ = [
     "BUSINESS_KPIS",
-    "BacklogPoint",
-    "Breakdown",
-    "CSV_COLUMNS",
-    "Comparison",
-    "Compliance",
-    "DEFAULT_AGE_BUCKETS",
-    "Diagnostics",
-    "Dimension",
-    "DimensionScore",
-    "DurationKpi",
-    "DurationResult",
     "EXACT_LIMIT",
     "EXAMPLE_SCORECARD",
-    "ElapsedCalendar",
-    "Flow",
+    "RELATIVE_ACCURACY",
+    "STANDARD_KPIS",
+    "Comparison",
+    "Dimension",
+    "DurationKpi",
+    "DurationResult",
     "Granularity",
-    "ItemScore",
-    "Kpi",
     "KpiAccumulator",
     "KpiReport",
     "Milestone",
     "OpenTickets",
     "Outcome",
-    "Period",
     "PeriodGrid",
     "Population",
     "QuantileStore",
-    "RELATIVE_ACCURACY",
     "RateKpi",
     "RateResult",
     "ReportSpec",
-    "STANDARD_KPIS",
-    "Satisfaction",
     "ScoreDimension",
     "ScoreItem",
     "Scorecard",
@@ -106,7 +74,6 @@ __all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
     "SlaStatus",
     "Statistic",
     "SurveyAnswer",
-    "TicketCount",
     "TimeBasis",
     "compare_periods",
     "kpi_from_dict",

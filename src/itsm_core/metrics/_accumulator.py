@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from itsm_core.calendar import BusinessTime
 from itsm_core.errors import (
     InvalidKpiDefinition,
     NaiveDatetimeError,
@@ -16,7 +17,7 @@ from itsm_core.metrics._inputs import SlaOutcome, SurveyAnswer
 from itsm_core.metrics._report import build_report
 from itsm_core.metrics._results import KpiReport
 from itsm_core.metrics._spec import ReportSpec
-from itsm_core.metrics._tally import ElapsedCalendar, Tally
+from itsm_core.metrics._tally import Tally
 from itsm_core.metrics._track import NONE_LABEL, Track
 from itsm_core.tickets import TicketEvent
 from itsm_core.workflow import StatusCategory
@@ -42,11 +43,11 @@ class KpiAccumulator:
 
     Args:
         spec: what to compute.
-        calendar: measures business time (anything with ``elapsed(start, end)``); required
-            when a KPI of the spec is in business time.
+        calendar: measures business time (a :class:`~itsm_core.calendar.BusinessTime`, such
+            as a ``BusinessCalendar``); required when a KPI of the spec is in business time.
     """
 
-    def __init__(self, spec: ReportSpec, *, calendar: ElapsedCalendar | None = None) -> None:
+    def __init__(self, spec: ReportSpec, *, calendar: BusinessTime | None = None) -> None:
         if spec.needs_calendar and calendar is None:
             raise InvalidKpiDefinition(
                 "report spec",

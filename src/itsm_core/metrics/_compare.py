@@ -11,7 +11,7 @@ import attrs
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics._definitions import DurationKpi, RateKpi
 from itsm_core.metrics._results import DurationResult, KpiReport, RateResult
-from itsm_core.satisfaction import Difference, Interval, IntervalMethod, difference_of_proportions
+from itsm_core.stats import Difference, Interval, IntervalMethod, difference_of_proportions
 
 _HOUR = dt.timedelta(hours=1)
 
@@ -22,7 +22,7 @@ class Comparison:
 
     ``unit`` is ``"h"`` for durations (means compared) and ``""`` for rates (0..1).
     ``difference`` carries the interval and the test: Newcombe's interval and the pooled
-    z-test for rates (:func:`itsm_core.satisfaction.difference_of_proportions`), a Welch
+    z-test for rates (:func:`itsm_core.stats.difference_of_proportions`), a Welch
     z-interval and test on the means for durations (normal approximation, needs n >= 2 on
     both sides). None when either side lacks data.
     """

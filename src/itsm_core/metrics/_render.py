@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from itsm_core.metrics._results import KpiReport
-from itsm_core.satisfaction import ProportionEstimate
+from itsm_core.stats import ProportionEstimate
 
 _HOUR = dt.timedelta(hours=1)
 

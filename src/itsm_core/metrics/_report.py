@@ -21,7 +21,8 @@ from itsm_core.metrics._results import (
     TicketCount,
 )
 from itsm_core.metrics._tally import Cell, DurationCell, Tally
-from itsm_core.satisfaction import NpsCounts, nps, proportion
+from itsm_core.satisfaction import NpsCounts, nps
+from itsm_core.stats import proportion
 
 _US = dt.timedelta(microseconds=1)
 

@@ -11,7 +11,8 @@ from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics._definitions import DurationKpi, RateKpi, Statistic
 from itsm_core.metrics._periods import Period
 from itsm_core.metrics._spec import ReportSpec
-from itsm_core.satisfaction import NpsCounts, NpsResult, ProportionEstimate
+from itsm_core.satisfaction import NpsCounts, NpsResult
+from itsm_core.stats import ProportionEstimate
 
 #: The label of the whole reporting range, next to the period labels.
 ALL_PERIODS = "all"

@@ -10,22 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from typing import Protocol
 
+from itsm_core.calendar import BusinessTime
 from itsm_core.metrics._definitions import DurationKpi, OpenTickets, Outcome, RateKpi, TimeBasis
 from itsm_core.metrics._quantiles import QuantileStore
 from itsm_core.metrics._spec import ReportSpec
 from itsm_core.metrics._track import Track
 
 _MICROSECOND = dt.timedelta(microseconds=1)
-
-
-class ElapsedCalendar(Protocol):
-    """Anything that measures business time: ``elapsed(start, end)`` (a BusinessCalendar)."""
-
-    def elapsed(self, start: dt.datetime, end: dt.datetime, /) -> dt.timedelta:
-        """Working time in ``[start, end)``."""
-        ...
 
 
 class DurationCell:
@@ -107,7 +99,7 @@ CellKey = tuple[int, tuple[str, ...]]
 class Tally:
     """The counters of a report. ``emit`` counts a ticket; ``interval`` its time in backlog."""
 
-    def __init__(self, spec: ReportSpec, calendar: ElapsedCalendar | None) -> None:
+    def __init__(self, spec: ReportSpec, calendar: BusinessTime | None) -> None:
         self.spec = spec
         self.calendar = calendar
         self.cells: dict[CellKey, Cell] = {}

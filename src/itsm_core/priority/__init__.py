@@ -11,33 +11,27 @@ complaints and emergencies. On every scale level 1 is the highest.
 
 from itsm_core.priority._catalogue import (
     COMPLAINT_GRADING,
-    DEFAULT_INTAKE_RULES,
     EMERGENCY_GRADING,
-    EMERGENCY_RISK_MATRIX,
     ITIL_MATRIX,
     ITIL_POLICY,
     MATRIX_5X5,
     SERVICENOW_MATRIX,
 )
 from itsm_core.priority._decision import GradingDecision, PriorityDecision
-from itsm_core.priority._explanation import ExplanationStep, StepKind
 from itsm_core.priority._grading import ResponseGrading
-from itsm_core.priority._intake import IntakeFacts, IntakeRule, IntakeRules, Interruption, RuleMatch
+from itsm_core.priority._intake import IntakeFacts, IntakeRule, IntakeRules, Interruption
 from itsm_core.priority._matrix import GradingMatrix
 from itsm_core.priority._override import Override
 from itsm_core.priority._policy import PriorityPolicy
-from itsm_core.priority._scale import Scale
+from itsm_core.priority._scale import PriorityScale
 
 __all__ = [
     "COMPLAINT_GRADING",
-    "DEFAULT_INTAKE_RULES",
     "EMERGENCY_GRADING",
-    "EMERGENCY_RISK_MATRIX",
     "ITIL_MATRIX",
     "ITIL_POLICY",
     "MATRIX_5X5",
     "SERVICENOW_MATRIX",
-    "ExplanationStep",
     "GradingDecision",
     "GradingMatrix",
     "IntakeFacts",
@@ -47,8 +41,6 @@ __all__ = [
     "Override",
     "PriorityDecision",
     "PriorityPolicy",
+    "PriorityScale",
     "ResponseGrading",
-    "RuleMatch",
-    "Scale",
-    "StepKind",
 ]

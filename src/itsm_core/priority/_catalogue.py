@@ -12,16 +12,16 @@ from itsm_core.priority._grading import ResponseGrading
 from itsm_core.priority._intake import IntakeRule, IntakeRules, Interruption
 from itsm_core.priority._matrix import GradingMatrix
 from itsm_core.priority._policy import PriorityPolicy
-from itsm_core.priority._scale import Scale
+from itsm_core.priority._scale import PriorityScale
 
 _HIGH_MEDIUM_LOW = ["High", "Medium", "Low"]
-_RESPONSE = Scale("response level", ["Major", "Serious", "General"])
+_RESPONSE = PriorityScale("response level", ["Major", "Serious", "General"])
 
 ITIL_MATRIX = GradingMatrix(
     name="itil-3x3",
-    rows=Scale("impact", _HIGH_MEDIUM_LOW),
-    columns=Scale("urgency", _HIGH_MEDIUM_LOW),
-    result=Scale("priority", ["Critical", "High", "Medium", "Low", "Planning"]),
+    rows=PriorityScale("impact", _HIGH_MEDIUM_LOW),
+    columns=PriorityScale("urgency", _HIGH_MEDIUM_LOW),
+    result=PriorityScale("priority", ["Critical", "High", "Medium", "Low", "Planning"]),
     cells=[
         [1, 2, 3],
         [2, 3, 4],
@@ -32,9 +32,9 @@ ITIL_MATRIX = GradingMatrix(
 
 SERVICENOW_MATRIX = GradingMatrix(
     name="servicenow-default",
-    rows=Scale("impact", _HIGH_MEDIUM_LOW),
-    columns=Scale("urgency", _HIGH_MEDIUM_LOW),
-    result=Scale("priority", ["Critical", "High", "Moderate", "Low"]),
+    rows=PriorityScale("impact", _HIGH_MEDIUM_LOW),
+    columns=PriorityScale("urgency", _HIGH_MEDIUM_LOW),
+    result=PriorityScale("priority", ["Critical", "High", "Moderate", "Low"]),
     cells=[
         [1, 2, 3],
         [2, 3, 4],
@@ -50,9 +50,9 @@ _FIVE_LEVELS = ["Very high", "High", "Medium", "Low", "Very low"]
 
 MATRIX_5X5 = GradingMatrix(
     name="glpi-5x5",
-    rows=Scale("impact", _FIVE_LEVELS),
-    columns=Scale("urgency", _FIVE_LEVELS),
-    result=Scale("priority", _FIVE_LEVELS),
+    rows=PriorityScale("impact", _FIVE_LEVELS),
+    columns=PriorityScale("urgency", _FIVE_LEVELS),
+    result=PriorityScale("priority", _FIVE_LEVELS),
     cells=[
         [1, 1, 2, 3, 4],
         [1, 2, 2, 3, 4],
@@ -119,8 +119,8 @@ COMPLAINT_GRADING = ResponseGrading(
     name="complaint",
     matrix=GradingMatrix(
         name="complaint-3x3",
-        rows=Scale("severity", ["Severe", "Moderate", "Minor"]),
-        columns=Scale("urgency", _HIGH_MEDIUM_LOW),
+        rows=PriorityScale("severity", ["Severe", "Moderate", "Minor"]),
+        columns=PriorityScale("urgency", _HIGH_MEDIUM_LOW),
         result=_RESPONSE,
         cells=[
             [1, 1, 2],
@@ -137,8 +137,8 @@ A VIP customer's complaint is handled one level higher, never above level 1.
 
 EMERGENCY_RISK_MATRIX = GradingMatrix(
     name="emergency-risk-5x5",
-    rows=Scale("likelihood", ["Almost certain", "Likely", "Possible", "Unlikely", "Rare"]),
-    columns=Scale("severity", ["Catastrophic", "Major", "Moderate", "Minor", "Negligible"]),
+    rows=PriorityScale("likelihood", ["Almost certain", "Likely", "Possible", "Unlikely", "Rare"]),
+    columns=PriorityScale("severity", ["Catastrophic", "Major", "Moderate", "Minor", "Negligible"]),
     result=_RESPONSE,
     cells=[
         [1, 1, 1, 2, 2],

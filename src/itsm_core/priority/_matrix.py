@@ -17,7 +17,7 @@ from itsm_core.priority._reading import (
     read_str,
     type_problem,
 )
-from itsm_core.priority._scale import Scale, read_scale
+from itsm_core.priority._scale import PriorityScale, read_scale
 
 
 def _as_grid(value: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
@@ -46,9 +46,9 @@ class GradingMatrix:
 
     Every offending cell is reported in one ``InvalidPriorityMatrix``.
 
-    >>> impact = Scale("impact", ["High", "Low"])
-    >>> urgency = Scale("urgency", ["High", "Low"])
-    >>> priority = Scale("priority", ["P1", "P2", "P3"])
+    >>> impact = PriorityScale("impact", ["High", "Low"])
+    >>> urgency = PriorityScale("urgency", ["High", "Low"])
+    >>> priority = PriorityScale("priority", ["P1", "P2", "P3"])
     >>> m = GradingMatrix(name="tiny", rows=impact, columns=urgency, result=priority,
     ...                   cells=[[1, 2], [2, 3]])
     >>> m.grade(2, 1)
@@ -64,14 +64,14 @@ class GradingMatrix:
     """
 
     name: str
-    rows: Scale
-    columns: Scale
-    result: Scale
+    rows: PriorityScale
+    columns: PriorityScale
+    result: PriorityScale
     cells: tuple[tuple[int, ...], ...] = attrs.field(converter=_as_grid)
 
     def __attrs_post_init__(self) -> None:
         checks = [blank_problem(self.name, "name")] + [
-            type_problem(getattr(self, field), Scale, field, "a Scale")
+            type_problem(getattr(self, field), PriorityScale, field, "a PriorityScale")
             for field in ("rows", "columns", "result")
         ]
         problems = [problem for problem in checks if problem is not None]
@@ -150,12 +150,16 @@ class GradingMatrix:
         return matrix
 
 
-def _cell_path(rows: Scale, row: int, columns: Scale, column: int | None = None) -> str:
+def _cell_path(
+    rows: PriorityScale, row: int, columns: PriorityScale, column: int | None = None
+) -> str:
     path = f"cells[{rows.name}={row}]"
     return path if column is None else f"{path}[{columns.name}={column}]"
 
 
-def grid_problems(rows: Scale, columns: Scale, result: Scale, grid: object) -> list[Problem]:
+def grid_problems(
+    rows: PriorityScale, columns: PriorityScale, result: PriorityScale, grid: object
+) -> list[Problem]:
     """Every problem of a grid against its scales: shape, missing cells, off-scale, monotone."""
     if not isinstance(grid, list | tuple):
         return [Problem("cells", f"expected a list of rows, got {grid!r}")]
@@ -204,7 +208,10 @@ def grid_problems(rows: Scale, columns: Scale, result: Scale, grid: object) -> l
 
 
 def _monotone_problems(
-    rows: Scale, columns: Scale, result: Scale, valid: Mapping[tuple[int, int], int]
+    rows: PriorityScale,
+    columns: PriorityScale,
+    result: PriorityScale,
+    valid: Mapping[tuple[int, int], int],
 ) -> list[Problem]:
     """Each cell whose result is higher than that of a neighbour with a higher row or column."""
     problems: list[Problem] = []

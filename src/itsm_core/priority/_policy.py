@@ -19,7 +19,7 @@ from itsm_core.priority._reading import (
     read_str,
     type_problem,
 )
-from itsm_core.priority._scale import Scale
+from itsm_core.priority._scale import PriorityScale
 from itsm_core.priority._tiers import apply_tier, as_tiers, tier_problems
 
 
@@ -63,17 +63,17 @@ class PriorityPolicy:
             raise InvalidPriorityMatrix(f"policy {self.name!r}", problems)
 
     @property
-    def impact_scale(self) -> Scale:
+    def impact_scale(self) -> PriorityScale:
         """The impact scale (the matrix rows)."""
         return self.matrix.rows
 
     @property
-    def urgency_scale(self) -> Scale:
+    def urgency_scale(self) -> PriorityScale:
         """The urgency scale (the matrix columns)."""
         return self.matrix.columns
 
     @property
-    def priority_scale(self) -> Scale:
+    def priority_scale(self) -> PriorityScale:
         """The priority scale (the matrix results)."""
         return self.matrix.result
 

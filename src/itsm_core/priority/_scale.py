@@ -18,13 +18,13 @@ def _as_tuple(value: Sequence[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class Scale:
+class PriorityScale:
     """The levels of one graded quantity (impact, urgency, priority, response level...).
 
     Levels are the integers ``1..len(labels)``; level 1 is the most severe, urgent or important,
     as ServiceNow and ITIL number them. ``labels[k - 1]`` names level ``k``.
 
-    >>> urgency = Scale("urgency", ["High", "Medium", "Low"])
+    >>> urgency = PriorityScale("urgency", ["High", "Medium", "Low"])
     >>> urgency.describe(2), 3 in urgency, 4 in urgency
     ('2 (Medium)', True, False)
     """
@@ -78,7 +78,7 @@ class Scale:
         return {"name": self.name, "labels": list(self.labels)}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Scale:
+    def from_dict(cls, data: Mapping[str, object]) -> PriorityScale:
         """Build a scale from plain data, reporting every problem as ``InvalidPriorityMatrix``."""
         problems: list[Problem] = []
         scale = read_scale(data, "", problems)
@@ -112,7 +112,7 @@ def scale_problems(name: object, labels: object) -> list[Problem]:
     return problems
 
 
-def read_scale(value: object, path: str, problems: list[Problem]) -> Scale | None:
+def read_scale(value: object, path: str, problems: list[Problem]) -> PriorityScale | None:
     """Read a scale from plain data at ``path``; record problems and return None when invalid."""
     data = as_mapping(value, path, problems)
     if data is None:
@@ -127,4 +127,4 @@ def read_scale(value: object, path: str, problems: list[Problem]) -> Scale | Non
     if found:
         problems.extend(Problem(join(path, p.path) if path else p.path, p.message) for p in found)
         return None
-    return Scale(name, [str(label) for label in labels])
+    return PriorityScale(name, [str(label) for label in labels])

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from itsm_core.errors import Problem
 from itsm_core.priority._explanation import ExplanationStep, StepKind
 from itsm_core.priority._reading import as_mapping, is_int, join
-from itsm_core.priority._scale import Scale
+from itsm_core.priority._scale import PriorityScale
 
 
 def as_tiers(value: Mapping[str, int]) -> Mapping[str, int]:
@@ -34,7 +34,7 @@ def tier_problems(tiers: object, path: str = "tiers") -> list[Problem]:
 
 
 def apply_tier(
-    tiers: Mapping[str, int], tier: str, value: int, scale: Scale
+    tiers: Mapping[str, int], tier: str, value: int, scale: PriorityScale
 ) -> tuple[int, ExplanationStep]:
     """Raise ``value`` by the tier's levels, never above level 1, and explain it.
 

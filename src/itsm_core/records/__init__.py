@@ -13,90 +13,42 @@
   ticket's events; verification names the first altered, removed, inserted or reordered event.
 """
 
-from itsm_core.records._access import (
-    ANY_ACTION,
-    EXPORT,
-    READ,
-    READ_CONFIDENTIAL,
-    WORK_NOTE,
-    AccessDecision,
-    AccessPolicy,
-    AccessRule,
-    Condition,
-)
+from itsm_core.records._access import AccessDecision, AccessPolicy, AccessRule
 from itsm_core.records._actor import Actor
-from itsm_core.records._due import RetentionAction, RetentionDue, RetentionItem, retention_due
-from itsm_core.records._enforce import COMMAND_ACTIONS, command_action, decide_as
+from itsm_core.records._due import RetentionDue, retention_due
+from itsm_core.records._enforce import decide_as
 from itsm_core.records._export import export_event, export_ticket
 from itsm_core.records._legal_hold import LegalHold
-from itsm_core.records._masking import MASK_ALL, MaskingPolicy
-from itsm_core.records._personal_data import (
-    Finding,
-    PersonalDataKind,
-    find_personal_data,
-    is_resident_id,
-    mask_text,
-    resident_id_check_digit,
-)
+from itsm_core.records._masking import MaskingPolicy
+from itsm_core.records._personal_data import mask_text
 from itsm_core.records._retention import RetentionPolicy, RetentionRule
-from itsm_core.records._seal import (
-    GENESIS,
-    Seal,
-    SealedEvent,
-    SealedStream,
-    canonical_json,
-    link_digest,
-    seal_events,
-)
+from itsm_core.records._seal import Seal, SealedStream, seal_events
 from itsm_core.records._standard import STANDARD_ACCESS_POLICY
-from itsm_core.records._ticket_data import ticket_data
-from itsm_core.records._verify import Tamper, TamperKind, Verification, verify_sealed
+from itsm_core.records._verify import TamperKind, Verification, verify_sealed
 from itsm_core.records._view import TicketView, redacted_view
 
 __all__ = [
-    "ANY_ACTION",
-    "COMMAND_ACTIONS",
-    "EXPORT",
-    "GENESIS",
-    "MASK_ALL",
-    "READ",
-    "READ_CONFIDENTIAL",
     "STANDARD_ACCESS_POLICY",
-    "WORK_NOTE",
     "AccessDecision",
     "AccessPolicy",
     "AccessRule",
     "Actor",
-    "Condition",
-    "Finding",
     "LegalHold",
     "MaskingPolicy",
-    "PersonalDataKind",
-    "RetentionAction",
     "RetentionDue",
-    "RetentionItem",
     "RetentionPolicy",
     "RetentionRule",
     "Seal",
-    "SealedEvent",
     "SealedStream",
-    "Tamper",
     "TamperKind",
     "TicketView",
     "Verification",
-    "canonical_json",
-    "command_action",
     "decide_as",
     "export_event",
     "export_ticket",
-    "find_personal_data",
-    "is_resident_id",
-    "link_digest",
     "mask_text",
     "redacted_view",
-    "resident_id_check_digit",
     "retention_due",
     "seal_events",
-    "ticket_data",
     "verify_sealed",
 ]

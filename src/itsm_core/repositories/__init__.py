@@ -7,43 +7,17 @@ classes: a store needs the methods, not a base class. :class:`InMemoryEventStore
 (``itsm_core.testing`` proves it); ``itsm_core.adapters.sqlite`` is a durable one.
 """
 
-from itsm_core.repositories._aggregates import (
-    ArticleEventStore,
-    CalendarRepository,
-    CycleEventStore,
-    ImprovementCycleRepository,
-    KnowledgeArticleRepository,
-    NonconformityRepository,
-    PriorityPolicyRepository,
-    SlaPolicyRepository,
-    SurveyRepository,
-    SurveyResponseRepository,
-    TicketEventStore,
-    TicketRepository,
-)
 from itsm_core.repositories._checks import check_append, check_key, check_read, check_save
 from itsm_core.repositories._memory import InMemoryEventStore, InMemoryRepository
 from itsm_core.repositories._ports import EventStore, Repository
 from itsm_core.repositories._records import RecordedEvent, Versioned
 
 __all__ = [
-    "ArticleEventStore",
-    "CalendarRepository",
-    "CycleEventStore",
     "EventStore",
-    "ImprovementCycleRepository",
     "InMemoryEventStore",
     "InMemoryRepository",
-    "KnowledgeArticleRepository",
-    "NonconformityRepository",
-    "PriorityPolicyRepository",
     "RecordedEvent",
     "Repository",
-    "SlaPolicyRepository",
-    "SurveyRepository",
-    "SurveyResponseRepository",
-    "TicketEventStore",
-    "TicketRepository",
     "Versioned",
     "check_append",
     "check_key",

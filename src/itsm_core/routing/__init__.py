@@ -14,7 +14,7 @@ service level, average speed of answer, occupancy), :func:`agents_needed` for a
 """
 
 from itsm_core.routing._agents import Agent
-from itsm_core.routing._decision import Outcome, RoutingDecision, RoutingStep, StepKind
+from itsm_core.routing._decision import RouteOutcome, RoutingDecision
 from itsm_core.routing._erlang import QueueFigures, erlang_b, erlang_c, queue_figures
 from itsm_core.routing._groups import AssignmentStrategy, Group
 from itsm_core.routing._requirements import Requirements
@@ -22,13 +22,11 @@ from itsm_core.routing._route import route
 from itsm_core.routing._rules import RoutingRule, RoutingRules
 from itsm_core.routing._staffing import (
     IntervalForecast,
-    IntervalStaffing,
     ServiceTarget,
     Staffing,
     StaffingPlan,
     agents_needed,
     staffing_plan,
-    traffic_of,
 )
 from itsm_core.routing._state import TeamState
 from itsm_core.routing._team import NextOnDuty, Team
@@ -38,19 +36,16 @@ __all__ = [
     "AssignmentStrategy",
     "Group",
     "IntervalForecast",
-    "IntervalStaffing",
     "NextOnDuty",
-    "Outcome",
     "QueueFigures",
     "Requirements",
+    "RouteOutcome",
     "RoutingDecision",
     "RoutingRule",
     "RoutingRules",
-    "RoutingStep",
     "ServiceTarget",
     "Staffing",
     "StaffingPlan",
-    "StepKind",
     "Team",
     "TeamState",
     "agents_needed",
@@ -59,5 +54,4 @@ __all__ = [
     "queue_figures",
     "route",
     "staffing_plan",
-    "traffic_of",
 ]

@@ -12,7 +12,7 @@ from itsm_core.routing._team import NextOnDuty
 from itsm_core.tickets import Assign, Escalate, EscalationKind, SupportLevel, Ticket
 
 
-class Outcome(enum.StrEnum):
+class RouteOutcome(enum.StrEnum):
     """Where the ticket went."""
 
     ASSIGNED = "assigned"
@@ -58,7 +58,7 @@ class RoutingDecision:
     """
 
     ticket_id: str
-    outcome: Outcome
+    outcome: RouteOutcome
     group: str
     assignee: str | None
     level: SupportLevel

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._agents import Agent
-from itsm_core.routing._decision import Outcome, RoutingDecision, RoutingStep, StepKind
+from itsm_core.routing._decision import RouteOutcome, RoutingDecision, RoutingStep, StepKind
 from itsm_core.routing._groups import AssignmentStrategy, Group
 from itsm_core.routing._requirements import Requirements
 from itsm_core.routing._rules import RoutingRule, RoutingRules
@@ -76,7 +76,7 @@ def route(
         if chosen is not None:
             return RoutingDecision(
                 ticket_id=ticket.id,
-                outcome=Outcome.ASSIGNED,
+                outcome=RouteOutcome.ASSIGNED,
                 group=group.name,
                 assignee=chosen.id,
                 level=group.level,
@@ -93,7 +93,7 @@ def route(
     steps.append(RoutingStep(StepKind.QUEUE, queue.name, when))
     return RoutingDecision(
         ticket_id=ticket.id,
-        outcome=Outcome.QUEUED,
+        outcome=RouteOutcome.QUEUED,
         group=queue.name,
         assignee=None,
         level=queue.level,

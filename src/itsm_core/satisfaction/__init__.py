@@ -1,22 +1,15 @@
-"""Satisfaction and service-quality scoring with honest statistics.
+"""Satisfaction and service-quality scoring: surveys, CSAT, NPS, CES, SERVQUAL, Kano.
 
 Surveys as data (questions, scales, dimensions) with validated responses and reproducible
-sampling rules; CSAT, NPS and CES; SERVQUAL gaps; the Kano model; Cronbach's alpha; a weighted
-service quality index; and the small statistical functions underneath (proportion intervals,
-differences of proportions and of means) that other modules reuse. Every rate carries its n,
-its interval and the interval's method; a clipped interval says so; no data is an error, never
-a silent 0 %. Pure Python: ``statistics.NormalDist`` and ``math`` only.
+sampling rules (回访抽样); CSAT, NPS and CES; SERVQUAL gaps; the Kano model; Cronbach's alpha
+for a survey's scales; a weighted service quality index. Every score carries its n, its
+interval and the interval's method, computed with :mod:`itsm_core.stats` (proportions, means,
+comparisons), where the general statistics live; a clipped interval says so; no data is an
+error, never a silent 0 %.
 """
 
 from itsm_core.satisfaction._ces import CES_1, CES_2, CesResult, ces
 from itsm_core.satisfaction._csat import CsatReport, CsatScore, csat, mean_score, top_box
-from itsm_core.satisfaction._estimates import (
-    Difference,
-    Interval,
-    IntervalMethod,
-    MeanEstimate,
-    ProportionEstimate,
-)
 from itsm_core.satisfaction._kano import (
     KanoAnswer,
     KanoCategory,
@@ -25,7 +18,6 @@ from itsm_core.satisfaction._kano import (
     kano_category,
     kano_from_counts,
 )
-from itsm_core.satisfaction._means import difference_of_means, mean_estimate, welch_from_summaries
 from itsm_core.satisfaction._nps import (
     NpsBreaks,
     NpsCategory,
@@ -33,12 +25,6 @@ from itsm_core.satisfaction._nps import (
     NpsResult,
     compare_nps,
     nps,
-)
-from itsm_core.satisfaction._proportions import (
-    difference_of_proportions,
-    proportion,
-    proportion_interval,
-    wilson_interval,
 )
 from itsm_core.satisfaction._quality_index import (
     SQI_DIMENSIONS,
@@ -80,21 +66,16 @@ __all__ = [
     "CronbachAlpha",
     "CsatReport",
     "CsatScore",
-    "Difference",
     "DimensionGap",
-    "Interval",
-    "IntervalMethod",
     "ItemGap",
     "KanoAnswer",
     "KanoCategory",
     "KanoResult",
-    "MeanEstimate",
     "MissingPolicy",
     "NpsBreaks",
     "NpsCategory",
     "NpsCounts",
     "NpsResult",
-    "ProportionEstimate",
     "QualityIndex",
     "QualityIndexWeights",
     "Question",
@@ -114,20 +95,13 @@ __all__ = [
     "compare_nps",
     "cronbach_alpha",
     "csat",
-    "difference_of_means",
-    "difference_of_proportions",
     "kano_category",
     "kano_from_counts",
-    "mean_estimate",
     "mean_index",
     "mean_score",
     "nps",
-    "proportion",
-    "proportion_interval",
     "sample_position",
     "service_quality_index",
     "servqual",
     "top_box",
-    "welch_from_summaries",
-    "wilson_interval",
 ]

@@ -19,19 +19,19 @@ from collections.abc import Iterable
 import attrs
 
 from itsm_core.errors import Problem
-from itsm_core.satisfaction._checks import raise_if, require_n
-from itsm_core.satisfaction._distributions import normal_quantile
-from itsm_core.satisfaction._estimates import (
+from itsm_core.satisfaction._nps import trinomial_moments
+from itsm_core.satisfaction._scales import Scale
+from itsm_core.satisfaction._scoring import positive_set, scores_on_scale
+from itsm_core.stats import (
     Interval,
     IntervalMethod,
     MeanEstimate,
     ProportionEstimate,
+    mean_estimate,
+    proportion,
 )
-from itsm_core.satisfaction._means import mean_estimate
-from itsm_core.satisfaction._nps import trinomial_moments
-from itsm_core.satisfaction._proportions import proportion
-from itsm_core.satisfaction._scales import Scale
-from itsm_core.satisfaction._scoring import positive_set, scores_on_scale
+from itsm_core.stats._checks import raise_if, require_n
+from itsm_core.stats._distributions import normal_quantile
 
 CES_1 = Scale(1, 5, higher_is_better=False)
 """CES 1.0: 1 (very low effort) .. 5 (very high effort), lower is better."""

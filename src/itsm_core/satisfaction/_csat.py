@@ -13,17 +13,17 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from itsm_core.errors import Problem
-from itsm_core.satisfaction._checks import raise_if, require_n
-from itsm_core.satisfaction._estimates import (
-    IntervalMethod,
-    MeanEstimate,
-    ProportionEstimate,
-)
-from itsm_core.satisfaction._means import mean_estimate
-from itsm_core.satisfaction._proportions import proportion
 from itsm_core.satisfaction._scales import Scale
 from itsm_core.satisfaction._scoring import mean_index, positive_set, scores_on_scale
 from itsm_core.satisfaction._survey import Survey, SurveyResponse
+from itsm_core.stats import (
+    IntervalMethod,
+    MeanEstimate,
+    ProportionEstimate,
+    mean_estimate,
+    proportion,
+)
+from itsm_core.stats._checks import raise_if, require_n
 
 
 def top_box(

@@ -27,7 +27,8 @@ from collections.abc import Iterable
 import attrs
 
 from itsm_core.errors import InsufficientData, Problem
-from itsm_core.satisfaction._checks import count_problems, instance_of, is_number, raise_if
+from itsm_core.satisfaction._checks import instance_of
+from itsm_core.stats._checks import count_problems, is_number, raise_if
 
 
 class KanoAnswer(enum.StrEnum):

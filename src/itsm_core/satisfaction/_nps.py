@@ -23,11 +23,11 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from itsm_core.errors import InvalidSurvey, Problem
-from itsm_core.satisfaction._checks import confidence_problems, count_problems, raise_if, require_n
-from itsm_core.satisfaction._distributions import normal_quantile, normal_two_sided_p
-from itsm_core.satisfaction._estimates import Difference, Interval, IntervalMethod
 from itsm_core.satisfaction._scales import ZERO_TO_TEN
 from itsm_core.satisfaction._scoring import scores_on_scale
+from itsm_core.stats import Difference, Interval, IntervalMethod
+from itsm_core.stats._checks import confidence_problems, count_problems, raise_if, require_n
+from itsm_core.stats._distributions import normal_quantile, normal_two_sided_p
 
 _PSEUDO = (0.75, 1.5, 0.75)  # (promoters, passives, detractors) added by adjusted Wald
 _METHODS = (IntervalMethod.ADJUSTED_WALD, IntervalMethod.WALD)

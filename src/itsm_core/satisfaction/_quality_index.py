@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from itsm_core.errors import InvalidSurvey, Problem
-from itsm_core.satisfaction._checks import is_number, raise_if
+from itsm_core.stats._checks import is_number, raise_if
 
 SQI_DIMENSIONS = ("response", "functionality", "reliability", "security", "supportability")
 """The five dimensions of the service quality index named in the issue, in order."""

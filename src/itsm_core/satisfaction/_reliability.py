@@ -25,9 +25,10 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from itsm_core.errors import InsufficientData, Problem
-from itsm_core.satisfaction._checks import confidence_problems, instance_of, is_number, raise_if
-from itsm_core.satisfaction._distributions import f_quantile
-from itsm_core.satisfaction._estimates import Interval, IntervalMethod
+from itsm_core.satisfaction._checks import instance_of
+from itsm_core.stats import Interval, IntervalMethod
+from itsm_core.stats._checks import confidence_problems, is_number, raise_if
+from itsm_core.stats._distributions import f_quantile
 
 
 class MissingPolicy(enum.StrEnum):

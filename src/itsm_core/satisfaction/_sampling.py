@@ -15,7 +15,8 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core.errors import InvalidSurvey, NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware
+from itsm_core.errors import InvalidSurvey, Problem, ValidationError
 from itsm_core.satisfaction._checks import nonempty_str
 
 _ZERO = dt.timedelta(0)
@@ -63,11 +64,6 @@ class SamplingDecision:
     def should_send(self) -> bool:
         """True when the survey should be sent now."""
         return self.outcome is SamplingOutcome.SEND
-
-
-def _aware(where: str, value: dt.datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(where, value)
 
 
 def _rule_problems(
@@ -124,13 +120,13 @@ class SamplingRule:
 
     def window(self, closed_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         """The validity window ``[start, end)`` of a ticket closed at ``closed_at``."""
-        _aware("closed_at", closed_at)
+        check_aware(closed_at, "closed_at")
         start = closed_at + self.delay
         return start, start + self.validity
 
     def accepts_response(self, closed_at: dt.datetime, answered_at: dt.datetime) -> bool:
         """True when an answer given at ``answered_at`` falls inside the validity window."""
-        _aware("answered_at", answered_at)
+        check_aware(answered_at, "answered_at")
         start, end = self.window(closed_at)
         return start <= answered_at < end
 
@@ -163,9 +159,9 @@ class SamplingRule:
             problems.append(Problem("seed", f"must be a non-empty string: {seed!r}"))
         if problems:
             raise ValidationError("sampling decision", problems)
-        _aware("now", now)
+        check_aware(now, "now")
         if last_surveyed_at is not None:
-            _aware("last_surveyed_at", last_surveyed_at)
+            check_aware(last_surveyed_at, "last_surveyed_at")
         start, end = self.window(closed_at)
 
         def decision(outcome: SamplingOutcome, reason: str) -> SamplingDecision:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from itsm_core.errors import Problem
-from itsm_core.satisfaction._checks import raise_if
 from itsm_core.satisfaction._scales import Scale
+from itsm_core.stats._checks import raise_if
 
 
 def scores_on_scale(subject: str, scores: Iterable[object], scale: Scale) -> list[int]:

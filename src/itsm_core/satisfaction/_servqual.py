@@ -31,10 +31,10 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from itsm_core.errors import InsufficientData, InvalidSurvey, Problem
-from itsm_core.satisfaction._checks import instance_of, is_number, raise_if
-from itsm_core.satisfaction._estimates import MeanEstimate
-from itsm_core.satisfaction._means import mean_estimate
+from itsm_core.satisfaction._checks import instance_of
 from itsm_core.satisfaction._scales import SEVEN_POINT, Scale
+from itsm_core.stats import MeanEstimate, mean_estimate
+from itsm_core.stats._checks import is_number, raise_if
 
 
 class ServqualDimension(enum.StrEnum):

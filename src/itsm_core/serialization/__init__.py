@@ -6,20 +6,8 @@ reads them back, upgrading older schema versions. Malformed data and unknown ver
 one :class:`~itsm_core.errors.DeserializationError` listing every problem with its path.
 """
 
-from itsm_core.serialization._converter import make_converter, thaw
-from itsm_core.serialization._datetimes import format_datetime, parse_datetime
-from itsm_core.serialization._problems import problems_from
+from itsm_core.serialization._converter import make_converter
 from itsm_core.serialization._serializer import Serializer
-from itsm_core.serialization._types import DEFAULT_TYPES, TypeSpec, Upgrade
+from itsm_core.serialization._types import DEFAULT_TYPES, TypeSpec
 
-__all__ = [
-    "DEFAULT_TYPES",
-    "Serializer",
-    "TypeSpec",
-    "Upgrade",
-    "format_datetime",
-    "make_converter",
-    "parse_datetime",
-    "problems_from",
-    "thaw",
-]
+__all__ = ["DEFAULT_TYPES", "Serializer", "TypeSpec", "make_converter"]

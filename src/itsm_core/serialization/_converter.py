@@ -15,7 +15,9 @@ does). What it adds to cattrs' defaults:
 * union members told apart by a ``"_type"`` tag where their fields alone would not;
 * the configuration types that already have a documented ``to_dict`` / ``from_dict`` form
   (policies, matrices, surveys, calendars) use it, so there is one data format per type;
-* nonconformity events, whose changes name the field they set, structured by that field's type.
+* nonconformity events, whose changes name the field they set, structured by that field's type;
+* workflows in their documented data format, through ``itsm_core.workflow``'s own reader and
+  writer (see :func:`_configure_workflows`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from itsm_core.satisfaction import Answer
 from itsm_core.serialization._datetimes import format_datetime, parse_datetime
 from itsm_core.serialization._problems import problems_from
 from itsm_core.tickets import Json
+from itsm_core.workflow import Workflow, workflow_from_dict
 
 
 def _cycle_change() -> Any:
@@ -315,6 +318,29 @@ def _configure_nonconformity_events(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(NonconformityEvent, structure_event)
 
 
+def _is_workflow(cls: Any) -> bool:
+    return cls is Workflow or typing.get_origin(cls) is Workflow
+
+
+def _configure_workflows(converter: cattrs.Converter) -> None:
+    """Workflows as the data of ``Workflow.to_dict`` / ``workflow_from_dict``: one format and
+    one reader, the workflow package's. Reading needs the state enum, given as the type
+    argument (``Workflow[IncidentState, Ticket]``); a converter holds no guard registry, so a
+    workflow whose data names guards is read with ``workflow_from_dict(data, states, guards)``.
+    """
+
+    def structure(value: object, cls: Any) -> Workflow[Any, Any]:
+        states = typing.get_args(cls)[:1]
+        if not states:
+            raise TypeError("read a workflow as Workflow[StateEnum, Subject]: name its states")
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected a mapping, got {type(value).__name__}")
+        return workflow_from_dict(value, states[0])
+
+    converter.register_unstructure_hook_func(_is_workflow, lambda value: value.to_dict())
+    converter.register_structure_hook_func(_is_workflow, structure)
+
+
 def make_converter(delegated: Iterable[type] = ()) -> cattrs.Converter:
     """A new converter for itsm_core's values, aggregates and events.
 
@@ -355,4 +381,5 @@ def make_converter(delegated: Iterable[type] = ()) -> cattrs.Converter:
     for cls in delegated:
         delegate_to_methods(converter, cls)
     _configure_nonconformity_events(converter)
+    _configure_workflows(converter)
     return converter

@@ -7,17 +7,12 @@ escalations due, :func:`next_change_at` when to look again, and :func:`pause_fin
 pauses that hid work. :class:`SlaTracker` is the same fold, kept and continued event by event.
 """
 
-from itsm_core.sla._abuse import PauseFinding, PauseFindingKind, pause_findings
-from itsm_core.sla._actions import DueAction, action_key, due_actions, next_change_at
+from itsm_core.sla._abuse import PauseFinding, pause_findings
+from itsm_core.sla._actions import DueAction, due_actions, next_change_at
 from itsm_core.sla._conditions import (
-    ALWAYS,
-    NEVER,
     AllOf,
     AnyOf,
-    CommentBy,
-    Condition,
     EventIn,
-    Fact,
     FieldChanged,
     FieldIn,
     Not,
@@ -27,74 +22,53 @@ from itsm_core.sla._conditions import (
     condition_from_dict,
 )
 from itsm_core.sla._definition import (
-    BUILTIN_CLOCKS,
     FIRST_RESPONSE,
     GROUP_RESOLUTION,
     NEXT_RESPONSE,
     RESOLUTION,
-    CancelWhen,
     ClockDefinition,
     ClockKind,
-    Restart,
 )
 from itsm_core.sla._duration import Duration, Unit
 from itsm_core.sla._engine import SlaTracker, evaluate, evaluate_many
-from itsm_core.sla._policy import ANY, MetricSpec, OnChange, SlaPolicy
-from itsm_core.sla._selection import PolicySet, Selection, SelectionMode
+from itsm_core.sla._policy import MetricSpec, SlaPolicy
+from itsm_core.sla._selection import PolicySet, Selection
 from itsm_core.sla._standard import STANDARD_POLICIES
-from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, ThresholdState
+from itsm_core.sla._state import ClockState, ClockStatus, SlaReport
 from itsm_core.sla._thresholds import SERVICENOW_THRESHOLDS, ActionKind, Threshold
-from itsm_core.sla._time import TWENTY_FOUR_SEVEN, AlwaysWorking, BusinessTime
 
-__all__ = [  # noqa: RUF022 (plain sorted(), as tests/test_public_api.py pins)
-    "ALWAYS",
-    "ANY",
+__all__ = [
+    "FIRST_RESPONSE",
+    "GROUP_RESOLUTION",
+    "NEXT_RESPONSE",
+    "RESOLUTION",
+    "SERVICENOW_THRESHOLDS",
+    "STANDARD_POLICIES",
     "ActionKind",
     "AllOf",
-    "AlwaysWorking",
     "AnyOf",
-    "BUILTIN_CLOCKS",
-    "BusinessTime",
-    "CancelWhen",
     "ClockDefinition",
     "ClockKind",
     "ClockState",
     "ClockStatus",
-    "CommentBy",
-    "Condition",
     "DueAction",
     "Duration",
     "EventIn",
-    "FIRST_RESPONSE",
-    "Fact",
     "FieldChanged",
     "FieldIn",
-    "GROUP_RESOLUTION",
     "MetricSpec",
-    "NEVER",
-    "NEXT_RESPONSE",
     "Not",
-    "OnChange",
     "PauseFinding",
-    "PauseFindingKind",
     "PolicySet",
     "PublicComment",
-    "RESOLUTION",
-    "Restart",
-    "SERVICENOW_THRESHOLDS",
-    "STANDARD_POLICIES",
     "Selection",
-    "SelectionMode",
     "SlaPolicy",
     "SlaReport",
     "SlaTracker",
     "StateIn",
     "StatusIn",
-    "TWENTY_FOUR_SEVEN",
     "Threshold",
-    "ThresholdState",
     "Unit",
-    "action_key",
     "condition_from_dict",
     "due_actions",
     "evaluate",

@@ -13,9 +13,10 @@ from collections.abc import Collection, Iterable
 
 import attrs
 
+from itsm_core._checks import check_aware
+from itsm_core.calendar import BusinessTime
 from itsm_core.sla._state import ClockState, SlaReport, ThresholdState
 from itsm_core.sla._thresholds import ActionKind
-from itsm_core.sla._time import BusinessTime, aware
 
 
 @attrs.frozen(kw_only=True)
@@ -74,7 +75,7 @@ def due_actions(
     attaches already late, or a scheduler that was down, sends the breach, not three warnings
     before it (frappe/helpdesk#2967).
     """
-    aware(now, "now")
+    check_aware(now, "now")
     items = [reports] if isinstance(reports, SlaReport) else list(reports)
     out: list[DueAction] = []
     for report in items:
@@ -115,7 +116,7 @@ def next_change_at(
     action falls due; None when nothing will change until the next event (every clock paused,
     stopped or without target). Schedule a wake-up then instead of polling.
     """
-    aware(now, "now")
+    check_aware(now, "now")
     items = [reports] if isinstance(reports, SlaReport) else list(reports)
     times: list[dt.datetime] = []
     for report in items:

@@ -8,8 +8,8 @@ import re
 
 import attrs
 
+from itsm_core.calendar import BusinessTime
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.sla._time import BusinessTime
 
 
 class Unit(enum.StrEnum):

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from itsm_core._checks import check_aware
+from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.sla._conditions import Fact
 from itsm_core.sla._definition import ClockDefinition, Restart
@@ -16,7 +18,6 @@ from itsm_core.sla._policy import MetricSpec, OnChange
 from itsm_core.sla._selection import PolicySet, Selection, metrics_in_force
 from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, ThresholdState
 from itsm_core.sla._thresholds import Threshold
-from itsm_core.sla._time import TWENTY_FOUR_SEVEN, BusinessTime, aware
 from itsm_core.tickets import Ticket, TicketEvent, apply_event
 
 Calendars = Mapping[str, BusinessTime]
@@ -195,7 +196,7 @@ class SlaTracker:
 
     def report(self, now: dt.datetime) -> SlaReport:
         """Every clock measured at ``now`` (not before the last event)."""
-        aware(now, "now")
+        check_aware(now, "now")
         if self.ticket is None:
             raise ValidationError("SlaTracker", [Problem("events", "no events yet")])
         if now < self.ticket.updated_at:
@@ -433,7 +434,7 @@ def evaluate(
 ) -> SlaReport:
     """The SLA clocks of one ticket at ``now``, from its events (those after ``now`` are not
     yet history and are left out). Pure: the same arguments always give the same report."""
-    aware(now, "now")
+    check_aware(now, "now")
     tracker = SlaTracker(
         policies=policies,
         calendars=calendars or {},

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from itsm_core.sla._time import BusinessTime
+from itsm_core.calendar import BusinessTime
 
 #: Interval kinds of a cycle: counting, paused, and stopped between a stop and a continue.
 RUN, PAUSE, GAP = "run", "pause", "gap"

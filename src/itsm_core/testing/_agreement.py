@@ -156,8 +156,8 @@ def repository_agreement(
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing the repositories ``factory()`` makes with the reference.
 
-    ``values`` draws what is saved (default: small tickets; pass
-    :func:`~itsm_core.testing.tickets` for the full variety, at a cost in speed); the adapter
+    ``values`` draws what is saved (default: small tickets; pass ``st.from_type(Ticket)``
+    for the full variety, at a cost in speed); the adapter
     must store them so that they read back equal.
     """
     strategy: st.SearchStrategy[Any] = values if values is not None else _TICKETS

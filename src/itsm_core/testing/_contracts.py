@@ -375,7 +375,7 @@ class ArticleRepositoryContract(ValueRepositoryContract[Article]):
     """The repository contract with knowledge :class:`~itsm_core.knowledge.Article` values.
 
     Implement :meth:`make_repository` (it returns a
-    :data:`~itsm_core.repositories.KnowledgeArticleRepository`); override
+    :class:`~itsm_core.repositories.Repository` of articles); override
     :meth:`reopen_repository` for a persistent store.
     """
 

@@ -2,9 +2,9 @@
 
 Articles are never assembled field by field: :func:`article_histories` draws a list of
 commands (create, revise, submit, publish, request changes, links, usage, retire) and runs
-them through :func:`~itsm_core.knowledge.decide`, skipping the ones the workflow refuses, so
-every drawn article is one the domain can actually produce and ``replay`` of its events
-gives it back.
+them through :func:`~itsm_core.knowledge.decide_article`, skipping the ones the workflow
+refuses, so every drawn article is one the domain can actually produce and
+``ARTICLE.replay`` of its events gives it back.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from itsm_core.errors import ItsmError
 from itsm_core.knowledge import (
-    REVIEWER,
+    ARTICLE,
     Article,
     ArticleCommand,
+    ArticleContext,
     ArticleEvent,
     Bm25,
     CategoryTree,
@@ -33,12 +34,13 @@ from itsm_core.knowledge import (
     Retire,
     Revise,
     Submit,
-    decide,
-    replay,
+    decide_article,
 )
 from itsm_core.testing._strategies import aware_datetimes, identifiers, texts
 
 _SEGMENT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"
+#: The role of ARTICLE_WORKFLOW that may publish, request changes and retire.
+_REVIEWER = "reviewer"
 
 #: Step kinds; usage (view, solved, feedback) is weighted up, as it is most of an article's life.
 _STEPS = (
@@ -84,7 +86,7 @@ def _step(
     if kind == "submit":
         command = Submit()
     elif kind == "publish":
-        command, actor, role = Publish(), other, REVIEWER
+        command, actor, role = Publish(), other, _REVIEWER
     elif kind == "revise":
         command = Revise(
             note=draw(texts()),
@@ -95,9 +97,9 @@ def _step(
         )
         actor = draw(st.sampled_from([author, reviewer]))
     elif kind == "request_changes":
-        command, actor, role = RequestChanges(reason=draw(texts())), reviewer, REVIEWER
+        command, actor, role = RequestChanges(reason=draw(texts())), reviewer, _REVIEWER
     elif kind == "retire":
-        command, actor, role = Retire(reason=draw(texts())), reviewer, REVIEWER
+        command, actor, role = Retire(reason=draw(texts())), reviewer, _REVIEWER
     elif kind == "link_ticket":
         command = LinkTicket(ticket_id=draw(identifiers()))
     elif kind == "link_problem":
@@ -130,8 +132,10 @@ def article_histories(draw: st.DrawFn, max_steps: int = 8) -> tuple[ArticleEvent
         category=draw(category_paths()),
         tags=draw(_tags()),
     )
-    decision = decide(None, create, actor=author, now=at)
-    article, events = decision.article, list(decision.events)
+    article, first = decide_article(
+        None, create, ArticleContext(actor=author, role="author", now=at)
+    )
+    events = list(first)
     kinds = draw(st.lists(st.sampled_from(_STEPS), max_size=max_steps))
     if draw(st.booleans()):  # half the articles are published first, so usage is recorded
         kinds = ["submit", "publish", *kinds]
@@ -139,17 +143,19 @@ def article_histories(draw: st.DrawFn, max_steps: int = 8) -> tuple[ArticleEvent
         command, actor, role = _step(draw, kind, article, author, reviewer)
         at = _later(at, draw(st.integers(1, 60 * 24 * 30)))
         try:
-            decision = decide(article, command, actor=actor, now=at, role=role)
+            decision = decide_article(
+                article, command, ArticleContext(actor=actor, role=role, now=at)
+            )
         except ItsmError:
             continue
-        article = decision.article
+        article = decision.state
         events.extend(decision.events)
     return tuple(events)
 
 
 def articles() -> st.SearchStrategy[Article]:
     """Articles in every status, with versions, links, usage and votes (replayed histories)."""
-    return article_histories().map(replay)
+    return article_histories().map(ARTICLE.replay)
 
 
 def article_events() -> st.SearchStrategy[ArticleEvent]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from itsm_core.knowledge import Article, CreateArticle, Revise, decide
+from itsm_core.knowledge import Article, ArticleContext, CreateArticle, Revise, decide_article
 from itsm_core.tickets import Comment, Ticket, TicketEvent, TicketKind
 from itsm_core.workflow import StatusCategory
 
@@ -77,7 +77,7 @@ def sample_ticket(ticket_id: str, revision: int = 1) -> Ticket:
 def sample_article(article_id: str, revision: int = 1) -> Article:
     """A draft knowledge article with ``revision`` versions (so its ``version`` is ``revision``).
 
-    Built through :func:`~itsm_core.knowledge.decide`: created, then revised
+    Built through :func:`~itsm_core.knowledge.decide_article`: created, then revised
     ``revision - 1`` times, each revision changing the body.
 
     >>> article = sample_article("KB-1", 3)
@@ -85,7 +85,7 @@ def sample_article(article_id: str, revision: int = 1) -> Article:
     (3, 3, 'Open UDP ports 500 and 4500, revision 3')
     """
     at = _START
-    article = decide(
+    article = decide_article(
         None,
         CreateArticle(
             article_id=article_id,
@@ -94,13 +94,14 @@ def sample_article(article_id: str, revision: int = 1) -> Article:
             category="network/vpn",
             tags=frozenset({"vpn", "网络"}),
         ),
-        actor="li",
-        now=at,
-    ).article
+        ArticleContext(actor="li", role="author", now=at),
+    ).state
     for number in range(2, revision + 1):
         at += dt.timedelta(hours=1)
         change = Revise(
             note=f"revision {number}", body=f"Open UDP ports 500 and 4500, revision {number}"
         )
-        article = decide(article, change, actor="li", now=at).article
+        article = decide_article(
+            article, change, ArticleContext(actor="li", role="author", now=at)
+        ).state
     return article

@@ -69,7 +69,7 @@ from itsm_core.priority import (
     GradingMatrix,
     PriorityDecision,
     PriorityPolicy,
-    Scale,
+    PriorityScale,
 )
 from itsm_core.satisfaction import (
     FIVE_POINT,
@@ -243,9 +243,9 @@ def grading_matrices(draw: st.DrawFn) -> GradingMatrix:
     a, b = steps(rows), steps(columns)
     return GradingMatrix(
         name=draw(identifiers()),
-        rows=Scale("impact", [f"I{i}" for i in range(1, rows + 1)]),
-        columns=Scale("urgency", [f"U{i}" for i in range(1, columns + 1)]),
-        result=Scale("priority", [f"P{i}" for i in range(1, levels + 1)]),
+        rows=PriorityScale("impact", [f"I{i}" for i in range(1, rows + 1)]),
+        columns=PriorityScale("urgency", [f"U{i}" for i in range(1, columns + 1)]),
+        result=PriorityScale("priority", [f"P{i}" for i in range(1, levels + 1)]),
         cells=[[min(levels, 1 + a[r] + b[c]) for c in range(columns)] for r in range(rows)],
     )
 

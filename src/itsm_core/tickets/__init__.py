@@ -9,7 +9,6 @@ complaint, problem, three change types, major incident) are plain
 
 from itsm_core.tickets._autoclose import (
     DueRule,
-    SupportsAdd,
     after,
     after_business_time,
     customer_replied_since_resolution,
@@ -166,7 +165,6 @@ __all__ = [
     "Resume",
     "Role",
     "SupportLevel",
-    "SupportsAdd",
     "Ticket",
     "TicketEvent",
     "TicketKind",

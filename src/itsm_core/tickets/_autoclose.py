@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware
+from itsm_core.calendar import BusinessTime
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import Role
 from itsm_core.workflow import StatusCategory
@@ -17,14 +19,6 @@ class DueRule(Protocol):
 
     def __call__(self, resolved_at: dt.datetime, now: dt.datetime, /) -> bool:
         """Whether a ticket resolved at ``resolved_at`` is due at ``now``."""
-        ...
-
-
-class SupportsAdd(Protocol):
-    """Any business calendar that adds working time to an instant."""
-
-    def add(self, start: dt.datetime, duration: dt.timedelta, /) -> dt.datetime:
-        """The instant ``duration`` of working time after ``start``."""
         ...
 
 
@@ -41,7 +35,7 @@ def after(duration: dt.timedelta) -> DueRule:
     return lambda resolved_at, now: now - resolved_at >= duration
 
 
-def after_business_time(calendar: SupportsAdd, duration: dt.timedelta) -> DueRule:
+def after_business_time(calendar: BusinessTime, duration: dt.timedelta) -> DueRule:
     """Due once ``calendar.add(resolved_at, duration) <= now``.
 
     "Three business days" on a calendar with 8-hour days is ``timedelta(hours=24)`` of business
@@ -74,8 +68,7 @@ def due_for_auto_close(
     ``is_due(resolved_at, now)`` says the waiting time is over (see :func:`after` and
     :func:`after_business_time`). Close each with ``Close`` in the ``system`` role.
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise NaiveDatetimeError("due_for_auto_close.now", now)
+    check_aware(now, "due_for_auto_close.now")
     return tuple(
         ticket
         for ticket in tickets

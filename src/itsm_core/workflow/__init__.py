@@ -2,12 +2,13 @@
 
 A :class:`Workflow` is validated when built (every problem reported at once), answers
 side-effect-free questions (:meth:`Workflow.allowed_events`, :meth:`Workflow.check`), renders
-itself as a Mermaid diagram or a Markdown table, and round-trips through plain data.
-It knows nothing of tickets: the subject its guards inspect is a type parameter.
+itself as a Mermaid diagram or a Markdown table, and round-trips through plain data
+(:meth:`Workflow.to_dict`, :func:`workflow_from_dict`). It knows nothing of tickets: the
+subject its guards inspect is a type parameter.
 """
 
 from itsm_core.workflow._category import StatusCategory
-from itsm_core.workflow._data import workflow_from_dict, workflow_to_dict
+from itsm_core.workflow._data import workflow_from_dict
 from itsm_core.workflow._guard import Guard, GuardContext
 from itsm_core.workflow._render import render_markdown_table, render_mermaid
 from itsm_core.workflow._transition import Transition
@@ -24,5 +25,4 @@ __all__ = [
     "render_markdown_table",
     "render_mermaid",
     "workflow_from_dict",
-    "workflow_to_dict",
 ]

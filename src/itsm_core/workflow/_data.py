@@ -1,11 +1,28 @@
-"""Workflows to and from plain JSON-safe data; guards travel by name through a registry."""
+"""The documented data format of workflows: plain JSON-safe data, guards travelling by name.
+
+The one reader (:func:`workflow_from_dict`) and the one writer (:meth:`Workflow.to_dict`) of
+the format; the serializer's converter delegates to them. The format::
+
+    {
+      "name": "access",
+      "initial": "requested",
+      "states": {"requested": "new", "granted": "closed", ...},   # state value -> category
+      "terminal": ["granted", ...],              # optional: the closed and cancelled states
+      "transitions": [
+        {"event": "grant", "from": ["approved"], "to": "granted",
+         "roles": [...], "required_fields": [...], "field_choices": {"field": [...]},
+         "guards": ["office_hours"], "description": "..."},   # all but event/from/to optional
+      ],
+    }
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+from itsm_core._checks import shown, type_name
 from itsm_core.errors import InvalidWorkflowDefinition, Problem
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import Guard
@@ -15,15 +32,16 @@ from itsm_core.workflow._workflow import Workflow
 S = TypeVar("S", bound=enum.Enum)
 T = TypeVar("T")
 
+_WORKFLOW_KEYS = frozenset({"name", "initial", "states", "terminal", "transitions"})
+_CATEGORIES = frozenset(category.value for category in StatusCategory)
+_TRANSITION_KEYS = frozenset(
+    {"event", "from", "to", "roles", "required_fields", "field_choices", "guards", "description"}
+)
+
 
 def workflow_to_dict(workflow: Workflow[Any, Any]) -> dict[str, Any]:
-    """Write ``workflow`` as plain data (states by value, guards by name).
-
-    >>> from itsm_core.tickets import INCIDENT_WORKFLOW
-    >>> data = workflow_to_dict(INCIDENT_WORKFLOW)
-    >>> data["initial"], data["states"]["on_hold"]
-    ('new', 'on_hold')
-    """
+    """Write ``workflow`` as plain data (states by value, guards by name): what
+    :meth:`Workflow.to_dict` returns."""
     return {
         "name": workflow.name,
         "initial": str(workflow.initial.value),
@@ -50,132 +68,171 @@ def workflow_from_dict(
     states: type[S],
     guards: Mapping[str, Guard[T]] | None = None,
 ) -> Workflow[S, T]:
-    """Build a workflow from plain data written by :func:`workflow_to_dict` (or by hand).
+    """Build a workflow from plain data written by :meth:`Workflow.to_dict` (or by hand).
 
-    ``states`` is the enum whose values the data names; ``guards`` maps the guard names the data
-    uses to the guards themselves. Every problem, in the data or in the definition it describes,
-    is reported in one :class:`~itsm_core.errors.InvalidWorkflowDefinition`.
+    ``states`` is the enum whose values the data names; ``guards`` maps the guard names the
+    data uses to the guards themselves. Without ``"terminal"``, the terminal states are the
+    closed and cancelled ones, as for a :class:`Workflow` built in Python; the optional keys
+    of a transition default as in :class:`Transition`. Every problem, in the data (each with
+    its path: ``transitions[2].from``, ``states.open``) or in the definition it describes, is
+    reported in one :class:`~itsm_core.errors.InvalidWorkflowDefinition`.
 
     >>> from itsm_core.tickets import INCIDENT_WORKFLOW, IncidentState
     >>> copy = workflow_from_dict(INCIDENT_WORKFLOW.to_dict(), IncidentState)
     >>> copy == INCIDENT_WORKFLOW
     True
+    >>> workflow_from_dict({"name": "x", "states": {1: "new"}, "initial": 1}, IncidentState)
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.InvalidWorkflowDefinition: invalid workflow 'x': 3 problems
+      - states.1: unknown state 1 (not a value of IncidentState)
+      - initial: unknown state 1 (not a value of IncidentState)
+      - transitions: expected a list, got NoneType
     """
+    reader = _Reader(states, guards or {})
     if not isinstance(data, Mapping):
         raise InvalidWorkflowDefinition(
-            "'workflow'", [Problem("", f"expected a mapping, got {type(data).__name__}")]
+            "'workflow'", [Problem("", f"expected a mapping, got {type_name(data)}")]
         )
-    registry: Mapping[str, Guard[T]] = guards or {}
-    problems: list[Problem] = [
-        Problem(str(key), f"unknown key (expected: {', '.join(sorted(_WORKFLOW_KEYS))})")
-        for key in sorted(set(data) - _WORKFLOW_KEYS, key=str)
-    ]
-    by_value = {str(member.value): member for member in states}
+    workflow = reader.workflow(data)
+    name = data.get("name")
+    if reader.problems or workflow is None:
+        subject = shown(name) if isinstance(name, str) else "'workflow'"
+        raise InvalidWorkflowDefinition(subject, reader.problems)
+    return workflow
 
-    def state(value: object, path: str) -> S | None:
-        if isinstance(value, str) and value in by_value:
-            return by_value[value]
-        problems.append(
-            Problem(path, f"unknown state {value!r} (not a value of {states.__name__})")
+
+def _key(key: object) -> str:
+    """A mapping key as it appears in a path: the string itself, else its representation."""
+    return key if isinstance(key, str) else shown(key)
+
+
+class _Reader(Generic[S, T]):
+    """Reads workflow data into a workflow, collecting every problem with its path."""
+
+    def __init__(self, states: type[S], guards: Mapping[str, Guard[T]]) -> None:
+        self.enum = states
+        self.guards = guards
+        self.by_value = {str(member.value): member for member in states}
+        self.problems: list[Problem] = []
+
+    def workflow(self, data: Mapping[Any, Any]) -> Workflow[S, T] | None:
+        self.unknown_keys(data, _WORKFLOW_KEYS, "")
+        name = self.text(data.get("name"), "name")
+        states = self.state_map(data.get("states"))
+        initial = self.state(data.get("initial"), "initial")
+        terminal = None
+        if "terminal" in data:
+            values = self.strings(data["terminal"], "terminal")
+            terminal = {s for i, v in enumerate(values) if (s := self.state(v, f"terminal[{i}]"))}
+        transitions = self.transitions(data.get("transitions"))
+        if self.problems or name is None or initial is None:
+            return None
+        if terminal is None:  # the constructor's default: the closed and cancelled states
+            return Workflow(name=name, states=states, initial=initial, transitions=transitions)
+        return Workflow(
+            name=name, states=states, initial=initial, transitions=transitions, terminal=terminal
+        )
+
+    def unknown_keys(self, data: Mapping[Any, Any], known: frozenset[str], path: str) -> None:
+        unknown = sorted(_key(key) for key in data if key not in known)
+        if not unknown:
+            return
+        if not path:  # the top level lists each key on its own, as its path
+            expected = ", ".join(sorted(known))
+            self.problems.extend(
+                Problem(key, f"unknown key (expected: {expected})") for key in unknown
+            )
+        else:
+            self.problems.append(Problem(path, f"unknown keys: {', '.join(unknown)}"))
+
+    def state_map(self, data: object) -> dict[S, StatusCategory]:
+        if not isinstance(data, Mapping):
+            self.problems.append(Problem("states", "expected a mapping of state to category"))
+            return {}
+        found: dict[S, StatusCategory] = {}
+        for value, category in data.items():
+            path = f"states.{_key(value)}"
+            member = self.state(value, path)
+            if not isinstance(category, str) or category not in _CATEGORIES:
+                self.problems.append(Problem(path, f"unknown category {shown(category)}"))
+            elif member is not None:
+                found[member] = StatusCategory(category)
+        return found
+
+    def transitions(self, data: object) -> list[Transition[S, T]]:
+        if not isinstance(data, list):
+            self.problems.append(Problem("transitions", f"expected a list, got {type_name(data)}"))
+            return []
+        found = []
+        for index, raw in enumerate(data):
+            transition = self.transition(raw, f"transitions[{index}]")
+            if transition is not None:
+                found.append(transition)
+        return found
+
+    def transition(self, raw: object, where: str) -> Transition[S, T] | None:
+        if not isinstance(raw, Mapping):
+            self.problems.append(Problem(where, f"expected a mapping, got {type_name(raw)}"))
+            return None
+        before = len(self.problems)
+        self.unknown_keys(raw, _TRANSITION_KEYS, where)
+        names = self.strings(raw.get("from"), f"{where}.from")
+        sources = [self.state(value, f"{where}.from") for value in names]
+        target = self.state(raw.get("to"), f"{where}.to")
+        guards: list[Guard[T]] = []
+        for name in self.strings(raw.get("guards", []), f"{where}.guards"):
+            if name in self.guards:
+                guards.append(self.guards[name])
+            else:
+                self.problems.append(Problem(f"{where}.guards", f"no guard named {shown(name)}"))
+        choices = self.field_choices(raw.get("field_choices", {}), f"{where}.field_choices")
+        event = self.text(raw.get("event"), f"{where}.event")
+        required = self.strings(raw.get("required_fields", []), f"{where}.required_fields")
+        roles = self.strings(raw.get("roles", []), f"{where}.roles")
+        description = self.text(raw.get("description", ""), f"{where}.description")
+        if len(self.problems) > before or event is None or description is None or target is None:
+            return None
+        return Transition(
+            event=event,
+            sources=[s for s in sources if s is not None],
+            target=target,
+            required_fields=required,
+            field_choices=choices,
+            roles=roles,
+            guards=guards,
+            description=description,
+        )
+
+    def field_choices(self, data: object, where: str) -> dict[str, list[str]]:
+        if not isinstance(data, Mapping):
+            self.problems.append(Problem(where, f"expected a mapping, got {type_name(data)}"))
+            return {}
+        found: dict[str, list[str]] = {}
+        for field, options in data.items():
+            path = f"{where}.{_key(field)}"
+            if not isinstance(field, str):
+                self.problems.append(Problem(path, f"expected a field name, got {shown(field)}"))
+                continue
+            found[field] = self.strings(options, path)
+        return found
+
+    def state(self, value: object, path: str) -> S | None:
+        if isinstance(value, str) and value in self.by_value:
+            return self.by_value[value]
+        self.problems.append(
+            Problem(path, f"unknown state {shown(value)} (not a value of {self.enum.__name__})")
         )
         return None
 
-    def strings(value: object, path: str) -> list[str]:
+    def strings(self, value: object, path: str) -> list[str]:
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return list(value)
-        problems.append(Problem(path, f"expected a list of strings, got {value!r}"))
+        self.problems.append(Problem(path, f"expected a list of strings, got {shown(value)}"))
         return []
 
-    name = data.get("name")
-    if not isinstance(name, str):
-        problems.append(Problem("name", f"expected a string, got {name!r}"))
-    state_map: dict[S, StatusCategory] = {}
-    raw_states = data.get("states")
-    if not isinstance(raw_states, Mapping):
-        problems.append(Problem("states", "expected a mapping of state to category"))
-        raw_states = {}
-    for value, category in raw_states.items():
-        member = state(value, f"states.{value}")
-        try:
-            cat = StatusCategory(category)
-        except ValueError:
-            problems.append(Problem(f"states.{value}", f"unknown category {category!r}"))
-            continue
-        if member is not None:
-            state_map[member] = cat
-    initial = state(data.get("initial"), "initial")
-    terminal_values = strings(data.get("terminal", []), "terminal")
-    terminal = {s for i, v in enumerate(terminal_values) if (s := state(v, f"terminal[{i}]"))}
-    transitions: list[Transition[S, T]] = []
-    raw_transitions = data.get("transitions")
-    if not isinstance(raw_transitions, list):
-        problems.append(Problem("transitions", "expected a list"))
-        raw_transitions = []
-    for i, raw in enumerate(raw_transitions):
-        where = f"transitions[{i}]"
-        if not isinstance(raw, Mapping):
-            problems.append(Problem(where, "expected a mapping"))
-            continue
-        unknown = set(raw) - _TRANSITION_KEYS
-        if unknown:
-            names = ", ".join(sorted(str(key) for key in unknown))
-            problems.append(Problem(where, f"unknown keys: {names}"))
-        sources = [state(v, f"{where}.from") for v in strings(raw.get("from"), f"{where}.from")]
-        target = state(raw.get("to"), f"{where}.to")
-        guard_list: list[Guard[T]] = []
-        for guard_name in strings(raw.get("guards", []), f"{where}.guards"):
-            if guard_name in registry:
-                guard_list.append(registry[guard_name])
-            else:
-                problems.append(Problem(f"{where}.guards", f"no guard named {guard_name!r}"))
-        choices = raw.get("field_choices", {})
-        if not isinstance(choices, Mapping):
-            problems.append(Problem(f"{where}.field_choices", "expected a mapping"))
-            choices = {}
-        event = raw.get("event")
-        if not isinstance(event, str):
-            problems.append(Problem(f"{where}.event", f"expected a string, got {event!r}"))
-        required = strings(raw.get("required_fields", []), f"{where}.required_fields")
-        field_choices = {
-            str(k): strings(v, f"{where}.field_choices.{k}") for k, v in choices.items()
-        }
-        roles = strings(raw.get("roles", []), f"{where}.roles")
-        description = raw.get("description", "")
-        if not isinstance(description, str):
-            problems.append(
-                Problem(f"{where}.description", f"expected a string, got {description!r}")
-            )
-        if (
-            not isinstance(event, str)
-            or not isinstance(description, str)
-            or target is None
-            or any(s is None for s in sources)
-        ):
-            continue
-        transitions.append(
-            Transition(
-                event=event,
-                sources=[s for s in sources if s is not None],
-                target=target,
-                required_fields=required,
-                field_choices=field_choices,
-                roles=roles,
-                guards=guard_list,
-                description=description,
-            )
-        )
-    if problems or initial is None or not isinstance(name, str):
-        raise InvalidWorkflowDefinition(repr(name), problems)
-    return Workflow(
-        name=name,
-        states=state_map,
-        initial=initial,
-        transitions=transitions,
-        terminal=frozenset(terminal),
-    )
-
-
-_WORKFLOW_KEYS = frozenset({"name", "initial", "states", "terminal", "transitions"})
-_TRANSITION_KEYS = frozenset(
-    {"event", "from", "to", "roles", "required_fields", "field_choices", "guards", "description"}
-)
+    def text(self, value: object, path: str) -> str | None:
+        if isinstance(value, str):
+            return value
+        self.problems.append(Problem(path, f"expected a string, got {shown(value)}"))
+        return None

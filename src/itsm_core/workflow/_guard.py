@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import types
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware, frozen_mapping
+from itsm_core.errors import Problem, ValidationError
 
 T = TypeVar("T")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(value))
+def _fields(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return frozen_mapping(value)  # typed for the attrs plugin
 
 
 @attrs.frozen(kw_only=True)
@@ -38,11 +38,10 @@ class GuardContext(Generic[T]):
     actor: str
     role: str
     now: dt.datetime
-    fields: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only)
+    fields: Mapping[str, Any] = attrs.field(factory=dict, converter=_fields)
 
     def __attrs_post_init__(self) -> None:
-        if self.now.tzinfo is None or self.now.utcoffset() is None:
-            raise NaiveDatetimeError("GuardContext.now", self.now)
+        check_aware(self.now, "GuardContext.now")
         problems = []
         if not self.actor:
             problems.append(Problem("actor", "must not be empty"))
@@ -60,6 +59,9 @@ class Guard(Generic[T]):
     well-formed request may happen now; whether the input itself is well formed (a missing or
     unknown field value) is the transition's job (``required_fields``, ``field_choices``).
 
+    Two guards are equal when their name, their rule (the same callable) and their description
+    are; data names a guard, and :func:`workflow_from_dict` finds it in a registry by that name.
+
     >>> import datetime as dt
     >>> business_hours = Guard(
     ...     "business_hours",
@@ -73,7 +75,7 @@ class Guard(Generic[T]):
     """
 
     name: str
-    check: Callable[[GuardContext[T]], str | None] = attrs.field(eq=False)
+    check: Callable[[GuardContext[T]], str | None]
     description: str = ""
 
     def __attrs_post_init__(self) -> None:

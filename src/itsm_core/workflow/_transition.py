@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import enum
-import types
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
 
+from itsm_core._checks import frozen_mapping, frozen_set
 from itsm_core.workflow._guard import Guard
 
 S = TypeVar("S", bound=enum.Enum)
 T = TypeVar("T")
 
 
-def _frozen(values: Iterable[Any]) -> frozenset[Any]:
-    return frozenset(values)
+# Typed for the attrs plugin (a generic converter leaves the __init__ argument unsolved).
+def _set(values: Iterable[Any]) -> frozenset[Any]:
+    return frozen_set(values)
 
 
 def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
@@ -24,7 +25,7 @@ def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
 
 
 def _choices(value: Mapping[str, Iterable[str]]) -> Mapping[str, frozenset[str]]:
-    return types.MappingProxyType({key: frozenset(options) for key, options in value.items()})
+    return frozen_mapping({key: frozen_set(options) for key, options in value.items()})
 
 
 @attrs.frozen(kw_only=True)
@@ -51,13 +52,14 @@ class Transition(Generic[S, T]):
     """
 
     event: str
-    sources: frozenset[S] = attrs.field(converter=_frozen)
+    sources: frozenset[S] = attrs.field(converter=_set)
     target: S
-    required_fields: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
+    required_fields: frozenset[str] = attrs.field(default=frozenset(), converter=_set)
+    # A mapping is compared, not hashed (the hash uses the other fields).
     field_choices: Mapping[str, frozenset[str]] = attrs.field(
-        factory=dict, converter=_choices, eq=False
+        factory=dict, converter=_choices, hash=False
     )
-    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_set)
     guards: tuple[Guard[T], ...] = attrs.field(default=(), converter=_tuple)
     description: str = ""
 

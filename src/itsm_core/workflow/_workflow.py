@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
+from itsm_core._checks import frozen_mapping, frozen_set, shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem, ValidationError
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import GuardContext
@@ -23,16 +24,17 @@ T = TypeVar("T")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+# Typed for the attrs plugin (a generic converter leaves the __init__ argument unsolved).
 def _states(value: Mapping[Any, StatusCategory]) -> Mapping[Any, StatusCategory]:
-    return types.MappingProxyType(dict(value))
+    return frozen_mapping(value)
+
+
+def _states_set(values: Iterable[Any]) -> frozenset[Any]:
+    return frozen_set(values)
 
 
 def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(values)
-
-
-def _frozen(values: Iterable[Any]) -> frozenset[Any]:
-    return frozenset(values)
 
 
 def _final_states(self: Workflow[Any, Any]) -> frozenset[Any]:
@@ -55,6 +57,9 @@ class Workflow(Generic[S, T]):
     declared twice from one state.
 
     ``terminal`` defaults to the states whose category is closed or cancelled.
+
+    Two workflows are equal when every field is: name, states and their categories, initial
+    state, transitions (with their guards) and terminal states.
 
     >>> import datetime as dt, enum
     >>> class Door(enum.StrEnum):
@@ -82,12 +87,15 @@ class Workflow(Generic[S, T]):
     """
 
     name: str
-    states: Mapping[S, StatusCategory] = attrs.field(converter=_states, eq=False)
+    # A mapping is compared, not hashed (the hash uses the other fields, which equal workflows
+    # share too).
+    states: Mapping[S, StatusCategory] = attrs.field(converter=_states, hash=False)
     initial: S
     transitions: tuple[Transition[S, T], ...] = attrs.field(converter=_tuple)
     terminal: frozenset[S] = attrs.field(
-        default=attrs.Factory(_final_states, takes_self=True), converter=_frozen
+        default=attrs.Factory(_final_states, takes_self=True), converter=_states_set
     )
+    # Lookups derived from the fields above, so equal workflows have equal lookups.
     _index: Mapping[tuple[S, str], Transition[S, T]] = attrs.field(init=False, eq=False, repr=False)
     _by_value: Mapping[str, S] = attrs.field(init=False, eq=False, repr=False)
 
@@ -207,7 +215,14 @@ class Workflow(Generic[S, T]):
     # -- data ------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data; guards are written by name (see :func:`workflow_from_dict`)."""
+        """The workflow as plain JSON-safe data (states by value, guards by name), the format
+        :func:`workflow_from_dict` reads back.
+
+        >>> from itsm_core.tickets import INCIDENT_WORKFLOW
+        >>> data = INCIDENT_WORKFLOW.to_dict()
+        >>> data["initial"], data["states"]["on_hold"], data["terminal"]
+        ('new', 'on_hold', ['cancelled', 'closed'])
+        """
         from itsm_core.workflow._data import workflow_to_dict
 
         return workflow_to_dict(self)
@@ -226,13 +241,15 @@ def _validate(workflow: Workflow[Any, Any]) -> list[Problem]:
         problems.append(Problem("states", f"states come from several enums: {names}"))
     for state, category in states.items():
         state = cast(Any, state)  # data may not match the annotations: check it all
-        where = f"states.{getattr(state, 'name', state)}"
+        where = f"states.{state.name if isinstance(state, enum.Enum) else shown(state)}"
         if not isinstance(state, enum.Enum):
-            problems.append(Problem(where, f"{state!r} is not an enum member"))
+            problems.append(Problem(where, f"{shown(state)} is not an enum member"))
         elif not isinstance(state.value, str) or not _NAME.match(state.value):
-            problems.append(Problem(where, f"value {state.value!r} is not a lower_snake_case str"))
+            problems.append(
+                Problem(where, f"value {shown(state.value)} is not a lower_snake_case str")
+            )
         if not isinstance(cast(object, category), StatusCategory):
-            problems.append(Problem(where, f"category {category!r} is not a StatusCategory"))
+            problems.append(Problem(where, f"category {shown(category)} is not a StatusCategory"))
     if workflow.initial not in states:
         problems.append(Problem("initial", f"unknown state {_label(workflow.initial)}"))
     problems.extend(
@@ -323,4 +340,4 @@ def _validate_graph(workflow: Workflow[Any, Any]) -> list[Problem]:
 
 
 def _label(state: object) -> str:
-    return repr(state.value) if isinstance(state, enum.Enum) else repr(state)
+    return shown(state.value) if isinstance(state, enum.Enum) else shown(state)

@@ -11,7 +11,11 @@ from itsm_core.errors import Problem, ValidationError
 
 
 class IntervalMethod(enum.StrEnum):
-    """How a confidence interval was computed; every :class:`Interval` names its method."""
+    """How a confidence interval was computed; every :class:`Interval` names its method.
+
+    One vocabulary for every interval of the library, the survey statistics of
+    :mod:`itsm_core.satisfaction` included (NPS, Cronbach's alpha).
+    """
 
     WILSON = "wilson"
     """Wilson (1927) score interval for a proportion: the default."""
@@ -86,7 +90,7 @@ class Interval:
 class ProportionEstimate:
     """A rate ``successes / n`` (0..1) with its confidence interval.
 
-    >>> from itsm_core.satisfaction import proportion
+    >>> from itsm_core.stats import proportion
     >>> rate = proportion(45, 50)
     >>> rate.n, rate.estimate, round(rate.percent, 1), rate.interval.method.value
     (50, 0.9, 90.0, 'wilson')

@@ -6,13 +6,34 @@ import math
 from collections.abc import Iterable
 
 from itsm_core.errors import Problem
-from itsm_core.satisfaction._checks import confidence_problems, finite_values, raise_if, require_n
-from itsm_core.satisfaction._distributions import t_quantile, t_two_sided_p
-from itsm_core.satisfaction._estimates import Difference, Interval, IntervalMethod, MeanEstimate
+from itsm_core.stats._checks import (
+    confidence_problems,
+    count_problems,
+    finite_values,
+    is_finite_number,
+    raise_if,
+    require_n,
+    shown,
+)
+from itsm_core.stats._distributions import t_quantile, t_two_sided_p
+from itsm_core.stats._estimates import Difference, Interval, IntervalMethod, MeanEstimate
 
 
-def _variance(values: list[float], mean: float) -> float:
-    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
+def _summary(subject: str, path: str, values: list[float]) -> tuple[int, float, float | None]:
+    """``(n, mean, sample standard deviation)`` of finite values, the deviation None for one
+    value; ValidationError naming ``path`` when they overflow a float (values near 1e308)."""
+    n = len(values)
+    lowest, highest = min(values), max(values)
+    if lowest == highest:  # exactly: fsum(values) / n can miss the value by an ulp
+        return n, lowest, None if n == 1 else 0.0
+    try:
+        mean = math.fsum(values) / n
+        squares = math.fsum((v - mean) ** 2 for v in values) if n > 1 else 0.0
+    except OverflowError:
+        mean = squares = math.inf
+    if not (math.isfinite(mean) and math.isfinite(squares)):
+        raise_if(subject, [Problem(path, "too large: the mean or the variance overflows a float")])
+    return n, mean, None if n == 1 else math.sqrt(squares / (n - 1))
 
 
 def _bounds_problems(bounds: object) -> list[Problem]:
@@ -21,10 +42,11 @@ def _bounds_problems(bounds: object) -> list[Problem]:
     ok = (
         isinstance(bounds, tuple)
         and len(bounds) == 2
-        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        and all(is_finite_number(b) for b in bounds)
         and bounds[0] < bounds[1]
     )
-    return [] if ok else [Problem("bounds", f"must be (low, high) with low < high: {bounds!r}")]
+    wrong = f"must be (low, high), finite numbers with low < high: {shown(bounds)}"
+    return [] if ok else [Problem("bounds", wrong)]
 
 
 def mean_estimate(
@@ -55,14 +77,12 @@ def mean_estimate(
     subject = "mean_estimate"
     raise_if(subject, confidence_problems(confidence) + _bounds_problems(bounds))
     data = finite_values(subject, values)
-    n = len(data)
-    require_n(subject, n, 1, "values", "no values")
-    mean = math.fsum(data) / n
-    if n == 1:
+    require_n(subject, len(data), 1, "values", "no values")
+    n, mean, sd = _summary(subject, "values", data)
+    if sd is None:
         return MeanEstimate(
             n=1, mean=mean, standard_deviation=None, standard_error=None, interval=None
         )
-    sd = math.sqrt(_variance(data, mean))
     se = sd / math.sqrt(n)
     half = t_quantile(1.0 - (1.0 - confidence) / 2.0, n - 1) * se
     lower, upper, clipped = mean - half, mean + half, False
@@ -106,13 +126,11 @@ def difference_of_means(
     b = finite_values(subject, second, "second")
     require_n(subject, len(a), 2, "first", "too few values for a variance")
     require_n(subject, len(b), 2, "second", "too few values for a variance")
-    mean_a = math.fsum(a) / len(a)
-    mean_b = math.fsum(b) / len(b)
-    return welch_from_summaries(
-        (len(a), mean_a, math.sqrt(_variance(a, mean_a))),
-        (len(b), mean_b, math.sqrt(_variance(b, mean_b))),
-        confidence=confidence,
-    )
+    n_a, mean_a, sd_a = _summary(subject, "first", a)
+    n_b, mean_b, sd_b = _summary(subject, "second", b)
+    assert sd_a is not None
+    assert sd_b is not None
+    return _welch(subject, (n_a, mean_a, sd_a), (n_b, mean_b, sd_b), confidence)
 
 
 def welch_from_summaries(
@@ -129,7 +147,8 @@ def welch_from_summaries(
 
     Raises:
         InsufficientData: n below 2 in either summary.
-        ValidationError: a mean or standard deviation that is not finite, or is negative.
+        ValidationError: n not an integer count, a mean or standard deviation that is not a
+            finite number, or is negative.
 
     >>> diff = welch_from_summaries((5, 4.6, 0.5477225575051661), (5, 3.2, 0.8366600265340756))
     >>> round(diff.estimate, 2), round(diff.statistic, 3), round(diff.p_value, 4)
@@ -137,22 +156,41 @@ def welch_from_summaries(
     """
     subject = "welch_from_summaries"
     raise_if(subject, confidence_problems(confidence))
-    raise_if(
-        subject,
-        [
-            Problem(f"{name}.{field}", f"{value!r} is not a finite number{at_least}")
-            for name, summary in (("first", first), ("second", second))
-            for field, value, at_least in (("mean", summary[1], ""), ("sd", summary[2], " >= 0"))
-            if not math.isfinite(value) or (at_least and value < 0)
-        ],
-    )
+    raise_if(subject, _summary_problems("first", first) + _summary_problems("second", second))
+    require_n(subject, first[0], 2, "first", "too few values for a variance")
+    require_n(subject, second[0], 2, "second", "too few values for a variance")
+    return _welch(subject, first, second, confidence)
+
+
+def _summary_problems(name: str, summary: object) -> list[Problem]:
+    if not isinstance(summary, tuple | list) or len(summary) != 3:
+        return [Problem(name, f"must be (n, mean, sd), got {shown(summary)}")]
+    n, mean, sd = summary
+    problems = count_problems(n, f"{name}.n")
+    for field, value, at_least in (("mean", mean, ""), ("sd", sd, " >= 0")):
+        if not is_finite_number(value) or (at_least and value < 0):
+            problems.append(
+                Problem(f"{name}.{field}", f"{shown(value)} is not a finite number{at_least}")
+            )
+    return problems
+
+
+def _welch(
+    subject: str,
+    first: tuple[int, float, float],
+    second: tuple[int, float, float],
+    confidence: float,
+) -> Difference:
     (n_a, mean_a, sd_a), (n_b, mean_b, sd_b) = first, second
-    require_n(subject, n_a, 2, "first", "too few values for a variance")
-    require_n(subject, n_b, 2, "second", "too few values for a variance")
     var_a = sd_a * sd_a / n_a
     var_b = sd_b * sd_b / n_b
     estimate = mean_a - mean_b
     se = math.sqrt(var_a + var_b)
+    if not (math.isfinite(estimate) and math.isfinite(se)):
+        raise_if(
+            subject,
+            [Problem("first, second", "too large: the difference overflows a float")],
+        )
     if se == 0.0:
         return Difference(
             estimate=estimate,

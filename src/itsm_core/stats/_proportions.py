@@ -11,13 +11,19 @@ from __future__ import annotations
 import math
 
 from itsm_core.errors import Problem
-from itsm_core.satisfaction._checks import confidence_problems, count_problems, raise_if, require_n
-from itsm_core.satisfaction._distributions import (
+from itsm_core.stats._checks import (
+    confidence_problems,
+    count_problems,
+    raise_if,
+    require_n,
+    shown,
+)
+from itsm_core.stats._distributions import (
     beta_quantile,
     normal_quantile,
     normal_two_sided_p,
 )
-from itsm_core.satisfaction._estimates import (
+from itsm_core.stats._estimates import (
     Difference,
     Interval,
     IntervalMethod,
@@ -54,7 +60,7 @@ def _check_method(
     if isinstance(method, IntervalMethod) and method in allowed:
         return method
     names = ", ".join(m.value for m in allowed)
-    raise_if(subject, [Problem("method", f"{method!r} is not one of {names}")])
+    raise_if(subject, [Problem("method", f"{shown(method)} is not one of {names}")])
     raise AssertionError  # pragma: no cover - raise_if raised
 
 
@@ -105,6 +111,14 @@ def proportion_interval(
 ) -> Interval:
     """Two-sided confidence interval for the proportion ``successes / n``.
 
+    The default is the Wilson (1927) score interval; with ``p = k/n`` and ``z`` the
+    ``1 − α/2`` normal quantile::
+
+        centre = (p + z²/2n) / (1 + z²/n)
+        half   = z·sqrt(p(1 − p)/n + z²/4n²) / (1 + z²/n)
+
+    Its bounds are exactly 0 at ``k = 0`` and exactly 1 at ``k = n``.
+
     Args:
         successes: the count of "yes" outcomes, ``0 <= successes <= n``.
         n: the number of observations, at least 1.
@@ -120,6 +134,9 @@ def proportion_interval(
     >>> iv = proportion_interval(81, 263)  # Newcombe (1998) Table I, method 3: 0.2553-0.3662
     >>> round(iv.lower, 4), round(iv.upper, 4)
     (0.2553, 0.3662)
+    >>> iv = proportion_interval(0, 20)  # Newcombe (1998) Table I: 0.0000-0.1611
+    >>> iv.lower, round(iv.upper, 4), iv.clipped
+    (0.0, 0.1611, False)
     """
     subject = "proportion_interval"
     _check_counts(subject, successes, n, confidence, ("successes", "n"))
@@ -147,23 +164,6 @@ def proportion_interval(
         half = z * math.sqrt(p * (1.0 - p) / n)
         lower, upper, clipped = _clip(p - half, p + half)
     return Interval(lower=lower, upper=upper, confidence=confidence, method=chosen, clipped=clipped)
-
-
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> Interval:
-    """The Wilson (1927) score interval for ``successes / n``.
-
-    With ``p = k/n`` and ``z`` the ``1 − α/2`` normal quantile::
-
-        centre = (p + z²/2n) / (1 + z²/n)
-        half   = z·sqrt(p(1 − p)/n + z²/4n²) / (1 + z²/n)
-
-    The bounds are exactly 0 at ``k = 0`` and exactly 1 at ``k = n``.
-
-    >>> iv = wilson_interval(0, 20)  # Newcombe (1998) Table I: 0.0000-0.1611
-    >>> iv.lower, round(iv.upper, 4), iv.clipped
-    (0.0, 0.1611, False)
-    """
-    return proportion_interval(successes, n, confidence, IntervalMethod.WILSON)
 
 
 def proportion(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.errors import InsufficientData, ValidationError
-from itsm_core.satisfaction import (
+from itsm_core.stats import (
     Interval,
     IntervalMethod,
     difference_of_means,
@@ -17,9 +18,9 @@ from itsm_core.satisfaction import (
     mean_estimate,
     proportion,
     proportion_interval,
-    wilson_interval,
+    welch_from_summaries,
 )
-from itsm_core.satisfaction._distributions import (
+from itsm_core.stats._distributions import (
     beta_quantile,
     f_quantile,
     regularized_beta,
@@ -53,7 +54,7 @@ NEWCOMBE_DIFFERENCE = [
 
 @pytest.mark.parametrize(("k", "n", "lower", "upper"), NEWCOMBE_SINGLE)
 def test_wilson_matches_newcombe_table(k: int, n: int, lower: float, upper: float) -> None:
-    interval = wilson_interval(k, n)
+    interval = proportion_interval(k, n)
     assert round(interval.lower, 4) == lower
     assert round(interval.upper, 4) == upper
     assert interval.method is IntervalMethod.WILSON
@@ -80,8 +81,8 @@ def test_clopper_pearson_matches_scipy_docs_example() -> None:
 
 
 def test_wilson_edges_are_exact() -> None:
-    assert wilson_interval(0, 7).lower == 0.0
-    assert wilson_interval(7, 7).upper == 1.0
+    assert proportion_interval(0, 7).lower == 0.0
+    assert proportion_interval(7, 7).upper == 1.0
 
 
 def test_wald_clipping_is_reported() -> None:
@@ -162,7 +163,7 @@ def test_interval_in_unit_range_and_contains_estimate(
 @given(n=st.integers(1, 500), data=st.data())
 def test_wilson_is_symmetric_under_swapping_outcomes(n: int, data: st.DataObject) -> None:
     k = data.draw(st.integers(0, n))
-    a, b = wilson_interval(k, n), wilson_interval(n - k, n)
+    a, b = proportion_interval(k, n), proportion_interval(n - k, n)
     assert a.lower == pytest.approx(1.0 - b.upper, abs=1e-12)
     assert a.upper == pytest.approx(1.0 - b.lower, abs=1e-12)
 
@@ -170,7 +171,7 @@ def test_wilson_is_symmetric_under_swapping_outcomes(n: int, data: st.DataObject
 @given(n=st.integers(2, 300), data=st.data())
 def test_higher_confidence_gives_wider_interval(n: int, data: st.DataObject) -> None:
     k = data.draw(st.integers(0, n))
-    narrow, wide = wilson_interval(k, n, 0.8), wilson_interval(k, n, 0.99)
+    narrow, wide = proportion_interval(k, n, 0.8), proportion_interval(k, n, 0.99)
     assert wide.lower <= narrow.lower + 1e-15
     assert narrow.upper <= wide.upper + 1e-15
 
@@ -292,10 +293,6 @@ def test_distributions_match_scipy() -> None:
 def test_welch_from_summaries_equals_welch_on_the_raw_values(
     first: list[float], second: list[float]
 ) -> None:
-    import statistics
-
-    from itsm_core.satisfaction import difference_of_means, welch_from_summaries
-
     raw = difference_of_means(first, second)
     summary = welch_from_summaries(
         (len(first), statistics.fmean(first), statistics.stdev(first)),
@@ -308,9 +305,6 @@ def test_welch_from_summaries_equals_welch_on_the_raw_values(
 
 
 def test_welch_from_summaries_refuses_bad_summaries() -> None:
-    from itsm_core.errors import InsufficientData, ValidationError
-    from itsm_core.satisfaction import welch_from_summaries
-
     with pytest.raises(ValidationError, match=r"first\.sd: -1\.0 is not a finite number >= 0"):
         welch_from_summaries((5, 1.0, -1.0), (5, 1.0, 1.0))
     with pytest.raises(ValidationError, match=r"second\.mean: nan"):
@@ -319,12 +313,35 @@ def test_welch_from_summaries_refuses_bad_summaries() -> None:
         welch_from_summaries((1, 1.0, 0.0), (5, 1.0, 1.0))
 
 
+def test_constant_values_do_not_vary_at_all() -> None:
+    # Found by the property above: the mean fsum(values) / n of three equal values missed
+    # them by an ulp, so they "varied" and gave a p-value of 1e-32 instead of none.
+    constant = [682.815096959953] * 3
+    estimate = mean_estimate(constant)
+    assert (estimate.mean, estimate.standard_deviation) == (682.815096959953, 0.0)
+    assert mean_estimate([1e308, 1e308]).mean == 1e308  # and no overflow on the way
+    diff = difference_of_means([0.0, 0.0], constant)
+    assert (diff.standard_error, diff.statistic, diff.p_value) == (0.0, None, None)
+
+
 def test_welch_with_tiny_variances_has_finite_degrees_of_freedom() -> None:
     # Found by the property above: var**2 underflowed to 0 and the Welch-Satterthwaite
     # degrees of freedom divided by zero.
-    from itsm_core.satisfaction import difference_of_means
-
     diff = difference_of_means([0.0, 0.0], [0.0, 9.388577617421019e-150])
     assert diff.degrees_of_freedom == pytest.approx(1.0)
     assert diff.p_value is not None
     assert 0.0 <= diff.p_value <= 1.0
+
+
+def test_t_with_many_degrees_of_freedom_matches_scipy() -> None:
+    # Found while moving the statistics: from about 10**8 degrees of freedom the incomplete
+    # beta lost the digits t differs from the normal by (1.76 instead of 1.96 at 10**15).
+    stats = pytest.importorskip("scipy.stats")
+    for df in (9.9e4, 1.5e5, 1e6, 1e9, 1e15, 1e18):
+        for q in (0.0005, 0.025, 0.4, 0.6, 0.975, 0.9995):
+            assert t_quantile(q, df) == pytest.approx(stats.t.ppf(q, df), rel=1e-10, abs=1e-12)
+        for t in (-3.5, 0.0, 0.3, 2.0, 5.0):
+            expected = 2 * stats.t.sf(abs(t), df)
+            assert t_two_sided_p(t, df) == pytest.approx(expected, rel=1e-9, abs=1e-15)
+    # Found by the property tests: far in the tail the expansion's terms overflowed to NaN.
+    assert t_two_sided_p(9.29453694166476e43, 4240509340.9999995) == 0.0
