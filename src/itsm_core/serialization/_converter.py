@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
+import operator
 import types
 import typing
 from collections import abc
@@ -36,43 +38,24 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.improvement import (
-    ActionItem,
-    ActionUpdate,
-    CheckResult,
-    Fishbone,
-    FiveWhys,
-    MeasuredResult,
-    Measurement,
-    Nonconformity,
-    NonconformityEvent,
-    ProblemStatement,
-    Standard,
-    StartCycle,
-    Target,
-    Vision,
-)
+from itsm_core.improvement import CycleEvent, Nonconformity, NonconformityEvent
 from itsm_core.satisfaction import Answer
 from itsm_core.serialization._datetimes import format_datetime, parse_datetime
 from itsm_core.serialization._problems import problems_from
 from itsm_core.tickets import Json
 from itsm_core.workflow import Workflow, workflow_from_dict
 
-#: What a cycle event carries (``itsm_core.improvement``'s ``Change``), member by member.
-CYCLE_CHANGE = (
-    StartCycle
-    | Vision
-    | ProblemStatement
-    | Measurement
-    | Target
-    | FiveWhys
-    | Fishbone
-    | ActionItem
-    | ActionUpdate
-    | MeasuredResult
-    | CheckResult
-    | Standard
-)
+
+def _cycle_change() -> Any:
+    """What a cycle event carries, read off ``CycleEvent.change`` (a start command, an
+    artefact, a Check record or a standard): one union, tagged with ``"_type"``."""
+    kind = attrs.fields(attrs.resolve_types(CycleEvent)).change.type
+    members = [member for member in typing.get_args(kind) if member is not type(None)]
+    return functools.reduce(operator.or_, members)
+
+
+#: The members of ``CycleEvent.change`` (None aside), told apart by their class name.
+CYCLE_CHANGE = _cycle_change()
 
 
 def _strict_str(value: object, kind: type[Any]) -> Any:
@@ -256,6 +239,31 @@ def delegate_to_methods(converter: cattrs.Converter, cls: type) -> None:
     converter.register_structure_hook(cls, structure)
 
 
+def _configure_cycle_changes(converter: cattrs.Converter) -> None:
+    """A cycle event's ``change`` (or None) tagged with its class name in ``"_type"``; a
+    missing or unknown tag is reported at ``change._type`` with the tags this release reads."""
+    configure_tagged_union(CYCLE_CHANGE, converter)
+    tags = sorted(member.__name__ for member in typing.get_args(CYCLE_CHANGE))
+
+    def structure(value: object, _: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected a mapping, got {value!r}")
+        tag = value.get("_type")
+        if tag not in tags:
+            found = "missing" if "_type" not in value else f"{tag!r} is unknown"
+            message = f"{found} (one of {', '.join(tags)})"
+            raise ValidationError("cycle change", [Problem("_type", message)])
+        return converter.structure(value, CYCLE_CHANGE)
+
+    converter.register_structure_hook_func(_exactly(CYCLE_CHANGE | None), structure)
+    converter.register_unstructure_hook_func(
+        _exactly(CYCLE_CHANGE | None),
+        lambda value: None if value is None else converter.unstructure(value, CYCLE_CHANGE),
+    )
+
+
 def _configure_nonconformity_events(converter: cattrs.Converter) -> None:
     """``changes`` pairs a Nonconformity field name with a value of that field's type."""
     resolved = attrs.resolve_types(Nonconformity)
@@ -294,16 +302,20 @@ def _configure_nonconformity_events(converter: cattrs.Converter) -> None:
         changes=cattrs.gen.override(unstruct_hook=unstructure_changes),
     )
     converter.register_unstructure_hook(NonconformityEvent, hooks)
-    converter.register_structure_hook(
+    structure_fields = cattrs.gen.make_dict_structure_fn(
         NonconformityEvent,
-        cattrs.gen.make_dict_structure_fn(
-            NonconformityEvent,
-            converter,
-            changes=cattrs.gen.override(struct_hook=structure_changes),
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=True,
-        ),
+        converter,
+        changes=cattrs.gen.override(struct_hook=structure_changes),
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=True,
     )
+
+    def structure_event(value: object, _: type) -> NonconformityEvent:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected a mapping for NonconformityEvent, got {value!r}")
+        return structure_fields(value, NonconformityEvent)
+
+    converter.register_structure_hook(NonconformityEvent, structure_event)
 
 
 def _is_workflow(cls: Any) -> bool:
@@ -365,15 +377,7 @@ def make_converter(delegated: Iterable[type] = ()) -> cattrs.Converter:
     converter.register_structure_hook_func(_is_json_mapping, _structure_json_mapping)
     converter.register_unstructure_hook_func(_is_json_mapping, thaw)
     converter.register_unstructure_hook(types.MappingProxyType, thaw)
-    configure_tagged_union(CYCLE_CHANGE, converter)
-    converter.register_structure_hook_func(
-        _exactly(CYCLE_CHANGE | None),
-        lambda value, _: None if value is None else converter.structure(value, CYCLE_CHANGE),  # type: ignore[arg-type]
-    )
-    converter.register_unstructure_hook_func(
-        _exactly(CYCLE_CHANGE | None),
-        lambda value: None if value is None else converter.unstructure(value, CYCLE_CHANGE),
-    )
+    _configure_cycle_changes(converter)
     for cls in delegated:
         delegate_to_methods(converter, cls)
     _configure_nonconformity_events(converter)
