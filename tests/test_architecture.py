@@ -39,7 +39,7 @@ LAYERS: dict[str, set[str]] = {
     "metrics": {"tickets", "sla", "satisfaction"},
     "improvement": {"workflow", "metrics", "satisfaction"},
     "knowledge": {"workflow"},
-    "records": {"tickets"},
+    "records": {"tickets", "serialization"},
     "routing": {"calendar", "tickets"},
     "serialization": set(DOMAIN),
     "repositories": {"serialization", *DOMAIN},

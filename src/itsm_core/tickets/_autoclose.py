@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import Role
 from itsm_core.workflow import StatusCategory
@@ -74,8 +75,7 @@ def due_for_auto_close(
     ``is_due(resolved_at, now)`` says the waiting time is over (see :func:`after` and
     :func:`after_business_time`). Close each with ``Close`` in the ``system`` role.
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise NaiveDatetimeError("due_for_auto_close.now", now)
+    check_aware(now, "due_for_auto_close.now")
     return tuple(
         ticket
         for ticket in tickets

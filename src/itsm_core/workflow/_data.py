@@ -19,7 +19,8 @@ T = TypeVar("T")
 def workflow_to_dict(workflow: Workflow[Any, Any]) -> dict[str, Any]:
     """Write ``workflow`` as plain data (states by value, guards by name).
 
-    >>> from itsm_core.tickets import INCIDENT_WORKFLOW
+    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+    >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
     >>> data = workflow_to_dict(INCIDENT_WORKFLOW)
     >>> data["initial"], data["states"]["on_hold"]
     ('new', 'on_hold')
@@ -56,7 +57,8 @@ def workflow_from_dict(
     uses to the guards themselves. Every problem, in the data or in the definition it describes,
     is reported in one :class:`~itsm_core.errors.InvalidWorkflowDefinition`.
 
-    >>> from itsm_core.tickets import INCIDENT_WORKFLOW, IncidentState
+    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS, IncidentState
+    >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
     >>> copy = workflow_from_dict(INCIDENT_WORKFLOW.to_dict(), IncidentState)
     >>> copy == INCIDENT_WORKFLOW
     True
