@@ -233,6 +233,10 @@ def test_the_fixture_holds_every_value_of_the_story() -> None:
     kinds = [json.loads(line)["type"] for line in lines]
     assert kinds.count("ticket") == 4
     assert all(json.loads(line)["version"] == 1 for line in lines)
+    # What the upcaster is for: version 1 wrote the datetimes an event set without their zone.
+    assert json.loads(lines[1])["data"]["payload"] == {
+        "acknowledged_at": "2026-03-02T10:00:00+08:00"
+    }
 
 
 @pytest.mark.parametrize("index", range(len(released_values())))
