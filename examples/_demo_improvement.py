@@ -79,7 +79,7 @@ def simulated_week(monday: dt.datetime, complaints: dict[str, int]) -> list[Tick
                 category=category,
             )
             ctx = CommandContext(actor="desk", role="agent", now=opened)
-            events.extend(decide_ticket(None, opening, ctx)[1])
+            events.extend(decide_ticket(None, opening, ctx).events)
     return events
 
 

@@ -158,8 +158,6 @@ PUBLIC_API: dict[str, set[str]] = {
         "BUILTIN_GUARDS",
         "BUILTIN_WORKFLOWS",
         "COMMAND_EVENTS",
-        "COMPLAINT_WORKFLOW",
-        "CONSULTATION_WORKFLOW",
         "Cancel",
         "ChangeState",
         "ChangeType",
@@ -174,35 +172,22 @@ PUBLIC_API: dict[str, set[str]] = {
         "ConfirmResolution",
         "ConsultationState",
         "CustomerTier",
-        "Decision",
-        "DueRule",
-        "EMERGENCY_CHANGE_WORKFLOW",
-        "EVENT_FLAGS",
         "EVENT_OF_COMMAND",
         "Escalate",
         "EscalationKind",
-        "HANDLERS_BY_LEVEL",
+        "EventFlag",
         "Hold",
         "HoldReason",
-        "IMPORTED",
-        "INCIDENT_WORKFLOW",
         "ImportIssue",
         "ImportMode",
         "ImportResult",
         "IncidentState",
         "Json",
         "LinkSurvey",
-        "MAJOR_INCIDENT_WORKFLOW",
         "MajorIncidentState",
-        "NORMAL_CHANGE_WORKFLOW",
-        "NOT_IN_WORKFLOW",
-        "OBSERVED",
-        "OUT_OF_ORDER",
         "Observation",
         "OpenTicket",
-        "PROBLEM_WORKFLOW",
         "ProblemState",
-        "REPEATED_STATE",
         "RESPONSE_LEVELS",
         "RejectResolution",
         "Reopen",
@@ -210,9 +195,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "Resolve",
         "Resume",
         "Role",
-        "SERVICE_REQUEST_WORKFLOW",
         "STAFF_ROLES",
-        "STANDARD_CHANGE_WORKFLOW",
         "SupportLevel",
         "Ticket",
         "TicketEvent",
@@ -223,9 +206,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "after_business_time",
         "allowed_events",
         "apply_event",
-        "customer_replied_since_resolution",
         "decide",
-        "default_workflow_name",
         "due_for_auto_close",
         "event_name",
         "import_history",
@@ -583,9 +564,6 @@ def test_exported_items_have_docstrings() -> None:
 RE_EXPORTS: dict[str, set[str]] = {
     "ItsmError": {"itsm_core", "itsm_core.errors"},
 }
-# Collisions being removed on other branches of issue 18 (the aggregate kernel's one `decide`,
-# `replay`, `Decision`...). Each must still collide: remove it here once it no longer does.
-PENDING_COLLISIONS = {"Decision"}
 
 
 def exporters() -> dict[str, dict[str, object]]:
@@ -603,16 +581,9 @@ def test_no_name_means_two_things() -> None:
         name: sorted(by_module)
         for name, by_module in exporters().items()
         if len(by_module) > 1
-        and name not in PENDING_COLLISIONS
         and not (
             set(by_module) == RE_EXPORTS.get(name)
             and len({id(item) for item in by_module.values()}) == 1
         )
     }
     assert clashes == {}
-
-
-def test_pending_collisions_still_collide() -> None:
-    found = exporters()
-    resolved = sorted(name for name in PENDING_COLLISIONS if len(found.get(name, {})) < 2)
-    assert resolved == [], "no longer exported twice: remove from PENDING_COLLISIONS"

@@ -44,8 +44,8 @@ itsm_core.errors.InvalidEventStream: invalid event stream for 'c1': 1 problem
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
@@ -79,18 +79,15 @@ S = TypeVar("S", bound=State)
 E = TypeVar("E", bound=Event)
 
 
-@attrs.frozen
-class Decision(Generic[S, E]):
+class Decision(NamedTuple, Generic[S, E]):
     """What a command did: the new ``state`` and the ``events`` that lead to it.
 
-    It unpacks like a pair, so ``state, events = decide(...)`` reads naturally.
+    A typed pair, so ``state, events = decide(...)`` unpacks with its types and a decision
+    compares by both fields.
     """
 
     state: S
     events: tuple[E, ...]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter((self.state, self.events))
 
 
 @attrs.frozen(kw_only=True)

@@ -13,9 +13,7 @@ from itsm_core.errors import InvalidWorkflowDefinition
 from itsm_core.serialization import make_converter
 from itsm_core.tickets import (
     BUILTIN_GUARDS,
-    COMPLAINT_WORKFLOW,
-    CONSULTATION_WORKFLOW,
-    INCIDENT_WORKFLOW,
+    BUILTIN_WORKFLOWS,
     ComplaintState,
     ConsultationState,
     IncidentState,
@@ -56,6 +54,11 @@ def test_an_explicit_terminal_list_is_kept_as_written() -> None:
     assert _problems(data) == [
         ("states.CANCELLED", "not terminal but no transition leaves it (dead end)")
     ]
+
+
+COMPLAINT_WORKFLOW = BUILTIN_WORKFLOWS.get("complaint")
+CONSULTATION_WORKFLOW = BUILTIN_WORKFLOWS.get("consultation")
+INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
 
 
 def _with(change: Callable[[dict[Any, Any]], object]) -> dict[Any, Any]:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from itsm_core._checks import is_int
 from itsm_core.metrics._definitions import Dimension, Milestone, Outcome
-from itsm_core.tickets import Json, TicketEvent, TicketKind
+from itsm_core.tickets import TicketEvent, TicketKind
 from itsm_core.workflow import StatusCategory
 
 NONE_LABEL = "(none)"
@@ -131,7 +131,7 @@ class Track:
             self.closed_at = at
         self.status = after
 
-    def _fields(self, payload: Mapping[str, Json]) -> None:
+    def _fields(self, payload: Mapping[str, object]) -> None:
         if "assignment_group" in payload:
             group = _text(payload["assignment_group"])
             if self.group is not None and group != self.group:

@@ -23,7 +23,7 @@ import attrs
 
 from itsm_core._checks import frozen_set
 from itsm_core.errors import DeserializationError, Problem
-from itsm_core.tickets import STAFF_ROLES, Role, Ticket, TicketEvent
+from itsm_core.tickets import STAFF_ROLES, Comment, Role, Ticket, TicketEvent
 from itsm_core.workflow import StatusCategory
 
 Scalar = str | int | bool | None
@@ -191,9 +191,9 @@ class PublicComment:
         if fact.event is None:
             return False
         comment = fact.event.payload.get("comment")
-        if not isinstance(comment, Mapping):
+        if not isinstance(comment, Comment):
             return False
-        role = comment.get("role")
+        role = comment.role
         if self.by is CommentBy.STAFF:
             return role in STAFF_ROLES
         if self.by is CommentBy.CUSTOMER:

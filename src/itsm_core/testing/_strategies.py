@@ -201,9 +201,35 @@ def tickets(draw: st.DrawFn) -> Ticket:
     )
 
 
+def ticket_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Event payloads: ticket fields of every type (text, ints, enums, aware datetimes, flags,
+    explanations), a comment or work note, JSON attributes; each value of its field's type."""
+    level = st.integers(1, 5)
+    values: dict[str, st.SearchStrategy[Any]] = {
+        "symptom": _optional(texts()),
+        "assignment_group": _optional(identifiers()),
+        "priority": _optional(level),
+        "response_level": _optional(st.sampled_from([1, 2, 3])),
+        "reopen_count": st.integers(0, 5),
+        "channel": _optional(st.sampled_from(Channel)),
+        "support_level": st.sampled_from(SupportLevel),
+        "hold_reason": _optional(st.sampled_from(HoldReason)),
+        "resolved_at": _optional(aware_datetimes()),
+        "management_involved": st.booleans(),
+        "first_contact_resolution": _optional(st.booleans()),
+        "priority_explanation": st.lists(texts(), max_size=2).map(tuple),
+        "comment": comments(),
+        "work_note": comments(),
+        "attributes": st.dictionaries(identifiers(), json_values(), max_size=3),
+    }
+    return st.lists(st.sampled_from(sorted(values)), unique=True, max_size=4).flatmap(
+        lambda keys: st.fixed_dictionaries({key: values[key] for key in keys})
+    )
+
+
 @st.composite
 def ticket_events(draw: st.DrawFn, ticket_id: str | None = None) -> TicketEvent:
-    """Ticket events (the audit trail records), with JSON payloads and import flags."""
+    """Ticket events (the audit trail records), with typed payloads and import flags."""
     first = draw(st.booleans())
     return TicketEvent(
         ticket_id=ticket_id if ticket_id is not None else draw(identifiers()),
@@ -216,7 +242,7 @@ def ticket_events(draw: st.DrawFn, ticket_id: str | None = None) -> TicketEvent:
         from_status=None if first else StatusCategory.OPEN,
         to_state=draw(st.sampled_from(["new", "in_progress", "on_hold", "resolved"])),
         to_status=draw(st.sampled_from(StatusCategory)),
-        payload=draw(st.dictionaries(identifiers(), json_values(), max_size=3)),
+        payload=draw(ticket_payloads()),
         reason=draw(_optional(texts())),
         flags=draw(st.frozensets(st.sampled_from(["imported", "repeated_state", "out_of_order"]))),
     )

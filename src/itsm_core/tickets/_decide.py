@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
-from itsm_core.tickets._codec import SPECIAL_KEYS, encode_changes
+from itsm_core.kernel import Decision
 from itsm_core.tickets._commands import (
+    COMMAND_EVENTS,
     Acknowledge,
     AddComment,
     Advance,
@@ -31,17 +31,17 @@ from itsm_core.tickets._commands import (
     Resolve,
     Resume,
     Transfer,
+    event_name,
 )
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._context import CommandContext
 from itsm_core.tickets._event import TicketEvent
+from itsm_core.tickets._fold import TICKET
+from itsm_core.tickets._payload import SPECIAL_KEYS
 from itsm_core.tickets._registry import default_workflow_name
-from itsm_core.tickets._replay import apply_event
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import ChangeType, EscalationKind, Role, TicketKind
 from itsm_core.workflow import GuardContext, StatusCategory
-
-Decision = tuple[Ticket, tuple[TicketEvent, ...]]
 
 
 def _active(status: StatusCategory) -> bool:
@@ -60,50 +60,6 @@ def _after_resolution(status: StatusCategory) -> bool:
     return status in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
 
 
-#: The event each dedicated command records (``Advance`` names its own event).
-EVENT_OF_COMMAND: Mapping[type, str] = MappingProxyType(
-    {
-        OpenTicket: "open",
-        Acknowledge: "acknowledge",
-        Classify: "classify",
-        Assign: "assign",
-        Transfer: "transfer",
-        Escalate: "escalate",
-        AddComment: "comment",
-        Hold: "hold",
-        Resume: "resume",
-        Resolve: "resolve",
-        ConfirmResolution: "confirm",
-        RejectResolution: "reopen",
-        Close: "close",
-        Reopen: "reopen",
-        Cancel: "cancel",
-        Archive: "archive",
-        LinkSurvey: "link_survey",
-    }
-)
-
-#: Events owned by a dedicated command; :class:`Advance` refuses them.
-COMMAND_EVENTS: Mapping[str, str] = {
-    "open": "OpenTicket",
-    "acknowledge": "Acknowledge",
-    "classify": "Classify",
-    "assign": "Assign",
-    "transfer": "Transfer",
-    "escalate": "Escalate",
-    "comment": "AddComment",
-    "hold": "Hold",
-    "resume": "Resume",
-    "resolve": "Resolve",
-    "confirm": "ConfirmResolution",
-    "reopen": "Reopen or RejectResolution",
-    "close": "Close",
-    "cancel": "Cancel",
-    "archive": "Archive",
-    "link_survey": "LinkSurvey",
-}
-
-
 @attrs.define
 class _Plan:
     """What a command wants: an event, the field changes, the inputs the workflow checks."""
@@ -118,8 +74,12 @@ class _Plan:
     refusals: list[str] = attrs.Factory(list)
 
 
-def decide(ticket: Ticket | None, command: Command, ctx: CommandContext) -> Decision:
-    """Apply ``command`` to ``ticket`` (``None`` to open one): the new ticket and its events.
+def decide(
+    ticket: Ticket | None, command: Command, ctx: CommandContext
+) -> Decision[Ticket, TicketEvent]:
+    """Apply ``command`` to ``ticket`` (``None`` to open one): the new ticket and its events,
+    as a :class:`~itsm_core.kernel.Decision` that unpacks like a pair
+    (``ticket, events = decide(...)``).
 
     Pure: the ticket is not modified, nothing is read but the arguments. A refused command
     raises :class:`~itsm_core.errors.CommandRejected` (or its subclass
@@ -180,10 +140,10 @@ def decide(ticket: Ticket | None, command: Command, ctx: CommandContext) -> Deci
         from_status=ticket.status,
         to_state=str(target.value),
         to_status=to_status,
-        payload=encode_changes(only_changed(ticket, changes)),
+        payload=only_changed(ticket, changes),
         reason=plan.reason,
     )
-    return apply_event(ticket, event), (event,)
+    return TICKET.decided(ticket, (event,))
 
 
 def status_effects(ticket: Ticket, to_status: StatusCategory, now: dt.datetime) -> dict[str, Any]:
@@ -221,7 +181,7 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _open(command: OpenTicket, ctx: CommandContext) -> Decision:
+def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEvent]:
     name = command.workflow or default_workflow_name(command.kind, command.change_type)
     workflow = ctx.workflows.get(name)
     changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
@@ -248,21 +208,9 @@ def _open(command: OpenTicket, ctx: CommandContext) -> Decision:
         from_status=None,
         to_state=str(workflow.initial.value),
         to_status=workflow.category(workflow.initial),
-        payload=encode_changes(changes),
+        payload=changes,
     )
-    return apply_event(None, event), (event,)
-
-
-def event_name(command: Command) -> str:
-    """The name of the event ``command`` records, e.g. ``"resolve"`` for :class:`Resolve`.
-
-    >>> from itsm_core.tickets import Advance, RejectResolution
-    >>> event_name(RejectResolution(reason="still broken")), event_name(Advance(event="approve"))
-    ('reopen', 'approve')
-    """
-    if isinstance(command, Advance):
-        return command.event
-    return EVENT_OF_COMMAND[type(command)]
+    return TICKET.decided(None, (event,))
 
 
 def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import Json, check_aware_fields, frozen_json, is_int
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._comment import Comment
-from itsm_core.tickets._json import Json, frozen_mapping
 from itsm_core.tickets._vocabulary import (
     RESPONSE_LEVELS,
     ChangeType,
@@ -102,13 +102,10 @@ class Ticket:
     closed_at: dt.datetime | None = None
     survey: str | None = None
     archived: bool = False
-    attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_json)
 
     def __attrs_post_init__(self) -> None:
-        for name in _DATETIMES:
-            value = getattr(self, name)
-            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-                raise NaiveDatetimeError(f"Ticket.{name}", value)
+        check_aware_fields(self, *_DATETIMES)
         problems = ticket_field_problems(
             impact=self.impact,
             urgency=self.urgency,
@@ -128,6 +125,11 @@ class Ticket:
             raise ValidationError(f"Ticket {self.id!r}", problems)
 
     @property
+    def stream_id(self) -> str:
+        """The id of the ticket's event stream: its ``id``."""
+        return self.id
+
+    @property
     def is_open(self) -> bool:
         """True while work is still due (status new, open or on hold)."""
         return self.status.is_active
@@ -144,8 +146,7 @@ def ticket_field_problems(
     problems = [
         Problem(name, f"{value!r} is not a positive int (1 is highest)")
         for name, value in _numbers(impact=impact, urgency=urgency, priority=priority)
-        if value is not None
-        and (isinstance(value, bool) or not isinstance(value, int) or value < 1)
+        if value is not None and not (is_int(value) and value >= 1)
     ]
     if response_level is not None and response_level not in RESPONSE_LEVELS:
         problems.append(

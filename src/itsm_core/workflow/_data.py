@@ -78,7 +78,8 @@ def workflow_from_dict(
     its path: ``transitions[2].from``, ``states.open``) or in the definition it describes, is
     reported in one :class:`~itsm_core.errors.InvalidWorkflowDefinition`.
 
-    >>> from itsm_core.tickets import INCIDENT_WORKFLOW, IncidentState
+    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS, IncidentState
+    >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
     >>> copy = workflow_from_dict(INCIDENT_WORKFLOW.to_dict(), IncidentState)
     >>> copy == INCIDENT_WORKFLOW
     True

@@ -136,7 +136,8 @@ class Workflow(Generic[S, T]):
     def state_named(self, value: str) -> S:
         """The state whose enum value is ``value``; ValidationError if there is none.
 
-        >>> from itsm_core.tickets import INCIDENT_WORKFLOW
+        >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+        >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
         >>> INCIDENT_WORKFLOW.state_named("on_hold").name
         'ON_HOLD'
         """
