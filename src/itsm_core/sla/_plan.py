@@ -1,0 +1,263 @@
+"""What a sweep needs of one tracker, worked out once per tracker value.
+
+Most of a ticket's report does not depend on the instant it is measured at: a stopped cycle is
+frozen, a clock not started yet only carries ``now``, and even a cycle under way has fixed
+deadlines (its target and threshold instants move only when an event pauses or resumes it).
+The one figure that moves with ``now`` is the working time since the cycle's last change.
+
+:class:`TrackerPlan` is that split, made when a tracker is folded and kept with it: the fixed
+clock states, and for each cycle under way a :class:`LivePlan` holding its figures as integer
+microseconds. A deadline still ahead of a running cycle is kept as "this much working time
+after ``since``" and found for many clocks at once with the calendar's ``add_many``; the rest
+needs only ``elapsed_many`` from ``since`` to ``now``. A live plan is remembered in its track's
+memo, so an event that leaves a clock alone does not plan it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections.abc import Iterable
+from itertools import chain
+from typing import NamedTuple
+
+import attrs
+
+from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime, Calendar
+from itsm_core.calendar._instants import to_us
+from itsm_core.errors import ItsmError
+from itsm_core.sla._actions import key_of
+from itsm_core.sla._measure import RUN, Run
+from itsm_core.sla._selection import Selection
+from itsm_core.sla._state import ClockState
+from itsm_core.sla._thresholds import ActionKind
+from itsm_core.sla._track import InForce, Track
+from itsm_core.tickets import Ticket
+
+#: Kinds of :class:`Instant`.
+NEVER, FIXED, AHEAD = 0, 1, 2
+#: The fields of :attr:`LivePlan.row` (then, in :attr:`TrackerPlan.rows`, the position).
+SINCE, RUNNING, CLOSED, TARGET, HAS_TARGET, DUE_KIND, DUE_US, BASE, THRESHOLDS, POSITION = range(10)
+#: The fields of each of :attr:`LivePlan.threshold_rows`.
+POINT, WARN, KIND, US = range(4)
+
+
+class Instant(NamedTuple):
+    """When a cycle reaches a clock time, as far as it is known without ``now``.
+
+    ``FIXED``: at ``at`` (``us`` its microseconds); ``AHEAD``: ``us`` microseconds of working
+    time after the cycle's ``since`` on its time base (found in bulk); ``NEVER``: the cycle is
+    paused before it.
+    """
+
+    kind: int
+    us: int
+    at: dt.datetime | None
+
+
+_NEVER = Instant(NEVER, 0, None)
+
+
+def bulk_base(base: BusinessTime) -> bool:
+    """True for the time bases the sweep measures in bulk: 24x7 and this package's calendars."""
+    return base is TWENTY_FOUR_SEVEN or isinstance(base, Calendar)
+
+
+@attrs.frozen(eq=False)
+class LivePlan:
+    """A cycle under way, reduced to what fixes its measurement at any later instant.
+
+    ``spent`` at ``now`` is ``closed_us`` plus, while ``running``, the working time from
+    ``since`` to ``now``; ``due`` and ``ats`` (one per threshold of the metric, in order) are
+    when the cycle reaches its target and each threshold's point (``points_us``), whose action
+    key is the ticket's id followed by its ``key_suffixes``. ``row`` and
+    ``threshold_rows`` are the same figures as integers, ready to be laid out as columns
+    (fields ``SINCE``... and ``POINT``...; the time base as its ``id``).
+    """
+
+    track: Track
+    in_force: InForce
+    run: Run
+    base: BusinessTime
+    since_us: int
+    running: bool
+    closed_us: int
+    target: dt.timedelta | None
+    target_us: int
+    due: Instant
+    points_us: tuple[int, ...]
+    warns: tuple[bool, ...]
+    ats: tuple[Instant, ...]
+    clock_key: str
+    key_suffixes: tuple[str, ...]
+    row: tuple[int, ...] = attrs.field(init=False)
+    threshold_rows: tuple[tuple[int, int, int, int], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        row = (
+            self.since_us,
+            self.running,
+            self.closed_us,
+            self.target_us,
+            self.target is not None,
+            self.due.kind,
+            self.due.us,
+            id(self.base),
+            len(self.ats),
+        )
+        rows = tuple(
+            (point, warn, at.kind, at.us)
+            for point, warn, at in zip(self.points_us, self.warns, self.ats, strict=True)
+        )
+        object.__setattr__(self, "row", row)
+        object.__setattr__(self, "threshold_rows", rows)
+
+
+def _us(delta: dt.timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def live_plan(track: Track) -> LivePlan:
+    """The plan of ``track``'s cycle under way (kept in the track's memo).
+
+    The calendar is asked here what :meth:`Progress` would ask it about closed counting
+    stretches; a calendar error (coverage, no working time) propagates, and the caller then
+    measures the ticket the plain way, which raises the very same error.
+    """
+    found = track.memo.get("live")
+    if isinstance(found, LivePlan):
+        return found
+    in_force, run = track.in_force, track.run
+    assert in_force is not None
+    assert run is not None
+    base = in_force.base
+    stretches = [(a, base.elapsed(a, b)) for a, b, kind in run.intervals if kind == RUN]
+    closed = sum((length for _, length in stretches), dt.timedelta(0))
+    target = in_force.target_time(run.started_at)
+    bulk = bulk_base(base)
+
+    def instant(point: dt.timedelta) -> Instant:
+        # Progress.instant, with the instant still ahead of a running cycle left for the bulk
+        # step (when the time base has one).
+        if point <= dt.timedelta(0):
+            return Instant(FIXED, to_us(run.started_at, "started_at"), run.started_at)
+        total = dt.timedelta(0)
+        for a, length in stretches:
+            if total + length >= point:
+                at = base.add(a, point - total)
+                return Instant(FIXED, to_us(at, "instant"), at)
+            total += length
+        if not run.running:
+            return _NEVER
+        if bulk:
+            return Instant(AHEAD, _us(point - total), None)
+        at = base.add(run.since, point - total)
+        return Instant(FIXED, to_us(at, "instant"), at)
+
+    due = _NEVER
+    points: list[int] = []
+    warns: list[bool] = []
+    ats: list[Instant] = []
+    if target is not None:
+        due = instant(target)
+        known = {target: due}
+        for threshold in in_force.spec.thresholds:
+            point = threshold.point(target)
+            if point not in known:
+                known[point] = instant(point)
+            points.append(_us(point))
+            warns.append(threshold.action is ActionKind.WARN)
+            ats.append(known[point])
+    clock = track.name if track.group is None else f"{track.name}@{track.group}"
+    plan = LivePlan(
+        track=track,
+        in_force=in_force,
+        run=run,
+        base=base,
+        since_us=to_us(run.since, "since"),
+        running=run.running,
+        closed_us=_us(closed),
+        target=target,
+        target_us=0 if target is None else _us(target),
+        due=due,
+        points_us=tuple(points),
+        warns=tuple(warns),
+        ats=tuple(ats),
+        clock_key=clock,
+        key_suffixes=tuple(key_of("", clock, run.number, t.name) for t in in_force.spec.thresholds)
+        if target is not None
+        else (),
+    )
+    track.memo["live"] = plan
+    return plan
+
+
+@attrs.frozen(eq=False)
+class TrackerPlan:
+    """A tracker's report, split into what ``now`` changes and what it does not.
+
+    ``clocks`` follows :meth:`SlaTracker.report`: a fixed :class:`ClockState` (a stopped
+    cycle), a :class:`Track` (a clock not started yet) or a :class:`LivePlan` (a cycle under
+    way, also listed in ``live`` with its position in ``live_at``). ``rows`` and
+    ``threshold_rows`` are the live plans' integer rows (with the position) packed as 64-bit
+    integers, so that a sweep lays out the rows of many trackers by joining bytes. ``error`` is
+    set when a cycle could not be planned: the sweep then measures this ticket alone.
+    """
+
+    ticket_id: str
+    updated_at: dt.datetime
+    updated_us: int
+    clocks: tuple[ClockState | Track | LivePlan, ...]
+    history: tuple[ClockState, ...]
+    live: tuple[LivePlan, ...]
+    live_at: tuple[int, ...]
+    rows: bytes
+    threshold_rows: bytes
+    policies: tuple[str, ...]
+    selection: tuple[str, ...]
+    error: ItsmError | None = None
+
+
+def _packed(rows: Iterable[tuple[int, ...]]) -> bytes:
+    return array("q", chain.from_iterable(rows)).tobytes()
+
+
+def tracker_plan(
+    ticket: Ticket, tracks: tuple[Track, ...], selection: Selection | None
+) -> TrackerPlan:
+    """The plan of a tracker with these ``ticket``, ``tracks`` and ``selection``."""
+    clocks: list[ClockState | Track | LivePlan] = []
+    history: list[ClockState] = []
+    live: list[LivePlan] = []
+    live_at: list[int] = []
+    error: ItsmError | None = None
+    for track in tracks:
+        if track.run is not None and track.in_force is not None:
+            history.extend(track.done)
+            try:
+                plan = live_plan(track)
+            except ItsmError as exc:
+                error = exc
+                continue
+            live_at.append(len(clocks))
+            live.append(plan)
+            clocks.append(plan)
+        elif track.done:
+            history.extend(track.done[:-1])
+            clocks.append(track.done[-1])
+        elif track.in_force is not None:
+            clocks.append(track)
+    return TrackerPlan(
+        ticket_id=ticket.id,
+        updated_at=ticket.updated_at,
+        updated_us=to_us(ticket.updated_at, "updated_at"),
+        clocks=tuple(clocks),
+        history=tuple(history),
+        live=tuple(live),
+        live_at=tuple(live_at),
+        rows=_packed((*p.row, at) for p, at in zip(live, live_at, strict=True)),
+        threshold_rows=_packed(row for p in live for row in p.threshold_rows),
+        policies=() if selection is None else selection.policies,
+        selection=() if selection is None else selection.explanation,
+        error=error,
+    )
