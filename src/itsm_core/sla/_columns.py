@@ -406,10 +406,10 @@ class Columns:
         if plan.target is not None:
             known[plan.target] = self.due(row)
         start = self.t_start[row]
-        for k, point in enumerate(plan.points_us):
+        for k, point in enumerate(plan.points):
             instant = plan.ats[k]
             at = None if instant.kind == NEVER else self.at(start + k)
-            known.setdefault(dt.timedelta(microseconds=point), at)
+            known.setdefault(point, at)
         return known.__getitem__
 
 

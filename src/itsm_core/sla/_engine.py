@@ -32,8 +32,9 @@ class SlaTracker:
     maps requesters to their own calendars (for metrics with ``customer_calendar``).
 
     Each tracker value also keeps, privately, what a :func:`sweep` needs of it (its clocks
-    split into what a later instant changes and what it does not), worked out when the
-    tracker is folded, so that measuring many trackers at one instant costs no fold.
+    split into what a later instant changes and what it does not), worked out by the first
+    sweep that measures it: a desk that sweeps every minute plans again only the trackers
+    that changed since the last sweep.
     """
 
     policies: PolicySet
@@ -66,15 +67,15 @@ class SlaTracker:
             self._judge(facts, tracks)
         if ticket is None or len(facts) == len(self.facts):
             return self
-        folded = attrs.evolve(
-            self,
+        return type(self)(
+            policies=self.policies,
+            calendars=self.calendars,
+            customer_calendars=self.customer_calendars,
             ticket=ticket,
             facts=tuple(facts),
             tracks=tuple(tracks[k] for k in sorted(tracks)),
             selection=self.policies.select(ticket, facts[-1]),
         )
-        plan_of(folded)
-        return folded
 
     def _judge(self, facts: Sequence[Fact], tracks: dict[tuple[str, str], Track]) -> None:
         """Judge the last of ``facts`` on every clock, updating ``tracks`` in place."""
@@ -180,19 +181,19 @@ def _govern(track: Track, wanted: InForce | None, facts: Sequence[Fact], index: 
     if wanted is not None and current is not None and wanted.same_terms(current):
         if wanted.calendar is current.calendar:
             return track
-        return attrs.evolve(track, in_force=wanted)  # an edited calendar re-projects the clock
+        return track.but(in_force=wanted)  # an edited calendar re-projects the clock
     at = facts[index].ticket.updated_at
     if wanted is None:
         if track.run is not None and current is not None:
             track = _finish(track, at, "cancelled: no policy supplies this metric any more")
-        return attrs.evolve(track, in_force=None, last=None, window=index + 1)
+        return track.but(in_force=None, last=None, window=index + 1)
     mode = wanted.spec.on_change
     if current is not None and mode is OnChange.RESTART and track.run is not None:
         track = _finish(track, at, f"cancelled: restarted on a change to {_describe(wanted)}")
-        return attrs.evolve(track, in_force=wanted, window=index)
+        return track.but(in_force=wanted, window=index)
     if mode is OnChange.RETROACTIVE and (current is not None or index > 0):
         return _replay(track, wanted, facts, index)
-    return attrs.evolve(track, in_force=wanted)
+    return track.but(in_force=wanted)
 
 
 def _describe(in_force: InForce) -> str:
@@ -213,7 +214,7 @@ def _replay(track: Track, wanted: InForce, facts: Sequence[Fact], index: int) ->
     )
     for i in range(track.window, index):
         fresh = _step(fresh, facts[i], i)
-    return attrs.evolve(fresh, done=(*track.done, *fresh.done))
+    return fresh.but(done=(*track.done, *fresh.done))
 
 
 def _step(track: Track, fact: Fact, index: int) -> Track:
@@ -231,13 +232,13 @@ def _step(track: Track, fact: Fact, index: int) -> Track:
         return _finish(track, at, None, window=index + 1)
     if rules.reset(fact) and rules.start(fact):
         track = _finish(track, at, "cancelled: reset")
-        return _begin(attrs.evolve(track, last=None), in_force, fact, index)
+        return _begin(track.but(last=None), in_force, fact, index)
     if rules.cancels(fact):
         return _finish(track, at, "cancelled: cancel condition", window=index + 1)
     if run.running and rules.pause(fact):
-        return attrs.evolve(track, run=run.switch(at, False))
+        return track.but(run=run.switch(at, False))
     if not run.running and rules.resumes(fact):
-        return attrs.evolve(track, run=run.switch(at, True))
+        return track.but(run=run.switch(at, True))
     return track
 
 
@@ -248,14 +249,12 @@ def _begin(track: Track, in_force: InForce, fact: Fact, index: int) -> Track:
     if last is not None and in_force.definition.on_restart is Restart.CONTINUE:
         gap = (last.since, at, GAP)
         intervals = last.intervals if at == last.since else (*last.intervals, gap)
-        run = attrs.evolve(
-            last, number=track.count + 1, intervals=intervals, since=at, running=running
-        )
-        return attrs.evolve(track, run=run, count=track.count + 1, last=None)
+        run = Run(track.count + 1, last.started_at, intervals, at, running, last.original_due_at)
+        return track.but(run=run, count=track.count + 1, last=None)
     target = in_force.target_time(at)
     due = None if target is None else in_force.base.add(at, target)
     run = Run(track.count + 1, at, (), at, running, original_due_at=due)
-    return attrs.evolve(track, run=run, count=track.count + 1, last=None, window=index)
+    return track.but(run=run, count=track.count + 1, last=None, window=index)
 
 
 def _finish(track: Track, at: dt.datetime, reason: str | None, window: int | None = None) -> Track:
@@ -264,8 +263,7 @@ def _finish(track: Track, at: dt.datetime, reason: str | None, window: int | Non
     assert track.in_force is not None
     run = track.run.switch(at, False)
     state = measure(track, track.in_force, run, at, stopped=True, reason=reason)
-    return attrs.evolve(
-        track,
+    return track.but(
         run=None,
         done=(*track.done, state),
         last=run if reason is None else None,

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable
-from itertools import chain
 from typing import NamedTuple
 
 import attrs
@@ -67,50 +65,35 @@ def bulk_base(base: BusinessTime) -> bool:
 class LivePlan:
     """A cycle under way, reduced to what fixes its measurement at any later instant.
 
-    ``spent`` at ``now`` is ``closed_us`` plus, while ``running``, the working time from
-    ``since`` to ``now``; ``due`` and ``ats`` (one per threshold of the metric, in order) are
-    when the cycle reaches its target and each threshold's point (``points_us``), whose action
-    key is the ticket's id followed by its ``key_suffixes``. ``row`` and
-    ``threshold_rows`` are the same figures as integers, ready to be laid out as columns
-    (fields ``SINCE``... and ``POINT``...; the time base as its ``id``).
+    ``row`` holds its figures as integers (fields ``SINCE``...): the clock time ``spent`` at
+    ``now`` is ``CLOSED`` plus, while ``RUNNING``, the working time from ``SINCE`` to ``now``;
+    ``DUE_KIND``/``DUE_US`` say when it reaches its ``target`` (an :class:`Instant`, also in
+    ``due``); the time base is identified by its ``id``. ``threshold_rows`` holds four
+    integers per threshold of its metric (``POINT``, ``WARN``, ``KIND``, ``US``), with the
+    same instants in ``ats``; each threshold's action key is the ticket id followed by its
+    ``key_suffixes``.
     """
 
     track: Track
     in_force: InForce
     run: Run
-    base: BusinessTime
-    since_us: int
-    running: bool
-    closed_us: int
     target: dt.timedelta | None
-    target_us: int
     due: Instant
-    points_us: tuple[int, ...]
-    warns: tuple[bool, ...]
     ats: tuple[Instant, ...]
+    row: tuple[int, ...]
+    threshold_rows: tuple[int, ...]
     clock_key: str
     key_suffixes: tuple[str, ...]
-    row: tuple[int, ...] = attrs.field(init=False)
-    threshold_rows: tuple[tuple[int, int, int, int], ...] = attrs.field(init=False)
 
-    def __attrs_post_init__(self) -> None:
-        row = (
-            self.since_us,
-            self.running,
-            self.closed_us,
-            self.target_us,
-            self.target is not None,
-            self.due.kind,
-            self.due.us,
-            id(self.base),
-            len(self.ats),
-        )
-        rows = tuple(
-            (point, warn, at.kind, at.us)
-            for point, warn, at in zip(self.points_us, self.warns, self.ats, strict=True)
-        )
-        object.__setattr__(self, "row", row)
-        object.__setattr__(self, "threshold_rows", rows)
+    @property
+    def base(self) -> BusinessTime:
+        """The cycle's time base."""
+        return self.in_force.base
+
+    @property
+    def points(self) -> tuple[dt.timedelta, ...]:
+        """The clock time of each threshold's point."""
+        return tuple(dt.timedelta(microseconds=us) for us in self.threshold_rows[POINT :: US + 1])
 
 
 def _us(delta: dt.timedelta) -> int:
@@ -155,38 +138,44 @@ def live_plan(track: Track) -> LivePlan:
         return Instant(FIXED, to_us(at, "instant"), at)
 
     due = _NEVER
-    points: list[int] = []
-    warns: list[bool] = []
     ats: list[Instant] = []
+    threshold_rows: list[int] = []
+    suffixes: list[str] = []
+    clock = track.name if track.group is None else f"{track.name}@{track.group}"
     if target is not None:
         due = instant(target)
         known = {target: due}
         for threshold in in_force.spec.thresholds:
             point = threshold.point(target)
-            if point not in known:
-                known[point] = instant(point)
-            points.append(_us(point))
-            warns.append(threshold.action is ActionKind.WARN)
-            ats.append(known[point])
-    clock = track.name if track.group is None else f"{track.name}@{track.group}"
+            at = known.get(point)
+            if at is None:
+                at = known[point] = instant(point)
+            ats.append(at)
+            warn = threshold.action is ActionKind.WARN
+            threshold_rows.extend((_us(point), warn, at.kind, at.us))
+            suffixes.append(key_of("", clock, run.number, threshold.name))
+    row = (
+        to_us(run.since, "since"),
+        run.running,
+        _us(closed),
+        0 if target is None else _us(target),
+        target is not None,
+        due.kind,
+        due.us,
+        id(base),
+        len(ats),
+    )
     plan = LivePlan(
         track=track,
         in_force=in_force,
         run=run,
-        base=base,
-        since_us=to_us(run.since, "since"),
-        running=run.running,
-        closed_us=_us(closed),
         target=target,
-        target_us=0 if target is None else _us(target),
         due=due,
-        points_us=tuple(points),
-        warns=tuple(warns),
         ats=tuple(ats),
+        row=row,
+        threshold_rows=tuple(threshold_rows),
         clock_key=clock,
-        key_suffixes=tuple(key_of("", clock, run.number, t.name) for t in in_force.spec.thresholds)
-        if target is not None
-        else (),
+        key_suffixes=tuple(suffixes),
     )
     track.memo["live"] = plan
     return plan
@@ -218,10 +207,6 @@ class TrackerPlan:
     error: ItsmError | None = None
 
 
-def _packed(rows: Iterable[tuple[int, ...]]) -> bytes:
-    return array("q", chain.from_iterable(rows)).tobytes()
-
-
 def tracker_plan(
     ticket: Ticket, tracks: tuple[Track, ...], selection: Selection | None
 ) -> TrackerPlan:
@@ -247,6 +232,12 @@ def tracker_plan(
             clocks.append(track.done[-1])
         elif track.in_force is not None:
             clocks.append(track)
+    rows = array("q")
+    threshold_rows = array("q")
+    for plan, at in zip(live, live_at, strict=True):
+        rows.extend(plan.row)
+        rows.append(at)
+        threshold_rows.extend(plan.threshold_rows)
     return TrackerPlan(
         ticket_id=ticket.id,
         updated_at=ticket.updated_at,
@@ -255,8 +246,8 @@ def tracker_plan(
         history=tuple(history),
         live=tuple(live),
         live_at=tuple(live_at),
-        rows=_packed((*p.row, at) for p, at in zip(live, live_at, strict=True)),
-        threshold_rows=_packed(row for p in live for row in p.threshold_rows),
+        rows=rows.tobytes(),
+        threshold_rows=threshold_rows.tobytes(),
         policies=() if selection is None else selection.policies,
         selection=() if selection is None else selection.explanation,
         error=error,
