@@ -77,6 +77,7 @@ class LivePlan:
     track: Track
     in_force: InForce
     run: Run
+    base: BusinessTime
     target: dt.timedelta | None
     due: Instant
     ats: tuple[Instant, ...]
@@ -84,11 +85,6 @@ class LivePlan:
     threshold_rows: tuple[int, ...]
     clock_key: str
     key_suffixes: tuple[str, ...]
-
-    @property
-    def base(self) -> BusinessTime:
-        """The cycle's time base."""
-        return self.in_force.base
 
     @property
     def points(self) -> tuple[dt.timedelta, ...]:
@@ -169,6 +165,7 @@ def live_plan(track: Track) -> LivePlan:
         track=track,
         in_force=in_force,
         run=run,
+        base=base,
         target=target,
         due=due,
         ats=tuple(ats),
@@ -187,10 +184,12 @@ class TrackerPlan:
 
     ``clocks`` follows :meth:`SlaTracker.report`: a fixed :class:`ClockState` (a stopped
     cycle), a :class:`Track` (a clock not started yet) or a :class:`LivePlan` (a cycle under
-    way, also listed in ``live`` with its position in ``live_at``). ``rows`` and
-    ``threshold_rows`` are the live plans' integer rows (with the position) packed as 64-bit
-    integers, so that a sweep lays out the rows of many trackers by joining bytes. ``error`` is
-    set when a cycle could not be planned: the sweep then measures this ticket alone.
+    way, also listed in ``live`` with its position in ``live_at``). ``header`` (the last
+    event's instant, the number of live plans and of their thresholds), ``rows`` and
+    ``threshold_rows`` (the live plans' integer rows, with the position) are packed as 64-bit
+    integers, so that a sweep lays out many trackers by joining bytes; ``keys`` are the action
+    keys of the thresholds, in the same order. ``error`` is set when a cycle could not be
+    planned: the header then says -1 live plans, and the sweep measures this ticket alone.
     """
 
     ticket_id: str
@@ -200,8 +199,10 @@ class TrackerPlan:
     history: tuple[ClockState, ...]
     live: tuple[LivePlan, ...]
     live_at: tuple[int, ...]
+    header: bytes
     rows: bytes
     threshold_rows: bytes
+    keys: tuple[str, ...]
     policies: tuple[str, ...]
     selection: tuple[str, ...]
     error: ItsmError | None = None
@@ -234,20 +235,26 @@ def tracker_plan(
             clocks.append(track)
     rows = array("q")
     threshold_rows = array("q")
+    keys: list[str] = []
     for plan, at in zip(live, live_at, strict=True):
         rows.extend(plan.row)
         rows.append(at)
         threshold_rows.extend(plan.threshold_rows)
+        keys.extend(ticket.id + suffix for suffix in plan.key_suffixes)
+    updated_us = to_us(ticket.updated_at, "updated_at")
+    header = array("q", (updated_us, -1 if error is not None else len(live), len(keys)))
     return TrackerPlan(
         ticket_id=ticket.id,
         updated_at=ticket.updated_at,
-        updated_us=to_us(ticket.updated_at, "updated_at"),
+        updated_us=updated_us,
         clocks=tuple(clocks),
         history=tuple(history),
         live=tuple(live),
         live_at=tuple(live_at),
+        header=header.tobytes(),
         rows=rows.tobytes(),
         threshold_rows=threshold_rows.tobytes(),
+        keys=tuple(keys),
         policies=() if selection is None else selection.policies,
         selection=() if selection is None else selection.explanation,
         error=error,
