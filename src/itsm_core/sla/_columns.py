@@ -36,10 +36,11 @@ from itsm_core.sla._plan import (
     KIND,
     NEVER,
     POINT,
-    POSITION,
+    ROW,
     RUNNING,
     SINCE,
     TARGET,
+    THRESHOLD_ROW,
     THRESHOLDS,
     US,
     WARN,
@@ -113,7 +114,7 @@ class Columns:
         self.first = np.concatenate(([0], np.cumsum(counts)))
         self.tickets = np.repeat(np.arange(len(head)), counts)
         table = np.frombuffer(b"".join(map(_ROWS, self.good)), dtype=np.int64)
-        table = table.reshape(-1, POSITION + 1)
+        table = table.reshape(-1, ROW)
         self.since = table[:, SINCE]
         self.running = table[:, RUNNING].astype(bool)
         self.closed = table[:, CLOSED]
@@ -121,12 +122,11 @@ class Columns:
         self.has_target = table[:, HAS_TARGET].astype(bool)
         self.due_kind = table[:, DUE_KIND]
         self.due_us = table[:, DUE_US].copy()
-        self.positions = table[:, POSITION]
         thresholds = table[:, THRESHOLDS]
         self.t_first = np.concatenate(([0], np.cumsum(thresholds)))
         self.t_row = np.repeat(np.arange(len(table)), thresholds)
         packed = b"".join(map(_THRESHOLD_ROWS, self.good))
-        t_table = np.frombuffer(packed, dtype=np.int64).reshape(-1, US + 1)
+        t_table = np.frombuffer(packed, dtype=np.int64).reshape(-1, THRESHOLD_ROW)
         self.t_point = t_table[:, POINT]
         self.t_warn = t_table[:, WARN].astype(bool)
         self.t_kind = t_table[:, KIND]
@@ -142,7 +142,7 @@ class Columns:
         counts = [max(n, 0) for n in counts]
         self.first = list(accumulate(counts, initial=0))
         self.tickets = [i for i, n in enumerate(counts) for _ in range(n)]
-        table = _unpacked(b"".join(map(_ROWS, self.good)), POSITION + 1)
+        table = _unpacked(b"".join(map(_ROWS, self.good)), ROW)
         self.since = table[SINCE]
         self.running = [bool(v) for v in table[RUNNING]]
         self.closed = table[CLOSED]
@@ -150,11 +150,10 @@ class Columns:
         self.has_target = [bool(v) for v in table[HAS_TARGET]]
         self.due_kind = table[DUE_KIND]
         self.due_us = table[DUE_US]
-        self.positions = table[POSITION]
         thresholds = table[THRESHOLDS]
         self.t_first = list(accumulate(thresholds, initial=0))
         self.t_row = [r for r, n in enumerate(thresholds) for _ in range(n)]
-        t_table = _unpacked(b"".join(map(_THRESHOLD_ROWS, self.good)), US + 1)
+        t_table = _unpacked(b"".join(map(_THRESHOLD_ROWS, self.good)), THRESHOLD_ROW)
         self.t_point = t_table[POINT]
         self.t_warn = [bool(v) for v in t_table[WARN]]
         self.t_kind = t_table[KIND]

@@ -34,10 +34,12 @@ from itsm_core.tickets import Ticket
 
 #: Kinds of :class:`Instant`.
 NEVER, FIXED, AHEAD = 0, 1, 2
-#: The fields of :attr:`LivePlan.row` (then, in :attr:`TrackerPlan.rows`, the position).
-SINCE, RUNNING, CLOSED, TARGET, HAS_TARGET, DUE_KIND, DUE_US, BASE, THRESHOLDS, POSITION = range(10)
-#: The fields of each of :attr:`LivePlan.threshold_rows`.
+#: The fields of :attr:`LivePlan.row`, and their number.
+SINCE, RUNNING, CLOSED, TARGET, HAS_TARGET, DUE_KIND, DUE_US, BASE, THRESHOLDS = range(9)
+ROW = 9
+#: The fields of each threshold in :attr:`LivePlan.threshold_rows`, and their number.
 POINT, WARN, KIND, US = range(4)
+THRESHOLD_ROW = 4
 
 
 class Instant(NamedTuple):
@@ -65,13 +67,13 @@ def bulk_base(base: BusinessTime) -> bool:
 class LivePlan:
     """A cycle under way, reduced to what fixes its measurement at any later instant.
 
-    ``row`` holds its figures as integers (fields ``SINCE``...): the clock time ``spent`` at
-    ``now`` is ``CLOSED`` plus, while ``RUNNING``, the working time from ``SINCE`` to ``now``;
-    ``DUE_KIND``/``DUE_US`` say when it reaches its ``target`` (an :class:`Instant`, also in
-    ``due``); the time base is identified by its ``id``. ``threshold_rows`` holds four
-    integers per threshold of its metric (``POINT``, ``WARN``, ``KIND``, ``US``), with the
-    same instants in ``ats``; each threshold's action key is the ticket id followed by its
-    ``key_suffixes``.
+    ``row`` holds its figures as 64-bit integers, packed (fields ``SINCE``...): the clock
+    time ``spent`` at ``now`` is ``CLOSED`` plus, while ``RUNNING``, the working time from
+    ``SINCE`` to ``now``; ``DUE_KIND``/``DUE_US`` say when it reaches its ``target`` (an
+    :class:`Instant`, also in ``due``); the time base is identified by its ``id``.
+    ``threshold_rows`` holds, packed, four integers per threshold of its metric (``POINT``,
+    ``WARN``, ``KIND``, ``US``), with the same instants in ``ats`` and the points in
+    ``points``; each threshold's action key is the ticket id followed by its ``key_suffixes``.
     """
 
     track: Track
@@ -81,15 +83,11 @@ class LivePlan:
     target: dt.timedelta | None
     due: Instant
     ats: tuple[Instant, ...]
-    row: tuple[int, ...]
-    threshold_rows: tuple[int, ...]
+    points: tuple[dt.timedelta, ...]
+    row: bytes
+    threshold_rows: bytes
     clock_key: str
     key_suffixes: tuple[str, ...]
-
-    @property
-    def points(self) -> tuple[dt.timedelta, ...]:
-        """The clock time of each threshold's point."""
-        return tuple(dt.timedelta(microseconds=us) for us in self.threshold_rows[POINT :: US + 1])
 
 
 def _us(delta: dt.timedelta) -> int:
@@ -135,7 +133,8 @@ def live_plan(track: Track) -> LivePlan:
 
     due = _NEVER
     ats: list[Instant] = []
-    threshold_rows: list[int] = []
+    points: list[dt.timedelta] = []
+    threshold_rows = array("q")
     suffixes: list[str] = []
     clock = track.name if track.group is None else f"{track.name}@{track.group}"
     if target is not None:
@@ -147,19 +146,23 @@ def live_plan(track: Track) -> LivePlan:
             if at is None:
                 at = known[point] = instant(point)
             ats.append(at)
+            points.append(point)
             warn = threshold.action is ActionKind.WARN
             threshold_rows.extend((_us(point), warn, at.kind, at.us))
             suffixes.append(key_of("", clock, run.number, threshold.name))
-    row = (
-        to_us(run.since, "since"),
-        run.running,
-        _us(closed),
-        0 if target is None else _us(target),
-        target is not None,
-        due.kind,
-        due.us,
-        id(base),
-        len(ats),
+    row = array(
+        "q",
+        (
+            to_us(run.since, "since"),
+            run.running,
+            _us(closed),
+            0 if target is None else _us(target),
+            target is not None,
+            due.kind,
+            due.us,
+            id(base),
+            len(ats),
+        ),
     )
     plan = LivePlan(
         track=track,
@@ -169,8 +172,9 @@ def live_plan(track: Track) -> LivePlan:
         target=target,
         due=due,
         ats=tuple(ats),
-        row=row,
-        threshold_rows=tuple(threshold_rows),
+        points=tuple(points),
+        row=row.tobytes(),
+        threshold_rows=threshold_rows.tobytes(),
         clock_key=clock,
         key_suffixes=tuple(suffixes),
     )
@@ -184,12 +188,12 @@ class TrackerPlan:
 
     ``clocks`` follows :meth:`SlaTracker.report`: a fixed :class:`ClockState` (a stopped
     cycle), a :class:`Track` (a clock not started yet) or a :class:`LivePlan` (a cycle under
-    way, also listed in ``live`` with its position in ``live_at``). ``header`` (the last
-    event's instant, the number of live plans and of their thresholds), ``rows`` and
-    ``threshold_rows`` (the live plans' integer rows, with the position) are packed as 64-bit
-    integers, so that a sweep lays out many trackers by joining bytes; ``keys`` are the action
-    keys of the thresholds, in the same order. ``error`` is set when a cycle could not be
-    planned: the header then says -1 live plans, and the sweep measures this ticket alone.
+    way, also listed in ``live``). ``header`` (the last event's instant, the number of live
+    plans and of their thresholds), ``rows`` and ``threshold_rows`` (those of the live plans)
+    are packed 64-bit integers, so that a sweep lays out many trackers by joining bytes;
+    ``keys`` are the action keys of the thresholds, in the same order. ``error`` is set when a
+    cycle could not be planned: the header then says -1 live plans, and the sweep measures this
+    ticket alone.
     """
 
     ticket_id: str
@@ -198,7 +202,6 @@ class TrackerPlan:
     clocks: tuple[ClockState | Track | LivePlan, ...]
     history: tuple[ClockState, ...]
     live: tuple[LivePlan, ...]
-    live_at: tuple[int, ...]
     header: bytes
     rows: bytes
     threshold_rows: bytes
@@ -215,7 +218,6 @@ def tracker_plan(
     clocks: list[ClockState | Track | LivePlan] = []
     history: list[ClockState] = []
     live: list[LivePlan] = []
-    live_at: list[int] = []
     error: ItsmError | None = None
     for track in tracks:
         if track.run is not None and track.in_force is not None:
@@ -225,7 +227,6 @@ def tracker_plan(
             except ItsmError as exc:
                 error = exc
                 continue
-            live_at.append(len(clocks))
             live.append(plan)
             clocks.append(plan)
         elif track.done:
@@ -233,14 +234,7 @@ def tracker_plan(
             clocks.append(track.done[-1])
         elif track.in_force is not None:
             clocks.append(track)
-    rows = array("q")
-    threshold_rows = array("q")
-    keys: list[str] = []
-    for plan, at in zip(live, live_at, strict=True):
-        rows.extend(plan.row)
-        rows.append(at)
-        threshold_rows.extend(plan.threshold_rows)
-        keys.extend(ticket.id + suffix for suffix in plan.key_suffixes)
+    keys = [ticket.id + suffix for plan in live for suffix in plan.key_suffixes]
     updated_us = to_us(ticket.updated_at, "updated_at")
     header = array("q", (updated_us, -1 if error is not None else len(live), len(keys)))
     return TrackerPlan(
@@ -250,10 +244,9 @@ def tracker_plan(
         clocks=tuple(clocks),
         history=tuple(history),
         live=tuple(live),
-        live_at=tuple(live_at),
         header=header.tobytes(),
-        rows=rows.tobytes(),
-        threshold_rows=threshold_rows.tobytes(),
+        rows=b"".join(plan.row for plan in live),
+        threshold_rows=b"".join(plan.threshold_rows for plan in live),
         keys=tuple(keys),
         policies=() if selection is None else selection.policies,
         selection=() if selection is None else selection.explanation,

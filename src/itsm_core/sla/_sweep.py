@@ -43,9 +43,10 @@ _LIVE_STATUS = (ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED)
 assert (TICKING, PAUSED, BREACHED) == (0, 1, 2)
 
 #: A candidate for the next change: instant (us), ticket, part of the report (-1: a ticket
-#: measured alone, 0: a deadline, 1: a threshold action), clock position, threshold position,
-#: and the row (part 0), threshold row (part 1) or ticket (part -1) it comes from.
-Change = tuple[int, int, int, int, int, int]
+#: measured alone, 0: a deadline, 1: a threshold action), and the ticket (part -1), row (part
+#: 0) or threshold row (part 1) it comes from. Rows follow the clocks of each report, and
+#: threshold rows the thresholds of each clock, so these tuples sort like the report's order.
+Change = tuple[int, int, int, int]
 #: What the per-ticket functions gave for a ticket measured alone.
 Alone = tuple[SlaReport, tuple[DueAction, ...], dt.datetime | None]
 
@@ -340,8 +341,8 @@ class SweepResult:
     def _candidates(self, where: Any = None) -> list[Change]:
         """The candidates for the next change (only those at the instant ``where`` if given),
         as tuples that sort like :func:`next_change_at` chooses among equal instants: by
-        instant, then ticket, then position in the report (deadlines before threshold
-        actions, each in clock and threshold order)."""
+        instant, then ticket, then place in the report (deadlines before threshold actions,
+        each in clock and threshold order)."""
         columns = self._columns
         measured = self._measured
         later, later_us = measured.later, measured.later_us
@@ -349,21 +350,23 @@ class SweepResult:
         if where is not None:
             later, later_us = _at(later, later_us, where)
             pending, pending_us = _at(pending, pending_us, where)
-        items: list[Change] = []
-        for r, us in zip(_ints(later), _ints(later_us), strict=True):
-            items.append((us, int(columns.tickets[r]), 0, int(columns.positions[r]), 0, r))
-        for t, us in zip(_ints(pending), _ints(pending_us), strict=True):
-            row = int(columns.t_row[t])
-            ticket, position = int(columns.tickets[row]), int(columns.positions[row])
-            items.append((us, ticket, 1, position, t - int(columns.t_first[row]), t))
+        tickets = columns.tickets
+        items: list[Change] = [
+            (us, int(tickets[r]), 0, r) for r, us in zip(_ints(later), _ints(later_us), strict=True)
+        ]
+        t_ticket = [int(tickets[columns.t_row[t]]) for t in _ints(pending)]
+        items.extend(
+            (us, i, 1, t)
+            for t, us, i in zip(_ints(pending), _ints(pending_us), t_ticket, strict=True)
+        )
         if self._recorded:
             keys = columns.keys()
-            items = [it for it in items if it[2] != 1 or keys[it[5]] not in self._recorded]
+            items = [it for it in items if it[2] != 1 or keys[it[3]] not in self._recorded]
         for i, (_, _, change) in self._alone.items():
             if change is not None:
                 instant = to_us(change, "change")
                 if where is None or instant == where:
-                    items.append((instant, i, -1, 0, 0, i))
+                    items.append((instant, i, -1, i))
         return items
 
     def _next_change(self) -> dt.datetime | None:
@@ -388,7 +391,7 @@ class SweepResult:
         return tuple(self._make(firsts[i]) if i in firsts else None for i in range(count))
 
     def _make(self, item: Change) -> dt.datetime:
-        us, ticket, part, _, _, ref = item
+        us, ticket, part, ref = item
         if part == -1:
             change = self._alone[ticket][2]
             assert change is not None

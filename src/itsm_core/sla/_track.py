@@ -46,13 +46,12 @@ class InForce:
     _target_times: dict[dt.datetime, dt.timedelta] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    #: The clock's time base: the calendar for working units, else physical time.
+    base: BusinessTime = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def base(self) -> BusinessTime:
-        """The clock's time base: the calendar for working units, else physical time."""
-        if self.target is not None and not self.target.working:
-            return TWENTY_FOUR_SEVEN
-        return self.calendar
+    def __attrs_post_init__(self) -> None:
+        physical = self.target is not None and not self.target.working
+        object.__setattr__(self, "base", TWENTY_FOUR_SEVEN if physical else self.calendar)
 
     def target_time(self, started_at: dt.datetime) -> dt.timedelta | None:
         """The target as clock time for a cycle started at ``started_at``."""
