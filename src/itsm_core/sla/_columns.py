@@ -23,7 +23,7 @@ from typing import Any, cast
 import attrs
 
 from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime, Calendar
-from itsm_core.calendar._instants import from_us, to_us
+from itsm_core.calendar._instants import to_us
 from itsm_core.errors import ItsmError
 from itsm_core.sla._plan import (
     AHEAD,
@@ -44,6 +44,7 @@ from itsm_core.sla._plan import (
     THRESHOLDS,
     US,
     WARN,
+    Instant,
     LivePlan,
     TrackerPlan,
 )
@@ -201,21 +202,14 @@ class Columns:
 
     def due(self, row: int) -> dt.datetime | None:
         """When the cycle of ``row`` reaches its target (None: paused before it)."""
-        plan = self.plan(row)
-        if plan.due.kind == FIXED:
-            return plan.due.at
-        if plan.due.kind == NEVER:
-            return None
-        return from_us(int(self.due_us[row]), plan.run.since.tzinfo)
+        return _datetime(self.plan(row), self.plan(row).due)
 
     def at(self, t: int) -> dt.datetime:
         """When threshold row ``t`` is reached (it is known to be)."""
         plan, k = self.threshold(t)
-        instant = plan.ats[k]
-        if instant.kind == FIXED:
-            assert instant.at is not None
-            return instant.at
-        return from_us(int(self.t_us[t]), plan.run.since.tzinfo)
+        at = _datetime(plan, plan.ats[k])
+        assert at is not None
+        return at
 
     def instants(self, row: int) -> Callable[[dt.timedelta], dt.datetime | None]:
         """``instant(point)`` for the cycle of ``row`` (see :func:`clock_state`)."""
@@ -340,7 +334,6 @@ class Columns:
             spent=spent,
             status=status,
             due=due,
-            due_deliver=[deliver[t] for t in due],
             later=later,
             later_us=[self.due_us[r] for r in later],
             pending=pending,
@@ -398,7 +391,6 @@ class Columns:
             spent=spent,
             status=status,
             due=due.tolist(),
-            due_deliver=deliver[due].tolist(),
             later=later,
             later_us=self.due_us[later],
             pending=pending,
@@ -446,20 +438,29 @@ class Measured:
     """The cycles under way measured at an instant.
 
     ``spent`` and ``status`` per row; ``due``: the threshold rows whose action is due (reached,
-    not superseded by a later threshold, deliverable), with ``due_deliver`` when each may go
-    out (lists); ``later``: the rows whose deadline is after the instant (``later_us``);
-    ``pending``: the threshold rows whose action goes out after it (``pending_us``). The
-    columns are numpy arrays with numpy, else lists.
+    not superseded by a later threshold, deliverable; a list); ``later``: the rows whose
+    deadline is after the instant (``later_us``); ``pending``: the threshold rows whose action
+    goes out after it (``pending_us``). The columns are numpy arrays with numpy, else lists.
     """
 
     spent: Any
     status: Any
     due: list[int]
-    due_deliver: list[int]
     later: Any
     later_us: Any
     pending: Any
     pending_us: Any
+
+
+def _datetime(plan: LivePlan, instant: Instant) -> dt.datetime | None:
+    """The datetime of ``instant`` of ``plan``'s cycle. A deadline ahead is asked of the time
+    base again, as :meth:`Progress.instant` asks it: the columns compare microseconds, while
+    the datetimes handed out are the calendar's own (its zone, its ``fold``)."""
+    if instant.kind == NEVER:
+        return None
+    if instant.kind == FIXED:
+        return instant.at
+    return plan.base.add(plan.run.since, dt.timedelta(microseconds=instant.us))
 
 
 def _us(delta: dt.timedelta) -> int:

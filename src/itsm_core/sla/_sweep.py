@@ -29,7 +29,7 @@ import attrs
 
 from itsm_core._checks import check_aware
 from itsm_core.calendar import BusinessTime
-from itsm_core.calendar._instants import from_us, to_us
+from itsm_core.calendar._instants import to_us
 from itsm_core.errors import ItsmError, Problem, ValidationError
 from itsm_core.sla._actions import DueAction, due_actions, next_change_at
 from itsm_core.sla._columns import BREACHED, PAUSED, TICKING, Columns, Measured
@@ -297,25 +297,20 @@ class SweepResult:
 
     # -- actions and the next change --------------------------------------------------------
 
-    def _deliver(self, t: int, at: dt.datetime, deliver_us: int) -> dt.datetime:
-        """When the action of threshold row ``t``, reached ``at``, may go out (as the quiet
-        hours' ``next_working`` gives it: ``at`` itself, or an instant in its zone)."""
-        if deliver_us == self._columns.t_us[t]:
-            return at
-        return from_us(deliver_us, at.tzinfo)
+    def _deliver(self, at: dt.datetime) -> dt.datetime:
+        """When an action reached ``at`` may go out (the columns compared microseconds; the
+        datetime is the quiet hours' own)."""
+        return at if self._quiet_hours is None else self._quiet_hours.next_working(at)
 
     def _due_actions(self) -> tuple[DueAction, ...]:
         columns = self._columns
         recorded = self._recorded
         due = self._measured.due
-        deliver = self._measured.due_deliver
         if recorded:
             keys = columns.keys()
-            keep = [k for k, t in enumerate(due) if keys[t] not in recorded]
-            due = [due[k] for k in keep]
-            deliver = [deliver[k] for k in keep]
+            due = [t for t in due if keys[t] not in recorded]
         out: list[tuple[int, int, DueAction]] = []  # (ticket, position, action)
-        for t, deliver_us in zip(due, deliver, strict=True):
+        for t in due:
             plan, k = columns.threshold(t)
             threshold = plan.in_force.spec.thresholds[k]
             ticket = columns.ticket_of(t)
@@ -330,7 +325,7 @@ class SweepResult:
                 notify=threshold.notify,
                 level=threshold.level,
                 reached_at=at,
-                due_at=self._deliver(t, at, deliver_us),
+                due_at=self._deliver(at),
             )
             out.append((ticket, t, action))
         for i, (_, actions, _) in self._alone.items():
@@ -391,7 +386,7 @@ class SweepResult:
         return tuple(self._make(firsts[i]) if i in firsts else None for i in range(count))
 
     def _make(self, item: Change) -> dt.datetime:
-        us, ticket, part, ref = item
+        _, ticket, part, ref = item
         if part == -1:
             change = self._alone[ticket][2]
             assert change is not None
@@ -400,7 +395,7 @@ class SweepResult:
             due = self._columns.due(ref)
             assert due is not None
             return due
-        return self._deliver(ref, self._columns.at(ref), us)
+        return self._deliver(self._columns.at(ref))
 
 
 _ClockRow = tuple[str, str, int, ClockStatus, dt.timedelta, dt.timedelta | None, dt.datetime | None]
