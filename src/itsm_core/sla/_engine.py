@@ -14,7 +14,7 @@ from itsm_core.sla._conditions import Fact
 from itsm_core.sla._definition import Restart
 from itsm_core.sla._measure import GAP, Run
 from itsm_core.sla._plan import TrackerPlan, tracker_plan
-from itsm_core.sla._policy import MetricSpec, OnChange
+from itsm_core.sla._policy import MetricSpec, OnChange, SlaPolicy
 from itsm_core.sla._selection import PolicySet, Selection, metrics_in_force
 from itsm_core.sla._state import ClockState, SlaReport
 from itsm_core.sla._track import InForce, Track, measure, not_started
@@ -61,11 +61,19 @@ class SlaTracker:
         ticket = self.ticket
         facts = list(self.facts)
         tracks = {t.key: t for t in self.tracks}
-        for event in events:
+        pending = list(events)
+        selection = self.selection
+        for n, event in enumerate(pending, start=1 - len(pending)):
             ticket = apply_event(ticket, event)
-            facts.append(Fact(event, ticket))
-            self._judge(facts, tracks)
-        if ticket is None or len(facts) == len(self.facts):
+            fact = Fact(event, ticket)
+            facts.append(fact)
+            if n:  # not the last event: the metrics, without the words
+                metrics = metrics_in_force(self.policies, fact)
+            else:  # the last: the selection the tracker keeps, explained
+                selection = self.policies.select(ticket, fact)
+                metrics = selection.metrics
+            self._judge(facts, tracks, metrics)
+        if ticket is None or not pending:
             return self
         return type(self)(
             policies=self.policies,
@@ -74,16 +82,22 @@ class SlaTracker:
             ticket=ticket,
             facts=tuple(facts),
             tracks=tuple(tracks[k] for k in sorted(tracks)),
-            selection=self.policies.select(ticket, facts[-1]),
+            selection=selection,
         )
 
-    def _judge(self, facts: Sequence[Fact], tracks: dict[tuple[str, str], Track]) -> None:
-        """Judge the last of ``facts`` on every clock, updating ``tracks`` in place."""
+    def _judge(
+        self,
+        facts: Sequence[Fact],
+        tracks: dict[tuple[str, str], Track],
+        metrics: Mapping[str, tuple[SlaPolicy, MetricSpec]],
+    ) -> None:
+        """Judge the last of ``facts`` on every clock, under the ``metrics`` in force after
+        it, updating ``tracks`` in place."""
         index = len(facts) - 1
         fact = facts[index]
         ticket = fact.ticket
         wanted: dict[tuple[str, str], InForce] = {}
-        for name, (policy, spec) in metrics_in_force(self.policies, fact).items():
+        for name, (policy, spec) in metrics.items():
             if spec.clock.per_group:
                 groups = {t.group for t in tracks.values() if t.name == name and t.group}
                 if ticket.assignment_group:
