@@ -306,7 +306,7 @@ def desks(
     office = draw(st.one_of(st.just(OFFICE), calendars()))
     paris = draw(calendars())
     policies = policy_set(mode, thresholds)
-    trackers = []
+    trackers: list[SlaTracker] = []
     for number in range(draw(st.integers(1, 5))):
         start = T0 + dt.timedelta(minutes=draw(st.integers(0, 60 * 24 * 10)))
         steps = draw(
@@ -319,7 +319,8 @@ def desks(
             trackers.append(tracker.apply_all(history(number, start, steps)))
         except ItsmError:  # the fold itself refused (a calendar without data there)
             continue
-    if trackers and draw(st.booleans()):
+    twice = draw(st.booleans())
+    if twice and trackers:
         trackers.append(trackers[0])  # the same ticket twice: ties between equal instants
     if draw(st.booleans()):
         trackers.append(SlaTracker(policies=policies))  # no events yet
