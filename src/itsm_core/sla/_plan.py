@@ -16,6 +16,7 @@ memo, so an event that leaves a clock alone does not plan it again.
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from array import array
 from typing import NamedTuple
 
@@ -56,11 +57,8 @@ class Instant(NamedTuple):
 
 
 _NEVER = Instant(NEVER, 0, None)
-
-
-def bulk_base(base: BusinessTime) -> bool:
-    """True for the time bases the sweep measures in bulk: 24x7 and this package's calendars."""
-    return base is TWENTY_FOUR_SEVEN or isinstance(base, Calendar)
+_ZERO = dt.timedelta(0)
+_ROW = struct.Struct(f"{ROW}q")
 
 
 @attrs.frozen(eq=False)
@@ -102,67 +100,45 @@ def live_plan(track: Track) -> LivePlan:
     measures the ticket the plain way, which raises the very same error.
     """
     found = track.memo.get("live")
-    if isinstance(found, LivePlan):
-        return found
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     in_force, run = track.in_force, track.run
     assert in_force is not None
     assert run is not None
     base = in_force.base
     stretches = [(a, base.elapsed(a, b)) for a, b, kind in run.intervals if kind == RUN]
-    closed = sum((length for _, length in stretches), dt.timedelta(0))
+    closed_us = sum(_us(length) for _, length in stretches)
     target = in_force.target_time(run.started_at)
-    bulk = bulk_base(base)
-
-    def instant(point: dt.timedelta) -> Instant:
-        # Progress.instant, with the instant still ahead of a running cycle left for the bulk
-        # step (when the time base has one).
-        if point <= dt.timedelta(0):
-            return Instant(FIXED, to_us(run.started_at, "started_at"), run.started_at)
-        total = dt.timedelta(0)
-        for a, length in stretches:
-            if total + length >= point:
-                at = base.add(a, point - total)
-                return Instant(FIXED, to_us(at, "instant"), at)
-            total += length
-        if not run.running:
-            return _NEVER
-        if bulk:
-            return Instant(AHEAD, _us(point - total), None)
-        at = base.add(run.since, point - total)
-        return Instant(FIXED, to_us(at, "instant"), at)
-
+    bulk = base is TWENTY_FOUR_SEVEN or isinstance(base, Calendar)
+    clock = track.name if track.group is None else f"{track.name}@{track.group}"
     due = _NEVER
     ats: list[Instant] = []
     points: list[dt.timedelta] = []
-    threshold_rows = array("q")
+    threshold_rows: list[int] = []
     suffixes: list[str] = []
-    clock = track.name if track.group is None else f"{track.name}@{track.group}"
     if target is not None:
-        due = instant(target)
+        due = _instant(run, base, bulk, stretches, closed_us, target)
         known = {target: due}
         for threshold in in_force.spec.thresholds:
             point = threshold.point(target)
             at = known.get(point)
             if at is None:
-                at = known[point] = instant(point)
+                at = known[point] = _instant(run, base, bulk, stretches, closed_us, point)
             ats.append(at)
             points.append(point)
             warn = threshold.action is ActionKind.WARN
             threshold_rows.extend((_us(point), warn, at.kind, at.us))
             suffixes.append(key_of("", clock, run.number, threshold.name))
-    row = array(
-        "q",
-        (
-            to_us(run.since, "since"),
-            run.running,
-            _us(closed),
-            0 if target is None else _us(target),
-            target is not None,
-            due.kind,
-            due.us,
-            id(base),
-            len(ats),
-        ),
+    row = _ROW.pack(
+        to_us(run.since, "since"),
+        run.running,
+        closed_us,
+        0 if target is None else _us(target),
+        target is not None,
+        due.kind,
+        due.us,
+        id(base),
+        len(ats),
     )
     plan = LivePlan(
         track=track,
@@ -173,13 +149,39 @@ def live_plan(track: Track) -> LivePlan:
         due=due,
         ats=tuple(ats),
         points=tuple(points),
-        row=row.tobytes(),
-        threshold_rows=threshold_rows.tobytes(),
+        row=row,
+        threshold_rows=array("q", threshold_rows).tobytes(),
         clock_key=clock,
         key_suffixes=tuple(suffixes),
     )
     track.memo["live"] = plan
     return plan
+
+
+def _instant(
+    run: Run,
+    base: BusinessTime,
+    bulk: bool,
+    stretches: list[tuple[dt.datetime, dt.timedelta]],
+    closed_us: int,
+    point: dt.timedelta,
+) -> Instant:
+    """:meth:`Progress.instant`, except that an instant still ahead of a running cycle is left
+    for the bulk step (as working time after ``since``) when the time base has one."""
+    if point <= _ZERO:
+        return Instant(FIXED, to_us(run.started_at, "started_at"), run.started_at)
+    total = _ZERO
+    for a, length in stretches:
+        if total + length >= point:
+            at = base.add(a, point - total)
+            return Instant(FIXED, to_us(at, "instant"), at)
+        total += length
+    if not run.running:
+        return _NEVER
+    if bulk:
+        return Instant(AHEAD, _us(point) - closed_us, None)
+    at = base.add(run.since, point - total)
+    return Instant(FIXED, to_us(at, "instant"), at)
 
 
 @attrs.frozen(eq=False)
