@@ -571,7 +571,19 @@ def test_a_business_time_of_ones_own_is_measured_one_call_at_a_time() -> None:
         assert_same(sweep(trackers, now), trackers, now)
 
 
-def test_results_are_frozen_values() -> None:
+def test_results_are_frozen_values_with_short_reprs() -> None:
     result = sweep([], T0)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         result.at = T0  # type: ignore[misc]
+    policies = policy_set(OnChange.CARRY_OVER, SERVICENOW_THRESHOLDS)
+    trackers = [
+        SlaTracker(policies=policies, calendars={"office": OFFICE}).apply_all(e) for e in BATCH[:20]
+    ]
+    layout = SlaSweep(trackers)
+    assert repr(layout) == "SlaSweep(<20 trackers>)"
+    now = T0 + dt.timedelta(days=40)
+    result = layout.at(now)
+    assert repr(result) == (
+        f"SweepResult(at={now!r}, trackers=20, errors=0, "
+        f"due_actions={len(result.due_actions)}, next_change_at={result.next_change_at!r})"
+    )

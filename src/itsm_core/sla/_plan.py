@@ -5,9 +5,9 @@ frozen, a clock not started yet only carries ``now``, and even a cycle under way
 deadlines (its target and threshold instants move only when an event pauses or resumes it).
 The one figure that moves with ``now`` is the working time since the cycle's last change.
 
-:class:`TrackerPlan` is that split, made when a tracker is folded and kept with it: the fixed
-clock states, and for each cycle under way a :class:`LivePlan` holding its figures as integer
-microseconds. A deadline still ahead of a running cycle is kept as "this much working time
+:class:`TrackerPlan` is that split, made by the first sweep that meets a tracker value and
+kept with it: the fixed clock states, and for each cycle under way a :class:`LivePlan` holding
+its figures as integer microseconds. A deadline still ahead of a running cycle is kept as "this much working time
 after ``since``" and found for many clocks at once with the calendar's ``add_many``; the rest
 needs only ``elapsed_many`` from ``since`` to ``now``. A live plan is remembered in its track's
 memo, so an event that leaves a clock alone does not plan it again.

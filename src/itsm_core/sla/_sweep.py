@@ -88,7 +88,7 @@ def _trackers(values: Iterable[SlaTracker]) -> tuple[SlaTracker, ...]:
     return tuple(values)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class SlaSweep:
     """Many trackers, laid out once to be measured at any instant.
 
@@ -122,6 +122,9 @@ class SlaSweep:
 
     def __len__(self) -> int:
         return len(self.trackers)
+
+    def __repr__(self) -> str:
+        return f"SlaSweep(<{len(self.trackers)} trackers>)"
 
     def at(
         self,
@@ -162,7 +165,7 @@ class SlaSweep:
         )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class SweepResult:
     """Every tracker of a sweep measured at ``at``.
 
@@ -187,6 +190,13 @@ class SweepResult:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "due_actions", self._due_actions())
         object.__setattr__(self, "next_change_at", self._next_change())
+
+    def __repr__(self) -> str:
+        return (
+            f"SweepResult(at={self.at!r}, trackers={len(self._sweep.trackers)}, "
+            f"errors={len(self.errors)}, due_actions={len(self.due_actions)}, "
+            f"next_change_at={self.next_change_at!r})"
+        )
 
     @property
     def ticket_ids(self) -> tuple[str | None, ...]:
