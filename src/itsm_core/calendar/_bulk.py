@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from itsm_core.errors import Problem, ValidationError
 
 from ._base import UNBOUNDED
-from ._instants import duration_us, from_us, to_us
+from ._instants import US, delta_us, duration_us, to_us
 from ._timeline import State
 
 if TYPE_CHECKING:
@@ -34,11 +34,13 @@ def _arrays(np: Any, state: State) -> tuple[Any, Any, Any, Any]:
     each interval), each with a zero-length sentinel interval first, and ``cum``."""
     arrays = state.arrays
     if arrays is None:
-        starts = np.array([state.low, *state.starts], dtype=np.int64)
-        ends = np.array([state.low, *state.ends], dtype=np.int64)
-        cum = np.array(state.cum, dtype=np.int64)
-        before = np.concatenate((np.zeros(1, dtype=np.int64), cum[:-1]))
-        arrays = state.arrays = (starts, ends - starts, before, cum)
+        spans = np.array(state.spans, dtype=np.int64).reshape(-1, 2)
+        low = np.full(1, state.low_us, dtype=np.int64)
+        starts = np.concatenate((low, spans[:, 0]))
+        lengths = np.concatenate((np.zeros(1, dtype=np.int64), spans[:, 1] - spans[:, 0]))
+        cum = np.cumsum(lengths)  # working time up to the end of each interval
+        before = cum - lengths
+        arrays = state.arrays = (starts, lengths, before, cum)
     return arrays  # type: ignore[no-any-return]
 
 
@@ -75,12 +77,16 @@ def _same_length(a: Any, b: Any) -> None:
 
 
 def _check_all(calendar: Calendar, np: Any, us: Any) -> None:
-    low, high = calendar._bounds
-    if (low, high) == UNBOUNDED:
+    if calendar._bounds == UNBOUNDED:
         return
+    low, high = (delta_us(bound) for bound in calendar._bounds)
     bad = (us < low) | (us > high)
     if bad.any():
-        calendar._check(int(us[np.argmax(bad)]))
+        calendar._check(US * int(us[np.argmax(bad)]))
+
+
+def _state(calendar: Calendar, low: int, high: int) -> State:
+    return calendar._state(US * low, US * high)
 
 
 def elapsed_many(calendar: Calendar, starts: Any, ends: Any, extrapolate: bool) -> Any:
@@ -96,7 +102,7 @@ def elapsed_many(calendar: Calendar, starts: Any, ends: Any, extrapolate: bool) 
     if not extrapolate:
         _check_all(calendar, np, a)
         _check_all(calendar, np, b)
-    state = calendar._state(int(min(a.min(), b.min())), int(max(a.max(), b.max())))
+    state = _state(calendar, int(min(a.min(), b.min())), int(max(a.max(), b.max())))
     result = _before(np, state, b) - _before(np, state, a)
     if as_array:
         return result.view("timedelta64[us]")
@@ -115,22 +121,21 @@ def add_many(calendar: Calendar, starts: Any, durations: Any, extrapolate: bool)
         return np.array([], dtype="datetime64[us]") if as_array else []
     if not extrapolate:
         _check_all(calendar, np, s)
-    state = calendar._state(int(s.min()), int(s.max()))
-    backward = d < 0
+    state = _state(calendar, int(s.min()), int(s.max()))
     while True:
         target = _before(np, state, s) + d
-        if target.max() > state.total:  # only a forward step can go past the end
-            state = calendar._timeline.grow(calendar._chunk, True, calendar.name)
+        total = int(_arrays(np, state)[3][-1])
+        if target.max() > total:  # only a forward step can go past the end
+            state = calendar._grow(True)
         elif target.min() < 0:  # only a backward step can go before the start
-            state = calendar._timeline.grow(calendar._chunk, False, calendar.name)
+            state = calendar._grow(False)
         else:
             break
     starts_arr, _, _, cum = _arrays(np, state)
     # Forward: the first prefix value >= target (a closing time stays); backward: the first
-    # prefix value > target (an opening). Zero steps are put back to their start below.
-    j = np.searchsorted(cum, target, side="left")
-    if backward.any():
-        j[backward] = np.searchsorted(cum, target[backward], side="right")
+    # prefix value > target, that is >= target + 1 in integer microseconds (an opening). One
+    # search for both. Zero steps are put back to their start below.
+    j = np.searchsorted(cum, target + (d < 0), side="left")
     np.clip(j, 1, len(cum) - 1, out=j)
     result = starts_arr[j] + (target - cum[j - 1])
     zero = d == 0
@@ -141,4 +146,5 @@ def add_many(calendar: Calendar, starts: Any, durations: Any, extrapolate: bool)
     if as_array:
         return result.view("datetime64[us]")
     rows = zip(result.tolist(), d.tolist(), starts, strict=True)
-    return [from_us(t, start.tzinfo) if step else start for t, step, start in rows]
+    to_datetime = calendar._datetime
+    return [to_datetime(US * t, start.tzinfo) if step else start for t, step, start in rows]
