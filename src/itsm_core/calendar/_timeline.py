@@ -29,7 +29,16 @@ from typing import Any
 
 from itsm_core.errors import NoWorkingTimeError, Problem, ValidationError
 
-from ._instants import FIRST_YEAR, LAST_YEAR, US, ZERO, delta_us, month_start_us, utc_month
+from ._instants import (
+    EPOCH,
+    FIRST_YEAR,
+    LAST_YEAR,
+    US,
+    ZERO,
+    delta_us,
+    month_start_us,
+    utc_month,
+)
 from ._intervals import Span
 from ._zone import ZoneMap, day_offsets
 
@@ -37,6 +46,7 @@ ChunkSource = Callable[[int], list[Span]]
 
 _DATETIME = dt.datetime
 _TIMEDELTA = dt.timedelta
+_UTC = dt.UTC
 
 #: Bounds that no instant reaches, for calendars without coverage limits.
 UNBOUNDED = (dt.timedelta.min, dt.timedelta.max)
@@ -148,9 +158,10 @@ class State:
 
     # The fast paths. They inline ZoneMap.instant and ZoneMap.datetime (a call costs about a
     # tenth of a microsecond, a good part of these operations) and answer None whenever they
-    # would need anything else: an argument that is not a datetime of the map's zone in one of
-    # its stretches, an instant outside the state or the coverage, a result beyond the state.
-    # The caller then takes the general path, which gives the same answer or raises.
+    # would need anything else: an argument that is not a datetime in UTC or in the map's zone
+    # within one of its stretches, an instant outside the state or the coverage, a result
+    # beyond the state. The caller then takes the general path, which answers the same or
+    # raises.
 
     def elapsed(
         self, start: dt.datetime, end: dt.datetime, extrapolate: bool
@@ -158,20 +169,30 @@ class State:
         """``Calendar.elapsed``, or None."""
         zone = self.zone
         edges, offsets, epoch = zone.wall_edges_delta, zone.offsets_delta, zone.epoch
-        if type(start) is not _DATETIME or start.tzinfo is not zone.zone:
+        if type(start) is not _DATETIME or type(end) is not _DATETIME:
             return None
-        a = start - epoch
-        i = bisect_right(edges, a)
-        if not i & 1:
+        tz = start.tzinfo
+        if tz is zone.zone:
+            a = start - epoch
+            i = bisect_right(edges, a)
+            if not i & 1:
+                return None
+            a -= offsets[i >> 1]
+        elif tz is _UTC:
+            a = start - EPOCH
+        else:
             return None
-        a -= offsets[i >> 1]
-        if type(end) is not _DATETIME or end.tzinfo is not zone.zone:
+        tz = end.tzinfo
+        if tz is zone.zone:
+            b = end - epoch
+            i = bisect_right(edges, b)
+            if not i & 1:
+                return None
+            b -= offsets[i >> 1]
+        elif tz is _UTC:
+            b = end - EPOCH
+        else:
             return None
-        b = end - epoch
-        i = bisect_right(edges, b)
-        if not i & 1:
-            return None
-        b -= offsets[i >> 1]
         low, high = self.low, self.high
         if not (low <= a < high and low <= b < high):
             return None
@@ -190,14 +211,19 @@ class State:
     ) -> dt.datetime | None:
         """``Calendar.add``, or None (also for a zero duration)."""
         zone = self.zone
-        tz = start.tzinfo if type(start) is _DATETIME else None
-        if tz is not zone.zone or type(duration) is not _TIMEDELTA or not duration:
+        if type(start) is not _DATETIME or type(duration) is not _TIMEDELTA or not duration:
             return None
-        s = start - zone.epoch
-        i = bisect_right(zone.wall_edges_delta, s)
-        if not i & 1:
+        tz = start.tzinfo
+        if tz is zone.zone:
+            s = start - zone.epoch
+            i = bisect_right(zone.wall_edges_delta, s)
+            if not i & 1:
+                return None
+            s -= zone.offsets_delta[i >> 1]
+        elif tz is _UTC:
+            s = start - EPOCH
+        else:
             return None
-        s -= zone.offsets_delta[i >> 1]
         if not self.low <= s < self.high:
             return None
         i = bisect_right(self.starts, s) - 1
@@ -215,6 +241,8 @@ class State:
             low, high = self.bounds
             if not (low <= s <= high and low <= t <= high):
                 return None
+        if tz is _UTC:
+            return EPOCH + t
         i = bisect_right(zone.utc_edges_delta, t)
         if not i & 1:
             return None
