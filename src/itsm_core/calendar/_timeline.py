@@ -265,7 +265,7 @@ def _columns(spans: list[Span], value: int) -> tuple[list[list[dt.timedelta]], i
 class Timeline:
     """The lazily filled cache held privately by each calendar value."""
 
-    __slots__ = ("_chunks", "_lock", "_offsets", "bounds", "memo", "state")
+    __slots__ = ("_chunks", "_lock", "_map", "_offsets", "bounds", "memo", "state")
 
     def __init__(self, bounds: tuple[dt.timedelta, dt.timedelta] = UNBOUNDED) -> None:
         #: The instants the calendar's coverage allows (timedeltas since the epoch).
@@ -273,6 +273,9 @@ class Timeline:
         self._lock = threading.Lock()
         self._chunks: dict[int, list[Span]] = {}
         self._offsets: dict[int, list[int]] = {}
+        #: The zone map built last, with its first and last month: any narrower request reuses
+        #: it (a map over more months answers the same, only more often without the zone).
+        self._map: tuple[int, int, ZoneMap] | None = None
         self.state: State | None = None
         #: Other pure per-key results a calendar may keep (e.g. rule holidays by year).
         self.memo: dict[object, object] = {}
@@ -318,6 +321,8 @@ class Timeline:
             assert state is not None
             first, last = state.first, state.last
             step = min(last - first + 1, GROWTH_MONTHS)
+            ahead = (last + 1, last + step) if forward else (first - step, first - 1)
+            self.zone_map(zone, ahead[0] - 1, ahead[1] + 1)  # one map for the months compiled next
             added = empty = 0
             while empty < SEARCH_YEARS * 12:
                 month = last + 1 if forward else first - 1
@@ -339,19 +344,27 @@ class Timeline:
         return chunk
 
     def zone_map(self, zone: dt.tzinfo, first: int, last: int) -> ZoneMap:
-        """The stretches of ``zone``'s offset over the UTC months ``first`` to ``last``."""
+        """The stretches of ``zone``'s offset over the UTC months ``first`` to ``last``, or
+        over more months."""
+        cached = self._map
+        if cached is not None:
+            low, high, known = cached
+            if low <= first <= last <= high and known.zone is zone:
+                return known
         samples: list[int] = []
         for month in range(first, last + 1):
             found = self._offsets.get(month)
             if found is None:
                 found = self._offsets[month] = day_offsets(zone, month)
             samples += found
-        return ZoneMap(zone, month_start_us(first), samples)
+        built = ZoneMap(zone, month_start_us(first), samples)
+        self._map = (first, last, built)
+        return built
 
     def _build(self, source: ChunkSource, zone: dt.tzinfo, first: int, last: int) -> State:
+        zone_map = self.zone_map(zone, first - 1, last + 1)  # also the one the months compile with
         for month in range(first, last + 1):
             self.month_spans(source, month)
-        zone_map = self.zone_map(zone, first - 1, last + 1)
         state = State(first, last, self._chunks, zone_map, self.bounds, self.state)
         self.state = state
         return state
