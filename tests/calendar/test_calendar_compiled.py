@@ -11,9 +11,13 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from itsm_core.calendar import BusinessCalendar
+from itsm_core.calendar import BusinessCalendar, _bulk
+from itsm_core.calendar._bulk import Sorted
 from itsm_core.calendar._instants import EPOCH, US, delta_us, from_delta, to_delta
 from itsm_core.calendar._timeline import Timeline
 
@@ -157,3 +161,44 @@ def test_results_do_not_depend_on_the_order_months_were_compiled() -> None:
             calendar.is_working(when)
         got = [(calendar.add(s, n * H), calendar.elapsed(s, s + n * 7 * H)) for s, n in cases]
         assert got == expected
+
+
+@given(
+    st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=60, unique=True),
+    st.integers(1, 5000),
+    st.lists(st.integers(0, 10**7), min_size=1, max_size=50),
+    st.booleans(),
+)
+def test_the_bucket_index_counts_like_searchsorted(
+    edges: list[int], width: int, offsets: list[int], stepping: bool
+) -> None:
+    values = np.array(sorted(edges), dtype=np.int64)
+    origin = int(values[0])
+    buckets = (int(values[-1]) - origin) // width + 2
+    index = Sorted(np, values, origin, width, buckets)
+    x = np.array([origin + o % (buckets * width) for o in offsets], dtype=np.int64)
+    expected = np.searchsorted(values, x, side="left")
+    limit = 10**9 if stepping else 0  # every bucket steps, or none does
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_bulk, "MAX_STEPS", limit)
+        assert index.below(np, x).tolist() == expected.tolist()
+
+
+def test_bulk_forms_with_crowded_days_search_per_value() -> None:
+    # 24 half-hour windows a day: more edges a day than the stepping search takes.
+    windows = [[f"{h:02d}:00", f"{h:02d}:30"] for h in range(24)]
+    calendar = BusinessCalendar.from_dict({"timezone": "Europe/Paris", "weekly": {
+        "monday": windows, "thursday": windows}})  # fmt: skip
+    starts = [dt.datetime(2025, 3, d, h, 10, tzinfo=ZoneInfo("Europe/Paris"))
+              for d in range(20, 31) for h in range(0, 24, 5)]  # fmt: skip
+    spans = [dt.timedelta(minutes=m) for m in range(-1500, 1500, 1500 * 2 // len(starts))]
+    spans = spans[: len(starts)]
+    assert calendar.add_many(starts, spans) == [
+        calendar.add(s, d) for s, d in zip(starts, spans, strict=True)
+    ]
+    ends = starts[::-1]
+    assert calendar.elapsed_many(starts, ends) == [
+        calendar.elapsed(a, b) for a, b in zip(starts, ends, strict=True)
+    ]
+    arrays = _bulk._arrays(np, calendar._timeline.state)  # type: ignore[arg-type]
+    assert arrays.start_index.steps > _bulk.MAX_STEPS
