@@ -56,8 +56,8 @@ SEARCH_YEARS = 50
 #: The months a calendar can compute (a window of a day needs its neighbours to exist).
 FIRST_MONTH = FIRST_YEAR * 12
 LAST_MONTH = LAST_YEAR * 12 + 11
-#: The most months a range grows by at once when it is extended next to itself.
-GROWTH_MONTHS = 120
+#: The most months a search for working time adds to the range at once.
+GROWTH_MONTHS = 12
 
 
 class State:
@@ -301,13 +301,6 @@ class Timeline:
         with self._lock:
             state = self.state
             if state is not None:
-                # Next to the range: grow it by up to its own length, so that a sequence of
-                # calls moving through time rebuilds it a logarithmic number of times.
-                extra = min(state.last - state.first + 1, GROWTH_MONTHS)
-                if state.last < last <= state.last + extra:
-                    last = min(state.last + extra, LAST_MONTH)
-                if state.first - extra <= first < state.first:
-                    first = max(state.first - extra, FIRST_MONTH)
                 first = min(first, state.first)
                 last = max(last, state.last)
             return self._build(source, zone, first, last)
