@@ -103,13 +103,13 @@ class Calendar:
     def _instant(self, value: dt.datetime, where: str) -> dt.timedelta:
         """An aware datetime as a timedelta since the epoch (the zone map spares asking its
         zone when it can)."""
-        state = self._timeline.state
-        return to_delta(value, where) if state is None else state.zone.instant(value, where)
+        zone_map = self._timeline.known_map()
+        return to_delta(value, where) if zone_map is None else zone_map.instant(value, where)
 
     def _datetime(self, instant: dt.timedelta, tz: dt.tzinfo | None) -> dt.datetime:
         """The datetime in ``tz`` of an instant given as a timedelta since the epoch."""
-        state = self._timeline.state
-        return from_delta(instant, tz) if state is None else state.zone.datetime(instant, tz)
+        zone_map = self._timeline.known_map()
+        return from_delta(instant, tz) if zone_map is None else zone_map.datetime(instant, tz)
 
     def _check(self, t: dt.timedelta) -> None:
         low, high = self._bounds

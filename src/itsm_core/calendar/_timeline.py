@@ -354,6 +354,13 @@ class Timeline:
         self._map = (first, last, built)
         return built
 
+    def known_map(self) -> ZoneMap | None:
+        """A zone map already built: the state's, else the last one; None before any."""
+        state, cached = self.state, self._map
+        if state is not None:
+            return state.zone
+        return None if cached is None else cached[2]
+
     def _build(self, source: ChunkSource, zone: dt.tzinfo, first: int, last: int) -> State:
         zone_map = self.zone_map(zone, first - 1, last + 1)  # also the one the months compile with
         for month in range(first, last + 1):
