@@ -1,28 +1,38 @@
-"""Business-time arithmetic: itsm_core.calendar against pandas, businesstime, businesstimedelta.
+"""Business-time arithmetic: itsm_core.calendar against its peers, one table per figure.
 
-The same randomly generated cases (seeded) go through this library and through each peer that
-supports the case:
+The figures of issue 19, each a table with the peer or the goal side by side in the same run,
+ending with a line ``figure: <name> = <value> <unit> (goal <goal>)``:
 
-* pandas ``CustomBusinessHour``: add whole hours (forwards and backwards);
-* businesstime: elapsed, one working interval a day (the only shape it supports);
-* businesstimedelta: add and elapsed.
+* ``add`` and ``elapsed``, warm, on the goal's scenario (``split``: Asia/Shanghai, 09:00-12:00
+  and 13:00-18:00 Mon-Fri, holidays), by span from 1 day to 5 years (the deadline, or the end,
+  that far after the start); goal <= 2 us each at any span, so the figure is the slowest span.
+  Peers: businesstimedelta (the same calendar) and pandas ``CustomBusinessHour`` (whole hours).
+* ``speed-up vs businesstime``: ``elapsed`` on businesstime's only shape (``single``, 09:00-17:00
+  Mon-Fri with holidays; businesstime gets the naive datetimes it needs), by span; goal >= 15x
+  at every span from 1 day up, so the figure is the 1-day span, the hardest.
+* ``first use``, cold: a new calendar value each round and its first ``add``, by span; goal
+  < 1 ms for a deadline a day later. The peers' first call too.
 
-For each library and scenario it prints the median and 90th percentile microseconds per
-operation, our speed-up, and how many of their answers disagree with ours and why: the same
-business instant written differently (the boundary convention: where a deadline lands when the
-budget ends exactly at a closing time), an error raised, or a wrong answer, named after the
-scenario that triggers it (overnight shifts, daylight saving, reversed ranges, ...). Then the
-bulk forms in operations per second, and ``add_working_days`` for 2, 20 and 250 working days
-(forwards and backwards) against the day-by-day walk it replaced, which the tests keep as their
-reference (``stepping_add_working_days`` in tests/calendar/test_calendar_properties.py).
+Before them, the yardsticks: answers against the peers by scenario (the same random cases; how
+many of their answers disagree with ours and why: the boundary convention, where a deadline
+lands when the budget ends exactly at a closing time, an error raised, or a wrong answer named
+after the scenario that triggers it); the bulk forms against numpy's day-level hybrid
+(``busday_count`` / ``busday_offset`` plus clipped windows); ``add_working_days`` against numpy
+``busday_offset``, workalendar and the day-by-day walk it replaced, which the tests keep as
+their reference (``stepping_add_working_days`` in tests/calendar/test_calendar_properties.py).
+
+Timing: medians over interleaved rounds (25 in a full run, 5 in a quick one), each round timing
+every library in turn on a batch of the same random cases, so that a burst of load on a shared
+machine falls on all of them alike. Microseconds grow with the machine's load (printed with
+each table); ratios between libraries timed in the same rounds much less.
 
 Scenarios: ``single`` Mon-Fri 09:00-17:00; ``split`` Mon-Fri 09:00-12:00 and 13:00-18:00;
 ``overnight`` Mon-Fri 22:00-06:00; ``dst`` America/New_York every day 00:00-05:00 (the clock
 changes fall inside working time); ``reversed`` elapsed with the end before the start. The first
 three are in Asia/Shanghai with a few holidays.
 
-    .venv/bin/python benchmarks/calendar_bench.py            # full run, a few minutes
-    .venv/bin/python benchmarks/calendar_bench.py --quick    # smoke run, well under a minute
+    .venv/bin/python benchmarks/calendar_bench.py            # full run, about ten minutes
+    .venv/bin/python benchmarks/calendar_bench.py --quick    # smoke run, under a minute
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from itsm_core.calendar import BusinessCalendar, _bulk
 from itsm_core.calendar._bulk import Sorted
 from itsm_core.calendar._instants import EPOCH, US, delta_us, from_delta, to_delta
 from itsm_core.calendar._timeline import Timeline
+from itsm_core.errors import ValidationError
 
 H = dt.timedelta(hours=1)
 OFFICE = {
@@ -202,3 +203,16 @@ def test_bulk_forms_with_crowded_days_search_per_value() -> None:
     ]
     arrays = _bulk._arrays(np, calendar._timeline.state)  # type: ignore[arg-type]
     assert arrays.start_index.steps > _bulk.MAX_STEPS
+
+
+def test_instants_beyond_the_datetime_years_in_utc_are_refused() -> None:
+    # Was: OverflowError (the UTC reading of these instants is in year 0 or 10000).
+    calendar = BusinessCalendar.from_dict({"timezone": "UTC", "weekly": OFFICE["weekly"]})
+    east, west = dt.timezone(5 * H), dt.timezone(-5 * H)
+    first, last = dt.datetime(1, 1, 1, 2, tzinfo=east), dt.datetime(9999, 12, 31, 23, tzinfo=west)
+    with pytest.raises(ValidationError, match="year before 1 of"):
+        calendar.elapsed(first, first + H)
+    with pytest.raises(ValidationError, match="year before 1 of"):
+        calendar.add(first, H)
+    with pytest.raises(ValidationError, match="year 10000 of"):
+        calendar.is_working(last)

@@ -296,7 +296,8 @@ class Timeline:
             if not FIRST_MONTH <= month <= LAST_MONTH:
                 where = "instant"
                 year = "before 1" if month < 0 else month // 12
-                problem = f"year {year} of {value} is outside {FIRST_YEAR}-{LAST_YEAR}"
+                us = delta_us(value)
+                problem = f"year {year} of {us} us is outside {FIRST_YEAR}-{LAST_YEAR}"
                 raise ValidationError(where, [Problem(where, problem)])
         with self._lock:
             state = self.state
