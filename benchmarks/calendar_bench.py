@@ -23,8 +23,10 @@ their reference (``stepping_add_working_days`` in tests/calendar/test_calendar_p
 
 Timing: medians over interleaved rounds (25 in a full run, 5 in a quick one), each round timing
 every library in turn on a batch of the same random cases, so that a burst of load on a shared
-machine falls on all of them alike. Microseconds grow with the machine's load (printed with
-each table); ratios between libraries timed in the same rounds much less.
+machine falls on all of them alike. Warm tables run each batch once untimed before timing it
+(caches warm, as repeated ``timeit`` runs are), with the garbage collector off while timing (as
+``timeit`` does). Microseconds grow with the machine's load (printed with each table); ratios
+between libraries timed in the same rounds much less.
 
 Scenarios: ``single`` Mon-Fri 09:00-17:00; ``split`` Mon-Fri 09:00-12:00 and 13:00-18:00;
 ``overnight`` Mon-Fri 22:00-06:00; ``dst`` America/New_York every day 00:00-05:00 (the clock
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import importlib.util
 import os
 import random
@@ -47,7 +50,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -279,12 +282,18 @@ Case = tuple[Any, ...]
 
 
 def per_op(fn: Callable[..., Any], batch: list[Case]) -> float:
-    """Microseconds per call of ``fn`` over one batch of cases."""
+    """Microseconds per call of ``fn`` over one batch of cases, the garbage collector off (as
+    ``timeit`` does: a collection triggered by another library's garbage would land on
+    whichever library is timed next)."""
     clock = time.perf_counter_ns
-    t0 = clock()
-    for case in batch:
-        fn(*case)
-    return (clock() - t0) / 1000 / len(batch)
+    gc.disable()
+    try:
+        t0 = clock()
+        for case in batch:
+            fn(*case)
+        return (clock() - t0) / 1000 / len(batch)
+    finally:
+        gc.enable()
 
 
 def calibrated_batch(fn: Callable[..., Any], cases: list[Case], budget_ms: float) -> int:
@@ -295,23 +304,43 @@ def calibrated_batch(fn: Callable[..., Any], cases: list[Case], budget_ms: float
     return max(1, min(200, len(cases), int(budget_ms * 1000 / max(cost, 0.01))))
 
 
-def rounds_of(
-    fns: dict[str, Callable[..., Any]], cases: list[Case], rounds: int, budget_ms: float
-) -> dict[str, float]:
-    """Median microseconds per call of each function, over ``rounds`` interleaved rounds.
+class Timed(NamedTuple):
+    """A function to time, its cases, about how long one batch of them may take, and whether
+    each batch runs once untimed first (caches warm, as in repeated ``timeit`` runs; not for
+    calls of seconds)."""
 
-    Each round times every function in turn on its own batch of the same random cases (a slow
-    peer gets a smaller batch, sized to about ``budget_ms``), so that a burst of load on the
-    shared machine falls on all of them alike; the median over rounds discards such bursts.
+    fn: Callable[..., Any]
+    cases: list[Case]
+    budget_ms: float
+    warm: bool = True
+
+
+def rounds_of(entries: dict[str, Timed], rounds: int) -> dict[str, list[float]]:
+    """Microseconds per call of each function in each of ``rounds`` interleaved rounds.
+
+    Each round times every function in turn on a batch of its cases (the same random cases,
+    as each library takes them; a slow peer gets a smaller batch, sized to about its budget),
+    so that a burst of load on the shared machine falls on all of them alike; medians over
+    rounds then discard such bursts.
     """
-    sizes = {name: calibrated_batch(fn, cases, budget_ms) for name, fn in fns.items()}
-    costs: dict[str, list[float]] = {name: [] for name in fns}
+    sizes = {name: calibrated_batch(fn, cases, budget) for name, (fn, cases, budget, _) in
+             entries.items()}  # fmt: skip
+    costs: dict[str, list[float]] = {name: [] for name in entries}
     for r in range(rounds):
-        for name, fn in fns.items():
+        for name, (fn, cases, _, warm_first) in entries.items():
             size = sizes[name]
             first = (r * size) % max(len(cases) - size, 1)
-            costs[name].append(per_op(fn, cases[first : first + size]))
-    return {name: statistics.median(values) for name, values in costs.items()}
+            batch = cases[first : first + size]
+            gc.collect()  # between batches, not timed
+            if warm_first:
+                per_op(fn, batch)
+            costs[name].append(per_op(fn, batch))
+    return costs
+
+
+def median_of(entries: dict[str, Timed], rounds: int) -> dict[str, float]:
+    """The median over interleaved rounds of each function's microseconds per call."""
+    return {name: statistics.median(c) for name, c in rounds_of(entries, rounds).items()}
 
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -371,14 +400,13 @@ GOAL_RATIO = 15.0
 GOAL_FIRST_MS = 1.0
 
 
-def slow_peer(
-    fn: Callable[..., Any], cases: list[Case], days: int, rounds: int, quick: bool
-) -> float | None:
-    """businesstimedelta walks day by day (seconds a call over years): five rounds of one call
-    from a year up, none in a quick run."""
-    if days < 365:
-        return rounds_of({"peer": fn}, cases, rounds, 20)["peer"]
-    return None if quick else rounds_of({"peer": fn}, cases, 5, 1)["peer"]
+#: From this span up, businesstimedelta (walking day by day, seconds a call over years) is
+#: timed on its own: five rounds of one call, none in a quick run.
+SLOW_DAYS = 365
+
+
+def slow_peer(fn: Callable[..., Any], cases: list[Case], quick: bool) -> float | None:
+    return None if quick else median_of({"peer": Timed(fn, cases, 1, warm=False)}, 5)["peer"]
 
 
 def _us(value: float | None) -> str:
@@ -399,9 +427,15 @@ def bench_add(rng: random.Random, count: int, rounds: int, quick: bool) -> list[
     for label, days in SPANS.items():
         _, adds = span_cases(rng, "split", count, days)
         hours = [(pandas_input("split", s), h) for s, h in hours_cases(adds)]
-        ours_us = rounds_of({"ours": split.add}, adds, rounds, 2)["ours"]
-        peers = {"pandas": rounds_of({"pandas": pd_add}, hours, rounds, 20)["pandas"]}
-        peers["btd"] = slow_peer(btd, adds, days, rounds, quick)
+        entries = {"ours": Timed(split.add, adds, 2), "pandas": Timed(pd_add, hours, 20)}
+        if days < SLOW_DAYS:
+            entries["btd"] = Timed(btd, adds, 20)
+        found = median_of(entries, rounds)
+        ours_us = found["ours"]
+        peers = {
+            "pandas": found["pandas"],
+            "btd": found["btd"] if days < SLOW_DAYS else slow_peer(btd, adds, quick),
+        }
         worst = max(worst, ours_us)
         rows.append(
             (
@@ -411,8 +445,8 @@ def bench_add(rng: random.Random, count: int, rounds: int, quick: bool) -> list[
                 "yes" if ours_us <= GOAL_US else "NO",
                 _us(peers["btd"]),
                 _times(peers["btd"], ours_us),
-                f"{peers['pandas']:,.1f}",
-                f"{peers['pandas'] / ours_us:,.0f}x",
+                _us(peers["pandas"]),
+                _times(peers["pandas"], ours_us),
             )
         )
     FIGURES["add"] = worst
@@ -435,8 +469,12 @@ def bench_elapsed(rng: random.Random, count: int, rounds: int, quick: bool) -> l
     worst = 0.0
     for label, days in SPANS.items():
         pairs, _ = span_cases(rng, "split", count, days)
-        ours_us = rounds_of({"ours": split.elapsed}, pairs, rounds, 2)["ours"]
-        their_us = slow_peer(btd, pairs, days, rounds, quick)
+        entries = {"ours": Timed(split.elapsed, pairs, 2)}
+        if days < SLOW_DAYS:
+            entries["btd"] = Timed(btd, pairs, 20)
+        found = median_of(entries, rounds)
+        ours_us = found["ours"]
+        their_us = found["btd"] if days < SLOW_DAYS else slow_peer(btd, pairs, quick)
         worst = max(worst, ours_us)
         rows.append(
             (
@@ -467,10 +505,20 @@ def bench_businesstime(rng: random.Random, count: int, rounds: int) -> list[str]
     ratios = {}
     for label, days in SPANS.items():
         pairs, _ = span_cases(rng, "single", count, days)
-        # Ours and businesstime interleaved round by round, on the same cases.
-        found = rounds_of({"ours": single.elapsed, "split": split.elapsed}, pairs, rounds, 2)
-        their_us = rounds_of({"businesstime": peer}, pairs, rounds, 20)["businesstime"]
-        ratio = their_us / found["ours"]
+        # Ours and businesstime interleaved round by round, on the same cases; the speed-up is
+        # the median of the rounds' ratios.
+        costs = rounds_of(
+            {
+                "ours": Timed(single.elapsed, pairs, 2),
+                "split": Timed(split.elapsed, pairs, 2),
+                "businesstime": Timed(peer, pairs, 20),
+            },
+            rounds,
+        )
+        found = {name: statistics.median(values) for name, values in costs.items()}
+        their_us = found["businesstime"]
+        pairs_of_costs = zip(costs["businesstime"], costs["ours"], strict=True)
+        ratio = statistics.median(theirs / mine for theirs, mine in pairs_of_costs)
         ratios[label] = ratio
         rows.append(
             (
@@ -697,19 +745,21 @@ def bench_working_days(rng: random.Random, count: int, rounds: int) -> list[str]
         def numpy_offset(day: Any, n: int) -> Any:
             return np.busday_offset(day, n, roll="forward", busdaycal=BUSDAYS)
 
-        fns: dict[str, Callable[..., Any]] = {"ours": cal.add_working_days}
-        found = rounds_of(fns, cases, rounds, 2)
-        found["numpy"] = rounds_of({"numpy": numpy_offset}, dates, rounds, 2)["numpy"]
-        found["workalendar"] = rounds_of({"workalendar": work.add_working_days}, plain, rounds, 20)[
-            "workalendar"
-        ]
+        found = median_of(
+            {
+                "ours": Timed(cal.add_working_days, cases, 2),
+                "numpy": Timed(numpy_offset, dates, 2),
+                "workalendar": Timed(work.add_working_days, plain, 20),
+            },
+            rounds,
+        )
         walk_us = "-"
         if walk is not None:
 
             def walked(s: dt.datetime, n: int) -> dt.datetime:
                 return walk(cal.day_spans, zone, s, n)  # type: ignore[misc]
 
-            walk_us = f"{rounds_of({'walk': walked}, cases, 5, 20)['walk']:,.1f}"
+            walk_us = f"{median_of({'walk': Timed(walked, cases, 20)}, 5)['walk']:,.1f}"
         mine = [cal.add_working_days(s, n).date() for s, n in cases]
         numpy_dates = [numpy_offset(d, n).astype(dt.date) for d, n in dates]
         wa_dates = [work.add_working_days(d, n) for d, n in plain]
