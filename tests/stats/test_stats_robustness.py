@@ -28,7 +28,11 @@ T = TypeVar("T")
     ("call", "path", "fragment"),
     [
         (lambda: proportion(1, BIG), "n", "at most 2**53, got an integer of about 401 digits"),
-        (lambda: proportion(-HUGE, 3), "successes", "must be >= 0, got an integer of about 5001 digits"),
+        (
+            lambda: proportion(-HUGE, 3),
+            "successes",
+            "must be >= 0, got an integer of about 5001 digits",
+        ),
         (lambda: proportion(1, 2**53 + 1), "n", "at most 2**53"),
         (lambda: difference_of_proportions(1, BIG, 1, 2), "n_first", "at most 2**53"),
         (lambda: proportion(1, 3, confidence=HUGE), "confidence", "integer of about 5001 digits"),
