@@ -35,7 +35,7 @@ from itsm_core.tickets._commands import (
 )
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._context import CommandContext
-from itsm_core.tickets._event import TicketEvent
+from itsm_core.tickets._event import TicketEvent, checked_event
 from itsm_core.tickets._fold import TICKET
 from itsm_core.tickets._payload import SPECIAL_KEYS
 from itsm_core.tickets._registry import default_workflow_name
@@ -129,19 +129,21 @@ def decide(
         raise CommandRejected(plan.event, reasons, state=ticket.state)
     to_status = workflow.category(target)
     changes = {**plan.changes, **status_effects(ticket, to_status, ctx.now)}
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        sequence=ticket.version + 1,
-        name=plan.event,
-        at=ctx.now,
-        actor=ctx.actor,
-        role=ctx.role,
-        from_state=ticket.state,
-        from_status=ticket.status,
-        to_state=str(target.value),
-        to_status=to_status,
-        payload=only_changed(ticket, changes),
-        reason=plan.reason,
+    event = checked_event(
+        {
+            "ticket_id": ticket.id,
+            "sequence": ticket.version + 1,
+            "name": plan.event,
+            "at": ctx.now,
+            "actor": ctx.actor,
+            "role": ctx.role,
+            "from_state": ticket.state,
+            "from_status": ticket.status,
+            "to_state": str(target.value),
+            "to_status": to_status,
+            "payload": only_changed(ticket, changes),
+            "reason": plan.reason,
+        }
     )
     return TICKET.decided(ticket, (event,))
 
@@ -197,18 +199,21 @@ def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEv
         for change_type in ChangeType:
             if name == default_workflow_name(TicketKind.CHANGE, change_type):
                 changes["change_type"] = change_type
-    event = TicketEvent(
-        ticket_id=command.ticket_id,
-        sequence=1,
-        name="open",
-        at=ctx.now,
-        actor=ctx.actor,
-        role=ctx.role,
-        from_state=None,
-        from_status=None,
-        to_state=str(workflow.initial.value),
-        to_status=workflow.category(workflow.initial),
-        payload=changes,
+    event = checked_event(
+        {
+            "ticket_id": command.ticket_id,
+            "sequence": 1,
+            "name": "open",
+            "at": ctx.now,
+            "actor": ctx.actor,
+            "role": ctx.role,
+            "from_state": None,
+            "from_status": None,
+            "to_state": str(workflow.initial.value),
+            "to_status": workflow.category(workflow.initial),
+            "payload": changes,
+            "reason": None,
+        }
     )
     return TICKET.decided(None, (event,))
 
