@@ -88,39 +88,48 @@ def life(number: int) -> tuple[Ticket, list[TicketEvent]]:
     return ticket, trail
 
 
-def measure(sizes: tuple[int, ...], rounds: int) -> dict[str, dict[str, list[float]]]:
-    """Seconds per round, by measure and size (the size as a string, for JSON).
+Timings = dict[str, dict[str, list[list[float]]]]
+
+
+def measure(sizes: tuple[int, ...], rounds: int) -> Timings:
+    """``[wall seconds, CPU seconds]`` per round, by measure and size (a string, for JSON).
 
     Each round decides the lives, then replays their events; every replayed ticket must equal
     the decided one (checked outside the timings).
     """
-    results: dict[str, dict[str, list[float]]] = {"replay": {}, "decide": {}}
+    results: Timings = {"replay": {}, "decide": {}}
     for size in sizes:
         count = size // PER_LIFE
         for _ in range(rounds):
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             lives = [life(n) for n in range(count)]
-            middle = time.perf_counter()
+            decided = time.perf_counter() - wall, time.process_time() - cpu
+            wall, cpu = time.perf_counter(), time.process_time()
             tickets = [replay(events) for _, events in lives]
-            end = time.perf_counter()
+            replayed = time.perf_counter() - wall, time.process_time() - cpu
             assert tickets == [ticket for ticket, _ in lives], "replay must rebuild the tickets"
-            results["decide"].setdefault(str(size), []).append(middle - start)
-            results["replay"].setdefault(str(size), []).append(end - middle)
+            results["decide"].setdefault(str(size), []).append(list(decided))
+            results["replay"].setdefault(str(size), []).append(list(replayed))
     return results
 
 
-def baseline(src: str, sizes: tuple[int, ...], rounds: int) -> dict[str, dict[str, list[float]]]:
+def baseline(src: str, sizes: tuple[int, ...], rounds: int) -> Timings:
     """The same measure, run by another checkout's ``src`` in a child process."""
     argv = [sys.executable, __file__, "--json", "--rounds", str(rounds)]
     argv += ["--sizes", *map(str, sizes)]
     env = {**os.environ, "PYTHONPATH": src}
     done = subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
-    result: dict[str, dict[str, list[float]]] = json.loads(done.stdout)
+    result: Timings = json.loads(done.stdout)
     return result
 
 
-def rate(size: int, seconds: list[float]) -> float:
-    return (size // PER_LIFE) * PER_LIFE / statistics.median(seconds)
+def rate(size: int, timings: list[list[float]], column: int = 0) -> float:
+    """Operations per second: the median of the rounds' wall (0) or CPU (1) seconds."""
+    return (size // PER_LIFE) * PER_LIFE / statistics.median(t[column] for t in timings)
+
+
+def load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -137,29 +146,29 @@ def main() -> None:
         print(json.dumps(measure(sizes, rounds)))
         return
 
-    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"on {os.cpu_count()} cores; medians of {rounds} rounds, wall clock")
-    ours: dict[str, dict[str, list[float]]] = {"replay": {}, "decide": {}}
-    theirs: dict[str, dict[str, list[float]]] = {"replay": {}, "decide": {}}
-    # One round at a time, each tree in turn, so both see the same load.
+    print(f"load average (1, 5, 15 min) before: {load()}; {os.cpu_count()} cores")
+    ours: Timings = {"replay": {}, "decide": {}}
+    theirs: Timings = {"replay": {}, "decide": {}}
+    # One round at a time, each tree in turn, so that both see the same load.
     for _ in range(rounds):
-        for into, run in (
-            (ours, lambda: measure(sizes, 1)),
-            (theirs, lambda: baseline(args.baseline, sizes, 1) if args.baseline else None),
-        ):
-            result = run()
-            for name, by_size in (result or {}).items():
-                for size, seconds in by_size.items():
-                    into[name].setdefault(size, []).extend(seconds)
-
-    header = "| measure | size | this tree | goal | meets |"
-    rule = "|---|---|---:|---:|---|"
-    if args.baseline:
-        header = "| measure | size | baseline | this tree | speed-up | goal | meets |"
-        rule = "|---|---|---:|---:|---:|---:|---|"
+        runs = [(ours, measure(sizes, 1))]
+        if args.baseline:
+            runs.append((theirs, baseline(args.baseline, sizes, 1)))
+        for into, result in runs:
+            for name, by_size in result.items():
+                for size, timings in by_size.items():
+                    into[name].setdefault(size, []).extend(timings)
+    print(f"load average (1, 5, 15 min) after: {load()}")
+    print(f"medians of {rounds} rounds; wall clock, and CPU time of the process (load-free)")
     print()
-    print(header)
-    print(rule)
+    columns = ["measure", "size"]
+    if args.baseline:
+        columns += ["baseline (wall)", "this tree (wall)", "speed-up"]
+    else:
+        columns += ["this tree (wall)"]
+    columns += ["this tree (CPU)", "goal", "met (wall)"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "|".join("---:" if i > 1 else "---" for i in range(len(columns))) + "|")
     for name in ("replay", "decide"):
         unit = UNITS[name]
         for size in sizes:
@@ -167,16 +176,17 @@ def main() -> None:
             cells = [name, f"{size:,} {unit}"]
             if args.baseline:
                 before = rate(size, theirs[name][str(size)])
-                cells += [f"{before:,.0f} {unit}/s", f"{now:,.0f} {unit}/s", f"{now / before:.1f}x"]
+                cells += [f"{before:,.0f}/s", f"{now:,.0f}/s", f"{now / before:.1f}x"]
             else:
-                cells += [f"{now:,.0f} {unit}/s"]
+                cells += [f"{now:,.0f}/s"]
             goal = GOALS[name]
-            cells += [f">= {goal:,}", "yes" if now >= goal else "no"]
+            cpu = rate(size, ours[name][str(size)], 1)
+            cells += [f"{cpu:,.0f}/s", f">= {goal:,}/s", "yes" if now >= goal else "no"]
             print("| " + " | ".join(cells) + " |")
-    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    headline = max(sizes)
+    print()
+    headline = str(max(sizes))
     for name in ("replay", "decide"):
-        value = rate(headline, ours[name][str(headline)])
+        value = rate(int(headline), ours[name][headline])
         print(f"figure: {name} = {value:,.0f} {UNITS[name]}/s (goal >= {GOALS[name]:,})")
 
 

@@ -113,8 +113,8 @@ class Context:
         check_aware(self.now, f"{type(self).__name__}.now")
         problems = [
             Problem(name, "must be a non-empty string")
-            for name in ("actor", "role")
-            if not isinstance(getattr(self, name), str) or not getattr(self, name)
+            for name, value in (("actor", self.actor), ("role", self.role))
+            if not isinstance(value, str) or not value
         ]
         if problems:
             raise ValidationError(type(self).__name__, problems)

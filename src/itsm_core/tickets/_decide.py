@@ -183,16 +183,22 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+#: The fields of OpenTicket an ``open`` event copies when they differ from their default.
+_OPENING_DEFAULTS = tuple(
+    (field.name, field.default)
+    for field in attrs.fields(OpenTicket)
+    if field.name not in ("ticket_id", "kind", "workflow", "attributes")
+)
+
+
 def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEvent]:
     name = command.workflow or default_workflow_name(command.kind, command.change_type)
     workflow = ctx.workflows.get(name)
     changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
-    for field in attrs.fields(OpenTicket):
-        if field.name in ("ticket_id", "kind", "workflow", "attributes"):
-            continue
-        value = getattr(command, field.name)
-        if value != field.default:
-            changes[field.name] = value
+    for field, default in _OPENING_DEFAULTS:
+        value = getattr(command, field)
+        if value != default:
+            changes[field] = value
     if command.attributes:
         changes["attributes"] = command.attributes
     if command.kind is TicketKind.CHANGE and command.change_type is None:
