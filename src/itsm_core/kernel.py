@@ -18,6 +18,11 @@ event evolves it (``evolve``); the kernel does the rest::
                                                          │
     events ──────────────── fold / replay ───────────────┘  (state' == fold(state, events))
 
+Folding many events need not build a state per event: an aggregate may also give a ``draft``, a
+working copy of its state that each event changes in place and that is built into the frozen
+state once, at the end (:class:`Draft`). Validation then runs once, where data enters (when an
+event is built), not again on every event of every replay.
+
 >>> import attrs
 >>> @attrs.frozen
 ... class Counted:
@@ -49,8 +54,14 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
-from itsm_core._checks import check_aware
-from itsm_core.errors import InvalidEventStream, ItsmError, Problem, ValidationError
+from itsm_core._checks import is_aware
+from itsm_core.errors import (
+    InvalidEventStream,
+    ItsmError,
+    NaiveDatetimeError,
+    Problem,
+    ValidationError,
+)
 
 __all__ = ["Aggregate", "Context", "Decision", "Draft", "Event", "State"]
 
@@ -110,10 +121,12 @@ class Context:
     now: dt.datetime
 
     def __attrs_post_init__(self) -> None:
-        check_aware(self.now, f"{type(self).__name__}.now")
+        if not is_aware(self.now):  # a context per command: the message is built only if needed
+            raise NaiveDatetimeError(f"{type(self).__name__}.now", self.now)
+        given: tuple[tuple[str, object], ...] = (("actor", self.actor), ("role", self.role))
         problems = [
             Problem(name, "must be a non-empty string")
-            for name, value in (("actor", self.actor), ("role", self.role))
+            for name, value in given
             if not isinstance(value, str) or not value
         ]
         if problems:

@@ -6,6 +6,13 @@ ticket per stream); this module says how ``open`` builds a ticket and how a late
 it. The fold applies the payload literally (set the fields, append the comment, merge the
 attributes) and moves the state to ``event.to_state``; every decision was made before the event
 was written, so folding needs no workflow, no clock and no decoding.
+
+The events of a fold go into one working copy of the ticket's fields (a dict), and the frozen
+ticket is built from it once, at the end: the types of the payload values were checked when the
+event was built, so the fold only checks what a ticket refuses beyond them (an empty requester,
+a negative reopen count), on the few events that set such a field. ``apply_event`` (one event)
+takes the same path, so one event at a time and many at once give the same ticket and the same
+errors.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ _DEFAULTS: Mapping[str, Any] = types.MappingProxyType(
         **{
             field.name: field.default
             for field in attrs.fields(Ticket)
-            if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory)
+            if field.default is not attrs.NOTHING and field.name != "attributes"
         },
         "attributes": frozen_json({}),
     }
@@ -117,6 +124,7 @@ def _set(values: dict[str, Any], event: TicketEvent) -> None:
         problems = field_problems(payload)
         if problems:
             raise _does_not_fit(event, problems)
+    value: Any
     for key, value in payload.items():
         if key == "comment":
             values["comments"] = (*values["comments"], value)
