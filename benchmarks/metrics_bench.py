@@ -29,7 +29,7 @@ from itsm_core.metrics import (
     render_csv,
     render_markdown,
 )
-from itsm_core.tickets import TicketEvent
+from itsm_core.tickets import Channel, SupportLevel, TicketEvent, TicketKind
 from itsm_core.workflow import StatusCategory as S
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -82,8 +82,8 @@ def ticket_events(i: int) -> list[TicketEvent]:
             t,
             None,
             S.NEW,
-            kind="incident",
-            channel="phone",
+            kind=TicketKind.INCIDENT,
+            channel=Channel.PHONE,
             priority=1 + i % 4,
             category=f"cat{i % 12}",
         )
@@ -96,7 +96,7 @@ def ticket_events(i: int) -> list[TicketEvent]:
     if i % 4 == 0:
         steps.append((60, "transfer", S.OPEN, {"assignment_group": GROUPS[(i + 3) % 20]}))
     if i % 9 == 0:
-        steps.append((20, "escalate", S.OPEN, {"support_level": "l2"}))
+        steps.append((20, "escalate", S.OPEN, {"support_level": SupportLevel.L2}))
     if i % 5 == 0:
         steps += [(30, "hold", S.ON_HOLD, {}), (240, "resume", S.OPEN, {})]
     steps.append((60 * (1 + i % 48), "resolve", S.RESOLVED, {"first_contact_resolution": False}))

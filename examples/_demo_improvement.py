@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from itsm_core.improvement import (
+    CYCLE,
     ActionItem,
     ActionStatus,
     ActionUpdate,
-    Advance,
+    AdvancePhase,
     CycleEvent,
     Direction,
     FiveWhys,
@@ -28,14 +29,14 @@ from itsm_core.improvement import (
     StartCycle,
     Target,
     Why,
-    decide,
+    decide_cycle,
     from_pareto_category,
     measurement_from_kpi,
     p_chart,
     pareto,
-    replay,
     western_electric,
 )
+from itsm_core.kernel import Context
 from itsm_core.metrics import (
     Dimension,
     Granularity,
@@ -78,7 +79,7 @@ def simulated_week(monday: dt.datetime, complaints: dict[str, int]) -> list[Tick
                 category=category,
             )
             ctx = CommandContext(actor="desk", role="agent", now=opened)
-            events.extend(decide_ticket(None, opening, ctx)[1])
+            events.extend(decide_ticket(None, opening, ctx).events)
     return events
 
 
@@ -177,7 +178,7 @@ def show() -> None:
                 )
             ),
         ),
-        (1, Advance()),
+        (1, AdvancePhase()),
         (
             13,
             Record(
@@ -189,20 +190,20 @@ def show() -> None:
                 )
             ),
         ),
-        (14, Advance()),
+        (14, AdvancePhase()),
         (28, Record(MeasuredResult(result=after, evidence=["KPI report 2026-W14"]))),
-        (28, Advance()),
+        (28, AdvancePhase()),
         (29, Standardise(Standard(description="tariff import job", reference="SOP-BIL-12"))),
     ]
     cycle: ImprovementCycle | None = None
     events: list[CycleEvent] = []
     for day, command in commands:
         now = START + dt.timedelta(days=7 + day)
-        decision = decide(cycle, command, actor="li", now=now)  # type: ignore[arg-type]
-        cycle = decision.cycle
+        decision = decide_cycle(cycle, command, Context(actor="li", role="owner", now=now))  # type: ignore[arg-type]
+        cycle = decision.state
         events.extend(decision.events)
     assert cycle is not None
-    assert replay(events) == cycle
+    assert CYCLE.replay(events) == cycle
     print(f"\nCycle {cycle.cycle_id}: {cycle.title} (source: {worst.category}, rank 1)")
     for event in events:
         print(

@@ -15,8 +15,9 @@ import datetime as dt
 from _week_desk import END_OF_WEEK, table
 
 from itsm_core.improvement import (
+    CYCLE,
     ActionItem,
-    Advance,
+    AdvancePhase,
     CycleEvent,
     Direction,
     FiveWhys,
@@ -27,12 +28,12 @@ from itsm_core.improvement import (
     StartCycle,
     Target,
     Why,
-    decide,
+    decide_cycle,
     from_pareto_category,
     measurement_from_kpi,
     pareto,
-    replay,
 )
+from itsm_core.kernel import Context
 from itsm_core.metrics import KpiReport
 from itsm_core.repositories import EventStore, InMemoryEventStore
 
@@ -96,15 +97,16 @@ def start_cycle(analysis: ParetoAnalysis, by_category: KpiReport) -> EventStore[
                 due=MONDAY + dt.timedelta(days=10),
             )
         ),
-        Advance(),
+        AdvancePhase(),
     )
     store: InMemoryEventStore[CycleEvent] = InMemoryEventStore()
     cycle: ImprovementCycle | None = None
+    context = Context(actor="liu.yang", role="owner", now=MONDAY)
     for command in commands:
-        decision = decide(cycle, command, actor="liu.yang", now=MONDAY)
+        decision = decide_cycle(cycle, command, context)
         expected = 0 if cycle is None else store.version("CI-2025-07")
         store.append("CI-2025-07", decision.events, expected_version=expected)
-        cycle = decision.cycle
+        cycle = decision.state
     return store
 
 
@@ -126,7 +128,7 @@ def show(by_category: KpiReport) -> None:
     table((">#", "category", ">count", ">share", ">cumulative", ""), rows)
     store = start_cycle(analysis, by_category)
     events = store.read("CI-2025-07")
-    cycle = replay(events)
+    cycle = CYCLE.replay(events)
     print()
     print(f"Cycle {cycle.cycle_id} '{cycle.title}', owner {cycle.owner}, started {MONDAY:%a %d %b}")
     rows = [

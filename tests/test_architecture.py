@@ -41,7 +41,7 @@ LAYERS: dict[str, set[str]] = {
     "metrics": {"tickets", "sla", "satisfaction", "stats"},
     "improvement": {"workflow", "metrics", "satisfaction", "stats"},
     "knowledge": {"workflow"},
-    "records": {"tickets"},
+    "records": {"tickets", "serialization"},
     "routing": {"calendar", "tickets"},
     "serialization": set(DOMAIN),
     "repositories": {"serialization", *DOMAIN},

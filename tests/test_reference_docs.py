@@ -21,16 +21,6 @@ import itsm_core.adapters
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference"
 ENTRY = re.compile(r"^::: *(\S+)", flags=re.M)
 
-# Pages still rendered as one whole-module block: their packages are being reduced on other
-# branches of issue 18. Each is checked as soon as it is rewritten (see
-# test_pending_pages_are_still_pending); remove it from here then.
-PENDING = {
-    "errors",
-    "improvement",
-    "kernel",
-    "tickets",
-}
-
 
 def public_modules() -> dict[str, list[str]]:
     """Each reference page -> the public modules it documents."""
@@ -62,7 +52,7 @@ def test_the_root_package_exports_only_the_base_error() -> None:
     assert itsm_core.ItsmError is importlib.import_module("itsm_core.errors").ItsmError
 
 
-@pytest.mark.parametrize("page", sorted(set(PAGES) - PENDING))
+@pytest.mark.parametrize("page", sorted(PAGES))
 def test_the_page_lists_every_public_name_once(page: str) -> None:
     found = entries(page)
     bare = [entry for entry in found if entry in PAGES[page] or entry == "itsm_core.adapters"]
@@ -73,7 +63,7 @@ def test_the_page_lists_every_public_name_once(page: str) -> None:
     assert sorted(set(found) - expected) == [], "entries that are not public names"
 
 
-@pytest.mark.parametrize("page", sorted(set(PAGES) - PENDING))
+@pytest.mark.parametrize("page", sorted(PAGES))
 def test_the_page_groups_its_entries(page: str) -> None:
     text = (REFERENCE / f"{page}.md").read_text(encoding="utf-8")
     first_entry = text.index(":::")
@@ -81,14 +71,7 @@ def test_the_page_groups_its_entries(page: str) -> None:
         assert "\n## " in text[:first_entry], "entries come under a '## group' heading"
 
 
-@pytest.mark.parametrize("page", sorted(PENDING))
-def test_pending_pages_are_still_pending(page: str) -> None:
-    found = set(entries(page))
-    done = bool(found) and found == expected_entries(PAGES.get(page, []))
-    assert not done, f"docs/reference/{page}.md is done: remove it from PENDING"
-
-
 def test_every_page_is_in_the_navigation() -> None:
     nav = (REFERENCE.parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
-    missing = [page for page in sorted(set(PAGES) - PENDING) if f"reference/{page}.md" not in nav]
+    missing = [page for page in sorted(PAGES) if f"reference/{page}.md" not in nav]
     assert not missing

@@ -1,4 +1,5 @@
-"""Small checks every package shares: aware datetimes, true integers, frozen collections.
+"""Small checks every package shares: aware datetimes, true integers, frozen collections and
+JSON-safe values.
 
 One home for what would otherwise be copied into each package (DESIGN.md, "one home per
 concept"). Private: the packages use these, users never import them.
@@ -7,13 +8,12 @@ concept"). Private: the packages use these, users never import them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeGuard
 
-from itsm_core.errors import NaiveDatetimeError
-
-_T = TypeVar("_T")
+from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
 
 
 def is_aware(value: dt.datetime) -> bool:
@@ -58,12 +58,16 @@ def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def frozen_set(values: Iterable[_T]) -> frozenset[_T]:
+# The two converters take and give ``Any`` items on purpose: mypy's attrs plugin cannot solve a
+# generic converter (``Iterable[_T]``), and would refuse every call that builds the class.
+
+
+def frozen_set(values: Iterable[Any]) -> frozenset[Any]:
     """An attrs converter: any iterable as a frozenset (a set field compares by content)."""
     return frozenset(values)
 
 
-def frozen_mapping(value: Mapping[str, _T]) -> Mapping[str, _T]:
+def frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """An attrs converter: a read-only copy of a mapping (a frozen value stays frozen)."""
     if isinstance(value, types.MappingProxyType):
         return value
@@ -75,14 +79,61 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def shown(value: object) -> str:
-    """``repr(value)`` for a message, or a short stand-in when Python cannot make it (an int
-    of thousands of digits, a structure nested too deep): an error message never fails.
+#: A JSON-safe value in frozen form (read-only mappings, tuples for lists): what ticket
+#: attributes, command fields and other free-form data hold.
+Json = None | bool | int | float | str | tuple["Json", ...] | Mapping[str, "Json"]
 
-    >>> shown("vpn"), shown([1, 2]), shown(10**5000)
-    ("'vpn'", '[1, 2]', '<int too large to show>')
+
+def freeze_json(value: object, where: str) -> Json:
+    """A frozen copy of the JSON-safe ``value``: mappings read-only, lists as tuples.
+
+    Anything else (a set, a datetime, NaN, a non-string key) is a
+    :class:`~itsm_core.errors.ValidationError` listing every such place, each with its path
+    under ``where``.
+
+    >>> freeze_json({"a": [1, "x", None]}, "attributes")["a"]
+    (1, 'x', None)
+    >>> freeze_json({"when": object(), "n": float("nan")}, "attributes")
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.ValidationError: invalid value for attributes: 2 problems
+      - attributes.when: object is not JSON-safe
+      - attributes.n: nan is not a finite number
     """
-    try:
-        return repr(value)
-    except (ValueError, RecursionError):
-        return f"<{type_name(value)} too large to show>"
+    problems: list[Problem] = []
+    frozen = _freeze(value, where, problems)
+    if problems:
+        raise ValidationError(where or "JSON value", problems)
+    return frozen
+
+
+def _freeze(value: object, path: str, problems: list[Problem]) -> Json:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            problems.append(Problem(path, f"{value} is not a finite number"))
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(item, f"{path}[{i}]", problems) for i, item in enumerate(value))
+    if isinstance(value, Mapping):
+        out: dict[str, Json] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                problems.append(Problem(path, f"key {key!r} is not a string"))
+                continue
+            out[key] = _freeze(item, f"{path}.{key}" if path else key, problems)
+        return types.MappingProxyType(out)
+    problems.append(Problem(path, f"{type_name(value)} is not JSON-safe"))
+    return None
+
+
+def frozen_json(value: Mapping[str, object]) -> Mapping[str, Json]:
+    """An attrs converter for a ``Mapping[str, Json]`` field (ticket attributes, command fields):
+    a frozen copy, or a :class:`~itsm_core.errors.ValidationError` listing every value that is
+    not JSON-safe, each by its key path."""
+    if not isinstance(value, Mapping):
+        raise ValidationError("JSON object", [Problem("", f"expected a mapping, got {value!r}")])
+    frozen = freeze_json(value, "")
+    assert isinstance(frozen, Mapping)  # a mapping freezes to a mapping
+    return frozen

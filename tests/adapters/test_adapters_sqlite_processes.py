@@ -14,13 +14,12 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
 from pathlib import Path
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteEventStore
 from itsm_core.errors import VersionConflict
 from itsm_core.testing import sample_event, sample_events
-from itsm_core.tickets import TicketEvent, replay
+from itsm_core.tickets import Comment, TicketEvent, replay
 
 STREAMS = ("INC-A", "INC-B")
 PROCESSES = 3
@@ -32,8 +31,8 @@ KILLS = 3  # writers killed one after the other on the same file
 
 def _note(event: TicketEvent) -> str:
     comment = event.payload["comment"]
-    assert isinstance(comment, Mapping)
-    return str(comment["text"])
+    assert isinstance(comment, Comment)
+    return comment.text
 
 
 def _run_worker(db: str, name: str) -> None:

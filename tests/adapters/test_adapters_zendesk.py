@@ -27,8 +27,8 @@ from itsm_core.adapters.zendesk import (
 from itsm_core.errors import DeserializationError
 from itsm_core.tickets import (
     BUILTIN_WORKFLOWS,
-    NOT_IN_WORKFLOW,
     Channel,
+    EventFlag,
     HoldReason,
     ImportMode,
     Ticket,
@@ -211,8 +211,8 @@ def test_task_needs_lenient_mode_because_requests_have_an_approval_step() -> Non
         ("closed", None),
     ]
     # new -> in_progress is the only move outside the workflow; the rest are transitions.
-    assert NOT_IN_WORKFLOW in lenient.events[2].flags
-    assert [NOT_IN_WORKFLOW in e.flags for e in lenient.events[3:]] == [False] * 5
+    assert EventFlag.NOT_IN_WORKFLOW in lenient.events[2].flags
+    assert [EventFlag.NOT_IN_WORKFLOW in e.flags for e in lenient.events[3:]] == [False] * 5
     assert lenient.flagged == 2
 
 

@@ -14,13 +14,9 @@ from hypothesis import strategies as st
 
 from itsm_core.errors import InsufficientData, ValidationError
 from itsm_core.improvement import (
-    D2,
-    D4,
     Direction,
     KpiKind,
     Measurement,
-    RunRule,
-    Side,
     compare,
     detect,
     nelson,
@@ -30,6 +26,8 @@ from itsm_core.improvement import (
     western_electric,
     xmr_chart,
 )
+from itsm_core.improvement._run_rules import RunRule, Side
+from itsm_core.improvement._xmr_chart import D2, D4
 
 # Montgomery, Introduction to Statistical Quality Control, Exercise 6-1 (nonconforming bearing
 # and seal assemblies, 20 samples of n = 100). The published solution (Montgomery's solutions

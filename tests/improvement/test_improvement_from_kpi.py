@@ -12,7 +12,7 @@ from itsm_core.improvement import (
     ActionItem,
     ActionStatus,
     ActionUpdate,
-    Advance,
+    AdvancePhase,
     CheckVerdict,
     Direction,
     FiveWhys,
@@ -23,9 +23,10 @@ from itsm_core.improvement import (
     StartCycle,
     Target,
     Why,
-    decide,
+    decide_cycle,
     measurement_from_kpi,
 )
+from itsm_core.kernel import Context
 from itsm_core.metrics import (
     Granularity,
     KpiAccumulator,
@@ -137,14 +138,14 @@ def test_the_check_step_is_fed_by_the_kpi_module() -> None:
         ),
         Record(FiveWhys(chain=[Why(why="Why slow?", because="no runbook")], root_cause="runbook")),
         Record(ActionItem(action_id="A1", description="Runbook", owner="wang", due=now)),
-        Advance(),
+        AdvancePhase(),
         Record(ActionUpdate(action_id="A1", status=ActionStatus.DONE, at=now)),
-        Advance(),
+        AdvancePhase(),
         Record(MeasuredResult(result=result, evidence=["KPI report 2026-W11"])),
-        Advance(),
+        AdvancePhase(),
     ):
         now = T0 + dt.timedelta(days=14)
-        cycle = decide(cycle, command, actor="li", now=now).cycle
+        cycle = decide_cycle(cycle, command, Context(actor="li", role="member", now=now)).state
     assert cycle is not None
     assert cycle.check is not None
     # after: 20..100 minutes, mean 60 min = 1 h <= 1.5 h target

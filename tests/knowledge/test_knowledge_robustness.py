@@ -13,7 +13,7 @@ from itsm_core.errors import DeserializationError, ItsmError, ValidationError
 from itsm_core.knowledge import Bm25, CategoryTree, GapPolicy, SearchQuery, TicketFacts
 
 HUGE = 10**5000  # repr() and str() of it raise ValueError
-TOO_LARGE = "<int too large to show>"
+TOO_LARGE = "an integer of about 5001 digits"
 
 
 def _problems(read: Callable[[Any], object], data: object) -> list[tuple[str, str]]:
@@ -34,9 +34,9 @@ def _problems(read: Callable[[Any], object], data: object) -> list[tuple[str, st
         ),
         (
             {"a": {"children": [HUGE]}},
-            [("a.children", "expected a mapping of categories, got <list too large to show>")],
+            [("a.children", "expected a mapping of categories, got list")],
         ),
-        ([HUGE], [("", "expected a mapping of categories, got <list too large to show>")]),
+        ([HUGE], [("", "expected a mapping of categories, got list")]),
         ({"a": {"label": HUGE}}, [("a.label", "must be a non-empty string")]),
     ],
 )

@@ -60,7 +60,7 @@ def test_every_problem_of_a_policy_is_reported_with_its_path() -> None:
             "expected a whole number of years >= 1 or null",
         ),
         ("by_kind.incident", "archiving after 400 days comes after destruction after 1 year(s)"),
-        ("by_kind.problem", "expected a mapping, got list"),
+        ("by_kind.problem", "expected a mapping, got []"),
     ]
 
 
@@ -239,3 +239,19 @@ def test_legal_holds_name_tickets_as_a_set_of_strings() -> None:
         LegalHold(id="h", reason="r", placed_at=placed, ticket_ids="INC1")
     with pytest.raises(ValidationError, match="requesters"):
         LegalHold(id="h", reason="r", placed_at=placed, requesters={"", "zhang"})
+
+
+def test_keys_that_are_not_strings_are_problems_with_their_path() -> None:
+    data = {"name": "x", "default": {"archive_after_days": 1}, "by_kind": {1: {}, "incident": {}}}
+    with pytest.raises(InvalidPolicy) as info:
+        RetentionPolicy.from_dict(data)
+    assert [str(p) for p in info.value.problems] == ["by_kind: expected string keys, got 1"]
+
+
+def test_a_rule_of_thousands_of_digits_is_reported_without_its_digits() -> None:
+    with pytest.raises(InvalidPolicy) as info:
+        RetentionPolicy.from_dict({"name": "x", "default": {"archive_after_days": -(10**5000)}})
+    assert [str(p) for p in info.value.problems] == [
+        "default.archive_after_days: expected a whole number of days >= 0, "
+        "got an integer of about 5001 digits"
+    ]

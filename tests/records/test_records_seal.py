@@ -20,6 +20,7 @@ from itsm_core.errors import (
 )
 from itsm_core.records import Seal, SealedStream, TamperKind, seal_events, verify_sealed
 from itsm_core.records._seal import GENESIS, SealedEvent, canonical_json, link_digest
+from itsm_core.serialization import make_converter
 from itsm_core.tickets import Ticket, TicketEvent
 from itsm_core.workflow import StatusCategory
 
@@ -32,7 +33,10 @@ def oracle_chain(events: tuple[TicketEvent, ...]) -> list[str]:
     previous = "0" * 64
     for event in events:
         text = json.dumps(
-            event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            make_converter().unstructure(event),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
         )
         previous = hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest()
         digests.append(previous)
@@ -69,7 +73,7 @@ def test_the_canonical_form_is_sorted_compact_utf8() -> None:
         '"from_status":null,"name":"open","payload":{"symptom":"网络"},"reason":null,'
         '"role":"customer","sequence":1,"ticket_id":"INC1","to_state":"new","to_status":"new"}'
     )
-    assert canonical_json(event.to_dict()) == expected.encode("utf-8")
+    assert canonical_json(make_converter().unstructure(event)) == expected.encode("utf-8")
     assert (
         link_digest(GENESIS, event)
         == hashlib.sha256(("0" * 64 + "\n" + expected).encode("utf-8")).hexdigest()
@@ -297,14 +301,21 @@ def _draw_event(draw: st.DrawFn, sequence: int) -> TicketEvent:
         to_state="a",
         to_status=StatusCategory.OPEN,
         payload=draw(
-            st.dictionaries(
-                st.text(max_size=4),
-                st.none()
-                | st.booleans()
-                | st.integers()
-                | texts
-                | st.floats(allow_nan=False, allow_infinity=False),
-                max_size=3,
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "symptom": st.none() | texts,
+                    "priority": st.none() | st.integers(1, 10**6),
+                    "attributes": st.dictionaries(
+                        st.text(max_size=4),
+                        st.none()
+                        | st.booleans()
+                        | st.integers()
+                        | texts
+                        | st.floats(allow_nan=False, allow_infinity=False),
+                        max_size=3,
+                    ),
+                },
             )
         ),
         reason=draw(st.none() | texts),

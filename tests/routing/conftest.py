@@ -171,8 +171,7 @@ def open_ticket(ticket_id: str = "T1", **fields: Any) -> Ticket:
     """A freshly opened ticket (an incident unless ``kind`` says otherwise)."""
     fields.setdefault("kind", TicketKind.INCIDENT)
     ctx = CommandContext(actor="desk", role="agent", now=dt.datetime(2025, 9, 1, tzinfo=SHANGHAI))
-    ticket, _ = decide(None, OpenTicket(ticket_id=ticket_id, requester="r1", **fields), ctx)
-    return ticket
+    return decide(None, OpenTicket(ticket_id=ticket_id, requester="r1", **fields), ctx).state
 
 
 @pytest.fixture(scope="session")

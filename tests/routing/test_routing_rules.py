@@ -75,9 +75,10 @@ def test_every_problem_of_a_rule_set_is_reported() -> None:
         "'complaint', 'problem', 'change', 'major_incident', got 'outage'",
         "rules[1].skills.x: expected an integer >= 1, got 0",
         "rules[2].categories[0]: expected a non-blank string, got ''",
-        "rules[3].colour: unexpected key",
+        "rules[3].colour: unknown key (expected one of categories, channels, customer_tiers, "
+        "group, kinds, languages, name, response_levels, senior, skills)",
         "rules[3].channels: expected a list, got 'phone'",
-        "rules[4]: expected a mapping with string keys, got 'not a rule'",
+        "rules[4]: expected a mapping, got 'not a rule'",
     ]
     with pytest.raises(InvalidRouting) as caught:
         RoutingRules.from_dict(
@@ -104,3 +105,33 @@ def test_every_problem_of_a_rule_set_is_reported() -> None:
         RoutingRule(name="x", group="g", kinds={"incident"})
     with pytest.raises(InvalidRouting):
         RoutingRules.from_dict(None)
+
+
+def test_keys_that_are_not_strings_are_problems_with_their_path() -> None:
+    data = {"default_group": "g", "rules": [{"name": "a", "group": "g", "skills": {1: 2}}]}
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "rules[0].skills: expected string keys, got 1"
+    ]
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict({"default_group": "g", "rules": [], None: 1, 2: 3})
+    assert [str(p) for p in caught.value.problems] == ["expected string keys, got None"]
+
+
+def test_values_that_cannot_be_printed_are_described() -> None:
+    nested: list[object] = []
+    for _ in range(100_000):
+        nested = [nested]
+    data = {"default_group": "g", "rules": [nested], 10**5000: 1}
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "expected string keys, got an integer of about 5001 digits"
+    ]
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict({"default_group": "g", "rules": [nested, [10**5000]]})
+    assert [str(p) for p in caught.value.problems] == [
+        "rules[0]: expected a mapping, got list",
+        "rules[1]: expected a mapping, got list",
+    ]

@@ -156,7 +156,7 @@ def test_values_validate_themselves() -> None:
         timezone="UTC", weekly=WeeklyPattern.uniform([Window.of("00:00", "24:00")])
     )
     with pytest.raises(InvalidRouting, match="expected a calendar"):
-        Team(rosters={"a": "always"}, groups=[], agents=[])  # type: ignore[dict-item]
+        Team(rosters={"a": "always"}, groups=[], agents=[])
     team = Team(rosters={"a": always}, groups=[Group(name="g")], agents=[])
     assert team.group("g") == Group(name="g")
     assert team.agent("x") is None

@@ -80,8 +80,8 @@ def test_the_message_names_the_type_and_counts_the_problems() -> None:
             {"extra": "unknown key"},
         ),
         (
-            {"type": "ticket", "version": 2, "data": {}},
-            {"version": "unknown schema version 2 (this release reads 1)"},
+            {"type": "ticket", "version": 3, "data": {}},
+            {"version": "unknown schema version 3 (this release reads 1, 2)"},
         ),
         (
             {"type": "ticket", "version": "1", "data": {}},

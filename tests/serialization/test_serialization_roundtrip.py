@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,6 +35,22 @@ def _plain_json(value: object) -> bool:
     return value is None or type(value) in (str, int, float, bool)
 
 
+def _zones(value: object, path: str = "") -> Iterator[tuple[str, object]]:
+    """Every datetime inside ``value`` with its path and zone: equal datetimes can differ in zone
+    (the same instant in Shanghai and at +08:00), and the zone must survive too."""
+    if isinstance(value, dt.datetime):
+        yield path, value.tzinfo
+    elif attrs.has(kind := type(value)):
+        for field in attrs.fields(kind):
+            yield from _zones(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _zones(item, f"{path}.{key}")
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            yield from _zones(item, f"{path}[{index}]")
+
+
 def test_every_registered_type_has_a_strategy() -> None:
     assert {spec.cls for spec in DEFAULT_TYPES} == set(STRATEGIES)
 
@@ -45,7 +63,9 @@ def test_round_trip_through_json_text(spec: TypeSpec, data: st.DataObject) -> No
     assert _plain_json(envelope), envelope
     assert (envelope["type"], envelope["version"]) == (spec.name, spec.version)
     text = json.dumps(envelope)
-    assert SERIALIZER.loads(text, spec.cls) == value
+    loaded: object = SERIALIZER.loads(text, spec.cls)
+    assert loaded == value
+    assert dict(_zones(loaded)) == dict(_zones(value))
     assert SERIALIZER.load(json.loads(text)) == value
 
 

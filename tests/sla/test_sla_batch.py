@@ -318,6 +318,26 @@ def test_a_calendar_swapped_mid_flight_governs_from_the_next_event(history: type
     assert clock.original_due_at == dt.datetime(2025, 3, 11, 15, tzinfo=SH)  # 3 h Mon, 5 h Tue
 
 
+def test_trackers_compare_by_their_calendars_too(history: type) -> None:
+    """Two trackers that measure on different calendars are different values."""
+    monday = dt.datetime(2025, 3, 10, 9, tzinfo=SH)
+    metric = MetricSpec(clock=RESOLUTION, targets={"*": "8 working hours"}, calendar="c")
+    policies = PolicySet(policies=[SlaPolicy(name="p", metrics=[metric])])
+    events = history(monday).events
+    office = SlaTracker(policies=policies, calendars={"c": OFFICE}).apply_all(events)
+    always = SlaTracker(policies=policies, calendars={"c": TWENTY_FOUR_SEVEN}).apply_all(events)
+    assert office != always
+    assert office.tracks != always.tracks  # the clock in force keeps its calendar
+    assert office == SlaTracker(policies=policies, calendars={"c": OFFICE}).apply_all(events)
+    customers = SlaTracker(policies=policies, calendars={"c": OFFICE}, customer_calendars=CUSTOMERS)
+    assert customers != SlaTracker(policies=policies, calendars={"c": OFFICE})
+    in_force = office.tracks[0].in_force
+    assert in_force is not None
+    moved = attrs.evolve(in_force, calendar=TWENTY_FOUR_SEVEN)
+    assert moved != in_force  # same name, another calendar: not the same value
+    assert moved.same_terms(in_force)  # ... but the same terms (an edit re-projects the clock)
+
+
 def test_applying_no_events_changes_nothing() -> None:
     tracker = SlaTracker(policies=policy_set(OnChange.CARRY_OVER), calendars=CALENDARS)
     assert tracker.apply_all([]) is tracker

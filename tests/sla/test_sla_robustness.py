@@ -124,6 +124,11 @@ def test_threshold_checks_name_and_finite_percent_together() -> None:
     }
 
 
+def test_a_percent_beyond_the_float_range_is_not_a_finite_number() -> None:
+    data = _with_metric(thresholds=[{"name": "warn", "percent": 10**400}])
+    assert list(_problems(data)) == ["metrics[0].thresholds[0].percent"]
+
+
 def test_python_constructors_refuse_wrong_types_without_coercing() -> None:
     refused: list[tuple[Any, str]] = [
         (lambda: Threshold(name="t", percent=1, notify="ab"), "notify"),

@@ -17,10 +17,10 @@ from itsm_core.tickets import (
     TicketKind,
     after,
     after_business_time,
-    customer_replied_since_resolution,
     decide,
     due_for_auto_close,
 )
+from itsm_core.tickets._autoclose import customer_replied_since_resolution
 
 T0 = dt.datetime(2026, 3, 6, 17, 0, tzinfo=dt.UTC)  # a Friday
 
@@ -31,9 +31,8 @@ def ctx(role: str, at: dt.datetime) -> CommandContext:
 
 def resolved(ticket_id: str, at: dt.datetime = T0) -> Ticket:
     opening = OpenTicket(ticket_id=ticket_id, kind=TicketKind.INCIDENT, requester="b")
-    ticket, _ = decide(None, opening, ctx("agent", at - dt.timedelta(hours=1)))
-    ticket, _ = decide(ticket, Resolve(code="c", note="n"), ctx("agent", at))
-    return ticket
+    ticket = decide(None, opening, ctx("agent", at - dt.timedelta(hours=1))).state
+    return decide(ticket, Resolve(code="c", note="n"), ctx("agent", at)).state
 
 
 class WeekdayCalendar:

@@ -10,7 +10,6 @@ from itsm_core.errors import CommandRejected, InvalidWorkflowDefinition, Validat
 from itsm_core.tickets import (
     BUILTIN_GUARDS,
     BUILTIN_WORKFLOWS,
-    HANDLERS_BY_LEVEL,
     Acknowledge,
     Advance,
     Archive,
@@ -34,9 +33,10 @@ from itsm_core.tickets import (
     TicketKind,
     WorkflowRegistry,
     decide,
-    default_workflow_name,
     replay,
 )
+from itsm_core.tickets._guards import HANDLERS_BY_LEVEL
+from itsm_core.tickets._registry import default_workflow_name
 from itsm_core.workflow import StatusCategory, Transition, Workflow, workflow_from_dict
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -46,7 +46,9 @@ class Desk:
     def __init__(self, opening: OpenTicket, registry: WorkflowRegistry = BUILTIN_WORKFLOWS) -> None:
         self.hour = 0
         self.registry = registry
-        self.ticket, events = decide(None, opening, self.ctx("agent"))
+        opened = decide(None, opening, self.ctx("agent"))
+        self.ticket: Ticket = opened.state
+        events = opened.events
         self.events: list[TicketEvent] = list(events)
 
     def ctx(self, role: str) -> CommandContext:

@@ -56,7 +56,9 @@ class Desk:
     def __init__(self, kind: TicketKind = TicketKind.INCIDENT, **opening: object) -> None:
         self.hour = 0
         command = OpenTicket(ticket_id="INC-1", kind=kind, requester="bob", **opening)  # type: ignore[arg-type]
-        self.ticket, events = decide(None, command, self.ctx("agent"))
+        opened = decide(None, command, self.ctx("agent"))
+        self.ticket: Ticket = opened.state
+        events = opened.events
         self.events = list(events)
 
     def ctx(self, role: str, actor: str | None = None) -> CommandContext:
@@ -69,7 +71,8 @@ class Desk:
         self.ticket, events = decide(self.ticket, command, self.ctx(role))  # type: ignore[arg-type]
         self.events.extend(events)
         assert replay(self.events) == self.ticket
-        return events[0]
+        event: TicketEvent = events[0]
+        return event
 
     def refused(self, command: object, role: str = "agent") -> CommandRejected:
         before = self.ticket

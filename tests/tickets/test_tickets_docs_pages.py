@@ -37,3 +37,19 @@ def test_page_shows_the_rendered_diagram_and_table(name: str) -> None:
     workflow = BUILTIN_WORKFLOWS.get(name)
     assert diagram.group(1) == render_mermaid(workflow), f"regenerate docs/tickets/{PAGE_OF[name]}"
     assert render_markdown_table(workflow) in section
+
+
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "tickets.md"
+
+
+def test_the_reference_lists_every_public_name_once_grouped_by_importance() -> None:
+    import itsm_core.tickets
+
+    text = REFERENCE.read_text(encoding="utf-8")
+    listed = re.findall(r"^::: itsm_core\.tickets\.(\w+)$", text, re.M)
+    assert sorted(listed) == sorted(itsm_core.tickets.__all__)
+    assert len(listed) == len(set(listed))
+    assert "::: itsm_core.tickets\n" not in text  # no alphabetical dump of the module
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    assert sections[:2] == ["Start here", "Commands"]
+    assert listed[0] == "decide"

@@ -8,11 +8,7 @@ import pytest
 
 from itsm_core.errors import NaiveDatetimeError
 from itsm_core.tickets import (
-    IMPORTED,
-    NOT_IN_WORKFLOW,
-    OBSERVED,
-    OUT_OF_ORDER,
-    REPEATED_STATE,
+    EventFlag,
     ImportMode,
     Observation,
     OpenTicket,
@@ -64,23 +60,23 @@ def test_strict_import_reports_rows_that_break_the_workflow() -> None:
     assert ticket.state == "closed"
     assert ticket.reopen_count == 1
     assert ticket.acknowledged_at == T0 + dt.timedelta(minutes=2)
-    assert all(e.flags == {IMPORTED} for e in result.events[1:])
+    assert all(e.flags == {EventFlag.IMPORTED} for e in result.events[1:])
     assert replay(result.events) == ticket
 
 
 def test_lenient_import_records_everything_and_flags_what_the_workflow_refuses() -> None:
     result = import_history(OPENING, HISTORY, opened_at=T0, opened_by="op", mode=ImportMode.LENIENT)
-    flags = {e.sequence: e.flags - {IMPORTED} for e in result.events[1:] if e.flagged}
+    flags = {e.sequence: e.flags - {EventFlag.IMPORTED} for e in result.events[1:] if e.flagged}
     assert flags == {
-        2: {REPEATED_STATE},
-        6: {REPEATED_STATE},
-        7: {OUT_OF_ORDER},
-        10: {NOT_IN_WORKFLOW},
+        2: {EventFlag.REPEATED_STATE},
+        6: {EventFlag.REPEATED_STATE},
+        7: {EventFlag.OUT_OF_ORDER},
+        10: {EventFlag.NOT_IN_WORKFLOW},
     }
     assert len(result.events) == 1 + len(HISTORY)
     assert result.flagged == 4
     assert result.issues == ()
-    assert result.events[9].name == OBSERVED
+    assert result.events[9].name == "observe"
     assert result.events[9].to_state == "new"
     assert result.ticket.state == "closed"
     assert replay(result.events) == result.ticket
@@ -100,7 +96,11 @@ def test_resolution_code_is_kept_and_hold_reason_cleared() -> None:
 def test_out_of_order_repeated_row_gets_both_flags() -> None:
     history = [obs(5, "new", 1), obs(1, "new", 2)]
     result = import_history(OPENING, history, opened_at=T0, opened_by="op", mode=ImportMode.LENIENT)
-    assert result.events[2].flags == {IMPORTED, REPEATED_STATE, OUT_OF_ORDER}
+    assert result.events[2].flags == {
+        EventFlag.IMPORTED,
+        EventFlag.REPEATED_STATE,
+        EventFlag.OUT_OF_ORDER,
+    }
 
 
 def test_observation_needs_an_aware_time() -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from itsm_core.errors import CommandRejected
+from itsm_core.serialization import make_converter
 from itsm_core.tickets import (
     BUILTIN_WORKFLOWS,
     COMMAND_EVENTS,
@@ -44,6 +45,8 @@ from itsm_core.tickets import (
     replay,
 )
 from itsm_core.workflow import StatusCategory
+
+CONVERTER = make_converter()
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 CODES = ["fixed", "fix_applied", "risk_accepted", "successful", "unsuccessful"]
@@ -192,7 +195,9 @@ def machine(kind: TicketKind, change_type: ChangeType | None = None) -> type[Rul
         def replay_equals_state(self) -> None:
             if self.ticket is not None:
                 assert replay(self.events) == self.ticket
-                restored = [TicketEvent.from_dict(e.to_dict()) for e in self.events]
+                restored = [
+                    CONVERTER.structure(CONVERTER.unstructure(e), TicketEvent) for e in self.events
+                ]
                 assert restored == self.events
 
         @invariant()
@@ -234,7 +239,8 @@ def decide_checked(
 ) -> tuple[Ticket, tuple[TicketEvent, ...]]:
     from itsm_core.tickets import decide
 
-    return decide(ticket, command, ctx)
+    decision = decide(ticket, command, ctx)
+    return decision.state, decision.events
 
 
 TestIncident = machine(TicketKind.INCIDENT).TestCase

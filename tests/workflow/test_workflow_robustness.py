@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from itsm_core.errors import InvalidWorkflowDefinition
-from itsm_core.tickets import BUILTIN_GUARDS, INCIDENT_WORKFLOW, IncidentState
+from itsm_core.tickets import BUILTIN_GUARDS, BUILTIN_WORKFLOWS, IncidentState
 from itsm_core.workflow import workflow_from_dict
+
+INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
 
 
 def _problems(data: Any) -> list[tuple[str, str]]:

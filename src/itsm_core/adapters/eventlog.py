@@ -38,7 +38,6 @@ import datetime as dt
 import io
 import json
 import re
-import types
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -46,6 +45,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from itsm_core._checks import frozen_mapping, is_aware, is_int
 from itsm_core.adapters._carry import carry_fields
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
@@ -99,10 +99,6 @@ _KEYS = {
 }
 
 
-def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(value))
-
-
 @attrs.frozen(kw_only=True)
 class EventLogMapping:
     """How to read one tool's event log: columns, times, missing markers and statuses.
@@ -122,13 +118,13 @@ class EventLogMapping:
         format: ``"csv"`` or ``"jsonl"``; None: from the file's suffix.
     """
 
-    columns: Mapping[str, str] = attrs.field(converter=_frozen)
+    columns: Mapping[str, str] = attrs.field(converter=frozen_mapping)
     statuses: StatusMap
     time_zone: str | None = None
     time_format: str = "iso"
     missing: tuple[str, ...] = ("",)
-    channels: Mapping[str, Channel] = attrs.field(factory=dict, converter=_frozen)
-    levels: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
+    channels: Mapping[str, Channel] = attrs.field(factory=dict, converter=frozen_mapping)
+    levels: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_mapping)
     format: str | None = None
 
     @classmethod
@@ -264,7 +260,7 @@ class LogRecord:
     at: dt.datetime
     status: str
     actor: str | None
-    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=_frozen)
+    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
     opened_at: dt.datetime | None = None
 
 
@@ -374,7 +370,7 @@ class _RecordReader:
             shown = "ISO 8601" if fmt == "iso" else repr(fmt)
             problems.append(self.problem(line, field, f"{text!r} is not a time in {shown}"))
             return None
-        if value.tzinfo is None or value.utcoffset() is None:
+        if not is_aware(value):
             if self.tz is None:
                 problems.append(
                     self.problem(
@@ -563,4 +559,4 @@ def _text(value: Json) -> str | None:
 
 
 def _level(value: Json) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if is_int(value) else None

@@ -45,8 +45,10 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware, is_aware
+from itsm_core.adapters._batch import map_all
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
-from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
+from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
     BUILTIN_WORKFLOWS,
     ImportMode,
@@ -270,15 +272,9 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
             naive = dt.datetime.fromisoformat(text)
         except ValueError:
             raise ValueError(f"not a Jira date (dd/MMM/yy h:mm a) or ISO 8601: {text!r}") from None
-        if naive.utcoffset() is not None:
+        if is_aware(naive):
             return naive
     return naive.replace(tzinfo=tz)
-
-
-def _check_tz(tz: dt.tzinfo, where: str) -> None:
-    probe = dt.datetime(2000, 1, 1, tzinfo=tz)
-    if probe.utcoffset() is None:
-        raise NaiveDatetimeError(where, probe.replace(tzinfo=None))
 
 
 Rows = str | Sequence[Mapping[str, str]]
@@ -356,7 +352,7 @@ def parse_issues(data: Rows, *, tz: dt.tzinfo, source: str = "payload") -> tuple
     Raises DeserializationError listing every bad cell of every row as ``line N, Column``
     (header = line 1); NaiveDatetimeError if ``tz`` gives no offset.
     """
-    _check_tz(tz, "parse_issues.tz")
+    check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "parse_issues.tz")
     problems: list[Problem] = []
     issues: list[JiraIssue] = []
     for line, row in _records(data, ISSUE_COLUMNS[0], problems):
@@ -416,7 +412,7 @@ def parse_changelog(
     Raises DeserializationError listing every bad cell (``line N, Column``) of a status row,
     or the columns it cannot find.
     """
-    _check_tz(tz, "parse_changelog.tz")
+    check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "parse_changelog.tz")
     problems: list[Problem] = []
     if isinstance(data, str):
         header = next(csv.reader(io.StringIO(data, newline="")), [])
@@ -597,32 +593,23 @@ def import_issues(
     statuses, and changelog rows of unknown issues, are raised together as one
     DeserializationError.
     """
-    problems: list[Problem] = []
-    subjects: list[str] = []
+    orphans: list[tuple[str, Problem]] = []
     by_key: dict[str, list[JiraStatusChange]] = {issue.key: [] for issue in issues}
     for change in changelog:
         if change.key in by_key:
             by_key[change.key].append(change)
         else:
-            problems.append(
-                Problem(f"line {change.line}, Issue key", f"no issue {change.key!r} in the issues")
+            problem = Problem(
+                f"line {change.line}, Issue key", f"no issue {change.key!r} in the issues"
             )
-            subject = f"Jira changelog {change.source!r}"
-            if subject not in subjects:
-                subjects.append(subject)
-    plans: list[tuple[JiraIssue, StatusMap, tuple[Observation, ...]]] = []
-    for issue in issues:
+            orphans.append((f"Jira changelog {change.source!r}", problem))
+
+    def plan(issue: JiraIssue) -> tuple[JiraIssue, StatusMap, tuple[Observation, ...]]:
         changes = sorted(by_key[issue.key], key=lambda change: change.at)
-        try:
-            status_map = status_map_for(issue, status_maps)
-            seen = observations(issue, status_map, changes, workflows=workflows)
-            plans.append((issue, status_map, seen))
-        except DeserializationError as exc:
-            problems.extend(exc.problems)
-            if exc.subject not in subjects:
-                subjects.append(exc.subject)
-    if problems:
-        raise DeserializationError(", ".join(subjects), problems)
+        status_map = status_map_for(issue, status_maps)
+        return issue, status_map, observations(issue, status_map, changes, workflows=workflows)
+
+    plans = map_all(issues, plan, orphans)
     return tuple(
         import_history(
             opening(issue, status_map),

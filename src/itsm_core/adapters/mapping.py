@@ -23,12 +23,12 @@ StatusTarget(state='on_hold', hold_reason=<HoldReason.AWAITING_CUSTOMER: 'awaiti
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from itsm_core._checks import frozen_mapping
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import BUILTIN_WORKFLOWS, HoldReason, TicketKind, WorkflowRegistry
 from itsm_core.workflow import StatusCategory
@@ -50,10 +50,6 @@ class StatusTarget:
         return {"state": self.state, "hold_reason": self.hold_reason.value}
 
 
-def _frozen_targets(value: Mapping[str, StatusTarget]) -> Mapping[str, StatusTarget]:
-    return types.MappingProxyType(dict(value))
-
-
 @attrs.frozen
 class StatusMap:
     """Another tool's status names -> states of the workflow called ``workflow``.
@@ -63,7 +59,7 @@ class StatusMap:
     """
 
     workflow: str
-    statuses: Mapping[str, StatusTarget] = attrs.field(converter=_frozen_targets)
+    statuses: Mapping[str, StatusTarget] = attrs.field(converter=frozen_mapping)
     #: The kind of ticket opened; by default the one the built-in workflow serves.
     kind: TicketKind | None = None
 

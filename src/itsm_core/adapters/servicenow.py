@@ -4,7 +4,7 @@ The format is the one of the "Incident management process enriched event log" (A
 Fantinato, Reijers, Peres, 2018; UCI Machine Learning Repository, CC BY 4.0): one row per
 update of an incident, ``DD-MM-YYYY HH:MM`` local times, ``?`` for a missing value.
 
-ServiceNow states map onto :data:`~itsm_core.tickets.INCIDENT_WORKFLOW` as follows:
+ServiceNow states map onto the built-in incident workflow as follows:
 
 ===================== ============== ====================
 ServiceNow            incident state hold reason
@@ -30,13 +30,13 @@ from typing import TypeVar
 
 import attrs
 
+from itsm_core._checks import check_aware
 from itsm_core.adapters._carry import carry_fields
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
-from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
+from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
-    OUT_OF_ORDER,
-    REPEATED_STATE,
     Channel,
+    EventFlag,
     HoldReason,
     ImportMode,
     ImportResult,
@@ -154,8 +154,7 @@ def read_incident_log(path: Path | str, *, tz: dt.tzinfo) -> tuple[ServiceNowRow
     Raises DeserializationError naming the file and, for every bad cell of every row,
     ``line N, field F`` (the header is line 1) and what is wrong.
     """
-    if dt.datetime(2000, 1, 1, tzinfo=tz).utcoffset() is None:
-        raise NaiveDatetimeError("read_incident_log.tz", dt.datetime(2000, 1, 1))
+    check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "read_incident_log.tz")
     rows: list[ServiceNowRow] = []
     problems: list[Problem] = []
     with Path(path).open(newline="", encoding="utf-8") as handle:
@@ -390,8 +389,12 @@ def figures(rows: Sequence[ServiceNowRow]) -> ServiceNowFigures:
         strict_incidents_with_breaks=sum(1 for r in strict if r.issues),
         lenient_events=sum(len(r.events) for r in lenient),
         lenient_flagged=sum(r.flagged for r in lenient),
-        lenient_repeated=sum(1 for r in lenient for e in r.events if REPEATED_STATE in e.flags),
-        lenient_out_of_order=sum(1 for r in lenient for e in r.events if OUT_OF_ORDER in e.flags),
+        lenient_repeated=sum(
+            1 for r in lenient for e in r.events if EventFlag.REPEATED_STATE in e.flags
+        ),
+        lenient_out_of_order=sum(
+            1 for r in lenient for e in r.events if EventFlag.OUT_OF_ORDER in e.flags
+        ),
         reopens=sum(r.ticket.reopen_count for r in strict),
         reopens_reported=sum(max(row.reopen_count for row in g) for g in groups.values()),
         closed=sum(1 for r in strict if r.ticket.state == IncidentState.CLOSED),

@@ -62,6 +62,8 @@ from pathlib import Path
 
 import attrs
 
+from itsm_core._checks import is_aware
+from itsm_core.adapters._batch import map_all
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -421,7 +423,7 @@ def _timestamp(
     except ValueError:
         problems.append(Problem(where, f"not an ISO 8601 time: {value!r}"))
         return None
-    if parsed.utcoffset() is None:
+    if not is_aware(parsed):
         problems.append(Problem(where, f"no time zone in {value!r} (Zendesk writes ...Z)"))
         return None
     return parsed
@@ -519,19 +521,12 @@ def import_tickets(
     unmapped types and statuses of all tickets are raised together as one
     DeserializationError.
     """
-    problems: list[Problem] = []
-    subjects: list[str] = []
-    plans: list[tuple[ZendeskTicket, StatusMap, tuple[Observation, ...]]] = []
-    for ticket in tickets:
-        try:
-            status_map = status_map_for(ticket, status_maps, untyped=untyped)
-            plans.append((ticket, status_map, observations(ticket, status_map)))
-        except DeserializationError as exc:
-            problems.extend(exc.problems)
-            if exc.subject not in subjects:
-                subjects.append(exc.subject)
-    if problems:
-        raise DeserializationError(", ".join(subjects), problems)
+
+    def plan(ticket: ZendeskTicket) -> tuple[ZendeskTicket, StatusMap, tuple[Observation, ...]]:
+        status_map = status_map_for(ticket, status_maps, untyped=untyped)
+        return ticket, status_map, observations(ticket, status_map)
+
+    plans = map_all(tickets, plan)
     return tuple(
         import_history(
             opening(ticket, status_map),

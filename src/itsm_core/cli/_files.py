@@ -7,11 +7,13 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from itsm_core.errors import Problem
+from itsm_core.errors import DefinitionError, Problem
+
+_T = TypeVar("_T")
 
 _SEGMENT = re.compile(r"[^.\[\]]+")
 
@@ -51,6 +53,16 @@ def load_definition(path: Path) -> tuple[Any, str]:
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise CliError([f"{path}, {where}: invalid JSON: {error.msg}"]) from None
+
+
+def load(path: Path, build: Callable[[Any], _T]) -> _T:
+    """``build`` (a ``from_dict``) applied to the plain data of the definition file at ``path``;
+    its DefinitionError becomes a CliError that names file, line and field of each problem."""
+    data, text = load_definition(path)
+    try:
+        return build(data)
+    except DefinitionError as error:
+        raise CliError(problem_lines(path, text, error.problems)) from None
 
 
 def locate(text: str, field: str) -> int | None:

@@ -16,11 +16,11 @@ from typing import TextIO
 import itsm_core
 from itsm_core.adapters.eventlog import EventLogMapping, LogRecord, import_log, read_event_log
 from itsm_core.calendar import BusinessCalendar
-from itsm_core.cli._files import CliError, load_definition, problem_lines, write_whole
+from itsm_core.cli._files import CliError, load, write_whole
 from itsm_core.cli._progress import ProgressBar
 from itsm_core.cli._replay import TABLES, replay
 from itsm_core.cli._timetext import in_unit, instant, zone
-from itsm_core.errors import DefinitionError, DeserializationError, ItsmError, ValidationError
+from itsm_core.errors import DeserializationError, ItsmError, ValidationError
 from itsm_core.metrics import Granularity
 from itsm_core.sla import STANDARD_POLICIES, Duration, PolicySet, Unit
 from itsm_core.tickets import BUILTIN_WORKFLOWS, ImportMode
@@ -168,12 +168,7 @@ def _calendar_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_calendar(name: str) -> BusinessCalendar:
-    path = Path(name)
-    data, text = load_definition(path)
-    try:
-        return BusinessCalendar.from_dict(data)
-    except DefinitionError as error:
-        raise CliError(problem_lines(path, text, error.problems)) from None
+    return load(Path(name), BusinessCalendar.from_dict)
 
 
 def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
@@ -224,12 +219,7 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
     tables: list[str] = args.table or list(TABLES)
     if args.format == "csv" and len(tables) != 1:
         raise CliError(["--format csv: choose one table with --table"], code=2)
-    mapping_path = Path(args.mapping)
-    data, text = load_definition(mapping_path)
-    try:
-        mapping = EventLogMapping.from_dict(data)
-    except DefinitionError as error:
-        raise CliError(problem_lines(mapping_path, text, error.problems)) from None
+    mapping = load(Path(args.mapping), EventLogMapping.from_dict)
     policies = _load_policies(args.policies)
     calendars = {c.name: c for c in (_load_calendar(name) for name in args.calendar)}
     tz = zone(args.tz or mapping.time_zone or "UTC", option="--tz")
@@ -280,9 +270,4 @@ def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[L
 def _load_policies(name: str | None) -> PolicySet:
     if name is None:
         return STANDARD_POLICIES
-    path = Path(name)
-    data, text = load_definition(path)
-    try:
-        return PolicySet.from_dict(data)
-    except DefinitionError as error:
-        raise CliError(problem_lines(path, text, error.problems)) from None
+    return load(Path(name), PolicySet.from_dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from itsm_core._checks import is_aware
 from itsm_core.cli._files import CliError
 
 
@@ -29,7 +30,7 @@ def instant(text: str, *, option: str, tz: dt.tzinfo) -> dt.datetime:
             [f"{option}: {text!r} is not an ISO 8601 time (2025-09-30T16:00 or with +08:00)"],
             code=2,
         ) from None
-    if value.tzinfo is None or value.utcoffset() is None:
+    if not is_aware(value):
         value = value.replace(tzinfo=tz)
     return value
 

@@ -1,20 +1,26 @@
-"""Continual improvement: PDCA cycles, the improvement register, and the tools of the Check step.
+"""Continual improvement: PDCA cycles, nonconformities, the improvement register, and the tools
+of the Check step.
 
-* **Check tools** (pure Python): :func:`pareto`; :func:`p_chart` and :func:`xmr_chart` with
-  Phase I recomputation (:func:`phase_one`); Western Electric and Nelson run rules as
-  structured :class:`Signal` values; :func:`compare` for a KPI before and after a change.
 * **Cycles**: the :class:`ImprovementCycle` aggregate follows PDCA or the ITIL 4 continual
-  improvement model (both are :class:`~itsm_core.workflow.Workflow` data); :func:`decide`
-  returns the new cycle and its events, :func:`replay` rebuilds it. Phases only move forward
-  and a refusal names every missing artefact.
-* **Nonconformity** with corrective action (ISO/IEC 20000-1 10.1): typed commands
-  (:class:`RecordCorrection`, :class:`CloseNonconformity`...) go through
-  :func:`decide_nonconformity`; it cannot close without an effectiveness review.
-* **Events as data**: ``CycleEvent`` and ``NonconformityEvent`` have ``to_dict``/``from_dict``.
-* **From the KPI module**: :func:`measurement_from_kpi` turns a metrics duration or rate result
-  into the :class:`Measurement` a baseline or a Check step records.
+  improvement model. :func:`decide_cycle` takes the cycle (None before :class:`StartCycle`),
+  a command and a :class:`~itsm_core.kernel.Context`, and returns a
+  :class:`~itsm_core.kernel.Decision` (the new cycle and its events); ``CYCLE.replay(events)``
+  rebuilds a cycle. Phases only move forward and a refusal names every missing artefact.
+* **Nonconformity** with corrective action (ISO/IEC 20000-1 10.1), the same shape:
+  :func:`decide_nonconformity` with :class:`RaiseNonconformity` and the recordings and moves
+  (:class:`RecordCorrection`, :class:`CloseNonconformity`...), ``NONCONFORMITY.replay``; it
+  cannot close without an effectiveness review.
 * **Register**: :class:`ImprovementRegister` queries cycles by status, owner, KPI, source and
   benefit; cycles start from a Pareto category, a SERVQUAL gap or a post-incident review.
+* **From the KPI module**: :func:`measurement_from_kpi` turns a metrics duration or rate result
+  into the :class:`Measurement` a baseline or a Check step records.
+* **Check tools** (pure Python): :func:`pareto`; :func:`p_chart` and :func:`xmr_chart` with
+  Phase I recomputation (:func:`phase_one`); Western Electric and Nelson run rules
+  (:func:`detect`) as structured :class:`Signal` values; :func:`compare` for a KPI before and
+  after a change.
+
+Events and states are stored with :class:`~itsm_core.serialization.Serializer`, like every
+other aggregate.
 """
 
 from itsm_core.improvement._artefacts import (
@@ -31,28 +37,25 @@ from itsm_core.improvement._artefacts import (
     Target,
     Vision,
     Why,
-    check_result,
 )
 from itsm_core.improvement._comparison import BeforeAfter, compare
-from itsm_core.improvement._control_chart import ChartKind, ChartPoint, ControlChart
+from itsm_core.improvement._control_chart import ControlChart
 from itsm_core.improvement._cycle import (
+    CYCLE,
     Abandon,
-    Advance,
+    AdvancePhase,
     ContinueWith,
-    CycleDecision,
     CycleEvent,
     ImprovementCycle,
     Record,
     Standardise,
     StartCycle,
-    apply_event,
-    decide,
-    replay,
+    decide_cycle,
 )
 from itsm_core.improvement._from_kpi import measurement_from_kpi
 from itsm_core.improvement._measurement import Direction, KpiKind, Measurement
 from itsm_core.improvement._nonconformity import (
-    NONCONFORMITY_WORKFLOW,
+    NONCONFORMITY,
     AnalyseNonconformity,
     CloseNonconformity,
     EffectivenessReview,
@@ -60,39 +63,20 @@ from itsm_core.improvement._nonconformity import (
     Nonconformity,
     NonconformityEvent,
     NonconformityState,
+    RaiseNonconformity,
     ReanalyseNonconformity,
     RecordCause,
     RecordCorrection,
     RecordCorrectiveAction,
     RecordEffectivenessReview,
-    apply_nonconformity_event,
     decide_nonconformity,
-    raise_nonconformity,
-    replay_nonconformity,
 )
 from itsm_core.improvement._p_chart import p_chart
-from itsm_core.improvement._pareto import ParetoAnalysis, ParetoBar, pareto
-from itsm_core.improvement._phase_one import PhaseOne, SupportsPhaseOne, phase_one
-from itsm_core.improvement._phases import (
-    ARTEFACTS,
-    ITIL4_WORKFLOW,
-    PDCA_WORKFLOW,
-    CycleModel,
-    ItilStep,
-    PdcaPhase,
-    workflow_for,
-)
+from itsm_core.improvement._pareto import ParetoAnalysis, pareto
+from itsm_core.improvement._phase_one import PhaseOne, phase_one
+from itsm_core.improvement._phases import CycleModel
 from itsm_core.improvement._register import ImprovementRegister
-from itsm_core.improvement._run_rules import (
-    RuleSet,
-    RuleSpec,
-    RunRule,
-    Side,
-    Signal,
-    detect,
-    nelson,
-    western_electric,
-)
+from itsm_core.improvement._run_rules import Signal, detect, nelson, western_electric
 from itsm_core.improvement._sources import (
     ImprovementSource,
     SourceKind,
@@ -100,30 +84,23 @@ from itsm_core.improvement._sources import (
     from_post_incident_review,
     from_servqual_gap,
 )
-from itsm_core.improvement._xmr_chart import D2, D4, XmRChart, xmr_chart
+from itsm_core.improvement._xmr_chart import XmRChart, xmr_chart
 
 __all__ = [
-    "ARTEFACTS",
-    "D2",
-    "D4",
-    "ITIL4_WORKFLOW",
-    "NONCONFORMITY_WORKFLOW",
-    "PDCA_WORKFLOW",
+    "CYCLE",
+    "NONCONFORMITY",
     "Abandon",
     "ActionItem",
     "ActionStatus",
     "ActionUpdate",
-    "Advance",
+    "AdvancePhase",
     "AnalyseNonconformity",
     "BeforeAfter",
-    "ChartKind",
-    "ChartPoint",
     "CheckResult",
     "CheckVerdict",
     "CloseNonconformity",
     "ContinueWith",
     "ControlChart",
-    "CycleDecision",
     "CycleEvent",
     "CycleModel",
     "Direction",
@@ -134,7 +111,6 @@ __all__ = [
     "ImprovementCycle",
     "ImprovementRegister",
     "ImprovementSource",
-    "ItilStep",
     "KpiKind",
     "MeasuredResult",
     "Measurement",
@@ -142,35 +118,26 @@ __all__ = [
     "NonconformityEvent",
     "NonconformityState",
     "ParetoAnalysis",
-    "ParetoBar",
-    "PdcaPhase",
     "PhaseOne",
     "ProblemStatement",
+    "RaiseNonconformity",
     "ReanalyseNonconformity",
     "Record",
     "RecordCause",
     "RecordCorrection",
     "RecordCorrectiveAction",
     "RecordEffectivenessReview",
-    "RuleSet",
-    "RuleSpec",
-    "RunRule",
-    "Side",
     "Signal",
     "SourceKind",
     "Standard",
     "Standardise",
     "StartCycle",
-    "SupportsPhaseOne",
     "Target",
     "Vision",
     "Why",
     "XmRChart",
-    "apply_event",
-    "apply_nonconformity_event",
-    "check_result",
     "compare",
-    "decide",
+    "decide_cycle",
     "decide_nonconformity",
     "detect",
     "from_pareto_category",
@@ -181,10 +148,6 @@ __all__ = [
     "p_chart",
     "pareto",
     "phase_one",
-    "raise_nonconformity",
-    "replay",
-    "replay_nonconformity",
     "western_electric",
-    "workflow_for",
     "xmr_chart",
 ]

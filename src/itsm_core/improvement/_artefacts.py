@@ -8,12 +8,14 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware_fields
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.improvement._comparison import BeforeAfter, compare
 from itsm_core.improvement._measurement import Direction, Measurement
 
 
-def _text(subject: str, **fields: object) -> None:
+def check_text(subject: str, **fields: object) -> None:
+    """ValidationError naming each of ``fields`` that is not non-blank text."""
     problems = [
         Problem(name, "must be non-empty text")
         for name, value in fields.items()
@@ -23,11 +25,6 @@ def _text(subject: str, **fields: object) -> None:
         raise ValidationError(subject, problems)
 
 
-def _aware(where: str, value: dt.datetime | None) -> None:
-    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-        raise NaiveDatetimeError(where, value)
-
-
 @attrs.frozen
 class ProblemStatement:
     """What is wrong, for whom, how much: one or two sentences."""
@@ -35,7 +32,7 @@ class ProblemStatement:
     text: str
 
     def __attrs_post_init__(self) -> None:
-        _text("ProblemStatement", text=self.text)
+        check_text("ProblemStatement", text=self.text)
 
 
 @attrs.frozen
@@ -45,7 +42,7 @@ class Vision:
     text: str
 
     def __attrs_post_init__(self) -> None:
-        _text("Vision", text=self.text)
+        check_text("Vision", text=self.text)
 
 
 @attrs.frozen(kw_only=True)
@@ -58,8 +55,8 @@ class Target:
     due: dt.datetime
 
     def __attrs_post_init__(self) -> None:
-        _aware("Target.due", self.due)
-        _text("Target", kpi=self.kpi)
+        check_aware_fields(self, "due")
+        check_text("Target", kpi=self.kpi)
 
     def reached_by(self, value: float) -> bool:
         """True when ``value`` is at or past the target in the better direction."""
@@ -74,7 +71,7 @@ class Why:
     because: str
 
     def __attrs_post_init__(self) -> None:
-        _text("Why", why=self.why, because=self.because)
+        check_text("Why", why=self.why, because=self.because)
 
 
 def _whys(values: Iterable[Why]) -> tuple[Why, ...]:
@@ -93,7 +90,7 @@ class FiveWhys:
     root_cause: str
 
     def __attrs_post_init__(self) -> None:
-        _text("FiveWhys", root_cause=self.root_cause)
+        check_text("FiveWhys", root_cause=self.root_cause)
         if not self.chain:
             raise ValidationError("FiveWhys", [Problem("chain", "needs at least one why")])
 
@@ -117,7 +114,7 @@ class Fishbone:
     root_cause: str
 
     def __attrs_post_init__(self) -> None:
-        _text("Fishbone", root_cause=self.root_cause)
+        check_text("Fishbone", root_cause=self.root_cause)
         problems = [
             Problem(f"causes.{category}", "no cause listed")
             for category, items in self.causes
@@ -164,9 +161,8 @@ class ActionItem:
     evidence: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        _aware("ActionItem.due", self.due)
-        _aware("ActionItem.completed_at", self.completed_at)
-        _text("ActionItem", action_id=self.action_id, description=self.description,
+        check_aware_fields(self, "due", "completed_at")
+        check_text("ActionItem", action_id=self.action_id, description=self.description,
               owner=self.owner)  # fmt: skip
         if (self.status is ActionStatus.DONE) != (self.completed_at is not None):
             raise ValidationError(
@@ -185,8 +181,8 @@ class ActionUpdate:
     evidence: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        _aware("ActionUpdate.at", self.at)
-        _text("ActionUpdate", action_id=self.action_id)
+        check_aware_fields(self, "at")
+        check_text("ActionUpdate", action_id=self.action_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -212,14 +208,47 @@ class CheckVerdict(enum.StrEnum):
     NOT_MET = "not_met"
 
 
+def _judged(comparison: BeforeAfter, target: Target) -> CheckVerdict:
+    if target.reached_by(comparison.after.value):
+        return CheckVerdict.MET
+    if comparison.improvement > 0:
+        return CheckVerdict.PARTIALLY_MET
+    return CheckVerdict.NOT_MET
+
+
 @attrs.frozen(kw_only=True)
 class CheckResult:
-    """The Check step's record: result against target and baseline, with evidence."""
+    """The Check step's record: result against target and baseline, with evidence.
+
+    Built by :func:`check_result` when a cycle records a :class:`MeasuredResult`. The verdict
+    must follow from the comparison and the target, so a stored record whose verdict was
+    changed does not load.
+    """
 
     comparison: BeforeAfter
     target: Target
     verdict: CheckVerdict
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...] = attrs.field(converter=_texts)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not self.evidence:
+            problems.append(Problem("evidence", "name at least one piece of evidence"))
+        if self.target.direction is not self.comparison.direction:
+            problems.append(
+                Problem("target.direction", "is not the direction the comparison was made in")
+            )
+        judged = _judged(self.comparison, self.target)
+        if self.verdict != judged:
+            problems.append(
+                Problem(
+                    "verdict",
+                    f"{str(self.verdict)!r} does not follow from the measurements "
+                    f"({judged.value!r})",
+                )
+            )
+        if problems:
+            raise ValidationError("CheckResult", problems)
 
     @property
     def result(self) -> Measurement:
@@ -243,14 +272,11 @@ def check_result(baseline: Measurement, target: Target, measured: MeasuredResult
         ValidationError: the result does not measure the baseline's KPI definition.
     """
     comparison = compare(baseline, measured.result, direction=target.direction)
-    if target.reached_by(measured.result.value):
-        verdict = CheckVerdict.MET
-    elif comparison.improvement > 0:
-        verdict = CheckVerdict.PARTIALLY_MET
-    else:
-        verdict = CheckVerdict.NOT_MET
     return CheckResult(
-        comparison=comparison, target=target, verdict=verdict, evidence=measured.evidence
+        comparison=comparison,
+        target=target,
+        verdict=_judged(comparison, target),
+        evidence=measured.evidence,
     )
 
 
@@ -262,4 +288,4 @@ class Standard:
     reference: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        _text("Standard", description=self.description)
+        check_text("Standard", description=self.description)

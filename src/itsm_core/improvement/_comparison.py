@@ -28,6 +28,10 @@ class BeforeAfter:
     change: float
     difference: Difference | None
 
+    def __attrs_post_init__(self) -> None:
+        if not self.before.same_definition(self.after):
+            raise ValidationError("BeforeAfter", [_definition_problem(self.before, self.after)])
+
     @property
     def improvement(self) -> float:
         """The change signed so that positive is better."""
@@ -83,16 +87,7 @@ def compare(
     (-0.09, True)
     """
     if not before.same_definition(after):
-        raise ValidationError(
-            "compare",
-            [
-                Problem(
-                    "after",
-                    f"measures {after.kpi!r} ({after.kind.value}, unit {after.unit!r}), not "
-                    f"{before.kpi!r} ({before.kind.value}, unit {before.unit!r})",
-                )
-            ],
-        )
+        raise ValidationError("compare", [_definition_problem(before, after)])
     difference: Difference | None = None
     if before.kind is KpiKind.PROPORTION:
         assert before.successes is not None
@@ -120,4 +115,12 @@ def compare(
         direction=direction,
         change=after.value - before.value,
         difference=difference,
+    )
+
+
+def _definition_problem(before: Measurement, after: Measurement) -> Problem:
+    return Problem(
+        "after",
+        f"measures {after.kpi!r} ({after.kind.value}, unit {after.unit!r}), not "
+        f"{before.kpi!r} ({before.kind.value}, unit {before.unit!r})",
     )

@@ -1,17 +1,23 @@
-"""The improvement cycle aggregate: commands in, events out, state folded from the events."""
+"""The improvement cycle aggregate: commands in, events out, state folded from the events.
+
+It is built on the aggregate kernel (:mod:`itsm_core.kernel`): :func:`decide_cycle` takes the
+cycle (None before it starts), a command and a :class:`~itsm_core.kernel.Context`, and returns
+a :class:`~itsm_core.kernel.Decision`; :data:`CYCLE` folds events into the cycle
+(``CYCLE.replay(events)``), and a malformed stream raises
+:class:`~itsm_core.errors.InvalidEventStream`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware_fields
 from itsm_core.errors import (
     CommandRejected,
     InvalidEventStream,
-    NaiveDatetimeError,
     Problem,
     TransitionNotAllowed,
     ValidationError,
@@ -33,7 +39,8 @@ from itsm_core.improvement._artefacts import (
 from itsm_core.improvement._measurement import Measurement
 from itsm_core.improvement._phases import RECORDABLE, CycleModel, workflow_for
 from itsm_core.improvement._sources import ImprovementSource
-from itsm_core.workflow import GuardContext, StatusCategory
+from itsm_core.kernel import Aggregate, Context, Decision
+from itsm_core.workflow import GuardContext, StatusCategory, Workflow
 
 #: What :class:`Record` accepts.
 Artefact = (
@@ -48,13 +55,24 @@ Artefact = (
     | MeasuredResult
 )
 
-_SLOT: dict[type, str] = {
+#: The cycle field an event's value sets when the cycle is folded (action items and their
+#: updates change the ``actions`` tuple instead).
+_FIELD: dict[type, str] = {
     Vision: "vision",
     ProblemStatement: "problem_statement",
     Measurement: "baseline",
     Target: "target",
     FiveWhys: "root_cause",
     Fishbone: "root_cause",
+    CheckResult: "check",
+    Standard: "standard",
+}
+
+#: The slot of each artefact :class:`Record` takes: the phases that may record it
+#: (``RECORDABLE``) and its event name, ``record_<slot>``. A measured result is recorded as
+#: the Check record judged from it.
+_SLOT: dict[type, str] = {
+    **{kind: field for kind, field in _FIELD.items() if kind not in (CheckResult, Standard)},
     ActionItem: "action",
     ActionUpdate: "action_update",
     MeasuredResult: "check",
@@ -65,8 +83,9 @@ _SLOT: dict[type, str] = {
 class ImprovementCycle:
     """One improvement cycle (PDCA or ITIL 4 model): its phase and every artefact recorded.
 
-    Change it only through :func:`decide`; rebuild it with :func:`replay`. ``phase`` is the
-    value of a :class:`PdcaPhase` or :class:`ItilStep`; ``status`` its status category.
+    Change it only through :func:`decide_cycle`; rebuild it with ``CYCLE.replay(events)``.
+    ``phase`` is the value of a phase of its model (``"plan"``, ``"where_are_we_now"``...);
+    ``status`` its status category; ``version`` the sequence of its last event.
     """
 
     cycle_id: str
@@ -91,6 +110,11 @@ class ImprovementCycle:
     check: CheckResult | None = None
     standard: Standard | None = None
     closing_reason: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The id of the cycle's event stream: its ``cycle_id``."""
+        return self.cycle_id
 
     @property
     def kpi(self) -> str | None:
@@ -135,9 +159,17 @@ class Record:
 
     artefact: Artefact
 
+    def __attrs_post_init__(self) -> None:
+        if type(self.artefact) not in _SLOT:
+            known = ", ".join(sorted({kind.__name__ for kind in _SLOT}))
+            raise ValidationError(
+                "Record",
+                [Problem("artefact", f"{self.artefact!r} is not an artefact ({known})")],
+            )
+
 
 @attrs.frozen
-class Advance:
+class AdvancePhase:
     """Move to the next phase; refused with every missing artefact named."""
 
 
@@ -163,7 +195,17 @@ class Abandon:
     reason: str
 
 
-CycleCommand = StartCycle | Record | Advance | Standardise | ContinueWith | Abandon
+CycleCommand = StartCycle | Record | AdvancePhase | Standardise | ContinueWith | Abandon
+
+#: The event each command (but :class:`Record`, named by its artefact's slot) leads to; the
+#: moves are also the events of the phase workflows.
+_EVENT_OF: dict[type, str] = {
+    StartCycle: "start",
+    AdvancePhase: "advance",
+    Standardise: "standardise",
+    ContinueWith: "continue_with",
+    Abandon: "abandon",
+}
 
 #: What an event carries besides its name.
 Change = StartCycle | Artefact | CheckResult | Standard
@@ -171,7 +213,11 @@ Change = StartCycle | Artefact | CheckResult | Standard
 
 @attrs.frozen(kw_only=True)
 class CycleEvent:
-    """Something that happened to a cycle: who, when, which phase move, which artefact."""
+    """Something that happened to a cycle: who, when, which phase move, which artefact.
+
+    Stored and read back with :class:`~itsm_core.serialization.Serializer` (``change`` is
+    tagged with its class name in ``"_type"``; datetimes keep their zone).
+    """
 
     cycle_id: str
     sequence: int
@@ -185,101 +231,79 @@ class CycleEvent:
     link: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise NaiveDatetimeError("CycleEvent.at", self.at)
+        check_aware_fields(self, "at")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (datetimes as ISO 8601 with their offset); ``change`` is tagged
-        with its ``type`` (``"start"``, ``"target"``, ``"check_result"``...). A Check record
-        keeps its baseline, result, target and verdict; :meth:`from_dict` recomputes the
-        comparison from them."""
-        from itsm_core.improvement._event_codec import cycle_event_to_dict
-
-        return cycle_event_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CycleEvent:
-        """Read :meth:`to_dict` data.
-
-        Raises:
-            DeserializationError: every problem, each with its path.
-        """
-        from itsm_core.improvement._event_codec import cycle_event_from_dict
-
-        return cycle_event_from_dict(data)
-
-
-@attrs.frozen(kw_only=True)
-class CycleDecision:
-    """The outcome of :func:`decide`: the new cycle and the events that happened."""
-
-    cycle: ImprovementCycle
-    events: tuple[CycleEvent, ...]
+    @property
+    def stream_id(self) -> str:
+        """The id of the stream the event belongs to: its ``cycle_id``."""
+        return self.cycle_id
 
 
 # -- decide ----------------------------------------------------------------------------------
 
 
-def _aware(now: dt.datetime) -> None:
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise NaiveDatetimeError("decide.now", now)
+def decide_cycle(
+    cycle: ImprovementCycle | None, command: CycleCommand, context: Context
+) -> Decision[ImprovementCycle, CycleEvent]:
+    """Apply ``command`` to ``cycle`` (None before :class:`StartCycle`): the new cycle and its
+    events, or an error with every reason.
 
-
-def decide(
-    cycle: ImprovementCycle | None,
-    command: CycleCommand,
-    *,
-    actor: str,
-    now: dt.datetime,
-    role: str = "member",
-) -> CycleDecision:
-    """Apply ``command`` to ``cycle``: the new cycle and its events, or an error with reasons.
-
-    The new state is the fold of the events (:func:`apply_event`), so ``replay`` of a cycle's
+    The new state is the fold of the events (:data:`CYCLE`), so ``CYCLE.replay`` of a cycle's
     events always gives the cycle. Nothing changes when a command is refused.
 
     Raises:
         CommandRejected: an artefact recorded in the wrong phase or inconsistent with the
             others; an advance with artefacts missing (every one named); a standardise after
-            a failed Check.
+            a failed Check; a start of a cycle that exists, or a command before the start.
         TransitionNotAllowed: no such move from the current phase (e.g. a closed cycle).
+        ValidationError: a start without its ids, title or owner; not a cycle command.
+
+    >>> import datetime as dt
+    >>> from itsm_core.kernel import Context
+    >>> context = Context(actor="li", role="owner", now=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    >>> start = StartCycle(cycle_id="CI-1", title="Fewer reopened tickets", owner="li")
+    >>> cycle, events = decide_cycle(None, start, context)
+    >>> cycle.phase, cycle.version, [event.name for event in events]
+    ('plan', 1, ['start'])
+    >>> CYCLE.replay(events) == cycle
+    True
+    >>> decide_cycle(cycle, AdvancePhase(), context).state
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.CommandRejected: command 'advance' rejected in state 'plan': ...missing...
     """
-    _aware(now)
-    if not actor:
-        raise ValidationError("decide", [Problem("actor", "must not be empty")])
+    name = _command_name(command)
     if isinstance(command, StartCycle):
         if cycle is not None:
-            raise CommandRejected("start", [f"cycle {cycle.cycle_id!r} already exists"])
+            raise CommandRejected(name, [f"cycle {cycle.cycle_id!r} already exists"])
         _check_start(command)
-        workflow = workflow_for(command.model)
         event = CycleEvent(
             cycle_id=command.cycle_id,
             sequence=1,
-            name="start",
-            at=now,
-            actor=actor,
+            name=name,
+            at=context.now,
+            actor=context.actor,
             from_phase=None,
-            to_phase=str(workflow.initial.value),
+            to_phase=str(workflow_for(command.model).initial.value),
             change=command,
             link=command.previous_cycle,
         )
-        return CycleDecision(cycle=apply_event(None, event), events=(event,))
+        return CYCLE.decided(None, [event])
     if cycle is None:
-        raise CommandRejected(_command_name(command), ["no cycle: start one first"])
-    event = _event(cycle, command, actor=actor, now=now, role=role)
-    return CycleDecision(cycle=apply_event(cycle, event), events=(event,))
+        raise CommandRejected(name, ["no cycle: start one first"])
+    return CYCLE.decided(cycle, [_event(cycle, command, name, context)])
 
 
-def _command_name(command: CycleCommand) -> str:
+def _command_name(command: object) -> str:
+    """The name of the event ``command`` leads to."""
     if isinstance(command, Record):
         return f"record_{_SLOT[type(command.artefact)]}"
-    return {
-        Advance: "advance",
-        Standardise: "standardise",
-        ContinueWith: "continue_with",
-        Abandon: "abandon",
-        StartCycle: "start",
-    }[type(command)]
+    name = _EVENT_OF.get(type(command))
+    if name is None:
+        raise ValidationError(
+            "decide_cycle", [Problem("command", f"{command!r} is not a cycle command")]
+        )
+    return name
 
 
 def _check_start(command: StartCycle) -> None:
@@ -295,19 +319,19 @@ def _check_start(command: StartCycle) -> None:
 
 
 def _event(
-    cycle: ImprovementCycle, command: CycleCommand, *, actor: str, now: dt.datetime, role: str
+    cycle: ImprovementCycle, command: CycleCommand, name: str, context: Context
 ) -> CycleEvent:
-    name = _command_name(command)
     base: dict[str, Any] = {
         "cycle_id": cycle.cycle_id,
         "sequence": cycle.version + 1,
-        "at": now,
-        "actor": actor,
+        "name": name,
+        "at": context.now,
+        "actor": context.actor,
         "from_phase": cycle.phase,
     }
     if isinstance(command, Record):
-        change = _recordable(cycle, command.artefact, name, now)
-        return CycleEvent(name=name, to_phase=cycle.phase, change=change, **base)
+        change = _recordable(cycle, command.artefact, name)
+        return CycleEvent(to_phase=cycle.phase, change=change, **base)
     workflow = workflow_for(cycle.model)
     state = workflow.state_named(cycle.phase)
     fields: dict[str, Any] = {}
@@ -320,15 +344,16 @@ def _event(
         fields["reason"] = command.reason
     if workflow.transition(state, name) is None:
         raise TransitionNotAllowed(name, cycle.phase, workflow.events_from(state))
-    context = GuardContext(subject=cycle, actor=actor, role=role, now=now, fields=fields)
-    verdict = workflow.check(state, name, context)
+    guard_context = GuardContext(
+        subject=cycle, actor=context.actor, role=context.role, now=context.now, fields=fields
+    )
+    verdict = workflow.check(state, name, guard_context)
     if not verdict.allowed:
         raise CommandRejected(name, verdict.reasons, state=cycle.phase)
     if isinstance(command, ContinueWith) and command.next_cycle_id == cycle.cycle_id:
         raise CommandRejected(name, ["the next cycle needs its own id"], state=cycle.phase)
     assert verdict.target is not None
     return CycleEvent(
-        name=name,
         to_phase=verdict.target,
         change=command.standard if isinstance(command, Standardise) else None,
         reason=fields.get("reason"),
@@ -337,7 +362,7 @@ def _event(
     )
 
 
-def _recordable(cycle: ImprovementCycle, artefact: Artefact, name: str, now: dt.datetime) -> Change:
+def _recordable(cycle: ImprovementCycle, artefact: Artefact, name: str) -> Change:
     slot = _SLOT[type(artefact)]
     phases = RECORDABLE[cycle.model].get(slot, frozenset())
     if cycle.phase not in phases:
@@ -393,48 +418,50 @@ def _consistency(cycle: ImprovementCycle, artefact: Artefact) -> list[str]:
 # -- fold ------------------------------------------------------------------------------------
 
 
-def _stream_problem(event: CycleEvent, cycle: ImprovementCycle | None) -> Problem | None:
-    if cycle is None:
-        if event.name != "start" or event.sequence != 1 or not isinstance(event.change, StartCycle):
-            return Problem("sequence", f"a stream starts with 'start' #1, not {event.name!r}")
-        return None
-    if event.cycle_id != cycle.cycle_id:
-        return Problem("cycle_id", f"{event.cycle_id!r} is not {cycle.cycle_id!r}")
-    if event.sequence != cycle.version + 1:
-        return Problem("sequence", f"#{event.sequence} does not follow #{cycle.version}")
-    if event.from_phase != cycle.phase:
-        return Problem("from_phase", f"{event.from_phase!r} is not the phase {cycle.phase!r}")
-    return None
+def _broken(event: CycleEvent, path: str, message: str) -> InvalidEventStream:
+    return InvalidEventStream(
+        repr(event.cycle_id), [Problem(path, f"#{event.sequence}: {message}")]
+    )
 
 
-def apply_event(cycle: ImprovementCycle | None, event: CycleEvent) -> ImprovementCycle:
-    """The cycle after ``event``; the only place a cycle's fields change.
+def _status(workflow: Workflow[Any, Any], event: CycleEvent) -> StatusCategory:
+    """The status category of the phase ``event`` leads to; a phase the model does not have
+    breaks the stream."""
+    try:
+        return workflow.category(workflow.state_named(event.to_phase))
+    except ValidationError:
+        raise _broken(
+            event, "to_phase", f"{event.to_phase!r} is not a phase of {workflow.name!r}"
+        ) from None
 
-    Raises:
-        InvalidEventStream: the event does not follow ``cycle``.
-    """
-    problem = _stream_problem(event, cycle)
-    if problem is not None:
-        raise InvalidEventStream(repr(event.cycle_id), [problem])
+
+def _start(event: CycleEvent) -> ImprovementCycle:
+    """The cycle its first event opens."""
     change = event.change
-    if cycle is None:
-        assert isinstance(change, StartCycle)
-        workflow = workflow_for(change.model)
-        return ImprovementCycle(
-            cycle_id=change.cycle_id,
-            model=change.model,
-            title=change.title,
-            owner=change.owner,
-            source=change.source,
-            previous_cycle=change.previous_cycle,
-            phase=event.to_phase,
-            status=workflow.category(workflow.state_named(event.to_phase)),
-            version=1,
-            opened_at=event.at,
-            updated_at=event.at,
-        )
-    workflow = workflow_for(cycle.model)
-    status = workflow.category(workflow.state_named(event.to_phase))
+    if event.name != _EVENT_OF[StartCycle] or not isinstance(change, StartCycle):
+        raise _broken(event, "name", f"a cycle starts with 'start', not {event.name!r}")
+    if change.cycle_id != event.cycle_id:
+        raise _broken(event, "change.cycle_id", f"{change.cycle_id!r} is not {event.cycle_id!r}")
+    return ImprovementCycle(
+        cycle_id=change.cycle_id,
+        model=change.model,
+        title=change.title,
+        owner=change.owner,
+        source=change.source,
+        previous_cycle=change.previous_cycle,
+        phase=event.to_phase,
+        status=_status(workflow_for(change.model), event),
+        version=event.sequence,
+        opened_at=event.at,
+        updated_at=event.at,
+    )
+
+
+def _evolve(cycle: ImprovementCycle, event: CycleEvent) -> ImprovementCycle:
+    """The cycle after a later event; the only place a cycle's fields change."""
+    if event.from_phase != cycle.phase:
+        raise _broken(event, "from_phase", f"{event.from_phase!r} is not the phase {cycle.phase!r}")
+    status = _status(workflow_for(cycle.model), event)
     updates: dict[str, Any] = {
         "phase": event.to_phase,
         "status": status,
@@ -445,14 +472,13 @@ def apply_event(cycle: ImprovementCycle | None, event: CycleEvent) -> Improvemen
         updates["closed_at"] = event.at
         updates["closing_reason"] = event.reason
         updates["next_cycle"] = event.link
-    updates.update(_artefact_updates(cycle, change, event.at))
+    updates.update(_artefact_updates(cycle, event))
     return attrs.evolve(cycle, **updates)
 
 
-def _artefact_updates(
-    cycle: ImprovementCycle, change: Change | None, at: dt.datetime
-) -> dict[str, Any]:
-    if change is None or isinstance(change, StartCycle):
+def _artefact_updates(cycle: ImprovementCycle, event: CycleEvent) -> dict[str, Any]:
+    change = event.change
+    if change is None:
         return {}
     if isinstance(change, ActionItem):
         if cycle.action(change.action_id) is None:
@@ -460,6 +486,8 @@ def _artefact_updates(
         replaced = (change if a.action_id == change.action_id else a for a in cycle.actions)
         return {"actions": tuple(replaced)}
     if isinstance(change, ActionUpdate):
+        if cycle.action(change.action_id) is None:
+            raise _broken(event, "change.action_id", f"no action {change.action_id!r}")
         done = change.status is ActionStatus.DONE
         return {
             "actions": tuple(
@@ -474,28 +502,16 @@ def _artefact_updates(
                 for a in cycle.actions
             )
         }
-    slot = {
-        Vision: "vision",
-        ProblemStatement: "problem_statement",
-        Measurement: "baseline",
-        Target: "target",
-        FiveWhys: "root_cause",
-        Fishbone: "root_cause",
-        CheckResult: "check",
-        Standard: "standard",
-    }[type(change)]
-    return {slot: change}
+    field = _FIELD.get(type(change))
+    if field is None:
+        raise _broken(event, "change", f"a {type(change).__name__} does not change a started cycle")
+    return {field: change}
 
 
-def replay(events: Iterable[CycleEvent]) -> ImprovementCycle:
-    """Rebuild a cycle by folding its events in order.
-
-    Raises:
-        InvalidEventStream: no events, or events that do not follow each other.
-    """
-    cycle: ImprovementCycle | None = None
-    for event in events:
-        cycle = apply_event(cycle, event)
-    if cycle is None:
-        raise InvalidEventStream("''", [Problem("events", "no events")])
-    return cycle
+CYCLE: Aggregate[ImprovementCycle, CycleEvent] = Aggregate(
+    name="cycle", start=_start, evolve=_evolve
+)
+"""The improvement cycle as the kernel folds it: ``CYCLE.replay(events)`` rebuilds a cycle,
+``CYCLE.fold(cycle, events)`` brings one up to date. A stream that does not start with
+``start``, skips a sequence number, mixes cycles or leaves a phase it was not in raises
+:class:`~itsm_core.errors.InvalidEventStream`."""

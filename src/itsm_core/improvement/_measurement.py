@@ -9,7 +9,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware_fields, is_int
+from itsm_core._plain import is_number, shown
+from itsm_core.errors import Problem, ValidationError
 
 # A proportion's count is recovered as round(value * n); the product must be this close to it.
 _COUNT_TOLERANCE = 1e-9
@@ -37,17 +39,8 @@ class Direction(enum.StrEnum):
         return change if self is Direction.HIGHER_IS_BETTER else -change
 
 
-def _aware(where: str, value: dt.datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(where, value)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _is_count(value: object, minimum: int = 0) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    return is_int(value) and value >= minimum
 
 
 def _name(value: object) -> bool:
@@ -89,17 +82,16 @@ class Measurement:
     standard_deviation: float | None = None
 
     def __attrs_post_init__(self) -> None:
-        _aware("Measurement.period_start", self.period_start)
-        _aware("Measurement.period_end", self.period_end)
+        check_aware_fields(self, "period_start", "period_end")
         problems: list[Problem] = []
         if not _name(self.kpi):
             problems.append(Problem("kpi", "must be a non-empty name"))
         if type(self.kind) is not KpiKind:
             problems.append(Problem("kind", f"{self.kind!r} is not a KpiKind"))
         if not _is_count(self.n, 1):
-            problems.append(Problem("n", f"must be an integer >= 1, got {self.n!r}"))
-        if not _is_number(self.value) or not math.isfinite(self.value):
-            problems.append(Problem("value", f"must be a finite number, got {self.value!r}"))
+            problems.append(Problem("n", f"must be an integer >= 1, got {shown(self.n)}"))
+        if not is_number(self.value):
+            problems.append(Problem("value", f"must be a finite number, got {shown(self.value)}"))
         elif self.kind is KpiKind.PROPORTION and _is_count(self.n, 1):
             problems.extend(_proportion_problems(self.value, self.n))
         if self.period_start >= self.period_end:
@@ -110,8 +102,10 @@ class Measurement:
         if sd is not None:
             if self.kind is not KpiKind.MEAN:
                 problems.append(Problem("standard_deviation", "only a mean has one"))
-            elif not _is_number(sd) or not math.isfinite(sd) or sd < 0:
-                problems.append(Problem("standard_deviation", f"must be finite and >= 0: {sd!r}"))
+            elif not is_number(sd) or sd < 0:
+                problems.append(
+                    Problem("standard_deviation", f"must be finite and >= 0: {shown(sd)}")
+                )
         if problems:
             raise ValidationError(f"measurement {self.kpi!r}", problems)
 
@@ -129,7 +123,7 @@ class Measurement:
         problems = []
         for name, count in (("successes", successes), ("n", n)):
             if not _is_count(count):
-                problems.append(Problem(name, f"must be an integer count, got {count!r}"))
+                problems.append(Problem(name, f"must be an integer count, got {shown(count)}"))
         if not problems and successes > n:
             problems.append(Problem("successes", f"{successes} is more than n = {n}"))
         if not problems and n == 0:
@@ -158,9 +152,9 @@ class Measurement:
         """The mean of ``values`` with their sample standard deviation (None for one value)."""
         data = list(values)
         bad = [
-            Problem(f"values[{i}]", f"not a finite number: {v!r}")
+            Problem(f"values[{i}]", f"not a finite number: {shown(v)}")
             for i, v in enumerate(data)
-            if not _is_number(v) or not math.isfinite(v)
+            if not is_number(v)
         ]
         if not data:
             bad.append(Problem("values", "no values: a mean over nothing is undefined"))
@@ -194,10 +188,10 @@ class Measurement:
     def describe(self) -> str:
         """A short human reading: ``"reopen_rate 5.0% (n=240)"``."""
         if self.kind is KpiKind.PROPORTION:
-            shown = f"{100 * self.value:.1f}%"
+            figure = f"{100 * self.value:.1f}%"
         else:
-            shown = f"{self.value:g}" + (f" {self.unit}" if self.unit else "")
-        return f"{self.kpi} {shown} (n={self.n})"
+            figure = f"{self.value:g}" + (f" {self.unit}" if self.unit else "")
+        return f"{self.kpi} {figure} (n={self.n})"
 
 
 def _proportion_problems(value: float, n: int) -> list[Problem]:

@@ -4,26 +4,30 @@ React (record the correction), evaluate (root cause, whether corrective action i
 implement the actions, review their effectiveness, and only then close: a nonconformity cannot
 be closed without an effectiveness review that found the action effective. An ineffective
 review sends it back to analysis.
+
+Built on the aggregate kernel like the improvement cycle: :func:`decide_nonconformity` takes
+the nonconformity (None before :class:`RaiseNonconformity`), a command and a
+:class:`~itsm_core.kernel.Context`; :data:`NONCONFORMITY` folds the events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware_fields
 from itsm_core.errors import (
     CommandRejected,
     InvalidEventStream,
-    NaiveDatetimeError,
     Problem,
     TransitionNotAllowed,
     ValidationError,
 )
-from itsm_core.improvement._artefacts import ActionItem, ActionStatus
+from itsm_core.improvement._artefacts import ActionItem, ActionStatus, check_text
+from itsm_core.kernel import Aggregate, Context, Decision
 from itsm_core.workflow import Guard, GuardContext, StatusCategory, Transition, Workflow
 
 
@@ -46,8 +50,7 @@ class EffectivenessReview:
     finding: str
 
     def __attrs_post_init__(self) -> None:
-        if self.reviewed_at.tzinfo is None or self.reviewed_at.utcoffset() is None:
-            raise NaiveDatetimeError("EffectivenessReview.reviewed_at", self.reviewed_at)
+        check_aware_fields(self, "reviewed_at")
 
 
 @attrs.frozen(kw_only=True)
@@ -66,6 +69,11 @@ class Nonconformity:
     review: EffectivenessReview | None = None
     sms_change_ref: str | None = None
     closed_at: dt.datetime | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The id of the nonconformity's event stream: its ``nc_id``."""
+        return self.nc_id
 
 
 def _need(check: Any, name: str, message: str) -> Guard[Nonconformity]:
@@ -146,7 +154,11 @@ NONCONFORMITY_WORKFLOW: Workflow[NonconformityState, Nonconformity] = Workflow(
 
 @attrs.frozen(kw_only=True)
 class NonconformityEvent:
-    """Something that happened to a nonconformity; ``changes`` are the fields it set."""
+    """Something that happened to a nonconformity; ``changes`` are the fields it set.
+
+    Stored and read back with :class:`~itsm_core.serialization.Serializer` (``changes`` as
+    ``[field, value]`` pairs, each value read as its field's type; datetimes keep their zone).
+    """
 
     nc_id: str
     sequence: int
@@ -158,39 +170,27 @@ class NonconformityEvent:
     changes: tuple[tuple[str, Any], ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise NaiveDatetimeError("NonconformityEvent.at", self.at)
+        check_aware_fields(self, "at")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-safe data (datetimes as ISO 8601 with their offset); ``changes`` is an
-        object from field name to value. :meth:`from_dict` reads it back."""
-        from itsm_core.improvement._event_codec import nonconformity_event_to_dict
-
-        return nonconformity_event_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> NonconformityEvent:
-        """Read :meth:`to_dict` data.
-
-        Raises:
-            DeserializationError: every problem, each with its path.
-        """
-        from itsm_core.improvement._event_codec import nonconformity_event_from_dict
-
-        return nonconformity_event_from_dict(data)
+    @property
+    def stream_id(self) -> str:
+        """The id of the stream the event belongs to: its ``nc_id``."""
+        return self.nc_id
 
 
 # -- commands --------------------------------------------------------------------------------
 
 
-def _text(subject: str, **fields: object) -> None:
-    problems = [
-        Problem(name, "must be non-empty text")
-        for name, value in fields.items()
-        if not isinstance(value, str) or not value.strip()
-    ]
-    if problems:
-        raise ValidationError(subject, problems)
+@attrs.frozen(kw_only=True)
+class RaiseNonconformity:
+    """Open a nonconformity (its id comes from the caller) with a description of what was
+    found."""
+
+    nc_id: str
+    description: str
+
+    def __attrs_post_init__(self) -> None:
+        check_text("RaiseNonconformity", nc_id=self.nc_id, description=self.description)
 
 
 @attrs.frozen
@@ -200,7 +200,7 @@ class RecordCorrection:
     correction: str
 
     def __attrs_post_init__(self) -> None:
-        _text("RecordCorrection", correction=self.correction)
+        check_text("RecordCorrection", correction=self.correction)
 
 
 @attrs.frozen(kw_only=True)
@@ -218,7 +218,7 @@ class RecordCause:
                 [Problem("", "nothing to record: give root_cause or corrective_action_required")],
             )
         if self.root_cause is not None:
-            _text("RecordCause", root_cause=self.root_cause)
+            check_text("RecordCause", root_cause=self.root_cause)
         decision = self.corrective_action_required
         if decision is not None and not isinstance(decision, bool):
             raise ValidationError(
@@ -268,9 +268,9 @@ NonconformityRecord = (
 NonconformityMove = (
     AnalyseNonconformity | ImplementCorrectiveAction | CloseNonconformity | ReanalyseNonconformity
 )
-NonconformityCommand = NonconformityRecord | NonconformityMove
+NonconformityCommand = RaiseNonconformity | NonconformityRecord | NonconformityMove
 
-# The event name of each command, and for a recording the states it is allowed in.
+# The event of each recording and the states it is allowed in.
 _RECORDS: dict[type, tuple[str, frozenset[NonconformityState]]] = {
     RecordCorrection: ("record_correction", frozenset({NonconformityState.REPORTED})),
     RecordCause: (
@@ -280,30 +280,22 @@ _RECORDS: dict[type, tuple[str, frozenset[NonconformityState]]] = {
     RecordCorrectiveAction: ("record_action", frozenset({NonconformityState.ANALYSED})),
     RecordEffectivenessReview: ("record_review", frozenset({NonconformityState.ACTION_TAKEN})),
 }
+# The event of each move: a transition of NONCONFORMITY_WORKFLOW.
 _MOVES: dict[type, str] = {
     AnalyseNonconformity: "analyse",
     ImplementCorrectiveAction: "implement",
     CloseNonconformity: "close",
     ReanalyseNonconformity: "reanalyse",
 }
-
-
-def raise_nonconformity(
-    nc_id: str, description: str, *, actor: str, now: dt.datetime
-) -> tuple[Nonconformity, NonconformityEvent]:
-    """Open a nonconformity; returns it with its first event."""
-    _text("raise_nonconformity", nc_id=nc_id, description=description, actor=actor)
-    event = NonconformityEvent(
-        nc_id=nc_id,
-        sequence=1,
-        name="raise",
-        at=now,
-        actor=actor,
-        from_state=None,
-        to_state=NonconformityState.REPORTED.value,
-        changes=(("description", description),),
-    )
-    return apply_nonconformity_event(None, event), event
+# The event of every command, from the two tables above.
+_EVENT_OF: dict[type, str] = {
+    RaiseNonconformity: "raise",
+    **{kind: name for kind, (name, _) in _RECORDS.items()},
+    **_MOVES,
+}
+# The fields the fold sets itself; an event's changes set the others.
+_FOLDED = frozenset({"nc_id", "description", "state", "version", "raised_at", "closed_at"})
+_CHANGEABLE = frozenset(field.name for field in attrs.fields(Nonconformity)) - _FOLDED
 
 
 def _recorded(nc: Nonconformity, command: NonconformityRecord) -> dict[str, Any]:
@@ -329,91 +321,144 @@ def _recorded(nc: Nonconformity, command: NonconformityRecord) -> dict[str, Any]
 
 
 def decide_nonconformity(
-    nc: Nonconformity, command: NonconformityCommand, *, actor: str, now: dt.datetime
-) -> tuple[Nonconformity, NonconformityEvent]:
-    """Apply a recording (:class:`RecordCorrection`, :class:`RecordCause`,
-    :class:`RecordCorrectiveAction`, :class:`RecordEffectivenessReview`) or a move
-    (:class:`AnalyseNonconformity`, :class:`ImplementCorrectiveAction`,
-    :class:`CloseNonconformity`, :class:`ReanalyseNonconformity`); returns the new state and
-    its event. Nothing changes when the command is refused.
+    nc: Nonconformity | None, command: NonconformityCommand, context: Context
+) -> Decision[Nonconformity, NonconformityEvent]:
+    """Apply ``command`` to ``nc`` (None before :class:`RaiseNonconformity`): the new state
+    and its event. Besides the raise, a command is a recording (:class:`RecordCorrection`,
+    :class:`RecordCause`, :class:`RecordCorrectiveAction`, :class:`RecordEffectivenessReview`)
+    or a move (:class:`AnalyseNonconformity`, :class:`ImplementCorrectiveAction`,
+    :class:`CloseNonconformity`, :class:`ReanalyseNonconformity`). Nothing changes when the
+    command is refused.
 
     Raises:
         CommandRejected: a recording in the wrong state, a move whose conditions fail
-            (closing without an effective effectiveness review...), every reason listed.
+            (closing without an effective effectiveness review...), every reason listed; a
+            raise of a nonconformity that exists, or a command before the raise.
         TransitionNotAllowed: no such move from the current state.
+        ValidationError: not a nonconformity command.
+
+    >>> import datetime as dt
+    >>> from itsm_core.kernel import Context
+    >>> audit = Context(actor="audit", role="auditor", now=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    >>> found = RaiseNonconformity(nc_id="NC-1", description="SLA report sent late")
+    >>> nc, events = decide_nonconformity(None, found, audit)
+    >>> nc.state.value, [event.name for event in events]
+    ('reported', ['raise'])
+    >>> decide_nonconformity(nc, CloseNonconformity(), audit).state
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.TransitionNotAllowed: command 'close' rejected in state 'reported': ...
     """
+    name = _EVENT_OF.get(type(command))
+    if name is None:
+        raise ValidationError(
+            "decide_nonconformity",
+            [Problem("command", f"{command!r} is not a nonconformity command")],
+        )
+    if isinstance(command, RaiseNonconformity):
+        if nc is not None:
+            raise CommandRejected(
+                name, [f"nonconformity {nc.nc_id!r} already exists"], state=nc.state.value
+            )
+        first = NonconformityEvent(
+            nc_id=command.nc_id,
+            sequence=1,
+            name=name,
+            at=context.now,
+            actor=context.actor,
+            from_state=None,
+            to_state=NONCONFORMITY_WORKFLOW.initial.value,
+            changes=(("description", command.description),),
+        )
+        return NONCONFORMITY.decided(None, [first])
+    if nc is None:
+        raise CommandRejected(name, ["no nonconformity: raise one first"])
     state = nc.state
     to_state = state
     if isinstance(command, NonconformityRecord):
-        name, states = _RECORDS[type(command)]
+        states = _RECORDS[type(command)][1]
         if state not in states:
             allowed = ", ".join(sorted(s.value for s in states))
             reason = f"{name} is not allowed in state {state.value!r} (only {allowed})"
             raise CommandRejected(name, [reason], state=state.value)
         changes = _recorded(nc, command)
-    elif isinstance(command, NonconformityMove):
-        name = _MOVES[type(command)]
+    else:
         workflow = NONCONFORMITY_WORKFLOW
         if workflow.transition(state, name) is None:
             raise TransitionNotAllowed(name, state.value, workflow.events_from(state))
-        verdict = workflow.check(
-            state, name, GuardContext(subject=nc, actor=actor, role="member", now=now)
+        guard_context = GuardContext(
+            subject=nc, actor=context.actor, role=context.role, now=context.now
         )
+        verdict = workflow.check(state, name, guard_context)
         if not verdict.allowed:
             raise CommandRejected(name, verdict.reasons, state=state.value)
         assert verdict.target is not None
         to_state = NonconformityState(verdict.target)
-        changes = {"review": None} if name == "reanalyse" else {}
-    else:
-        raise ValidationError(
-            "decide_nonconformity",
-            [Problem("command", f"{command!r} is not a nonconformity command")],
-        )
+        changes = {"review": None} if isinstance(command, ReanalyseNonconformity) else {}
     event = NonconformityEvent(
         nc_id=nc.nc_id,
         sequence=nc.version + 1,
         name=name,
-        at=now,
-        actor=actor,
+        at=context.now,
+        actor=context.actor,
         from_state=state.value,
         to_state=to_state.value,
         changes=tuple(sorted(changes.items())),
     )
-    return apply_nonconformity_event(nc, event), event
+    return NONCONFORMITY.decided(nc, [event])
 
 
-def apply_nonconformity_event(nc: Nonconformity | None, event: NonconformityEvent) -> Nonconformity:
-    """The nonconformity after ``event``."""
+# -- fold ------------------------------------------------------------------------------------
+
+
+def _broken(event: NonconformityEvent, path: str, message: str) -> InvalidEventStream:
+    return InvalidEventStream(repr(event.nc_id), [Problem(path, f"#{event.sequence}: {message}")])
+
+
+def _state(event: NonconformityEvent) -> NonconformityState:
+    try:
+        return NonconformityState(event.to_state)
+    except ValueError:
+        known = ", ".join(s.value for s in NonconformityState)
+        raise _broken(event, "to_state", f"{event.to_state!r} is not one of {known}") from None
+
+
+def _start(event: NonconformityEvent) -> Nonconformity:
+    """The nonconformity its first event raises."""
     changes = dict(event.changes)
-    if nc is None:
-        if event.name != "raise" or event.sequence != 1:
-            raise InvalidEventStream(
-                repr(event.nc_id), [Problem("sequence", "a stream starts with 'raise' #1")]
-            )
-        return Nonconformity(
-            nc_id=event.nc_id,
-            description=str(changes["description"]),
-            state=NonconformityState(event.to_state),
-            version=1,
-            raised_at=event.at,
+    if event.name != _EVENT_OF[RaiseNonconformity]:
+        raise _broken(event, "name", f"a nonconformity starts with 'raise', not {event.name!r}")
+    if set(changes) != {"description"}:
+        raise _broken(event, "changes", "a raise sets the description, and only it")
+    return Nonconformity(
+        nc_id=event.nc_id,
+        description=changes["description"],
+        state=_state(event),
+        version=event.sequence,
+        raised_at=event.at,
+    )
+
+
+def _evolve(nc: Nonconformity, event: NonconformityEvent) -> Nonconformity:
+    """The nonconformity after a later event."""
+    if event.from_state != nc.state.value:
+        raise _broken(
+            event, "from_state", f"{event.from_state!r} is not the state {nc.state.value!r}"
         )
-    if event.sequence != nc.version + 1 or event.from_state != nc.state.value:
-        raise InvalidEventStream(
-            repr(nc.nc_id),
-            [Problem("sequence", f"#{event.sequence} does not follow #{nc.version}")],
-        )
-    state = NonconformityState(event.to_state)
+    changes = dict(event.changes)
+    unknown = sorted(set(changes) - _CHANGEABLE)
+    if unknown:
+        raise _broken(event, "changes", f"an event cannot set {', '.join(map(repr, unknown))}")
+    state = _state(event)
     updates: dict[str, Any] = {**changes, "state": state, "version": event.sequence}
     if state is NonconformityState.CLOSED:
         updates["closed_at"] = event.at
     return attrs.evolve(nc, **updates)
 
 
-def replay_nonconformity(events: Iterable[NonconformityEvent]) -> Nonconformity:
-    """Rebuild a nonconformity from its events."""
-    nc: Nonconformity | None = None
-    for event in events:
-        nc = apply_nonconformity_event(nc, event)
-    if nc is None:
-        raise InvalidEventStream("''", [Problem("events", "no events")])
-    return nc
+NONCONFORMITY: Aggregate[Nonconformity, NonconformityEvent] = Aggregate(
+    name="nonconformity", start=_start, evolve=_evolve
+)
+"""The nonconformity as the kernel folds it: ``NONCONFORMITY.replay(events)`` rebuilds one. A
+stream that does not start with ``raise``, skips a sequence number, mixes nonconformities or
+sets a field an event may not set raises :class:`~itsm_core.errors.InvalidEventStream`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from itsm_core._checks import is_int
 from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._control_chart import ChartKind, ChartPoint, ControlChart
 
@@ -12,7 +13,7 @@ from itsm_core.improvement._control_chart import ChartKind, ChartPoint, ControlC
 def _counts(name: str, values: Iterable[object], problems: list[Problem]) -> list[int]:
     result = []
     for i, value in enumerate(values):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not is_int(value) or value < 0:
             problems.append(Problem(f"{name}[{i}]", f"must be an integer count >= 0: {value!r}"))
         else:
             result.append(value)
@@ -20,11 +21,7 @@ def _counts(name: str, values: Iterable[object], problems: list[Problem]) -> lis
 
 
 def _index(value: object, size: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < size
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return is_int(value) and 0 <= value < size
 
 
 def _exclusions(exclude: Iterable[int], size: int, problems: list[Problem]) -> frozenset[int]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._plain import is_number
 from itsm_core.errors import Problem, ValidationError
 
 DEFAULT_THRESHOLD = 0.8
@@ -79,10 +80,6 @@ class ParetoAnalysis:
         return "\n".join(lines)
 
 
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _name(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
@@ -129,7 +126,7 @@ def pareto(
     """
     pairs = _pairs(counts)
     problems: list[Problem] = []
-    if not _number(threshold) or not 0.0 < threshold <= 1.0:
+    if not is_number(threshold) or not 0.0 < threshold <= 1.0:
         problems.append(Problem("threshold", f"must lie in (0, 1], got {threshold!r}"))
     seen: set[str] = set()
     for category, count in pairs:
@@ -139,7 +136,7 @@ def pareto(
         elif category in seen:
             problems.append(Problem(where, "category given twice"))
         seen.add(category)
-        if not _number(count) or not math.isfinite(count) or count < 0:
+        if not is_number(count) or count < 0:
             problems.append(Problem(where, f"must be a finite number >= 0, got {count!r}"))
     if not pairs:
         problems.append(Problem("counts", "no categories"))

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
+from itsm_core._checks import frozen_mapping
 from itsm_core.errors import NotFound, VersionConflict
 from itsm_core.improvement._cycle import ImprovementCycle
 from itsm_core.improvement._phases import CycleModel
 from itsm_core.improvement._sources import SourceKind
 from itsm_core.workflow import StatusCategory
-
-
-def _read_only(value: Mapping[str, ImprovementCycle]) -> Mapping[str, ImprovementCycle]:
-    return types.MappingProxyType(dict(value))
 
 
 @attrs.frozen
@@ -30,7 +26,7 @@ class ImprovementRegister:
     ()
     """
 
-    cycles: Mapping[str, ImprovementCycle] = attrs.field(factory=dict, converter=_read_only)
+    cycles: Mapping[str, ImprovementCycle] = attrs.field(factory=dict, converter=frozen_mapping)
 
     def with_cycle(self, cycle: ImprovementCycle) -> ImprovementRegister:
         """The register with ``cycle`` added or updated.
@@ -101,20 +97,20 @@ class ImprovementRegister:
         """The cycles linked to ``cycle_id`` (previous and next), oldest first."""
         cycle = self.get(cycle_id)
         seen = {cycle.cycle_id}
-        earlier: list[ImprovementCycle] = []
-        current = cycle
-        while (previous := current.previous_cycle) in self.cycles and previous not in seen:
-            assert previous is not None
-            current = self.cycles[previous]
-            seen.add(current.cycle_id)
-            earlier.append(current)
-        later: list[ImprovementCycle] = []
-        current = cycle
-        while (following := current.next_cycle) in self.cycles and following not in seen:
-            assert following is not None
-            current = self.cycles[following]
-            seen.add(current.cycle_id)
-            later.append(current)
+
+        def follow(link: Callable[[ImprovementCycle], str | None]) -> list[ImprovementCycle]:
+            found: list[ImprovementCycle] = []
+            current = cycle
+            while (linked := link(current)) is not None and linked in self.cycles:
+                if linked in seen:
+                    break
+                current = self.cycles[linked]
+                seen.add(linked)
+                found.append(current)
+            return found
+
+        earlier = follow(lambda c: c.previous_cycle)
+        later = follow(lambda c: c.next_cycle)
         return (*reversed(earlier), cycle, *later)
 
     def to_markdown(self, cycles: Iterable[ImprovementCycle] | None = None) -> str:

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from itsm_core._plain import is_number
 from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.improvement._control_chart import ChartKind, ChartPoint, ControlChart
-from itsm_core.improvement._p_chart import _exclusions, _finite
+from itsm_core.improvement._p_chart import _exclusions
 
 #: d2 for subgroups of 2: the expected range of two standard normal values (2/sqrt(pi)).
 D2 = 1.128
@@ -69,7 +70,7 @@ def xmr_chart(values: Sequence[float], *, exclude: Iterable[int] = ()) -> XmRCha
     problems = [
         Problem(f"values[{i}]", f"not a finite number: {v!r}")
         for i, v in enumerate(data)
-        if not _finite(v)
+        if not is_number(v)
     ]
     excluded = _exclusions(exclude, len(data), problems)
     if problems:

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import shown
+from itsm_core._plain import shown
 from itsm_core.errors import DeserializationError, Problem, ValidationError
 
 SEPARATOR = "/"

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import shown
+from itsm_core._plain import shown
 from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
 from itsm_core.kernel import Context, Decision
 from itsm_core.knowledge._article import Article, ArticleVersion

@@ -7,7 +7,8 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import check_aware, shown
+from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidEventStream, Problem
 from itsm_core.kernel import Aggregate
 from itsm_core.knowledge._article import Article, ArticleVersion

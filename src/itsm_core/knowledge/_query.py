@@ -7,7 +7,8 @@ from typing import cast
 
 import attrs
 
-from itsm_core._checks import frozen_set, shown
+from itsm_core._checks import frozen_set
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._fields import positive_int_problems, tag_problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from itsm_core._checks import shown
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._commands import CreateArticle

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from itsm_core._checks import check_aware
 from itsm_core.calendar import BusinessTime
 from itsm_core.errors import (
     InvalidKpiDefinition,
-    NaiveDatetimeError,
     Problem,
     ShardOverlap,
     ValidationError,
@@ -172,9 +172,8 @@ class KpiAccumulator:
         grid_end = self.spec.periods.end
         if as_of is None:
             as_of = grid_end if self._latest is None else max(grid_end, self._latest)
-        elif as_of.tzinfo is None or as_of.utcoffset() is None:
-            raise NaiveDatetimeError("KpiAccumulator.report.as_of", as_of)
-        elif self._latest is not None and as_of < self._latest:
+        check_aware(as_of, "KpiAccumulator.report.as_of")
+        if self._latest is not None and as_of < self._latest:
             raise ValidationError(
                 "KpiAccumulator.report",
                 [Problem("as_of", f"{as_of} is before the latest event {self._latest}")],

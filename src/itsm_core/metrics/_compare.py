@@ -10,7 +10,7 @@ import attrs
 
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics._definitions import DurationKpi, RateKpi
-from itsm_core.metrics._results import DurationResult, KpiReport, RateResult
+from itsm_core.metrics._results import DurationResult, KpiReport, RateResult, find
 from itsm_core.stats import Difference, Interval, IntervalMethod, difference_of_proportions
 
 _HOUR = dt.timedelta(hours=1)
@@ -139,31 +139,13 @@ def compare_periods(
     out = []
     for kpi in report.spec.kpis:
         if isinstance(kpi, DurationKpi):
-            a = _find_duration(report, kpi.name, first, group)
-            b = _find_duration(report, kpi.name, second, group)
+            a = find(report.durations, kpi.name, first, group)
+            b = find(report.durations, kpi.name, second, group)
             if a is not None and b is not None:
                 out.append(_duration(a, b, alpha))
         elif isinstance(kpi, RateKpi):
-            ra = _find_rate(report, kpi.name, first, group)
-            rb = _find_rate(report, kpi.name, second, group)
+            ra = find(report.rates, kpi.name, first, group)
+            rb = find(report.rates, kpi.name, second, group)
             if ra is not None and rb is not None:
                 out.append(_rate(ra, rb, alpha))
     return tuple(out)
-
-
-def _find_duration(
-    report: KpiReport, name: str, period: str, group: tuple[str, ...]
-) -> DurationResult | None:
-    for result in report.durations:
-        if (result.kpi.name, result.period.label, result.group) == (name, period, group):
-            return result
-    return None
-
-
-def _find_rate(
-    report: KpiReport, name: str, period: str, group: tuple[str, ...]
-) -> RateResult | None:
-    for result in report.rates:
-        if (result.kpi.name, result.period.label, result.group) == (name, period, group):
-            return result
-    return None

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import frozen_set, is_int
 from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.tickets import TicketKind
 
@@ -101,10 +102,6 @@ class OpenTickets(enum.StrEnum):
     """Counted in the denominator with the outcome they have so far."""
 
 
-def _frozen(values: Iterable[Any]) -> frozenset[Any]:
-    return frozenset(values)
-
-
 @attrs.frozen(kw_only=True)
 class Population:
     """The tickets a KPI looks at: each non-empty set restricts one field (empty: any value).
@@ -115,10 +112,10 @@ class Population:
     'all tickets'
     """
 
-    kinds: frozenset[TicketKind] = attrs.field(default=frozenset(), converter=_frozen)
-    channels: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
-    categories: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
-    priorities: frozenset[int] = attrs.field(default=frozenset(), converter=_frozen)
+    kinds: frozenset[TicketKind] = attrs.field(default=frozenset(), converter=frozen_set)
+    channels: frozenset[str] = attrs.field(default=frozenset(), converter=frozen_set)
+    categories: frozenset[str] = attrs.field(default=frozenset(), converter=frozen_set)
+    priorities: frozenset[int] = attrs.field(default=frozenset(), converter=frozen_set)
     include_cancelled: bool = True
 
     def admits(
@@ -175,7 +172,7 @@ class Population:
                 problems.append(Problem(f"{path}.kinds[{i}]", f"unknown ticket kind {raw!r}"))
         priorities = set()
         for i, raw in enumerate(data.get("priorities", [])):
-            if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1:
+            if is_int(raw) and raw >= 1:
                 priorities.add(raw)
             else:
                 problems.append(Problem(f"{path}.priorities[{i}]", f"not a priority: {raw!r}"))

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware_fields, is_int
+from itsm_core.errors import Problem, ValidationError
 
 
 class SlaStatus(enum.StrEnum):
@@ -48,8 +49,7 @@ class SlaOutcome:
     dimensions: Mapping[str, str] = attrs.field(factory=dict, converter=_dimensions)
 
     def __attrs_post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise NaiveDatetimeError("SlaOutcome.at", self.at)
+        check_aware_fields(self, "at")
         problems = [
             Problem(name, "must not be empty")
             for name in ("ticket_id", "metric")
@@ -72,16 +72,13 @@ class SurveyAnswer:
     dimensions: Mapping[str, str] = attrs.field(factory=dict, converter=_dimensions)
 
     def __attrs_post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise NaiveDatetimeError("SurveyAnswer.at", self.at)
+        check_aware_fields(self, "at")
         problems = []
         if not self.ticket_id:
             problems.append(Problem("ticket_id", "must not be empty"))
         for name, low, high in (("csat", 1, 5), ("nps", 0, 10)):
             value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
-            ):
+            if value is not None and not (is_int(value) and low <= value <= high):
                 problems.append(Problem(name, f"{value!r} is not an integer {low}..{high}"))
         if self.csat is None and self.nps is None:
             problems.append(Problem("", "give a csat or an nps score"))

@@ -9,7 +9,8 @@ from bisect import bisect_right
 
 import attrs
 
-from itsm_core.errors import InvalidKpiDefinition, NaiveDatetimeError, Problem
+from itsm_core._checks import check_aware_fields
+from itsm_core.errors import InvalidKpiDefinition, Problem
 
 
 class Granularity(enum.StrEnum):
@@ -21,11 +22,6 @@ class Granularity(enum.StrEnum):
     MONTH = "month"
 
 
-def _aware(where: str, value: dt.datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(where, value)
-
-
 @attrs.frozen
 class Period:
     """One reporting period ``[start, end)``; ``label`` names it (``2026-03-02``, ``2026-03``)."""
@@ -35,8 +31,7 @@ class Period:
     end: dt.datetime
 
     def __attrs_post_init__(self) -> None:
-        _aware("Period.start", self.start)
-        _aware("Period.end", self.end)
+        check_aware_fields(self, "start", "end")
 
     def contains(self, instant: dt.datetime) -> bool:
         """True when ``start <= instant < end``."""

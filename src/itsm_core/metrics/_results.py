@@ -4,6 +4,8 @@ definition, and for rates a Wilson interval."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TypeVar
 
 import attrs
 
@@ -195,24 +197,29 @@ class KpiReport:
 
         Raises ValidationError when the report has no such result.
         """
-        for result in self.durations:
-            if (result.kpi.name, result.period.label, result.group) == (kpi, period, group):
-                return result
-        raise _missing("duration", kpi, period, group)
+        return _found("duration", find(self.durations, kpi, period, group), kpi, period, group)
 
     def rate(self, kpi: str, period: str = ALL_PERIODS, group: Group = ()) -> RateResult:
         """The result of rate KPI ``kpi`` for a period label and group.
 
         Raises ValidationError when the report has no such result.
         """
-        for result in self.rates:
-            if (result.kpi.name, result.period.label, result.group) == (kpi, period, group):
-                return result
-        raise _missing("rate", kpi, period, group)
+        return _found("rate", find(self.rates, kpi, period, group), kpi, period, group)
 
 
-def _missing(kind: str, kpi: str, period: str, group: Group) -> ValidationError:
-    return ValidationError(
-        "KpiReport",
-        [Problem("kpi", f"no {kind} result {kpi!r} for period {period!r} and group {group!r}")],
-    )
+_Result = TypeVar("_Result", DurationResult, RateResult)
+
+
+def find(results: Iterable[_Result], kpi: str, period: str, group: Group) -> _Result | None:
+    """The result of KPI ``kpi`` for a period label and group among ``results``, or None."""
+    for result in results:
+        if (result.kpi.name, result.period.label, result.group) == (kpi, period, group):
+            return result
+    return None
+
+
+def _found(kind: str, result: _Result | None, kpi: str, period: str, group: Group) -> _Result:
+    if result is None:
+        message = f"no {kind} result {kpi!r} for period {period!r} and group {group!r}"
+        raise ValidationError("KpiReport", [Problem("kpi", message)])
+    return result

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import is_number
 from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.metrics._definitions import Statistic
 from itsm_core.metrics._results import ALL_PERIODS, KpiReport
@@ -73,12 +74,7 @@ def _dimensions(values: Iterable[ScoreDimension]) -> tuple[ScoreDimension, ...]:
 
 
 def _positive(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
+    return is_number(value) and value > 0
 
 
 @attrs.frozen(kw_only=True)

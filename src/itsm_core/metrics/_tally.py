@@ -12,7 +12,14 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 
 from itsm_core.calendar import BusinessTime
-from itsm_core.metrics._definitions import DurationKpi, OpenTickets, Outcome, RateKpi, TimeBasis
+from itsm_core.metrics._definitions import (
+    DurationKpi,
+    OpenTickets,
+    Outcome,
+    Population,
+    RateKpi,
+    TimeBasis,
+)
 from itsm_core.metrics._quantiles import QuantileStore
 from itsm_core.metrics._spec import ReportSpec
 from itsm_core.metrics._track import Track
@@ -172,22 +179,20 @@ class Tally:
         cell.tickets += 1
         for dimension in spec.breakdowns:
             self.breakdowns[(index, dimension.value, track.dimension(dimension))] += 1
-        admitted = {}
-        for kpi in self._durations:
-            population = kpi.population
+        admitted: dict[Population, bool] = {}
+
+        def admits(population: Population) -> bool:
             if population not in admitted:
                 admitted[population] = population.admits(
                     track.kind, track.channel, track.category, track.priority, track.cancelled
                 )
-            if admitted[population]:
+            return admitted[population]
+
+        for kpi in self._durations:
+            if admits(kpi.population):
                 self._duration(cell.duration(kpi.name), kpi, track)
         for rate in self._rates:
-            population = rate.population
-            if population not in admitted:
-                admitted[population] = population.admits(
-                    track.kind, track.channel, track.category, track.priority, track.cancelled
-                )
-            if admitted[population]:
+            if admits(rate.population):
                 cell.rates[(rate.name, self._verdict(rate, track, as_of))] += 1
 
     def _duration(self, cell: DurationCell, kpi: DurationKpi, track: Track) -> None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from itsm_core._checks import is_int
 from itsm_core.metrics._definitions import Dimension, Milestone, Outcome
-from itsm_core.tickets import Json, TicketEvent, TicketKind
+from itsm_core.tickets import TicketEvent, TicketKind
 from itsm_core.workflow import StatusCategory
 
 NONE_LABEL = "(none)"
@@ -31,7 +32,7 @@ def _text(value: object) -> str | None:
 
 
 def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if is_int(value) else None
 
 
 class Track:
@@ -130,7 +131,7 @@ class Track:
             self.closed_at = at
         self.status = after
 
-    def _fields(self, payload: Mapping[str, Json]) -> None:
+    def _fields(self, payload: Mapping[str, object]) -> None:
         if "assignment_group" in payload:
             group = _text(payload["assignment_group"])
             if self.group is not None and group != self.group:

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._checks import is_int
+from itsm_core._plain import as_list, as_mapping, check_keys, join, read_str
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.priority._explanation import ExplanationStep, read_step
-from itsm_core.priority._reading import as_list, as_mapping, check_keys, is_int, join, read_str
 
 
 def _as_steps(value: Iterable[ExplanationStep]) -> tuple[ExplanationStep, ...]:

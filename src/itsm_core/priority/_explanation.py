@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 import attrs
 
+from itsm_core._checks import is_int
+from itsm_core._plain import as_mapping, check_keys, read_str
 from itsm_core.errors import DeserializationError, Problem
-from itsm_core.priority._reading import as_mapping, check_keys, is_int, read_str
 
 
 class StepKind(enum.StrEnum):

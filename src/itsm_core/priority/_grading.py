@@ -6,16 +6,10 @@ from collections.abc import Mapping
 
 import attrs
 
+from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
 from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
 from itsm_core.priority._decision import GradingDecision
 from itsm_core.priority._matrix import GradingMatrix, read_matrix
-from itsm_core.priority._reading import (
-    as_mapping,
-    blank_problem,
-    check_keys,
-    read_str,
-    type_problem,
-)
 from itsm_core.priority._tiers import apply_tier, as_tiers, tier_problems
 
 

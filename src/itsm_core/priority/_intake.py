@@ -8,18 +8,20 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
-from itsm_core.priority._reading import (
+from itsm_core._checks import is_int
+from itsm_core._plain import (
     as_list,
     as_mapping,
     blank_problem,
     check_keys,
-    is_int,
     join,
+    read_enum,
     read_int,
     read_str,
     type_problem,
+    under,
 )
+from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
 
 
 class Interruption(enum.StrEnum):
@@ -237,18 +239,11 @@ def read_rule(value: object, path: str, problems: list[Problem]) -> IntakeRule |
     kinds: set[Interruption] | None = None
     if "interruption" in data:
         items = as_list(data["interruption"], join(path, "interruption"), problems)
-        known = {i.value: i for i in Interruption}
-        kinds = set()
-        for index, item in enumerate(items or []):
-            if isinstance(item, str) and item in known:
-                kinds.add(known[item])
-            else:
-                problems.append(
-                    Problem(
-                        join(join(path, "interruption"), index),
-                        f"unknown interruption {item!r} (one of {', '.join(known)})",
-                    )
-                )
+        read = [
+            read_enum(item, Interruption, join(join(path, "interruption"), index), problems)
+            for index, item in enumerate(items or [])
+        ]
+        kinds = {kind for kind in read if kind is not None}
         if items == []:
             problems.append(Problem(join(path, "interruption"), "expected at least one value"))
     if len(problems) > before or name is None or level is None:
@@ -375,7 +370,5 @@ def read_rules(value: object, path: str, problems: list[Problem]) -> IntakeRules
     try:
         return IntakeRules(impact=lists["impact"], urgency=lists["urgency"])
     except InvalidPriorityMatrix as error:
-        problems.extend(
-            Problem(join(path, p.path) if path else p.path, p.message) for p in error.problems
-        )
+        problems.extend(under(path, error.problems))
         return None

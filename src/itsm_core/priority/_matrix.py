@@ -6,17 +6,19 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
-from itsm_core.priority._explanation import ExplanationStep, StepKind
-from itsm_core.priority._reading import (
+from itsm_core._checks import is_int
+from itsm_core._plain import (
     as_list,
     as_mapping,
     blank_problem,
     check_keys,
-    is_int,
+    join,
     read_str,
     type_problem,
+    under,
 )
+from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
+from itsm_core.priority._explanation import ExplanationStep, StepKind
 from itsm_core.priority._scale import PriorityScale, read_scale
 
 
@@ -239,18 +241,14 @@ def read_matrix(value: object, path: str, problems: list[Problem]) -> GradingMat
     before = len(problems)
     check_keys(data, path, ("name", "rows", "columns", "result", "cells"), (), problems)
     name = read_str(data, "name", path, problems)
-    prefix = f"{path}." if path else ""
     scales = {
-        key: read_scale(data[key], f"{prefix}{key}", problems) if key in data else None
+        key: read_scale(data[key], join(path, key), problems) if key in data else None
         for key in ("rows", "columns", "result")
     }
     rows, columns, result = scales["rows"], scales["columns"], scales["result"]
-    cells = as_list(data["cells"], f"{prefix}cells", problems) if "cells" in data else None
+    cells = as_list(data["cells"], join(path, "cells"), problems) if "cells" in data else None
     if rows is not None and columns is not None and result is not None and cells is not None:
-        problems.extend(
-            Problem(f"{prefix}{p.path}", p.message)
-            for p in grid_problems(rows, columns, result, cells)
-        )
+        problems.extend(under(path, grid_problems(rows, columns, result, cells)))
     if len(problems) > before or name is None or rows is None or columns is None:
         return None
     assert result is not None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import attrs
 
+from itsm_core._checks import is_int
+from itsm_core._plain import is_text
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.priority._reading import is_int, is_text
 
 
 @attrs.frozen(kw_only=True)

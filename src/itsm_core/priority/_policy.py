@@ -6,19 +6,13 @@ from collections.abc import Mapping
 
 import attrs
 
+from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
 from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
 from itsm_core.priority._decision import PriorityDecision
 from itsm_core.priority._explanation import ExplanationStep, StepKind
 from itsm_core.priority._intake import IntakeFacts, IntakeRules, read_rules
 from itsm_core.priority._matrix import GradingMatrix, read_matrix
 from itsm_core.priority._override import Override
-from itsm_core.priority._reading import (
-    as_mapping,
-    blank_problem,
-    check_keys,
-    read_str,
-    type_problem,
-)
 from itsm_core.priority._scale import PriorityScale
 from itsm_core.priority._tiers import apply_tier, as_tiers, tier_problems
 

@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from itsm_core._checks import is_int
+from itsm_core._plain import as_list, as_mapping, check_keys, is_text, join, read_str, under
 from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
-from itsm_core.priority._reading import as_list, as_mapping, check_keys, is_int, join, read_str
 
 
 def _as_tuple(value: Sequence[str]) -> tuple[str, ...]:
@@ -99,7 +100,7 @@ def scale_problems(name: object, labels: object) -> list[Problem]:
         problems.append(Problem("labels", "a scale needs at least one level"))
     seen: dict[str, int] = {}
     for index, label in enumerate(labels):
-        if not (isinstance(label, str) and label.strip()):
+        if not is_text(label):
             problems.append(
                 Problem(join("labels", index), f"expected a non-blank label, got {label!r}")
             )
@@ -125,6 +126,6 @@ def read_scale(value: object, path: str, problems: list[Problem]) -> PrioritySca
         return None
     found = scale_problems(name, labels)
     if found:
-        problems.extend(Problem(join(path, p.path) if path else p.path, p.message) for p in found)
+        problems.extend(under(path, found))
         return None
     return PriorityScale(name, [str(label) for label in labels])

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping
 
+from itsm_core._checks import frozen_mapping, is_int
+from itsm_core._plain import as_mapping, join, shown
 from itsm_core.errors import Problem
 from itsm_core.priority._explanation import ExplanationStep, StepKind
-from itsm_core.priority._reading import as_mapping, is_int, join
 from itsm_core.priority._scale import PriorityScale
 
 
 def as_tiers(value: Mapping[str, int]) -> Mapping[str, int]:
     """A read-only copy of a tier mapping (anything else is left for validation to refuse)."""
     found: object = value
-    if isinstance(found, Mapping):
-        return types.MappingProxyType(dict(value))
-    return value
+    return frozen_mapping(value) if isinstance(found, Mapping) else value
 
 
 def tier_problems(tiers: object, path: str = "tiers") -> list[Problem]:
@@ -28,7 +26,9 @@ def tier_problems(tiers: object, path: str = "tiers") -> list[Problem]:
             problems.append(Problem(join(path, repr(name)), "a tier needs a non-blank name"))
         if not (is_int(steps) and steps >= 0):
             problems.append(
-                Problem(join(path, name), f"expected a raise of 0 or more levels, got {steps!r}")
+                Problem(
+                    join(path, name), f"expected a raise of 0 or more levels, got {shown(steps)}"
+                )
             )
     return problems
 

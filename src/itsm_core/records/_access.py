@@ -8,17 +8,20 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import (
+    as_list,
+    as_mapping,
+    check_keys,
+    enum_set,
+    is_text,
+    join,
+    read_enum,
+    string_set,
+    text,
+    texts,
+)
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
 from itsm_core.records._actor import Actor
-from itsm_core.records._fields import (
-    join,
-    known_keys,
-    mapping,
-    nonblank,
-    string_set,
-    strings,
-    text,
-)
 from itsm_core.records._ticket_data import TICKET_FIELDS
 from itsm_core.tickets import Ticket
 
@@ -64,17 +67,7 @@ class Condition(enum.StrEnum):
 
 
 def _conditions(values: Iterable[Condition | str]) -> frozenset[Condition]:
-    out: set[Condition] = set()
-    for value in values:
-        try:
-            out.add(Condition(value))
-        except ValueError:
-            expected = ", ".join(c.value for c in Condition)
-            raise InvalidPolicy(
-                "for access rule",
-                [Problem("when", f"unknown condition {value!r} (expected one of {expected})")],
-            ) from None
-    return frozenset(out)
+    return enum_set(values, Condition, InvalidPolicy, "for access rule", "when")
 
 
 def _actions(values: Iterable[str]) -> frozenset[str]:
@@ -100,7 +93,7 @@ class AccessRule:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
-        if not nonblank(self.role):
+        if not is_text(self.role):
             problems.append(Problem("role", "must be a non-empty string"))
         if not self.actions:
             problems.append(Problem("actions", "a rule grants at least one action"))
@@ -189,7 +182,7 @@ class AccessPolicy:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
-        if not nonblank(self.name):
+        if not is_text(self.name):
             problems.append(Problem("name", "must be a non-empty string"))
         problems.extend(
             Problem("confidential_fields", f"{name!r} is not a ticket field")
@@ -255,22 +248,20 @@ class AccessPolicy:
         """Build a policy from plain data; :class:`~itsm_core.errors.InvalidPolicy` lists every
         problem with its path."""
         problems: list[Problem] = []
-        top = mapping(data, "", problems)
+        top = as_mapping(data, "", problems)
         if top is None:
             raise InvalidPolicy("for access", problems)
-        known_keys(top, _POLICY_KEYS, "", problems)
+        check_keys(top, "", (), _POLICY_KEYS, problems)
         name = text(top.get("name"), "name", problems)
         rules: list[AccessRule] = []
-        raw_rules = top.get("rules")
-        if not isinstance(raw_rules, list | tuple):
-            problems.append(Problem("rules", f"expected a list of rules, got {raw_rules!r}"))
-            raw_rules = []
+        raw_rules = as_list(top.get("rules"), "rules", problems) or []
         for index, raw in enumerate(raw_rules):
             rule = _rule_from(raw, f"rules[{index}]", problems)
             if rule is not None:
                 rules.append(rule)
-        confidential = strings(
-            top.get("confidential_fields", ["work_notes"]), "confidential_fields", problems
+        confidential = (
+            texts(top.get("confidential_fields", ["work_notes"]), "confidential_fields", problems)
+            or ()
         )
         for position, field in enumerate(confidential):
             if field not in TICKET_FIELDS or field == "id":
@@ -283,40 +274,36 @@ class AccessPolicy:
 
 
 def _rule_from(raw: object, path: str, problems: list[Problem]) -> AccessRule | None:
-    data = mapping(raw, path, problems)
+    data = as_mapping(raw, path, problems)
     if data is None:
         return None
     count = len(problems)
-    known_keys(data, _RULE_KEYS, path, problems)
+    check_keys(data, path, (), _RULE_KEYS, problems)
     role = text(data.get("role"), join(path, "role"), problems)
-    actions = strings(data.get("actions"), join(path, "actions"), problems)
-    if not actions and "actions" in data and isinstance(data["actions"], list | tuple):
+    actions = texts(data.get("actions"), join(path, "actions"), problems)
+    if actions == ():
         problems.append(Problem(join(path, "actions"), "a rule grants at least one action"))
-    for index, action in enumerate(actions):
+    for index, action in enumerate(actions or ()):
         if not _is_action(action):
             problems.append(
                 Problem(f"{path}.actions[{index}]", f"{action!r} is not an action name")
             )
-    conditions: list[Condition] = []
-    for index, raw_condition in enumerate(
-        strings(data.get("when", []), join(path, "when"), problems)
-    ):
-        try:
-            conditions.append(Condition(raw_condition))
-        except ValueError:
-            expected = ", ".join(c.value for c in Condition)
-            problems.append(
-                Problem(
-                    f"{path}.when[{index}]",
-                    f"unknown condition {raw_condition!r} (expected one of {expected})",
-                )
-            )
+    when = as_list(data.get("when", []), join(path, "when"), problems) or []
+    conditions = [
+        read_enum(raw, Condition, join(join(path, "when"), index), problems)
+        for index, raw in enumerate(when)
+    ]
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(
             Problem(join(path, "description"), f"expected a string, got {description!r}")
         )
-    if len(problems) > count or role is None:
+    if len(problems) > count or role is None or actions is None:
         return None
     assert isinstance(description, str)
-    return AccessRule(role=role, actions=actions, when=conditions, description=description)
+    return AccessRule(
+        role=role,
+        actions=actions,
+        when=[c for c in conditions if c is not None],
+        description=description,
+    )

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from itsm_core._plain import is_text, string_set
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.records._fields import nonblank, string_set
 
 
 def _roles(values: Iterable[str]) -> frozenset[str]:
@@ -36,7 +36,7 @@ class Actor:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
-        if not nonblank(self.id):
+        if not is_text(self.id):
             problems.append(Problem("id", "must be a non-empty string"))
         if not self.roles:
             problems.append(Problem("roles", "an actor holds at least one role"))
@@ -44,7 +44,7 @@ class Actor:
             Problem(name, f"{value!r} is not a non-empty string")
             for name in ("roles", "groups")
             for value in sorted(getattr(self, name), key=repr)
-            if not nonblank(value)
+            if not is_text(value)
         )
         if problems:
             raise ValidationError(f"actor {self.id!r}", problems)

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core._checks import check_aware
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.records._legal_hold import LegalHold
 from itsm_core.records._retention import RetentionPolicy, closed_at
 from itsm_core.tickets import Ticket
@@ -71,8 +72,7 @@ def retention_due(
     >>> retention_due([], policy, dt.datetime(2030, 1, 1, tzinfo=dt.UTC)).destroy
     ()
     """
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise NaiveDatetimeError("retention_due.at", at)
+    check_aware(at, "retention_due.at")
     active = [hold for hold in holds if hold.active_at(at)]
     seen: set[str] = set()
     problems: list[Problem] = []

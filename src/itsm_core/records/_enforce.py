@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from itsm_core.errors import AccessDenied, Problem, ValidationError
+from itsm_core.kernel import Decision
 from itsm_core.records._access import WORK_NOTE, AccessPolicy
 from itsm_core.records._actor import Actor
 from itsm_core.tickets import (
@@ -12,8 +13,8 @@ from itsm_core.tickets import (
     AddComment,
     Command,
     CommandContext,
-    Decision,
     Ticket,
+    TicketEvent,
     decide,
     event_name,
 )
@@ -47,7 +48,7 @@ def decide_as(
     ticket: Ticket | None,
     command: Command,
     ctx: CommandContext,
-) -> Decision:
+) -> Decision[Ticket, TicketEvent]:
     """:func:`~itsm_core.tickets.decide`, after checking ``actor`` may do it under ``policy``.
 
     ``ctx`` must name the actor (``ctx.actor == actor.id``) and one of their roles; the check
@@ -67,9 +68,9 @@ def decide_as(
     if ticket is not None:
         _check(policy, acting, action, ticket)
         return decide(ticket, command, ctx)
-    new_ticket, events = decide(None, command, ctx)
-    _check(policy, acting, action, new_ticket)
-    return new_ticket, events
+    decision = decide(None, command, ctx)
+    _check(policy, acting, action, decision.state)
+    return decision
 
 
 def _check(policy: AccessPolicy, actor: Actor, action: str, ticket: Ticket) -> None:

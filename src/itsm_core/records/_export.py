@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from itsm_core.records._masking import MaskingPolicy
+from itsm_core.records._seal import _event_data
 from itsm_core.records._ticket_data import ticket_data
 from itsm_core.tickets import Ticket, TicketEvent
 
@@ -34,10 +35,10 @@ def export_ticket(ticket: Ticket, policy: MaskingPolicy) -> dict[str, Any]:
 
 
 def export_event(event: TicketEvent, policy: MaskingPolicy) -> dict[str, Any]:
-    """``event.to_dict()`` with personal data masked in its payload and reason; the payload
-    keys of ``policy.drop_fields`` are left out (``work_note`` goes with ``work_notes``,
-    ``comment`` with ``comments``)."""
-    data = event.to_dict()
+    """The event's plain form (the converter's) with personal data masked in its payload and
+    reason; the payload keys of ``policy.drop_fields`` are left out (``work_note`` goes with
+    ``work_notes``, ``comment`` with ``comments``)."""
+    data = _event_data(event)
     dropped = set(policy.drop_fields)
     if "work_notes" in dropped:
         dropped.add("work_note")

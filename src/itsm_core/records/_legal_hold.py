@@ -8,8 +8,9 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
-from itsm_core.records._fields import nonblank, string_set
+from itsm_core._checks import check_aware, check_aware_fields
+from itsm_core._plain import is_text, string_set
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets import Ticket
 
 
@@ -43,20 +44,17 @@ class LegalHold:
     requesters: frozenset[str] = attrs.field(default=frozenset(), converter=_requesters)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("placed_at", "released_at"):
-            value = getattr(self, name)
-            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-                raise NaiveDatetimeError(f"LegalHold.{name}", value)
+        check_aware_fields(self, "placed_at", "released_at")
         problems = [
             Problem(name, "must not be empty")
             for name in ("id", "reason")
-            if not nonblank(getattr(self, name))
+            if not is_text(getattr(self, name))
         ]
         problems.extend(
             Problem(name, f"{value!r} is not a non-empty string")
             for name in ("ticket_ids", "requesters")
             for value in sorted(getattr(self, name), key=repr)
-            if not nonblank(value)
+            if not is_text(value)
         )
         if not (self.ticket_ids or self.requesters):
             problems.append(Problem("", "a hold names tickets or requesters"))
@@ -67,8 +65,7 @@ class LegalHold:
 
     def active_at(self, at: dt.datetime) -> bool:
         """True when the hold is in force at ``at``."""
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise NaiveDatetimeError("LegalHold.active_at", at)
+        check_aware(at, "LegalHold.active_at")
         return self.placed_at <= at and (self.released_at is None or at < self.released_at)
 
     def covers(self, ticket: Ticket) -> bool:

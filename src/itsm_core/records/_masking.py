@@ -7,8 +7,17 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import (
+    as_list,
+    as_mapping,
+    check_keys,
+    enum_set,
+    join,
+    read_enum,
+    string_set,
+    texts,
+)
 from itsm_core.errors import InvalidPolicy, Problem
-from itsm_core.records._fields import known_keys, mapping, string_set, strings
 from itsm_core.records._personal_data import PersonalDataKind, mask_text
 from itsm_core.records._ticket_data import TICKET_FIELDS
 
@@ -16,17 +25,7 @@ _KEYS = {"mask", "drop_fields"}
 
 
 def _kinds(values: Iterable[PersonalDataKind | str]) -> frozenset[PersonalDataKind]:
-    out: set[PersonalDataKind] = set()
-    for value in values:
-        try:
-            out.add(PersonalDataKind(value))
-        except ValueError:
-            expected = ", ".join(kind.value for kind in PersonalDataKind)
-            raise InvalidPolicy(
-                "for masking",
-                [Problem("mask", f"unknown kind of personal data {value!r} (expected {expected})")],
-            ) from None
-    return frozenset(out)
+    return enum_set(values, PersonalDataKind, InvalidPolicy, "for masking", "mask")
 
 
 def _drop_fields(values: Iterable[str]) -> frozenset[str]:
@@ -45,8 +44,7 @@ class MaskingPolicy:
     Traceback (most recent call last):
     ...
     itsm_core.errors.InvalidPolicy: invalid policy for masking: 2 problems
-      - mask[0]: unknown kind of personal data 'fax' (expected one of email, id_card, mobile,
-        landline)
+      - mask[0]: expected one of 'email', 'id_card', 'mobile', 'landline', got 'fax'
       - drop_fields[0]: 'secret' is not a ticket field
     """
 
@@ -91,24 +89,16 @@ class MaskingPolicy:
         """Build a policy from plain data; :class:`~itsm_core.errors.InvalidPolicy` lists every
         problem with its path."""
         problems: list[Problem] = []
-        top = mapping(data, "", problems)
+        top = as_mapping(data, "", problems)
         if top is None:
             raise InvalidPolicy("for masking", problems)
-        known_keys(top, _KEYS, "", problems)
-        kinds: list[PersonalDataKind] = []
-        raw_kinds = strings(top.get("mask", [k.value for k in PersonalDataKind]), "mask", problems)
-        for index, raw in enumerate(raw_kinds):
-            try:
-                kinds.append(PersonalDataKind(raw))
-            except ValueError:
-                expected = ", ".join(kind.value for kind in PersonalDataKind)
-                problems.append(
-                    Problem(
-                        f"mask[{index}]",
-                        f"unknown kind of personal data {raw!r} (expected one of {expected})",
-                    )
-                )
-        drop = strings(top.get("drop_fields", []), "drop_fields", problems)
+        check_keys(top, "", (), _KEYS, problems)
+        raw_kinds = as_list(top.get("mask", list(PersonalDataKind)), "mask", problems) or []
+        kinds = [
+            read_enum(raw, PersonalDataKind, join("mask", index), problems)
+            for index, raw in enumerate(raw_kinds)
+        ]
+        drop = texts(top.get("drop_fields", []), "drop_fields", problems) or ()
         problems.extend(
             Problem(f"drop_fields[{index}]", f"{name!r} is not a ticket field")
             for index, name in enumerate(drop)
@@ -116,7 +106,7 @@ class MaskingPolicy:
         )
         if problems:
             raise InvalidPolicy("for masking", problems)
-        return cls(mask=kinds, drop_fields=drop)
+        return cls(mask=[kind for kind in kinds if kind is not None], drop_fields=drop)
 
 
 #: Mask every kind of personal data, drop nothing.

@@ -8,11 +8,11 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import is_int
+from itsm_core._plain import as_mapping, check_keys, is_text, join, shown, text
 from itsm_core.errors import InvalidPolicy, Problem
-from itsm_core.records._fields import is_int, join, known_keys, mapping, nonblank, text
 from itsm_core.tickets import Ticket, TicketKind
 
-_RULE_KEYS = {"archive_after_days", "destroy_after_years"}
 _POLICY_KEYS = {"name", "default", "by_kind"}
 
 
@@ -47,21 +47,21 @@ def rule_problems(
 ) -> list[Problem]:
     """Every problem with the two numbers of a retention rule."""
     problems: list[Problem] = []
-    if not is_int(archive_after_days) or archive_after_days < 0:  # type: ignore[operator]
+    if not is_int(archive_after_days) or archive_after_days < 0:
         problems.append(
             Problem(
                 join(path, "archive_after_days"),
-                f"expected a whole number of days >= 0, got {archive_after_days!r}",
+                f"expected a whole number of days >= 0, got {shown(archive_after_days)}",
             )
         )
     if destroy_after_years is not None and (
-        not is_int(destroy_after_years) or destroy_after_years < 1  # type: ignore[operator]
+        not is_int(destroy_after_years) or destroy_after_years < 1
     ):
         problems.append(
             Problem(
                 join(path, "destroy_after_years"),
                 f"expected a whole number of years >= 1 or null (keep), got "
-                f"{destroy_after_years!r}",
+                f"{shown(destroy_after_years)}",
             )
         )
     if (
@@ -148,7 +148,7 @@ class RetentionPolicy:
     Traceback (most recent call last):
     ...
     itsm_core.errors.InvalidPolicy: invalid policy for retention: 4 problems
-      - name: expected a non-empty string, got ''
+      - name: expected a non-blank string, got ''
       - default.archive_after_days: expected a whole number of days >= 0, got -1
       - by_kind.email: unknown ticket kind (expected one of change, complaint, ...)
       - by_kind.email.archive_after_days: missing
@@ -162,7 +162,7 @@ class RetentionPolicy:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
-        if not nonblank(self.name):
+        if not is_text(self.name):
             problems.append(Problem("name", "must not be empty"))
         if problems:
             raise InvalidPolicy("for retention", problems)
@@ -184,14 +184,14 @@ class RetentionPolicy:
         """Build a policy from plain data; :class:`~itsm_core.errors.InvalidPolicy` lists every
         problem with its path."""
         problems: list[Problem] = []
-        top = mapping(data, "", problems)
+        top = as_mapping(data, "", problems)
         if top is None:
             raise InvalidPolicy("for retention", problems)
-        known_keys(top, _POLICY_KEYS, "", problems)
+        check_keys(top, "", (), _POLICY_KEYS, problems)
         name = text(top.get("name"), "name", problems)
         default = _rule_from(top.get("default"), "default", problems)
         by_kind: dict[TicketKind, RetentionRule] = {}
-        raw_kinds = mapping(top.get("by_kind", {}), "by_kind", problems)
+        raw_kinds = as_mapping(top.get("by_kind", {}), "by_kind", problems)
         for key, raw in (raw_kinds or {}).items():
             path = f"by_kind.{key}"
             kind = None
@@ -209,12 +209,11 @@ class RetentionPolicy:
 
 
 def _rule_from(raw: object, path: str, problems: list[Problem]) -> RetentionRule | None:
-    data = mapping(raw, path, problems)
+    data = as_mapping(raw, path, problems)
     if data is None:
         return None
-    known_keys(data, _RULE_KEYS, path, problems)
+    check_keys(data, path, ("archive_after_days",), ("destroy_after_years",), problems)
     if "archive_after_days" not in data:
-        problems.append(Problem(join(path, "archive_after_days"), "missing"))
         return None
     archive = data["archive_after_days"]
     destroy = data.get("destroy_after_years")
@@ -222,7 +221,7 @@ def _rule_from(raw: object, path: str, problems: list[Problem]) -> RetentionRule
     problems.extend(found)
     if found:
         return None
-    return RetentionRule(archive_after_days=archive, destroy_after_years=destroy)
+    return RetentionRule(archive_after_days=archive, destroy_after_years=destroy)  # type: ignore[arg-type]  # rule_problems checked both
 
 
 def closed_at(ticket: Ticket) -> dt.datetime | None:

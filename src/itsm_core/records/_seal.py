@@ -1,6 +1,7 @@
 """Sealing a ticket's event stream as a SHA-256 hash chain (tamper-evident audit trail).
 
-Each event is written in a canonical JSON form (``TicketEvent.to_dict()``, keys sorted, no
+Each event is written in a canonical JSON form (the converter's plain form of the event, see
+:func:`itsm_core.serialization.make_converter`; keys sorted, no
 whitespace, UTF-8) and chained: ``digest = sha256(previous + "\\n" + canonical)`` where
 ``previous`` is the digest of the event before (64 zeros for the first). Changing, removing,
 inserting or moving any event breaks the chain from that point; keeping the last digest (the
@@ -9,6 +10,7 @@ inserting or moving any event breaks the chain from that point; keeping the last
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -16,15 +18,29 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
+import cattrs
 
 from itsm_core.errors import DeserializationError, InvalidEventStream, Problem, ValidationError
 from itsm_core.records._fields import is_int
+from itsm_core.serialization import make_converter
+from itsm_core.serialization._problems import problems_from
 from itsm_core.tickets import TicketEvent
 
 #: The ``previous`` digest of a stream's first event.
 GENESIS = "0" * 64
 _HEX = re.compile(r"[0-9a-f]{64}")
 _RECORD_KEYS = frozenset({"digest", "event", "previous"})
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    return make_converter()
+
+
+def _event_data(event: TicketEvent) -> dict[str, Any]:
+    """The plain form of ``event`` (the converter's) that is sealed."""
+    data: dict[str, Any] = _converter().unstructure(event)
+    return data
 
 
 def is_digest(value: object) -> bool:
@@ -50,7 +66,7 @@ def link_digest(previous: str, event: TicketEvent) -> str:
     >>> len(link_digest(GENESIS, event))
     64
     """
-    data = previous.encode("ascii") + b"\n" + canonical_json(event.to_dict())
+    data = previous.encode("ascii") + b"\n" + canonical_json(_event_data(event))
     return hashlib.sha256(data).hexdigest()
 
 
@@ -64,7 +80,7 @@ class SealedEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data."""
-        return {"digest": self.digest, "event": self.event.to_dict(), "previous": self.previous}
+        return {"digest": self.digest, "event": _event_data(self.event), "previous": self.previous}
 
 
 @attrs.frozen(kw_only=True)
@@ -203,10 +219,10 @@ def _record_from_line(line: str, path: str, problems: list[Problem]) -> SealedEv
         problems.extend(found)
         return None
     try:
-        event = TicketEvent.from_dict(raw["event"])
-    except DeserializationError as exc:
+        event = _converter().structure(raw["event"], TicketEvent)
+    except Exception as exc:  # cattrs groups and our errors: every problem, with its path
         problems.extend(
-            Problem(f"{path}.event.{p.path}".rstrip("."), p.message) for p in exc.problems
+            Problem(f"{path}.event.{p.path}".rstrip("."), p.message) for p in problems_from(exc)
         )
         return None
     record = SealedEvent(event=event, previous=raw["previous"], digest=raw["digest"])

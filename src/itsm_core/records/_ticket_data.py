@@ -22,7 +22,7 @@ def plain(value: object) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Comment):
-        return value.to_json()
+        return plain(attrs.asdict(value, recurse=False))
     if isinstance(value, tuple | list):
         return [plain(item) for item in value]
     if isinstance(value, Mapping):

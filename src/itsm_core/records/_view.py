@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from itsm_core._checks import frozen_mapping, frozen_set
 from itsm_core.errors import AccessDenied
 from itsm_core.records._access import READ, READ_CONFIDENTIAL, AccessPolicy
 from itsm_core.records._actor import Actor
@@ -15,14 +15,6 @@ from itsm_core.records._export import STRUCTURAL_FIELDS
 from itsm_core.records._masking import MaskingPolicy
 from itsm_core.records._ticket_data import ticket_data
 from itsm_core.tickets import Ticket
-
-
-def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(value))
-
-
-def _names(value: frozenset[str] | set[str]) -> frozenset[str]:
-    return frozenset(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -34,8 +26,8 @@ class TicketView:
 
     ticket_id: str
     actor: str
-    fields: Mapping[str, Any] = attrs.field(converter=_read_only)
-    hidden: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    fields: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
+    hidden: frozenset[str] = attrs.field(default=frozenset(), converter=frozen_set)
 
     def __getitem__(self, name: str) -> Any:
         return self.fields[name]

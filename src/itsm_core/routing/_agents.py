@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 
 import attrs
 
-from itsm_core.errors import InvalidRouting, Problem
-from itsm_core.routing._reading import (
+from itsm_core._checks import frozen_mapping, is_int
+from itsm_core._plain import (
     as_mapping,
     build,
     check_keys,
     is_a,
-    is_int,
     is_text,
+    join,
     read_enum,
-    read_levels,
-    read_texts,
+    shown,
+    texts,
 )
+from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.tickets import SupportLevel
-
-
-def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
-    return MappingProxyType(dict(value))
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
@@ -56,7 +52,7 @@ class Agent:
     name: str = ""
     level: SupportLevel = SupportLevel.L1
     senior: bool = False
-    skills: Mapping[str, int] = attrs.field(factory=dict, converter=_levels)
+    skills: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_mapping)
     languages: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
     capacity: int = 1
 
@@ -102,14 +98,37 @@ def _agent_problems(agent: Agent) -> list[Problem]:
             problems.append(Problem(field, f"expected a set of non-blank strings, got {values!r}"))
     if not agent.groups:
         problems.append(Problem("groups", "an agent belongs to at least one group"))
-    problems.extend(
-        Problem(f"skills.{skill}", f"expected a level >= 1, got {level!r}")
-        for skill, level in agent.skills.items()
-        if not (is_text(skill) and is_int(level) and level >= 1)
-    )
+    problems.extend(skill_problems(agent.skills))
     if not (is_int(agent.capacity) and agent.capacity >= 1):
         problems.append(Problem("capacity", f"expected an integer >= 1, got {agent.capacity!r}"))
     return problems
+
+
+def skill_problems(skills: Mapping[str, int]) -> list[Problem]:
+    """A problem for each skill that is not a non-blank name with a level >= 1."""
+    return [
+        Problem(f"skills.{skill}", f"expected a level >= 1, got {shown(level)}")
+        for skill, level in skills.items()
+        if not (is_text(skill) and is_int(level) and level >= 1)
+    ]
+
+
+def read_skills(value: object, path: str, problems: list[Problem]) -> dict[str, int] | None:
+    """Skill names mapped to integer levels ``>= 1`` (None and problems when malformed)."""
+    data = as_mapping(value, path, problems)
+    if data is None:
+        return None
+    before = len(problems)
+    for key, level in data.items():
+        if not is_text(key):
+            problems.append(Problem(join(path, key), "expected a non-blank name"))
+        if not (is_int(level) and level >= 1):
+            problems.append(
+                Problem(join(path, key), f"expected an integer >= 1, got {shown(level)}")
+            )
+    if len(problems) > before:
+        return None
+    return {key: level for key, level in data.items() if is_int(level)}
 
 
 _OPTIONAL = ("name", "level", "senior", "skills", "languages", "capacity")
@@ -123,9 +142,9 @@ def read_agent(value: object, path: str, problems: list[Problem]) -> Agent | Non
     before = len(problems)
     check_keys(data, path, ("id", "roster", "groups"), _OPTIONAL, problems)
     level = read_enum(data.get("level", "l1"), SupportLevel, f"{path}.level", problems)
-    skills = read_levels(data.get("skills", {}), f"{path}.skills", problems)
-    languages = read_texts(data.get("languages", []), f"{path}.languages", problems)
-    groups = read_texts(data.get("groups", []), f"{path}.groups", problems)
+    skills = read_skills(data.get("skills", {}), f"{path}.skills", problems)
+    languages = texts(data.get("languages", []), f"{path}.languages", problems)
+    groups = texts(data.get("groups", []), f"{path}.groups", problems)
     if len(problems) > before or level is None or skills is None:
         return None
     return build(
@@ -140,6 +159,7 @@ def read_agent(value: object, path: str, problems: list[Problem]) -> Agent | Non
             languages=languages or frozenset(),
             capacity=data.get("capacity", 1),  # type: ignore[arg-type]
         ),
+        InvalidRouting,
         path,
         problems,
     )

@@ -6,8 +6,8 @@ import enum
 
 import attrs
 
+from itsm_core._plain import as_mapping, build, check_keys, is_a, is_text, read_enum
 from itsm_core.errors import InvalidRouting, Problem
-from itsm_core.routing._reading import as_mapping, build, check_keys, is_a, is_text, read_enum
 from itsm_core.tickets import SupportLevel
 
 
@@ -83,6 +83,7 @@ def read_group(value: object, path: str, problems: list[Problem]) -> Group | Non
             strategy=strategy,
             escalates_to=target,  # type: ignore[arg-type]
         ),
+        InvalidRouting,
         path,
         problems,
     )

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 
 import attrs
 
+from itsm_core._checks import frozen_mapping
 from itsm_core.routing._agents import Agent
-
-
-def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
-    return MappingProxyType(dict(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -25,7 +21,7 @@ class Requirements:
     "skills network>=2, language 'en'"
     """
 
-    skills: Mapping[str, int] = attrs.field(factory=dict, converter=_levels)
+    skills: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_mapping)
     language: str | None = None
     senior: bool = False
 

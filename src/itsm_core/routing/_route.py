@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from itsm_core._checks import check_aware
 from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._agents import Agent
 from itsm_core.routing._decision import RouteOutcome, RoutingDecision, RoutingStep, StepKind
@@ -12,7 +13,6 @@ from itsm_core.routing._groups import AssignmentStrategy, Group
 from itsm_core.routing._requirements import Requirements
 from itsm_core.routing._rules import RoutingRule, RoutingRules
 from itsm_core.routing._state import TeamState
-from itsm_core.routing._team import aware
 from itsm_core.tickets import Ticket
 
 #: How many agent ids a step lists before it says "and N more".
@@ -43,7 +43,7 @@ def route(
     decision with ``team_state.assign``). Raises ``InvalidRouting`` when the rules name groups
     the team does not have, ``NaiveDatetimeError`` for a naive ``now``.
     """
-    aware(now, "now")
+    check_aware(now, "now")
     team = team_state.team
     unknown = sorted(name for name in rules.groups() if team.group(name) is None)
     if unknown:

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from itsm_core.errors import InvalidRouting, Problem
-from itsm_core.routing._reading import (
+from itsm_core._checks import frozen_mapping, is_int
+from itsm_core._plain import (
     as_list,
     as_mapping,
     build,
     check_keys,
     is_a,
-    is_int,
     is_text,
     read_enum,
-    read_levels,
-    read_texts,
+    shown,
+    texts,
 )
+from itsm_core.errors import InvalidRouting, Problem
+from itsm_core.routing._agents import read_skills, skill_problems
 from itsm_core.tickets import RESPONSE_LEVELS, Channel, CustomerTier, Ticket, TicketKind
 
 _Values = frozenset[Any] | None
@@ -30,10 +30,6 @@ def _set(value: Iterable[Any] | None) -> _Values:
     if value is None or isinstance(value, str):
         return value  # type: ignore[return-value]  # a bare string is refused by validation
     return frozenset(value)
-
-
-def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
-    return MappingProxyType(dict(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -60,7 +56,7 @@ class RoutingRule:
     languages: frozenset[str] | None = attrs.field(default=None, converter=_set)
     customer_tiers: frozenset[CustomerTier] | None = attrs.field(default=None, converter=_set)
     response_levels: frozenset[int] | None = attrs.field(default=None, converter=_set)
-    skills: Mapping[str, int] = attrs.field(factory=dict, converter=_levels)
+    skills: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_mapping)
     senior: bool = False
 
     def __attrs_post_init__(self) -> None:
@@ -164,11 +160,7 @@ def _rule_problems(rule: RoutingRule) -> list[Problem]:
                 problems.append(Problem(key, f"{value!r} is not a response level (1, 2, 3)"))
             elif key in ("categories", "languages") and not is_text(value):
                 problems.append(Problem(key, f"expected non-blank strings, got {value!r}"))
-    problems.extend(
-        Problem(f"skills.{skill}", f"expected a level >= 1, got {level!r}")
-        for skill, level in rule.skills.items()
-        if not (is_text(skill) and is_int(level) and level >= 1)
-    )
+    problems.extend(skill_problems(rule.skills))
     if not is_a(rule.senior, bool):
         problems.append(Problem("senior", f"expected true or false, got {rule.senior!r}"))
     return problems
@@ -216,7 +208,7 @@ class RoutingRules:
     def language_of(self, ticket: Ticket) -> str | None:
         """The ticket's language, from its attributes (None when absent or not a string)."""
         value = ticket.attributes.get(self.language_attribute)
-        return value if isinstance(value, str) and value.strip() else None
+        return value if is_text(value) else None
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-safe data; :meth:`from_dict` reads it back to equal rules."""
@@ -256,7 +248,7 @@ def _read_rules(data: object, problems: list[Problem]) -> RoutingRules | None:
         return None
     check_keys(mapping, "", ("rules", "default_group"), ("language_attribute",), problems)
     problems.extend(
-        Problem(key, f"expected a non-blank string, got {mapping[key]!r}")
+        Problem(key, f"expected a non-blank string, got {shown(mapping[key])}")
         for key in ("default_group", "language_attribute")
         if key in mapping and not is_text(mapping[key])
     )
@@ -270,6 +262,7 @@ def _read_rules(data: object, problems: list[Problem]) -> RoutingRules | None:
             default_group=mapping["default_group"],  # type: ignore[arg-type]
             language_attribute=mapping.get("language_attribute", "language"),  # type: ignore[arg-type]
         ),
+        InvalidRouting,
         "",
         problems,
     )
@@ -295,8 +288,8 @@ def _read_rule(value: object, path: str, problems: list[Problem]) -> RoutingRule
         elif key == "response_levels":
             conditions[key] = as_list(data[key], where, problems)
         else:
-            conditions[key] = read_texts(data[key], where, problems)
-    skills = read_levels(data.get("skills", {}), f"{path}.skills", problems)
+            conditions[key] = texts(data[key], where, problems)
+    skills = read_skills(data.get("skills", {}), f"{path}.skills", problems)
     if len(problems) > before or skills is None:
         return None
     return build(
@@ -307,6 +300,7 @@ def _read_rule(value: object, path: str, problems: list[Problem]) -> RoutingRule
             senior=data.get("senior", False),  # type: ignore[arg-type]
             **conditions,
         ),
+        InvalidRouting,
         path,
         problems,
     )

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 
 import attrs
 
+from itsm_core._checks import frozen_mapping, is_int
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.routing._reading import is_int
 from itsm_core.routing._team import Team
-
-
-def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
-    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -36,8 +31,8 @@ class TeamState:
     """
 
     team: Team
-    loads: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
-    last_assigned: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
+    loads: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_mapping)
+    last_assigned: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_mapping)
 
     def __attrs_post_init__(self) -> None:
         problems = [

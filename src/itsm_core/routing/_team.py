@@ -9,22 +9,13 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware, frozen_mapping
+from itsm_core._plain import as_list, as_mapping, check_keys, is_text
 from itsm_core.calendar import Calendar
-from itsm_core.errors import (
-    InvalidCalendar,
-    InvalidRouting,
-    NaiveDatetimeError,
-    NoWorkingTimeError,
-    Problem,
-)
+from itsm_core.errors import InvalidCalendar, InvalidRouting, NoWorkingTimeError, Problem
 from itsm_core.routing._agents import Agent, read_agent
 from itsm_core.routing._groups import Group, read_group
-from itsm_core.routing._reading import as_list, as_mapping, check_keys, is_text
 from itsm_core.routing._requirements import Requirements
-
-
-def _rosters(value: Mapping[str, Calendar]) -> Mapping[str, Calendar]:
-    return MappingProxyType(dict(value))
 
 
 def _groups(value: Iterable[Group]) -> tuple[Group, ...]:
@@ -33,13 +24,6 @@ def _groups(value: Iterable[Group]) -> tuple[Group, ...]:
 
 def _agents(value: Iterable[Agent]) -> tuple[Agent, ...]:
     return tuple(value)
-
-
-def aware(when: dt.datetime, where: str) -> dt.datetime:
-    """``when`` if it is timezone-aware, else ``NaiveDatetimeError``."""
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise NaiveDatetimeError(where, when)
-    return when
 
 
 @attrs.frozen
@@ -66,7 +50,7 @@ class Team:
     names exists, and every escalation goes to an existing group of a higher support level.
     """
 
-    rosters: Mapping[str, Calendar] = attrs.field(converter=_rosters)
+    rosters: Mapping[str, Calendar] = attrs.field(converter=frozen_mapping)
     groups: tuple[Group, ...] = attrs.field(converter=_groups)
     agents: tuple[Agent, ...] = attrs.field(converter=_agents)
 
@@ -108,14 +92,14 @@ class Team:
 
     def is_on_duty(self, agent: Agent, when: dt.datetime) -> bool:
         """True when ``when`` lies inside the agent's roster (a shift is ``[start, end)``)."""
-        return self.rosters[agent.roster].is_working(aware(when, "when"))
+        return self.rosters[agent.roster].is_working(check_aware(when, "when"))
 
     def on_duty(self, when: dt.datetime, *, group: str | None = None) -> tuple[Agent, ...]:
         """The agents on duty at ``when`` (of ``group`` only, if given), in id order.
 
         Each roster is asked once, whatever the number of agents working to it.
         """
-        aware(when, "when")
+        check_aware(when, "when")
         agents = self.members(group) if group is not None else self._by_id_sorted()
         working: dict[str, bool] = {}
         for agent in agents:
@@ -136,7 +120,7 @@ class Team:
         the earliest ``next_working`` of the rosters those agents work to. None when no such
         agent exists or none of their rosters ever has working time again.
         """
-        aware(when, "when")
+        check_aware(when, "when")
         pool = self.members(group) if group is not None else self._by_id_sorted()
         if requirements is not None:
             pool = tuple(agent for agent in pool if not requirements.unmet(agent))

@@ -7,7 +7,7 @@ does). What it adds to cattrs' defaults:
 * strict primitives: ``"5"`` is not an int and ``5`` is not a string (cattrs would coerce);
   ``True`` is not an int; a float field takes an int;
 * aware datetimes as RFC 9557 text (offset plus IANA zone name), naive ones refused;
-* frozen JSON-safe mappings (ticket payloads and attributes) thawed to dicts and checked;
+* frozen JSON-safe mappings (ticket attributes, command fields) thawed to dicts and checked;
 * text or a mapping where a list or set is expected refused (cattrs would split ``"ab"``
   into ``{"a", "b"}``);
 * unknown keys refused (``forbid_extra_keys``) and every problem collected
@@ -15,7 +15,8 @@ does). What it adds to cattrs' defaults:
 * union members told apart by a ``"_type"`` tag where their fields alone would not;
 * the configuration types that already have a documented ``to_dict`` / ``from_dict`` form
   (policies, matrices, surveys, calendars) use it, so there is one data format per type;
-* nonconformity events, whose changes name the field they set, structured by that field's type;
+* the changes events carry (a ticket event's payload, a nonconformity event's changes), each
+  value un/structured by the type of the field it sets;
 * workflows in their documented data format, through ``itsm_core.workflow``'s own reader and
   writer (see :func:`_configure_workflows`).
 """
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
+import operator
 import types
 import typing
 from collections import abc
@@ -35,44 +38,26 @@ import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from itsm_core._checks import Json, freeze_json
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.improvement import (
-    ActionItem,
-    ActionUpdate,
-    CheckResult,
-    Fishbone,
-    FiveWhys,
-    MeasuredResult,
-    Measurement,
-    Nonconformity,
-    NonconformityEvent,
-    ProblemStatement,
-    Standard,
-    StartCycle,
-    Target,
-    Vision,
-)
+from itsm_core.improvement import CycleEvent, Nonconformity, NonconformityEvent
 from itsm_core.satisfaction import Answer
 from itsm_core.serialization._datetimes import format_datetime, parse_datetime
 from itsm_core.serialization._problems import problems_from
-from itsm_core.tickets import Json
+from itsm_core.tickets import TicketEvent
 from itsm_core.workflow import Workflow, workflow_from_dict
 
-#: What a cycle event carries (``itsm_core.improvement``'s ``Change``), member by member.
-CYCLE_CHANGE = (
-    StartCycle
-    | Vision
-    | ProblemStatement
-    | Measurement
-    | Target
-    | FiveWhys
-    | Fishbone
-    | ActionItem
-    | ActionUpdate
-    | MeasuredResult
-    | CheckResult
-    | Standard
-)
+
+def _cycle_change() -> Any:
+    """What a cycle event carries, read off ``CycleEvent.change`` (a start command, an
+    artefact, a Check record or a standard): one union, tagged with ``"_type"``."""
+    kind = attrs.fields(attrs.resolve_types(CycleEvent)).change.type
+    members = [member for member in typing.get_args(kind) if member is not type(None)]
+    return functools.reduce(operator.or_, members)
+
+
+#: The members of ``CycleEvent.change`` (None aside), told apart by their class name.
+CYCLE_CHANGE = _cycle_change()
 
 
 def _strict_str(value: object, kind: type[Any]) -> Any:
@@ -119,35 +104,12 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
     return parse_datetime(value)
 
 
-def _json_problems(value: object, path: str, problems: list[Problem]) -> None:
-    if value is None or isinstance(value, bool | int | str):
-        return
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            problems.append(Problem(path, f"{value} is not a finite number"))
-        return
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _json_problems(item, f"{path}[{index}]", problems)
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                problems.append(Problem(path, f"key {key!r} is not a string"))
-            else:
-                _json_problems(item, f"{path}.{key}" if path else key, problems)
-        return
-    problems.append(Problem(path, f"{type(value).__name__} is not JSON-safe"))
-
-
 def _structure_json_mapping(value: object, _: type) -> Mapping[str, Json]:
     if not isinstance(value, Mapping):
         raise TypeError(f"expected a mapping, got {value!r}")
-    problems: list[Problem] = []
-    _json_problems(value, "", problems)
-    if problems:
-        raise ValidationError("JSON value", problems)
-    return value
+    frozen = freeze_json(value, "")
+    assert isinstance(frozen, Mapping)  # a mapping freezes to a mapping
+    return frozen
 
 
 def thaw(value: object) -> Any:
@@ -195,49 +157,58 @@ def _is_collection(kind: Any) -> bool:
 
 
 def _whole_collection(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """``hook`` refusing text and mappings, which cattrs would iterate into characters or keys
-    (``"INC1"`` read as ``{"I", "N", "C", "1"}``)."""
+    """``hook`` taking only a list (or tuple, set): text and mappings, which cattrs would
+    iterate into characters or keys (``"INC1"`` read as ``{"I", "N", "C", "1"}``), and
+    anything else are refused; None goes to ``hook``, which takes it for an optional list."""
 
     def structure(value: object, kind: Any) -> Any:
-        if isinstance(value, str | bytes | Mapping):
+        if value is not None and not isinstance(value, list | tuple | set | frozenset):
             raise TypeError(f"expected a list, got {value!r}")
         return hook(value, kind)
 
     return structure
 
 
+def _guarded(converter: cattrs.Converter, kind: Any) -> Callable[[Any, Any], Any]:
+    """The converter's structure hook for ``kind``, refusing text for a list, tuple or set."""
+    hook = converter.get_structure_hook(kind)
+    return _whole_collection(hook) if _is_collection(kind) else hook
+
+
 def _collection_overrides(converter: cattrs.Converter, cls: type) -> dict[str, Any]:
     """cattrs overrides guarding every list, tuple or set field of ``cls``."""
     return {
-        field.name: cattrs.gen.override(
-            struct_hook=_whole_collection(converter.get_structure_hook(field.type))
-        )
+        field.name: cattrs.gen.override(struct_hook=_guarded(converter, field.type))
         for field in attrs.fields(attrs.resolve_types(cls))
         if _is_collection(field.type)
     }
 
 
+def _structure_fn(
+    converter: cattrs.Converter, cls: type, **overrides: Any
+) -> Callable[[object, type], Any]:
+    """cattrs' own structure function for the attrs class ``cls``, behind a clear "expected a
+    mapping" check, with its collection fields refusing text (see :func:`_whole_collection`)
+    and ``overrides`` for particular fields."""
+    inner: Callable[[Any, type], Any] = cattrs.gen.make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=True,
+        **{**_collection_overrides(converter, cls), **overrides},
+    )
+
+    def structure(value: object, _: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected a mapping for {cls.__name__}, got {value!r}")
+        return inner(value, cls)
+
+    return structure
+
+
 def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[type], Any]:
-    """cattrs' own hook for an attrs class, behind a clear "expected a mapping" check, with its
-    collection fields refusing text (see :func:`_whole_collection`)."""
-
-    def factory(cls: type) -> Any:
-        inner: Callable[[Any, type], Any] = cattrs.gen.make_dict_structure_fn(
-            cls,
-            converter,
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=True,
-            **_collection_overrides(converter, cls),
-        )
-
-        def structure(value: object, _: type) -> Any:
-            if not isinstance(value, Mapping):
-                raise TypeError(f"expected a mapping for {cls.__name__}, got {value!r}")
-            return inner(value, cls)
-
-        return structure
-
-    return factory
+    """The structure hook of any attrs class: see :func:`_structure_fn`."""
+    return lambda cls: _structure_fn(converter, cls)
 
 
 def delegate_to_methods(converter: cattrs.Converter, cls: type) -> None:
@@ -256,53 +227,103 @@ def delegate_to_methods(converter: cattrs.Converter, cls: type) -> None:
     converter.register_structure_hook(cls, structure)
 
 
-def _configure_nonconformity_events(converter: cattrs.Converter) -> None:
-    """``changes`` pairs a Nonconformity field name with a value of that field's type."""
-    resolved = attrs.resolve_types(Nonconformity)
-    field_types: dict[str, Any] = {field.name: field.type for field in attrs.fields(resolved)}
+def _configure_cycle_changes(converter: cattrs.Converter) -> None:
+    """A cycle event's ``change`` (or None) tagged with its class name in ``"_type"``; a
+    missing or unknown tag is reported at ``change._type`` with the tags this release reads."""
+    configure_tagged_union(CYCLE_CHANGE, converter)
+    tags = sorted(member.__name__ for member in typing.get_args(CYCLE_CHANGE))
 
-    def unstructure_changes(changes: Sequence[tuple[str, Any]]) -> list[list[Any]]:
-        return [
-            [key, converter.unstructure(value, field_types.get(key, Any))] for key, value in changes
-        ]
+    def structure(value: object, _: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected a mapping, got {value!r}")
+        tag = value.get("_type")
+        if tag not in tags:
+            found = "missing" if "_type" not in value else f"{tag!r} is unknown"
+            message = f"{found} (one of {', '.join(tags)})"
+            raise ValidationError("cycle change", [Problem("_type", message)])
+        return converter.structure(value, CYCLE_CHANGE)
 
-    def structure_changes(value: object, _: type) -> tuple[tuple[str, Any], ...]:
+    converter.register_structure_hook_func(_exactly(CYCLE_CHANGE | None), structure)
+    converter.register_unstructure_hook_func(
+        _exactly(CYCLE_CHANGE | None),
+        lambda value: None if value is None else converter.unstructure(value, CYCLE_CHANGE),
+    )
+
+
+def _configure_field_changes(
+    converter: cattrs.Converter,
+    event: type,
+    attribute: str,
+    field_types: Mapping[str, Any],
+    what: str,
+    *,
+    pairs: bool,
+) -> None:
+    """Un/structure the ``attribute`` of ``event``: the values the event sets, each under the
+    name of the field it sets and as a value of that field's type (``field_types``).
+
+    The one mechanism for events that carry field changes: a nonconformity event's ``changes``
+    are ``[field, value]`` pairs (``pairs=True``), a ticket event's ``payload`` a mapping from
+    field to value. A name that is not in ``field_types`` is a problem; every problem is
+    reported with its path.
+    """
+
+    def unstructure_value(key: str, value: Any) -> Any:
+        return converter.unstructure(value, field_types.get(key, Any))
+
+    def unstructure(changes: Any) -> Any:
+        if pairs:
+            return [[key, unstructure_value(key, value)] for key, value in changes]
+        return {key: unstructure_value(key, value) for key, value in changes.items()}
+
+    def entries(value: object, problems: list[Problem]) -> list[tuple[str, str, object]]:
+        """``(path of the value, field name, raw value)`` for each change in ``value``."""
+        if not pairs:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"expected a mapping of field values, got {value!r}")
+            return [(str(key), key, raw) for key, raw in value.items()]
         if not isinstance(value, list | tuple):
             raise TypeError(f"expected a list of [field, value] pairs, got {value!r}")
-        problems: list[Problem] = []
-        pairs: list[tuple[str, Any]] = []
+        found: list[tuple[str, str, object]] = []
         for index, pair in enumerate(value):
-            where = f"[{index}]"
             if not isinstance(pair, list | tuple) or len(pair) != 2:
-                problems.append(Problem(where, f"expected a [field, value] pair, got {pair!r}"))
-                continue
-            key, raw = pair
+                problems.append(
+                    Problem(f"[{index}]", f"expected a [field, value] pair, got {pair!r}")
+                )
+            else:
+                found.append((f"[{index}][1]", pair[0], pair[1]))
+        return found
+
+    def structure(value: object, _: type) -> Any:
+        problems: list[Problem] = []
+        changes: list[tuple[str, Any]] = []
+        for where, key, raw in entries(value, problems):
             if key not in field_types:
-                problems.append(Problem(where, f"{key!r} is not a nonconformity field"))
+                path = where.removesuffix("[1]") if pairs else where
+                problems.append(Problem(path, f"{key!r} is not a {what} field"))
                 continue
             try:
-                pairs.append((key, converter.structure(raw, field_types[key])))
+                changes.append((key, _guarded(converter, field_types[key])(raw, field_types[key])))
             except Exception as exc:  # every failure becomes a reported problem
-                problems.extend(problems_from(exc, f"{where}[1]"))
+                problems.extend(problems_from(exc, where))
         if problems:
-            raise ValidationError("nonconformity changes", problems)
-        return tuple(pairs)
+            raise ValidationError(f"{what} changes", problems)
+        return tuple(changes) if pairs else dict(changes)
 
-    hooks = cattrs.gen.make_dict_unstructure_fn(
-        NonconformityEvent,
-        converter,
-        changes=cattrs.gen.override(unstruct_hook=unstructure_changes),
+    # Factories: the hooks are generated when the event type is first met, not for every
+    # converter made.
+    unstructure_overrides: dict[str, Any] = {
+        attribute: cattrs.gen.override(unstruct_hook=unstructure)
+    }
+    structure_overrides: dict[str, Any] = {attribute: cattrs.gen.override(struct_hook=structure)}
+    converter.register_unstructure_hook_factory(
+        _exactly(event),
+        lambda _: cattrs.gen.make_dict_unstructure_fn(event, converter, **unstructure_overrides),
     )
-    converter.register_unstructure_hook(NonconformityEvent, hooks)
-    converter.register_structure_hook(
-        NonconformityEvent,
-        cattrs.gen.make_dict_structure_fn(
-            NonconformityEvent,
-            converter,
-            changes=cattrs.gen.override(struct_hook=structure_changes),
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=True,
-        ),
+    converter.register_structure_hook_factory(
+        _exactly(event), lambda _: _structure_fn(converter, event, **structure_overrides)
     )
 
 
@@ -327,6 +348,10 @@ def _configure_workflows(converter: cattrs.Converter) -> None:
 
     converter.register_unstructure_hook_func(_is_workflow, lambda value: value.to_dict())
     converter.register_structure_hook_func(_is_workflow, structure)
+
+
+def _nonconformity_field_types() -> Mapping[str, Any]:
+    return {field.name: field.type for field in attrs.fields(attrs.resolve_types(Nonconformity))}
 
 
 def make_converter(delegated: Iterable[type] = ()) -> cattrs.Converter:
@@ -365,17 +390,19 @@ def make_converter(delegated: Iterable[type] = ()) -> cattrs.Converter:
     converter.register_structure_hook_func(_is_json_mapping, _structure_json_mapping)
     converter.register_unstructure_hook_func(_is_json_mapping, thaw)
     converter.register_unstructure_hook(types.MappingProxyType, thaw)
-    configure_tagged_union(CYCLE_CHANGE, converter)
-    converter.register_structure_hook_func(
-        _exactly(CYCLE_CHANGE | None),
-        lambda value, _: None if value is None else converter.structure(value, CYCLE_CHANGE),  # type: ignore[arg-type]
-    )
-    converter.register_unstructure_hook_func(
-        _exactly(CYCLE_CHANGE | None),
-        lambda value: None if value is None else converter.unstructure(value, CYCLE_CHANGE),
-    )
+    _configure_cycle_changes(converter)
     for cls in delegated:
         delegate_to_methods(converter, cls)
-    _configure_nonconformity_events(converter)
+    _configure_field_changes(
+        converter,
+        NonconformityEvent,
+        "changes",
+        _nonconformity_field_types(),
+        "nonconformity",
+        pairs=True,
+    )
+    _configure_field_changes(
+        converter, TicketEvent, "payload", TicketEvent.PAYLOAD_TYPES, "ticket payload", pairs=False
+    )
     _configure_workflows(converter)
     return converter

@@ -48,7 +48,10 @@ def parse_datetime(text: object) -> dt.datetime:
     if text.endswith("]") and "[" in text:
         stamp, _, rest = text.partition("[")
         zone_name = rest[:-1]
-    value = dt.datetime.fromisoformat(stamp)
+    try:
+        value = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        raise ValueError(f"expected an ISO 8601 datetime with its offset, got {text!r}") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{text!r} has no UTC offset (a time zone is required)")
     if zone_name is None:

@@ -23,6 +23,7 @@ from itsm_core.improvement import (
 from itsm_core.knowledge import Article, ArticleEvent, Bm25, CategoryTree, GapPolicy
 from itsm_core.priority import GradingMatrix, PriorityDecision, PriorityPolicy
 from itsm_core.satisfaction import Survey, SurveyResponse
+from itsm_core.serialization._upcasters import ticket_event_v1_to_v2, ticket_v1_to_v2
 from itsm_core.sla import SlaPolicy
 from itsm_core.tickets import Comment, Ticket, TicketEvent
 
@@ -86,8 +87,9 @@ class TypeSpec:
 #: ``itsm_core.testing`` for its round-trip test).
 DEFAULT_TYPES: tuple[TypeSpec, ...] = (
     # tickets
-    TypeSpec(name="ticket", cls=Ticket),
-    TypeSpec(name="ticket_event", cls=TicketEvent),
+    # version 2: every datetime with its zone (RFC 9557), also those an event sets
+    TypeSpec(name="ticket", cls=Ticket, version=2, upgrades={1: ticket_v1_to_v2}),
+    TypeSpec(name="ticket_event", cls=TicketEvent, version=2, upgrades={1: ticket_event_v1_to_v2}),
     TypeSpec(name="comment", cls=Comment),
     # priority
     TypeSpec(name="priority_policy", cls=PriorityPolicy, via_methods=True),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import attrs
 
 from itsm_core.sla._state import SlaReport
-from itsm_core.tickets import Role, TicketEvent
+from itsm_core.tickets import Comment, Role, TicketEvent
 
 
 class PauseFindingKind(enum.StrEnum):
@@ -46,8 +46,8 @@ def pause_findings(
     replies = [
         e
         for e in events
-        if isinstance(comment := e.payload.get("comment"), Mapping)
-        and comment.get("role") == Role.CUSTOMER
+        if isinstance(comment := e.payload.get("comment"), Comment)
+        and comment.role == Role.CUSTOMER
     ]
     found: list[PauseFinding] = []
     for clock in (*report.history, *report.clocks):

@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import frozen_set
 from itsm_core.errors import DeserializationError, Problem
-from itsm_core.tickets import STAFF_ROLES, Role, Ticket, TicketEvent
+from itsm_core.tickets import STAFF_ROLES, Comment, Role, Ticket, TicketEvent
 from itsm_core.workflow import StatusCategory
 
 Scalar = str | int | bool | None
@@ -62,16 +63,8 @@ def _check_field(kind: str, name: str) -> None:
         raise DeserializationError(kind, [Problem("field", problem)])
 
 
-def _names(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
-
-
 def _statuses(values: Iterable[StatusCategory | str]) -> frozenset[StatusCategory]:
     return frozenset(StatusCategory(v) for v in values)
-
-
-def _scalars(values: Iterable[Scalar]) -> frozenset[Scalar]:
-    return frozenset(values)
 
 
 def _set(values: Iterable[object]) -> str:
@@ -82,7 +75,7 @@ def _set(values: Iterable[object]) -> str:
 class EventIn:
     """The event's name is one of ``names`` (``"open"``, ``"acknowledge"``, ``"reopen"``...)."""
 
-    names: frozenset[str] = attrs.field(converter=_names)
+    names: frozenset[str] = attrs.field(converter=frozen_set)
 
     def __call__(self, fact: Fact) -> bool:
         return fact.event is not None and fact.event.name in self.names
@@ -118,7 +111,7 @@ class StatusIn:
 class StateIn:
     """The ticket's workflow state after the event is one of ``states``."""
 
-    states: frozenset[str] = attrs.field(converter=_names)
+    states: frozenset[str] = attrs.field(converter=frozen_set)
 
     def __call__(self, fact: Fact) -> bool:
         return fact.ticket.state in self.states
@@ -137,7 +130,7 @@ class FieldIn:
     """A ticket field (after the event) has one of ``values`` (enums compare by value)."""
 
     field: str
-    values: frozenset[Scalar] = attrs.field(converter=_scalars)
+    values: frozenset[Scalar] = attrs.field(converter=frozen_set)
 
     def __attrs_post_init__(self) -> None:
         _check_field("FieldIn", self.field)
@@ -198,9 +191,9 @@ class PublicComment:
         if fact.event is None:
             return False
         comment = fact.event.payload.get("comment")
-        if not isinstance(comment, Mapping):
+        if not isinstance(comment, Comment):
             return False
-        role = comment.get("role")
+        role = comment.role
         if self.by is CommentBy.STAFF:
             return role in STAFF_ROLES
         if self.by is CommentBy.CUSTOMER:

@@ -8,6 +8,7 @@ import re
 
 import attrs
 
+from itsm_core._checks import is_int
 from itsm_core.calendar import BusinessTime
 from itsm_core.errors import Problem, ValidationError
 
@@ -64,7 +65,7 @@ _TEXT = re.compile(r"^\s*(\d+)\s*([a-z ]+?)s?\s*$")
 
 def positive_int(value: object) -> bool:
     """True for an int (not a bool) of at least 1."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return is_int(value) and value >= 1
 
 
 def nonempty(value: object) -> bool:

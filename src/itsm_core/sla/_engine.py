@@ -39,7 +39,7 @@ class _InForce:
     definition: ClockDefinition
     target: Duration | None
     calendar_name: str
-    calendar: BusinessTime = attrs.field(eq=False)
+    calendar: BusinessTime
     _target_times: dict[dt.datetime, dt.timedelta] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -60,6 +60,17 @@ class _InForce:
             found = self.target.clock_time(started_at, self.calendar)
             self._target_times[started_at] = found
         return found
+
+    def same_terms(self, other: _InForce) -> bool:
+        """True when ``other`` differs from this at most in its calendar object (an edited
+        calendar under the same name re-projects the clock; other changes follow ``on_change``)."""
+        return (
+            self.policy == other.policy
+            and self.spec == other.spec
+            and self.definition == other.definition
+            and self.target == other.target
+            and self.calendar_name == other.calendar_name
+        )
 
     def governs_as(
         self, policy: str, spec: MetricSpec, target: Duration | None, name: str, calendar: object
@@ -103,12 +114,12 @@ class SlaTracker:
     """
 
     policies: PolicySet
-    calendars: Calendars = attrs.field(factory=dict, eq=False)
-    customer_calendars: Calendars = attrs.field(factory=dict, eq=False)
+    calendars: Calendars = attrs.field(factory=dict)
+    customer_calendars: Calendars = attrs.field(factory=dict)
     ticket: Ticket | None = None
     facts: tuple[Fact, ...] = ()
     tracks: tuple[_Track, ...] = ()
-    selection: Selection | None = attrs.field(default=None, eq=False)
+    selection: Selection | None = None
 
     def apply(self, event: TicketEvent) -> SlaTracker:
         """The tracker after one more event."""
@@ -231,8 +242,8 @@ def _govern(track: _Track, wanted: _InForce | None, facts: Sequence[Fact], index
     current = track.in_force
     if wanted is current:
         return track
-    if wanted == current:
-        if wanted is None or current is None or wanted.calendar is current.calendar:
+    if wanted is not None and current is not None and wanted.same_terms(current):
+        if wanted.calendar is current.calendar:
             return track
         return attrs.evolve(track, in_force=wanted)  # an edited calendar re-projects the clock
     at = facts[index].ticket.updated_at

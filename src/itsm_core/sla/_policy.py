@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import is_aware, is_int
+from itsm_core._plain import member_or_given, tuple_or_given
 from itsm_core.errors import DeserializationError, InvalidPolicy, Problem, ValidationError
 from itsm_core.sla._conditions import (
     ALWAYS,
@@ -50,14 +52,8 @@ def _targets(value: Mapping[str, Duration | str]) -> Mapping[str, Duration]:
     return dict(sorted(out.items()))
 
 
-def _thresholds(values: Any) -> Any:
-    """A list of thresholds as a tuple; anything else is kept, for the checks to refuse."""
-    return tuple(values) if isinstance(values, list | tuple) else values
-
-
 def _on_change(value: Any) -> Any:
-    """The :class:`OnChange` named ``value``; anything else is kept, for the checks to refuse."""
-    return OnChange(value) if isinstance(value, str) and value in _ON_CHANGES else value
+    return member_or_given(OnChange, value)
 
 
 _ON_CHANGES = frozenset(o.value for o in OnChange)
@@ -81,7 +77,7 @@ class MetricSpec:
     target_by: str = "priority"
     calendar: str | None = None
     customer_calendar: bool = False
-    thresholds: tuple[Threshold, ...] = attrs.field(default=(), converter=_thresholds)
+    thresholds: tuple[Threshold, ...] = attrs.field(default=(), converter=tuple_or_given)
     on_change: OnChange = attrs.field(default=OnChange.CARRY_OVER, converter=_on_change)
 
     def __attrs_post_init__(self) -> None:
@@ -166,11 +162,11 @@ def _policy_field_problems(
         problems.append(Problem("name", name_message))
     if not isinstance(description, str):
         problems.append(Problem("description", f"expected a string, got {description!r}"))
-    if isinstance(precedence, bool) or not isinstance(precedence, int):
+    if not is_int(precedence):
         problems.append(Problem("precedence", f"{precedence!r} is not an int"))
     if effective_from is not None and not isinstance(effective_from, dt.datetime):
         problems.append(Problem("effective_from", f"expected a datetime, got {effective_from!r}"))
-    elif isinstance(effective_from, dt.datetime) and effective_from.utcoffset() is None:
+    elif isinstance(effective_from, dt.datetime) and not is_aware(effective_from):
         problems.append(Problem("effective_from", "naive datetime (a time zone is required)"))
     return problems
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from itsm_core._plain import is_number, member_or_given, tuple_or_given
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
 from itsm_core.sla._duration import Duration, Unit, name_problem, nonempty, positive_int
 
@@ -22,14 +22,8 @@ class ActionKind(enum.StrEnum):
     ESCALATE = "escalate"
 
 
-def _strings(values: Any) -> Any:
-    """A list of names as a tuple; anything else is kept as given, for the checks to refuse."""
-    return tuple(values) if isinstance(values, list | tuple) else values
-
-
 def _action(value: Any) -> Any:
-    """The :class:`ActionKind` named ``value``; anything else is kept, for the checks to refuse."""
-    return ActionKind(value) if isinstance(value, str) and value in _ACTIONS else value
+    return member_or_given(ActionKind, value)
 
 
 _ACTIONS = frozenset(a.value for a in ActionKind)
@@ -57,7 +51,7 @@ class Threshold:
     percent: float | None = None
     before_breach: Duration | None = None
     after_breach: Duration | None = None
-    notify: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    notify: tuple[str, ...] = attrs.field(default=(), converter=tuple_or_given)
     level: int | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -146,7 +140,8 @@ def threshold_problems(threshold: Threshold) -> list[Problem]:
     ]
     if len(points) != 1:
         problems.append(Problem("", "give exactly one of percent, before_breach and after_breach"))
-    if threshold.percent is not None and not _positive_number(threshold.percent):
+    percent = threshold.percent
+    if percent is not None and not (is_number(percent) and percent > 0):
         problems.append(
             Problem("percent", f"{threshold.percent!r} is not a positive finite number")
         )
@@ -164,15 +159,6 @@ def threshold_problems(threshold: Threshold) -> list[Problem]:
     if not isinstance(notify, tuple) or not all(nonempty(n) for n in notify):
         problems.append(Problem("notify", f"expected a list of non-empty names, got {notify!r}"))
     return problems
-
-
-def _positive_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and not (isinstance(value, float) and not math.isfinite(value))
-        and value > 0
-    )
 
 
 #: ServiceNow's default SLA flow: warn the assignee at 50 %, assignee and manager at 75 %,

@@ -11,7 +11,7 @@ subclass :class:`ValueRepositoryContract` and say how to make sample values.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -21,7 +21,7 @@ from itsm_core.errors import NotFound, RepositoryError, ValidationError, Version
 from itsm_core.knowledge import Article
 from itsm_core.repositories import EventStore, Repository
 from itsm_core.testing._samples import sample_article, sample_event, sample_events, sample_ticket
-from itsm_core.tickets import Ticket, TicketEvent, replay
+from itsm_core.tickets import Comment, Ticket, TicketEvent, replay
 
 #: Threads in the concurrency tests, and appends (or saves) each one makes.
 THREADS = 4
@@ -59,8 +59,8 @@ def _race(worker: Callable[[int], None], threads: int = THREADS) -> None:
 
 def _note(event: TicketEvent) -> str:
     comment = event.payload["comment"]
-    assert isinstance(comment, Mapping)
-    return str(comment["text"])
+    assert isinstance(comment, Comment)
+    return comment.text
 
 
 class EventStoreContract:

@@ -16,9 +16,8 @@ _START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=_SHANGHAI)
 def sample_event(stream: str, version: int, note: str = "") -> TicketEvent:
     """The ``version``-th event of ticket ``stream``: ``open`` first, then comments.
 
-    >>> comment = sample_event("INC1", 2).payload["comment"]
-    >>> sample_event("INC1", 1).name, comment.get("text")
-    ('open', 'note 2')
+    >>> sample_event("INC1", 1).name, sample_event("INC1", 2).payload["comment"]
+    ('open', Comment(at=..., author='ana', role='agent', text='note 2'))
     """
     at = _START + dt.timedelta(minutes=version)
     if version == 1:
@@ -33,7 +32,7 @@ def sample_event(stream: str, version: int, note: str = "") -> TicketEvent:
             from_status=None,
             to_state="new",
             to_status=StatusCategory.NEW,
-            payload={"kind": "incident", "workflow": "incident", "requester": "王伟"},
+            payload={"kind": TicketKind.INCIDENT, "workflow": "incident", "requester": "王伟"},
         )
     comment = Comment(at=at, author="ana", role="agent", text=note or f"note {version}")
     return TicketEvent(
@@ -47,7 +46,7 @@ def sample_event(stream: str, version: int, note: str = "") -> TicketEvent:
         from_status=StatusCategory.NEW,
         to_state="new",
         to_status=StatusCategory.NEW,
-        payload={"comment": comment.to_json()},
+        payload={"comment": comment},
     )
 
 

@@ -16,15 +16,25 @@ import attrs
 from hypothesis import strategies as st
 
 from itsm_core.calendar import BusinessCalendar
+from itsm_core.errors import CommandRejected
 from itsm_core.improvement import (
+    CYCLE,
+    NONCONFORMITY,
+    Abandon,
     ActionItem,
     ActionStatus,
+    ActionUpdate,
+    AdvancePhase,
+    AnalyseNonconformity,
+    CloseNonconformity,
+    ContinueWith,
     CycleEvent,
     CycleModel,
     Direction,
     EffectivenessReview,
     Fishbone,
     FiveWhys,
+    ImplementCorrectiveAction,
     ImprovementCycle,
     ImprovementSource,
     KpiKind,
@@ -32,17 +42,25 @@ from itsm_core.improvement import (
     Measurement,
     Nonconformity,
     NonconformityEvent,
-    NonconformityState,
-    PdcaPhase,
     ProblemStatement,
+    RaiseNonconformity,
+    ReanalyseNonconformity,
+    Record,
+    RecordCause,
+    RecordCorrection,
+    RecordCorrectiveAction,
+    RecordEffectivenessReview,
     SourceKind,
     Standard,
+    Standardise,
     StartCycle,
     Target,
     Vision,
     Why,
-    check_result,
+    decide_cycle,
+    decide_nonconformity,
 )
+from itsm_core.kernel import Context
 from itsm_core.priority import (
     ITIL_MATRIX,
     ITIL_POLICY,
@@ -183,9 +201,35 @@ def tickets(draw: st.DrawFn) -> Ticket:
     )
 
 
+def ticket_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Event payloads: ticket fields of every type (text, ints, enums, aware datetimes, flags,
+    explanations), a comment or work note, JSON attributes; each value of its field's type."""
+    level = st.integers(1, 5)
+    values: dict[str, st.SearchStrategy[Any]] = {
+        "symptom": _optional(texts()),
+        "assignment_group": _optional(identifiers()),
+        "priority": _optional(level),
+        "response_level": _optional(st.sampled_from([1, 2, 3])),
+        "reopen_count": st.integers(0, 5),
+        "channel": _optional(st.sampled_from(Channel)),
+        "support_level": st.sampled_from(SupportLevel),
+        "hold_reason": _optional(st.sampled_from(HoldReason)),
+        "resolved_at": _optional(aware_datetimes()),
+        "management_involved": st.booleans(),
+        "first_contact_resolution": _optional(st.booleans()),
+        "priority_explanation": st.lists(texts(), max_size=2).map(tuple),
+        "comment": comments(),
+        "work_note": comments(),
+        "attributes": st.dictionaries(identifiers(), json_values(), max_size=3),
+    }
+    return st.lists(st.sampled_from(sorted(values)), unique=True, max_size=4).flatmap(
+        lambda keys: st.fixed_dictionaries({key: values[key] for key in keys})
+    )
+
+
 @st.composite
 def ticket_events(draw: st.DrawFn, ticket_id: str | None = None) -> TicketEvent:
-    """Ticket events (the audit trail records), with JSON payloads and import flags."""
+    """Ticket events (the audit trail records), with typed payloads and import flags."""
     first = draw(st.booleans())
     return TicketEvent(
         ticket_id=ticket_id if ticket_id is not None else draw(identifiers()),
@@ -198,7 +242,7 @@ def ticket_events(draw: st.DrawFn, ticket_id: str | None = None) -> TicketEvent:
         from_status=None if first else StatusCategory.OPEN,
         to_state=draw(st.sampled_from(["new", "in_progress", "on_hold", "resolved"])),
         to_status=draw(st.sampled_from(StatusCategory)),
-        payload=draw(st.dictionaries(identifiers(), json_values(), max_size=3)),
+        payload=draw(ticket_payloads()),
         reason=draw(_optional(texts())),
         flags=draw(st.frozensets(st.sampled_from(["imported", "repeated_state", "out_of_order"]))),
     )
@@ -380,117 +424,169 @@ def _root_causes() -> st.SearchStrategy[FiveWhys | Fishbone]:
     )
 
 
+def _later(start: dt.datetime, seconds: int) -> dt.datetime:
+    """``start`` plus ``seconds`` of physical time, in ``start``'s zone (never an imaginary
+    wall time across a daylight-saving gap)."""
+    return (start.astimezone(dt.UTC) + dt.timedelta(seconds=seconds)).astimezone(start.tzinfo)
+
+
+# Built once: a strategy built inside a composite is validated again on every draw.
+_STEP = st.integers(0, 3 * 86_400)
+_ID = identifiers()
+_TEXT = texts()
+_MAYBE_TEXT = _optional(_TEXT)
+_MAYBE_ID = _optional(_ID)
+_WHEN = aware_datetimes()
+_EVIDENCE = st.lists(_TEXT, min_size=1, max_size=3)
+_ROOT_CAUSE = _root_causes()
+_MAYBE_SOURCE = _optional(improvement_sources())
+_KINDS = st.sampled_from([KpiKind.PROPORTION, KpiKind.VALUE])
+_MODELS = st.sampled_from(CycleModel)
+
+
+@st.composite
+def _cycle_histories(draw: st.DrawFn) -> tuple[CycleEvent, ...]:
+    """The events of a cycle driven through :func:`decide_cycle` and stopped at any step
+    (sometimes abandoned there): a start with or without a source, every artefact of its model
+    (PDCA or ITIL 4), an action update, a judged Check record, and a standard or a
+    continuation."""
+    kpi, kind, model, cycle_id = draw(_ID), draw(_KINDS), draw(_MODELS), draw(_ID)
+    previous = draw(_MAYBE_ID)
+    baseline = draw(measurements(kpi, kind, ""))
+    later = draw(measurements(kpi, kind, ""))
+    span = later.period_end - later.period_start
+    start = _later(baseline.period_end, draw(_STEP))
+    after = attrs.evolve(later, period_start=start, period_end=start + span)
+    action = ActionItem(
+        action_id=draw(_ID), description=draw(_TEXT), owner=draw(_ID), due=draw(_WHEN)
+    )
+    update = ActionUpdate(
+        action_id=action.action_id,
+        status=ActionStatus.DONE,
+        at=draw(_WHEN),
+        evidence=draw(_MAYBE_TEXT),
+    )
+    opening: list[Any] = [Record(Vision(draw(_TEXT))), AdvancePhase()]
+    plan: list[Any] = [
+        Record(ProblemStatement(draw(_TEXT))),
+        Record(baseline),
+        *([AdvancePhase()] if model is CycleModel.ITIL4 else []),
+        Record(draw(targets(kpi))),
+        *([AdvancePhase()] if model is CycleModel.ITIL4 else []),
+        Record(draw(_ROOT_CAUSE)),
+        Record(action),
+    ]
+    commands: list[Any] = [
+        StartCycle(
+            cycle_id=cycle_id,
+            title=draw(_TEXT),
+            owner=draw(_ID),
+            model=model,
+            source=draw(_MAYBE_SOURCE),
+            previous_cycle=None if previous == cycle_id else previous,
+        ),
+        *(opening if model is CycleModel.ITIL4 else []),
+        *plan,
+        AdvancePhase(),
+        Record(update),
+        AdvancePhase(),
+        Record(MeasuredResult(result=after, evidence=draw(_EVIDENCE))),
+        AdvancePhase(),
+        Standardise(Standard(description=draw(_TEXT), reference=draw(_MAYBE_TEXT)))
+        if draw(st.booleans())
+        else ContinueWith(next_cycle_id=f"{cycle_id}-next", reason=draw(_TEXT)),
+    ]
+    commands = commands[: draw(st.integers(1, len(commands)))]
+    if draw(st.booleans()):
+        commands.append(Abandon(draw(_TEXT)))
+    first, step, actor = draw(_WHEN), draw(_STEP), draw(_ID)
+    cycle: ImprovementCycle | None = None
+    events: list[CycleEvent] = []
+    for index, command in enumerate(commands):
+        context = Context(actor=actor, role="member", now=_later(first, index * step))
+        try:
+            cycle, new = decide_cycle(cycle, command, context)
+        except CommandRejected:  # standardising a target not met, abandoning a closed cycle
+            continue
+        events.extend(new)
+    return tuple(events)
+
+
 @st.composite
 def improvement_cycles(draw: st.DrawFn) -> ImprovementCycle:
-    """PDCA cycles with any subset of their artefacts, including a judged Check result."""
-    kpi = draw(identifiers())
-    kind = draw(st.sampled_from([KpiKind.PROPORTION, KpiKind.VALUE]))
-    baseline = draw(_optional(measurements(kpi, kind, "")))
-    target = draw(_optional(targets(kpi)))
-    check = None
-    if baseline is not None and target is not None and draw(st.booleans()):
-        after = draw(measurements(kpi, kind, ""))
-        check = check_result(
-            baseline, target, MeasuredResult(result=after, evidence=[draw(texts())])
-        )
-    return ImprovementCycle(
-        cycle_id=draw(identifiers()),
-        model=CycleModel.PDCA,
-        title=draw(texts()),
-        owner=draw(identifiers()),
-        source=draw(_optional(improvement_sources())),
-        phase=draw(st.sampled_from(PdcaPhase)).value,
-        status=draw(st.sampled_from(StatusCategory)),
-        version=draw(st.integers(1, 50)),
-        opened_at=draw(aware_datetimes()),
-        updated_at=draw(aware_datetimes()),
-        closed_at=draw(_optional(aware_datetimes())),
-        previous_cycle=draw(_optional(identifiers())),
-        vision=draw(_optional(st.builds(Vision, texts()))),
-        problem_statement=draw(_optional(st.builds(ProblemStatement, texts()))),
-        baseline=baseline,
-        target=target,
-        root_cause=draw(_optional(_root_causes())),
-        actions=tuple(draw(st.lists(action_items(), max_size=2))),
-        check=check,
-        standard=draw(
-            _optional(st.builds(Standard, description=texts(), reference=_optional(texts())))
-        ),
-        closing_reason=draw(_optional(texts())),
-    )
+    """Cycles in every phase of both models, as the events of a drawn history fold them."""
+    return CYCLE.replay(draw(_cycle_histories()))
 
 
 @st.composite
 def cycle_events(draw: st.DrawFn) -> CycleEvent:
-    """Cycle events carrying each kind of change (a start command, an artefact, nothing)."""
-    change = draw(
-        st.none()
-        | st.builds(StartCycle, cycle_id=identifiers(), title=texts(), owner=identifiers())
-        | st.builds(Vision, texts())
-        | st.builds(ProblemStatement, texts())
-        | measurements()
-        | targets()
-        | _root_causes()
-        | action_items()
-        | st.builds(Standard, description=texts())
+    """Cycle events carrying each kind of change (a start command, an artefact, a judged Check
+    record, a standard, nothing), taken from a drawn history."""
+    return draw(st.sampled_from(draw(_cycle_histories())))
+
+
+@st.composite
+def _nonconformity_histories(draw: st.DrawFn) -> tuple[NonconformityEvent, ...]:
+    """The events of a nonconformity driven through :func:`decide_nonconformity` and stopped
+    at any step: raised, corrected, analysed with or without corrective action, sometimes found
+    ineffective once, reviewed and closed."""
+    required = draw(st.booleans())
+    done = ActionItem(
+        action_id=draw(_ID),
+        description=draw(_TEXT),
+        owner=draw(_ID),
+        due=draw(_WHEN),
+        status=ActionStatus.DONE,
+        completed_at=draw(_WHEN),
+        evidence=draw(_MAYBE_TEXT),
     )
-    return CycleEvent(
-        cycle_id=draw(identifiers()),
-        sequence=draw(st.integers(1, 50)),
-        name=draw(st.sampled_from(["start", "record", "advance", "abandon"])),
-        at=draw(aware_datetimes()),
-        actor=draw(identifiers()),
-        from_phase=draw(_optional(st.sampled_from(PdcaPhase).map(lambda p: p.value))),
-        to_phase=draw(st.sampled_from(PdcaPhase)).value,
-        change=change,
-        reason=draw(_optional(texts())),
-        link=draw(_optional(identifiers())),
+    commands: list[Any] = [
+        RaiseNonconformity(nc_id=draw(_ID), description=draw(_TEXT)),
+        RecordCorrection(draw(_TEXT)),
+        RecordCause(root_cause=draw(_TEXT), corrective_action_required=required),
+        AnalyseNonconformity(),
+        *([RecordCorrectiveAction(done)] if required else []),
+        ImplementCorrectiveAction(),
+    ]
+    if draw(st.booleans()):
+        weak = EffectivenessReview(
+            reviewed_at=draw(_WHEN), reviewer=draw(_ID), effective=False, finding=draw(_TEXT)
+        )
+        commands += [
+            RecordEffectivenessReview(review=weak),
+            ReanalyseNonconformity(),
+            ImplementCorrectiveAction(),
+        ]
+    good = EffectivenessReview(
+        reviewed_at=draw(_WHEN), reviewer=draw(_ID), effective=True, finding=draw(_TEXT)
     )
+    commands += [
+        RecordEffectivenessReview(review=good, sms_change_ref=draw(_MAYBE_ID)),
+        CloseNonconformity(),
+    ]
+    commands = commands[: draw(st.integers(1, len(commands)))]
+    first, step, actor = draw(_WHEN), draw(_STEP), draw(_ID)
+    nc: Nonconformity | None = None
+    events: list[NonconformityEvent] = []
+    for index, command in enumerate(commands):
+        context = Context(actor=actor, role="member", now=_later(first, index * step))
+        nc, new = decide_nonconformity(nc, command, context)
+        events.extend(new)
+    return tuple(events)
 
 
 @st.composite
 def nonconformities(draw: st.DrawFn) -> Nonconformity:
-    """Nonconformities in every state, with their corrective actions and review."""
-    return Nonconformity(
-        nc_id=draw(identifiers()),
-        description=draw(texts()),
-        state=draw(st.sampled_from(NonconformityState)),
-        version=draw(st.integers(1, 20)),
-        raised_at=draw(aware_datetimes()),
-        correction=draw(_optional(texts())),
-        root_cause=draw(_optional(texts())),
-        corrective_action_required=draw(_optional(st.booleans())),
-        actions=tuple(draw(st.lists(action_items(), max_size=2))),
-        review=draw(_optional(effectiveness_reviews())),
-        closed_at=draw(_optional(aware_datetimes())),
-    )
+    """Nonconformities in every state, with their corrective actions and review, as the events
+    of a drawn history fold them."""
+    return NONCONFORMITY.replay(draw(_nonconformity_histories()))
 
 
 @st.composite
 def nonconformity_events(draw: st.DrawFn) -> NonconformityEvent:
-    """Nonconformity events whose changes set fields of every type (text, flag, actions...)."""
-    changes = draw(
-        st.lists(
-            st.one_of(
-                st.tuples(st.sampled_from(["description", "correction", "root_cause"]), texts()),
-                st.tuples(st.just("corrective_action_required"), st.booleans()),
-                st.tuples(st.just("actions"), st.lists(action_items(), max_size=2).map(tuple)),
-                st.tuples(st.just("review"), _optional(effectiveness_reviews())),
-            ),
-            max_size=3,
-            unique_by=lambda pair: pair[0],
-        )
-    )
-    return NonconformityEvent(
-        nc_id=draw(identifiers()),
-        sequence=draw(st.integers(1, 20)),
-        name=draw(st.sampled_from(["raise", "record_cause", "analyse", "close"])),
-        at=draw(aware_datetimes()),
-        actor=draw(identifiers()),
-        from_state=draw(_optional(st.sampled_from(NonconformityState).map(lambda s: s.value))),
-        to_state=draw(st.sampled_from(NonconformityState)).value,
-        changes=tuple(sorted(changes, key=lambda pair: pair[0])),
-    )
+    """Nonconformity events whose changes set fields of every type (text, flag, actions, a
+    review or none), taken from a drawn history."""
+    return draw(st.sampled_from(draw(_nonconformity_histories())))
 
 
 # -- calendars and SLA policies -------------------------------------------------------------

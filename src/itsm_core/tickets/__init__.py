@@ -1,31 +1,19 @@
 """Tickets: the frozen Ticket aggregate, its commands and events, and the built-in workflows.
 
 ``decide(ticket, command, ctx)`` is the one way to change a ticket: it returns the new ticket
-and the events that happened, or raises with every reason. ``replay(events)`` rebuilds the
-ticket from its events. The built-in workflows (incident, service request, consultation,
-complaint, problem, three change types, major incident) are plain
-:class:`~itsm_core.workflow.Workflow` values users copy and adapt.
+and the events that happened (a :class:`~itsm_core.kernel.Decision`, which unpacks like a
+pair), or raises with every reason. ``replay(events)`` rebuilds the ticket from its events;
+both go through the one fold of the aggregate kernel (:mod:`itsm_core.kernel`). The built-in
+workflows (incident, service request, consultation, complaint, problem, three change types,
+major incident) are plain :class:`~itsm_core.workflow.Workflow` values in
+:data:`BUILTIN_WORKFLOWS` (``BUILTIN_WORKFLOWS.get("incident")``) that users copy and adapt.
 """
 
-from itsm_core.tickets._autoclose import (
-    DueRule,
-    after,
-    after_business_time,
-    customer_replied_since_resolution,
-    due_for_auto_close,
-)
-from itsm_core.tickets._builtin import (
-    COMPLAINT_WORKFLOW,
-    CONSULTATION_WORKFLOW,
-    EMERGENCY_CHANGE_WORKFLOW,
-    INCIDENT_WORKFLOW,
-    MAJOR_INCIDENT_WORKFLOW,
-    NORMAL_CHANGE_WORKFLOW,
-    PROBLEM_WORKFLOW,
-    SERVICE_REQUEST_WORKFLOW,
-    STANDARD_CHANGE_WORKFLOW,
-)
+from itsm_core._checks import Json
+from itsm_core.tickets._autoclose import after, after_business_time, due_for_auto_close
 from itsm_core.tickets._commands import (
+    COMMAND_EVENTS,
+    EVENT_OF_COMMAND,
     Acknowledge,
     AddComment,
     Advance,
@@ -45,37 +33,22 @@ from itsm_core.tickets._commands import (
     Resolve,
     Resume,
     Transfer,
+    event_name,
 )
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._context import CommandContext
-from itsm_core.tickets._decide import (
-    COMMAND_EVENTS,
-    EVENT_OF_COMMAND,
-    Decision,
-    allowed_events,
-    decide,
-    event_name,
-)
-from itsm_core.tickets._event import (
-    EVENT_FLAGS,
-    IMPORTED,
-    NOT_IN_WORKFLOW,
-    OUT_OF_ORDER,
-    REPEATED_STATE,
-    TicketEvent,
-)
-from itsm_core.tickets._guards import BUILTIN_GUARDS, HANDLERS_BY_LEVEL
+from itsm_core.tickets._decide import allowed_events, decide
+from itsm_core.tickets._event import EventFlag, TicketEvent
+from itsm_core.tickets._fold import apply_event, replay
+from itsm_core.tickets._guards import BUILTIN_GUARDS
 from itsm_core.tickets._history import (
-    OBSERVED,
     ImportIssue,
     ImportMode,
     ImportResult,
     Observation,
     import_history,
 )
-from itsm_core.tickets._json import Json
-from itsm_core.tickets._registry import BUILTIN_WORKFLOWS, WorkflowRegistry, default_workflow_name
-from itsm_core.tickets._replay import apply_event, replay
+from itsm_core.tickets._registry import BUILTIN_WORKFLOWS, WorkflowRegistry
 from itsm_core.tickets._states import (
     ChangeState,
     ComplaintState,
@@ -104,25 +77,9 @@ __all__ = [
     "BUILTIN_GUARDS",
     "BUILTIN_WORKFLOWS",
     "COMMAND_EVENTS",
-    "COMPLAINT_WORKFLOW",
-    "CONSULTATION_WORKFLOW",
-    "EMERGENCY_CHANGE_WORKFLOW",
-    "EVENT_FLAGS",
     "EVENT_OF_COMMAND",
-    "HANDLERS_BY_LEVEL",
-    "IMPORTED",
-    "INCIDENT_WORKFLOW",
-    "MAJOR_INCIDENT_WORKFLOW",
-    "NORMAL_CHANGE_WORKFLOW",
-    "NOT_IN_WORKFLOW",
-    "OBSERVED",
-    "OUT_OF_ORDER",
-    "PROBLEM_WORKFLOW",
-    "REPEATED_STATE",
     "RESPONSE_LEVELS",
-    "SERVICE_REQUEST_WORKFLOW",
     "STAFF_ROLES",
-    "STANDARD_CHANGE_WORKFLOW",
     "Acknowledge",
     "AddComment",
     "Advance",
@@ -142,10 +99,9 @@ __all__ = [
     "ConfirmResolution",
     "ConsultationState",
     "CustomerTier",
-    "Decision",
-    "DueRule",
     "Escalate",
     "EscalationKind",
+    "EventFlag",
     "Hold",
     "HoldReason",
     "ImportIssue",
@@ -174,9 +130,7 @@ __all__ = [
     "after_business_time",
     "allowed_events",
     "apply_event",
-    "customer_replied_since_resolution",
     "decide",
-    "default_workflow_name",
     "due_for_auto_close",
     "event_name",
     "import_history",

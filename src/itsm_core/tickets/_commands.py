@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
-from itsm_core.tickets._json import Json, frozen_mapping
+from itsm_core._checks import Json, check_aware_fields, frozen_json
+from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._ticket import ticket_field_problems
+from itsm_core.tickets._typecheck import plain_classes, strings_problem, type_problem
 from itsm_core.tickets._vocabulary import (
     ChangeType,
     Channel,
@@ -44,13 +44,6 @@ def _strings(values: Iterable[str]) -> Any:
     return tuple(values) if isinstance(values, list | tuple) else values
 
 
-def _strings_problem(name: str, values: object) -> Problem | None:
-    """A problem unless ``values`` is a tuple of strings."""
-    if isinstance(values, tuple) and all(isinstance(value, str) for value in values):
-        return None
-    return Problem(name, f"expected a list of strings, got {values!r}")
-
-
 _C = typing.TypeVar("_C")
 
 
@@ -58,9 +51,9 @@ def _field_types(cls: type) -> dict[str, tuple[type, ...]]:
     """The plain runtime classes each field of a command accepts (generic fields are skipped)."""
     found: dict[str, tuple[type, ...]] = {}
     for name, hint in typing.get_type_hints(cls).items():
-        options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-        if all(isinstance(option, type) for option in options):
-            found[name] = tuple(options)
+        classes = plain_classes(hint)
+        if classes is not None:
+            found[name] = classes
     return found
 
 
@@ -75,10 +68,9 @@ def _typed(cls: type[_C]) -> type[_C]:
 
     def check_then_validate(self: object) -> None:
         problems = [
-            Problem(name, f"{value!r} is not {' or '.join(_type_name(t) for t in expected)}")
+            problem
             for name, expected in field_types.items()
-            if not isinstance(value := getattr(self, name), expected)
-            or (isinstance(value, bool) and bool not in expected)
+            if (problem := type_problem(name, getattr(self, name), expected)) is not None
         ]
         if problems:
             raise ValidationError(type(self).__name__, problems)
@@ -87,14 +79,6 @@ def _typed(cls: type[_C]) -> type[_C]:
 
     cls.__attrs_post_init__ = check_then_validate  # type: ignore[attr-defined]
     return cls
-
-
-def _type_name(kind: type) -> str:
-    if kind is type(None):
-        return "None"
-    if issubclass(kind, enum.Enum):
-        return f"a {kind.__name__} ({', '.join(repr(m.value) for m in kind)})"
-    return kind.__name__
 
 
 @attrs.frozen(kw_only=True)
@@ -106,6 +90,8 @@ class OpenTicket:
     ``change_type`` for changes). ``attributes`` are extra JSON-safe fields the workflow's
     guards may read (``{"affects_customer_business": True}`` for a change).
     """
+
+    EVENT: ClassVar[str] = "open"
 
     ticket_id: str
     kind: TicketKind
@@ -126,13 +112,10 @@ class OpenTicket:
     response_level: int | None = None
     change_type: ChangeType | None = None
     workflow: str | None = None
-    attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_json)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("occurred_at", "expected_resolution_at"):
-            value = getattr(self, name)
-            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-                raise NaiveDatetimeError(f"OpenTicket.{name}", value)
+        check_aware_fields(self, "occurred_at", "expected_resolution_at")
         problems = ticket_field_problems(
             impact=self.impact,
             urgency=self.urgency,
@@ -155,6 +138,8 @@ class OpenTicket:
 class Acknowledge:
     """The handler takes the ticket in (first response); starts work where the workflow says."""
 
+    EVENT: ClassVar[str] = "acknowledge"
+
     note: str | None = None
 
 
@@ -166,6 +151,8 @@ class Classify:
     The priority is computed by the caller (e.g. with a priority matrix); ``explanation`` keeps
     the lines that say why.
     """
+
+    EVENT: ClassVar[str] = "classify"
 
     category: str | None = None
     impact: int | None = None
@@ -182,7 +169,7 @@ class Classify:
             priority=self.priority,
             response_level=self.response_level,
         )
-        explanation = _strings_problem("explanation", self.explanation)
+        explanation = strings_problem("explanation", self.explanation)
         if explanation is not None:
             problems.append(explanation)
         values = attrs.astuple(self, recurse=False)
@@ -196,6 +183,8 @@ class Classify:
 @_typed
 class Assign:
     """Assign the ticket to a group and/or an agent."""
+
+    EVENT: ClassVar[str] = "assign"
 
     group: str | None = None
     assignee: str | None = None
@@ -211,6 +200,8 @@ class Assign:
 class Transfer:
     """Move an assigned ticket to another group and/or agent, saying why."""
 
+    EVENT: ClassVar[str] = "transfer"
+
     reason: str
     group: str | None = None
     assignee: str | None = None
@@ -225,6 +216,8 @@ class Transfer:
 @_typed
 class Escalate:
     """Functional escalation (next support level, optionally a new group) or hierarchical."""
+
+    EVENT: ClassVar[str] = "escalate"
 
     kind: EscalationKind
     reason: str
@@ -243,6 +236,8 @@ class Escalate:
 class AddComment:
     """A public comment (seen by the customer) or an internal work note."""
 
+    EVENT: ClassVar[str] = "comment"
+
     text: str
     internal: bool = False
 
@@ -255,6 +250,8 @@ class AddComment:
 class Hold:
     """Put the ticket on hold for a reason (SLA clocks pause)."""
 
+    EVENT: ClassVar[str] = "hold"
+
     reason: HoldReason
     note: str | None = None
 
@@ -264,6 +261,8 @@ class Hold:
 class Resume:
     """Take the ticket off hold."""
 
+    EVENT: ClassVar[str] = "resume"
+
     note: str | None = None
 
 
@@ -271,6 +270,8 @@ class Resume:
 @_typed
 class Resolve:
     """Resolve with a resolution code and a note."""
+
+    EVENT: ClassVar[str] = "resolve"
 
     code: str
     note: str
@@ -284,6 +285,8 @@ class Resolve:
 class ConfirmResolution:
     """The customer confirms the resolution (the follow-up succeeded)."""
 
+    EVENT: ClassVar[str] = "confirm"
+
     note: str | None = None
 
 
@@ -291,6 +294,8 @@ class ConfirmResolution:
 @_typed
 class RejectResolution:
     """The customer rejects the resolution: the ticket reopens (counted as a reopen)."""
+
+    EVENT: ClassVar[str] = "reopen"
 
     reason: str
 
@@ -303,14 +308,18 @@ class RejectResolution:
 class Close:
     """Close a resolved ticket; ``fields`` carries what the workflow requires (a review...)."""
 
+    EVENT: ClassVar[str] = "close"
+
     reason: str | None = None
-    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_json)
 
 
 @attrs.frozen(kw_only=True)
 @_typed
 class Reopen:
     """Reopen a resolved ticket, saying why (counted)."""
+
+    EVENT: ClassVar[str] = "reopen"
 
     reason: str
 
@@ -323,6 +332,8 @@ class Reopen:
 class Cancel:
     """Cancel (or withdraw) the ticket, saying why."""
 
+    EVENT: ClassVar[str] = "cancel"
+
     reason: str
 
     def __attrs_post_init__(self) -> None:
@@ -334,6 +345,8 @@ class Cancel:
 class Archive:
     """Archive a finished ticket (the last of the five complaint steps); it becomes read-only."""
 
+    EVENT: ClassVar[str] = "archive"
+
     note: str | None = None
 
 
@@ -341,6 +354,8 @@ class Archive:
 @_typed
 class LinkSurvey:
     """Link the satisfaction survey sent for this ticket."""
+
+    EVENT: ClassVar[str] = "link_survey"
 
     survey: str
 
@@ -358,7 +373,7 @@ class Advance:
     """
 
     event: str
-    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_json)
     reason: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -386,3 +401,35 @@ Command = (
     | LinkSurvey
     | Advance
 )
+
+
+def _event_of_command() -> Mapping[type, str]:
+    dedicated = [cls for cls in typing.get_args(Command) if cls is not Advance]
+    return types.MappingProxyType({cls: cls.EVENT for cls in dedicated})
+
+
+def _commands_of_event() -> Mapping[str, str]:
+    names: dict[str, list[str]] = {}
+    for cls, event in EVENT_OF_COMMAND.items():
+        names.setdefault(event, []).append(cls.__name__)
+    return types.MappingProxyType({event: " or ".join(sorted(n)) for event, n in names.items()})
+
+
+#: The event each dedicated command records, as its class declares it (``Resolve.EVENT`` is
+#: ``"resolve"``); :class:`Advance` names its own event and is not listed.
+EVENT_OF_COMMAND: Mapping[type, str] = _event_of_command()
+
+#: The inverse of :data:`EVENT_OF_COMMAND`: the events owned by a dedicated command, with its
+#: name (``"reopen"``: ``"RejectResolution or Reopen"``). :class:`Advance` refuses them.
+COMMAND_EVENTS: Mapping[str, str] = _commands_of_event()
+
+
+def event_name(command: Command) -> str:
+    """The name of the event ``command`` records, e.g. ``"resolve"`` for :class:`Resolve`.
+
+    >>> event_name(RejectResolution(reason="still broken")), event_name(Advance(event="approve"))
+    ('reopen', 'approve')
+    """
+    if isinstance(command, Advance):
+        return command.event
+    return EVENT_OF_COMMAND[type(command)]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
+from itsm_core.kernel import Context
 from itsm_core.tickets._registry import BUILTIN_WORKFLOWS, WorkflowRegistry
 
 
 @attrs.frozen(kw_only=True)
-class CommandContext:
-    """Who acts (``actor``, ``role``), when (``now``, aware) and the workflows to look up.
+class CommandContext(Context):
+    """The kernel's :class:`~itsm_core.kernel.Context` (who acts, in which role, when) and the
+    ``workflows`` a ticket's workflow name is looked up in (the built-in ones by default).
 
     >>> import datetime as dt
     >>> ctx = CommandContext(actor="ana", role="agent", now=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
@@ -20,18 +19,4 @@ class CommandContext:
     True
     """
 
-    actor: str
-    role: str
-    now: dt.datetime
     workflows: WorkflowRegistry = BUILTIN_WORKFLOWS
-
-    def __attrs_post_init__(self) -> None:
-        if self.now.tzinfo is None or self.now.utcoffset() is None:
-            raise NaiveDatetimeError("CommandContext.now", self.now)
-        problems = [
-            Problem(name, "must not be empty")
-            for name in ("actor", "role")
-            if not getattr(self, name)
-        ]
-        if problems:
-            raise ValidationError("CommandContext", problems)

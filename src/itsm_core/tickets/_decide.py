@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
-from itsm_core.tickets._codec import SPECIAL_KEYS, encode_changes
+from itsm_core.kernel import Decision
 from itsm_core.tickets._commands import (
+    COMMAND_EVENTS,
     Acknowledge,
     AddComment,
     Advance,
@@ -31,17 +31,17 @@ from itsm_core.tickets._commands import (
     Resolve,
     Resume,
     Transfer,
+    event_name,
 )
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._context import CommandContext
-from itsm_core.tickets._event import TicketEvent
+from itsm_core.tickets._event import TicketEvent, checked_event
+from itsm_core.tickets._fold import TICKET
+from itsm_core.tickets._payload import SPECIAL_KEYS
 from itsm_core.tickets._registry import default_workflow_name
-from itsm_core.tickets._replay import apply_event
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import ChangeType, EscalationKind, Role, TicketKind
 from itsm_core.workflow import GuardContext, StatusCategory
-
-Decision = tuple[Ticket, tuple[TicketEvent, ...]]
 
 
 def _active(status: StatusCategory) -> bool:
@@ -60,50 +60,6 @@ def _after_resolution(status: StatusCategory) -> bool:
     return status in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
 
 
-#: The event each dedicated command records (``Advance`` names its own event).
-EVENT_OF_COMMAND: Mapping[type, str] = MappingProxyType(
-    {
-        OpenTicket: "open",
-        Acknowledge: "acknowledge",
-        Classify: "classify",
-        Assign: "assign",
-        Transfer: "transfer",
-        Escalate: "escalate",
-        AddComment: "comment",
-        Hold: "hold",
-        Resume: "resume",
-        Resolve: "resolve",
-        ConfirmResolution: "confirm",
-        RejectResolution: "reopen",
-        Close: "close",
-        Reopen: "reopen",
-        Cancel: "cancel",
-        Archive: "archive",
-        LinkSurvey: "link_survey",
-    }
-)
-
-#: Events owned by a dedicated command; :class:`Advance` refuses them.
-COMMAND_EVENTS: Mapping[str, str] = {
-    "open": "OpenTicket",
-    "acknowledge": "Acknowledge",
-    "classify": "Classify",
-    "assign": "Assign",
-    "transfer": "Transfer",
-    "escalate": "Escalate",
-    "comment": "AddComment",
-    "hold": "Hold",
-    "resume": "Resume",
-    "resolve": "Resolve",
-    "confirm": "ConfirmResolution",
-    "reopen": "Reopen or RejectResolution",
-    "close": "Close",
-    "cancel": "Cancel",
-    "archive": "Archive",
-    "link_survey": "LinkSurvey",
-}
-
-
 @attrs.define
 class _Plan:
     """What a command wants: an event, the field changes, the inputs the workflow checks."""
@@ -118,8 +74,12 @@ class _Plan:
     refusals: list[str] = attrs.Factory(list)
 
 
-def decide(ticket: Ticket | None, command: Command, ctx: CommandContext) -> Decision:
-    """Apply ``command`` to ``ticket`` (``None`` to open one): the new ticket and its events.
+def decide(
+    ticket: Ticket | None, command: Command, ctx: CommandContext
+) -> Decision[Ticket, TicketEvent]:
+    """Apply ``command`` to ``ticket`` (``None`` to open one): the new ticket and its events,
+    as a :class:`~itsm_core.kernel.Decision` that unpacks like a pair
+    (``ticket, events = decide(...)``).
 
     Pure: the ticket is not modified, nothing is read but the arguments. A refused command
     raises :class:`~itsm_core.errors.CommandRejected` (or its subclass
@@ -169,21 +129,23 @@ def decide(ticket: Ticket | None, command: Command, ctx: CommandContext) -> Deci
         raise CommandRejected(plan.event, reasons, state=ticket.state)
     to_status = workflow.category(target)
     changes = {**plan.changes, **status_effects(ticket, to_status, ctx.now)}
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        sequence=ticket.version + 1,
-        name=plan.event,
-        at=ctx.now,
-        actor=ctx.actor,
-        role=ctx.role,
-        from_state=ticket.state,
-        from_status=ticket.status,
-        to_state=str(target.value),
-        to_status=to_status,
-        payload=encode_changes(only_changed(ticket, changes)),
-        reason=plan.reason,
+    event = checked_event(
+        {
+            "ticket_id": ticket.id,
+            "sequence": ticket.version + 1,
+            "name": plan.event,
+            "at": ctx.now,
+            "actor": ctx.actor,
+            "role": ctx.role,
+            "from_state": ticket.state,
+            "from_status": ticket.status,
+            "to_state": str(target.value),
+            "to_status": to_status,
+            "payload": only_changed(ticket, changes),
+            "reason": plan.reason,
+        }
     )
-    return apply_event(ticket, event), (event,)
+    return TICKET.decided(ticket, (event,))
 
 
 def status_effects(ticket: Ticket, to_status: StatusCategory, now: dt.datetime) -> dict[str, Any]:
@@ -221,48 +183,45 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _open(command: OpenTicket, ctx: CommandContext) -> Decision:
+#: The fields of OpenTicket an ``open`` event copies when they differ from their default.
+_OPENING_DEFAULTS = tuple(
+    (field.name, field.default)
+    for field in attrs.fields(OpenTicket)
+    if field.name not in ("ticket_id", "kind", "workflow", "attributes")
+)
+
+
+def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEvent]:
     name = command.workflow or default_workflow_name(command.kind, command.change_type)
     workflow = ctx.workflows.get(name)
     changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
-    for field in attrs.fields(OpenTicket):
-        if field.name in ("ticket_id", "kind", "workflow", "attributes"):
-            continue
-        value = getattr(command, field.name)
-        if value != field.default:
-            changes[field.name] = value
+    for field, default in _OPENING_DEFAULTS:
+        value = getattr(command, field)
+        if value != default:
+            changes[field] = value
     if command.attributes:
         changes["attributes"] = command.attributes
     if command.kind is TicketKind.CHANGE and command.change_type is None:
         for change_type in ChangeType:
             if name == default_workflow_name(TicketKind.CHANGE, change_type):
                 changes["change_type"] = change_type
-    event = TicketEvent(
-        ticket_id=command.ticket_id,
-        sequence=1,
-        name="open",
-        at=ctx.now,
-        actor=ctx.actor,
-        role=ctx.role,
-        from_state=None,
-        from_status=None,
-        to_state=str(workflow.initial.value),
-        to_status=workflow.category(workflow.initial),
-        payload=encode_changes(changes),
+    event = checked_event(
+        {
+            "ticket_id": command.ticket_id,
+            "sequence": 1,
+            "name": "open",
+            "at": ctx.now,
+            "actor": ctx.actor,
+            "role": ctx.role,
+            "from_state": None,
+            "from_status": None,
+            "to_state": str(workflow.initial.value),
+            "to_status": workflow.category(workflow.initial),
+            "payload": changes,
+            "reason": None,
+        }
     )
-    return apply_event(None, event), (event,)
-
-
-def event_name(command: Command) -> str:
-    """The name of the event ``command`` records, e.g. ``"resolve"`` for :class:`Resolve`.
-
-    >>> from itsm_core.tickets import Advance, RejectResolution
-    >>> event_name(RejectResolution(reason="still broken")), event_name(Advance(event="approve"))
-    ('reopen', 'approve')
-    """
-    if isinstance(command, Advance):
-        return command.event
-    return EVENT_OF_COMMAND[type(command)]
+    return TICKET.decided(None, (event,))
 
 
 def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any
+import enum
+import types
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
 
-from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem, ValidationError
-from itsm_core.tickets._json import Json, frozen_mapping, thaw_json
+from itsm_core._checks import check_aware, is_int
+from itsm_core.errors import Problem, ValidationError
+from itsm_core.tickets._payload import PAYLOAD_TYPES, frozen_payload
 from itsm_core.workflow import StatusCategory
 
-#: Flags an import may put on an event (see :func:`import_history`).
-IMPORTED = "imported"
-REPEATED_STATE = "repeated_state"
-OUT_OF_ORDER = "out_of_order"
-NOT_IN_WORKFLOW = "not_in_workflow"
-EVENT_FLAGS = frozenset({IMPORTED, REPEATED_STATE, OUT_OF_ORDER, NOT_IN_WORKFLOW})
+
+class EventFlag(enum.StrEnum):
+    """What an import (see :func:`import_history`) notes on an event.
+
+    Every imported event is flagged ``imported``; lenient mode also records, flagged, what the
+    workflow would refuse: a row repeating the current state, a row recorded before the
+    previous event, a state that no transition reaches.
+    """
+
+    IMPORTED = "imported"
+    REPEATED_STATE = "repeated_state"
+    OUT_OF_ORDER = "out_of_order"
+    NOT_IN_WORKFLOW = "not_in_workflow"
+
+
+#: No flags: one value shared by every event without any.
+_NO_FLAGS: frozenset[str] = frozenset()
 
 
 def _flags(values: Any) -> Any:
@@ -34,20 +48,38 @@ class TicketEvent:
     """Something that happened to a ticket: who, when, what (from, to, fields) and why.
 
     Attributes:
-        ticket_id: the ticket.
+        ticket_id: the ticket (the event's ``stream_id``).
         sequence: 1 for ``open``, then +1 per event; the ticket's ``version`` after it.
         name: the event (``"open"``, ``"resolve"``, ``"comment"``, a custom workflow event...).
         at: when it happened (aware).
         actor, role: who did it, in which role.
         from_state, from_status: the state and category before (None for ``open``).
         to_state, to_status: after (equal to the "from" pair when the state did not move).
-        payload: the changed ticket fields, JSON-safe (see the codec rules in the docs).
+        payload: the ticket fields the event sets, each a value of the field's type (an aware
+            datetime, an enum member...); ``comment`` and ``work_note`` append a
+            :class:`Comment`, ``attributes`` merges JSON-safe keys. :data:`PAYLOAD_TYPES`
+            gives the type of every key. Checked when the event is built.
         reason: why, in the actor's words (a note, a cancel reason...).
-        flags: set by imports: ``imported``, and for what the workflow would refuse,
-            ``repeated_state``, ``out_of_order``, ``not_in_workflow``.
+        flags: set by imports (:class:`EventFlag`): ``imported``, and for what the workflow
+            would refuse, ``repeated_state``, ``out_of_order``, ``not_in_workflow``.
 
-    Events are compared by value; they are not hashable (the payload is a mapping).
+    Events are compared by value; they are not hashable (the payload is a mapping). Their
+    plain form is the converter's (:func:`itsm_core.serialization.make_converter`).
+
+    >>> import datetime as dt
+    >>> from itsm_core.tickets import HoldReason
+    >>> from itsm_core.workflow import StatusCategory
+    >>> event = TicketEvent(ticket_id="INC1", sequence=2, name="hold",
+    ...     at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), actor="ana", role="agent",
+    ...     from_state="in_progress", from_status=StatusCategory.OPEN,
+    ...     to_state="on_hold", to_status=StatusCategory.ON_HOLD,
+    ...     payload={"hold_reason": HoldReason.AWAITING_CUSTOMER})
+    >>> event.payload["hold_reason"], event.moved
+    (<HoldReason.AWAITING_CUSTOMER: 'awaiting_customer'>, True)
     """
+
+    #: The type of the value of each payload key (a ticket field's type, or Comment).
+    PAYLOAD_TYPES: ClassVar[Mapping[str, Any]] = PAYLOAD_TYPES
 
     ticket_id: str
     sequence: int
@@ -59,17 +91,22 @@ class TicketEvent:
     from_status: StatusCategory | None
     to_state: str
     to_status: StatusCategory
-    payload: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    payload: Mapping[str, object] = attrs.field(factory=dict, converter=frozen_payload)
     reason: str | None = None
-    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_flags)
+    flags: frozenset[str] = attrs.field(default=_NO_FLAGS, converter=_flags)
 
     def __attrs_post_init__(self) -> None:
         at: object = self.at
-        if isinstance(at, dt.datetime) and at.utcoffset() is None:
-            raise NaiveDatetimeError("TicketEvent.at", at)
-        problems = _problems({name: getattr(self, name) for name in _KEYS})
+        if isinstance(at, dt.datetime):
+            check_aware(at, "TicketEvent.at")
+        problems = _problems(self)
         if problems:
             raise ValidationError("TicketEvent", problems)
+
+    @property
+    def stream_id(self) -> str:
+        """The id of the stream the event belongs to: its ``ticket_id``."""
+        return self.ticket_id
 
     @property
     def moved(self) -> bool:
@@ -79,147 +116,58 @@ class TicketEvent:
     @property
     def flagged(self) -> bool:
         """True when an import recorded something the workflow would refuse."""
-        return bool(self.flags - {IMPORTED})
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data (for ``json.dumps``); :meth:`from_dict` reads it back."""
-        return {
-            "ticket_id": self.ticket_id,
-            "sequence": self.sequence,
-            "name": self.name,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "role": self.role,
-            "from_state": self.from_state,
-            "from_status": None if self.from_status is None else self.from_status.value,
-            "to_state": self.to_state,
-            "to_status": self.to_status.value,
-            "payload": thaw_json(self.payload),
-            "reason": self.reason,
-            "flags": sorted(self.flags),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TicketEvent:
-        """Load :meth:`to_dict` data; DeserializationError lists every problem.
-
-        >>> import datetime as dt
-        >>> from itsm_core.workflow import StatusCategory
-        >>> event = TicketEvent(ticket_id="INC1", sequence=2, name="hold",
-        ...     at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), actor="ana", role="agent",
-        ...     from_state="in_progress", from_status=StatusCategory.OPEN,
-        ...     to_state="on_hold", to_status=StatusCategory.ON_HOLD,
-        ...     payload={"hold_reason": "awaiting_customer"})
-        >>> TicketEvent.from_dict(event.to_dict()) == event
-        True
-        """
-        if not isinstance(data, Mapping):
-            raise DeserializationError(
-                "TicketEvent", [Problem("", f"expected an object, got {type(data).__name__}")]
-            )
-        problems = [Problem(key, "missing") for key in sorted(_KEYS - set(data))]
-        problems.extend(
-            Problem(str(key), "unknown key") for key in sorted(set(data) - _KEYS, key=str)
-        )
-        values: dict[str, Any] = {key: data[key] for key in _KEYS if key in data}
-        # Decode what JSON cannot hold as such; a value that does not decode is left out of
-        # the checks of the plain fields below, which then report everything else at once.
-        decoders: dict[str, Callable[[str, object], object]] = {
-            "at": _decode_at,
-            "from_status": _decode_status,
-            "to_status": _decode_status,
-            "payload": _decode_payload,
-            "flags": _decode_flags,
-        }
-        for key, decode in decoders.items():
-            if key in values:
-                found = decode(key, values[key])
-                if isinstance(found, list):
-                    problems.extend(found)
-                    del values[key]
-                else:
-                    values[key] = found
-        problems.extend(_problems(values))
-        if problems:
-            raise DeserializationError("TicketEvent", problems)
-        return cls(**values)
+        return bool(self.flags - {EventFlag.IMPORTED})
 
 
-def _problems(values: Mapping[str, object]) -> list[Problem]:
-    """Everything wrong with the event fields in ``values`` (plain objects, absent ones skipped).
-
-    Shared by the constructor and :meth:`TicketEvent.from_dict`, so that both refuse the same
-    values: a wrong type is refused, never converted (``ticket_id`` 5 is not ``"5"``).
-    """
+def _problems(event: TicketEvent) -> list[Problem]:
+    """Everything wrong with the event's plain fields: a wrong type is refused, never
+    converted (``ticket_id`` 5 is not ``"5"``)."""
+    values: dict[str, object] = {name: getattr(event, name) for name in _PLAIN_FIELDS}
     problems: list[Problem] = []
     for name in ("ticket_id", "name", "actor", "role", "to_state"):
-        value = values.get(name, "-")
+        value = values[name]
         if not isinstance(value, str):
             problems.append(Problem(name, f"expected a string, got {value!r}"))
         elif not value:
             problems.append(Problem(name, "must not be empty"))
-    sequence = values.get("sequence", 1)
-    if isinstance(sequence, bool) or not isinstance(sequence, int):
+    sequence = values["sequence"]
+    if not is_int(sequence):
         problems.append(Problem("sequence", f"expected an int, got {sequence!r}"))
     elif sequence < 1:
         problems.append(Problem("sequence", f"{sequence} is not a positive number"))
-    at = values.get("at")
-    if "at" in values and not isinstance(at, dt.datetime):
-        problems.append(Problem("at", f"expected an aware datetime, got {at!r}"))
-    elif isinstance(at, dt.datetime) and at.utcoffset() is None:
-        problems.append(Problem("at", f"naive datetime {at.isoformat()} (a time zone is required)"))
+    if not isinstance(values["at"], dt.datetime):
+        problems.append(Problem("at", f"expected an aware datetime, got {values['at']!r}"))
     for name in ("from_state", "reason"):
-        value = values.get(name)
+        value = values[name]
         if value is not None and not isinstance(value, str):
             problems.append(Problem(name, f"expected a string or null, got {value!r}"))
     for name in ("from_status", "to_status"):
-        value = values.get(name)
-        optional = value is None and name == "from_status"
-        if name in values and not isinstance(value, StatusCategory) and not optional:
+        value = values[name]
+        if not isinstance(value, StatusCategory) and (value is not None or name == "to_status"):
             problems.append(Problem(name, f"expected a status category, got {value!r}"))
-    paired = "from_state" in values and "from_status" in values
-    if paired and (values["from_state"] is None) != (values["from_status"] is None):
+    if (values["from_state"] is None) != (values["from_status"] is None):
         problems.append(Problem("from_state", "from_state and from_status go together"))
-    flags = values.get("flags", frozenset())
+    flags = values["flags"]
     if not isinstance(flags, frozenset):
         problems.append(Problem("flags", f"expected a set of flag names, got {flags!r}"))
     else:
-        unknown = sorted(str(flag) for flag in flags - EVENT_FLAGS)
+        unknown = sorted(str(flag) for flag in flags - set(EventFlag))
         if unknown:
             problems.append(Problem("flags", f"unknown flags: {', '.join(unknown)}"))
     return problems
 
 
-def _decode_at(key: str, raw: object) -> dt.datetime | list[Problem]:
-    message = f"expected an ISO 8601 datetime with offset, got {raw!r}"
-    try:
-        return dt.datetime.fromisoformat(raw) if isinstance(raw, str) else [Problem(key, message)]
-    except ValueError:
-        return [Problem(key, message)]
+_PLAIN_FIELDS = tuple(field.name for field in attrs.fields(TicketEvent) if field.name != "payload")
 
 
-def _decode_status(key: str, raw: object) -> StatusCategory | list[Problem] | None:
-    if raw is None:
-        return None  # refused for to_status by the field checks
-    if isinstance(raw, str) and raw in _CATEGORIES:
-        return StatusCategory(raw)
-    return [Problem(key, f"unknown status category {raw!r}")]
-
-
-def _decode_payload(key: str, raw: object) -> Mapping[str, Json] | list[Problem]:
-    if not isinstance(raw, Mapping):
-        return [Problem(key, f"expected an object, got {raw!r}")]
-    try:
-        return frozen_mapping(raw)
-    except ValidationError as exc:
-        return list(exc.problems)  # their paths start with "payload"
-
-
-def _decode_flags(key: str, raw: object) -> frozenset[str] | list[Problem]:
-    if isinstance(raw, list) and all(isinstance(flag, str) for flag in raw):
-        return frozenset(raw)
-    return [Problem(key, f"expected a list of flag names, got {raw!r}")]
-
-
-_CATEGORIES = frozenset(category.value for category in StatusCategory)
-_KEYS = frozenset(attrs.fields_dict(TicketEvent))
+def checked_event(values: dict[str, Any]) -> TicketEvent:
+    """The event whose fields are ``values`` (every field but ``flags``, none; the ``payload``
+    a dict, taken over as the read-only payload), built as unpickling builds it, without
+    checking the values again: for :func:`decide`, whose values were checked where they
+    entered (the command, the context, the ticket, the workflow). Anything else builds a
+    :class:`TicketEvent`, which checks every value."""
+    values["payload"] = types.MappingProxyType(values["payload"])
+    values["flags"] = _NO_FLAGS
+    event: TicketEvent = object.__new__(TicketEvent)
+    event.__setstate__(values)  # type: ignore[attr-defined]  # attrs' own, as pickle uses it
+    return event

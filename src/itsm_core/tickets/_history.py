@@ -9,27 +9,19 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import NaiveDatetimeError
-from itsm_core.tickets._codec import encode_changes
+from itsm_core._checks import Json, check_aware, frozen_json
 from itsm_core.tickets._commands import OpenTicket
 from itsm_core.tickets._context import CommandContext
 from itsm_core.tickets._decide import decide, only_changed, reopen_changes, status_effects
-from itsm_core.tickets._event import (
-    IMPORTED,
-    NOT_IN_WORKFLOW,
-    OUT_OF_ORDER,
-    REPEATED_STATE,
-    TicketEvent,
-)
-from itsm_core.tickets._json import Json, frozen_mapping
+from itsm_core.tickets._event import EventFlag, TicketEvent
+from itsm_core.tickets._fold import apply_event
 from itsm_core.tickets._registry import BUILTIN_WORKFLOWS, WorkflowRegistry
-from itsm_core.tickets._replay import apply_event
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import HoldReason, Role
 from itsm_core.workflow import StatusCategory
 
 #: Event name of an imported row that is not a transition of the workflow (lenient mode).
-OBSERVED = "observe"
+_OBSERVED = "observe"
 
 
 class ImportMode(enum.StrEnum):
@@ -53,11 +45,10 @@ class Observation:
     state: str
     actor: str = "import"
     row: int | None = None
-    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_mapping)
+    fields: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_json)
 
     def __attrs_post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise NaiveDatetimeError("Observation.at", self.at)
+        check_aware(self.at, "Observation.at")
 
 
 @attrs.frozen(kw_only=True)
@@ -127,26 +118,26 @@ def import_history(
         to_status = workflow.category(target)
         hold = obs.fields.get("hold_reason")
         hold_reason = HoldReason(hold) if isinstance(hold, str) else None
-        flags = {IMPORTED}
-        name = OBSERVED
+        flags = {EventFlag.IMPORTED}
+        name = _OBSERVED
         changes: dict[str, Any] = {}
         problem: str | None = None
         if obs.state == ticket.state and hold_reason == ticket.hold_reason:
             repeated += 1
             if mode is ImportMode.STRICT:
                 continue
-            flags.add(REPEATED_STATE)
+            flags.add(EventFlag.REPEATED_STATE)
             if obs.at < ticket.updated_at:
-                flags.add(OUT_OF_ORDER)
+                flags.add(EventFlag.OUT_OF_ORDER)
         else:
             transition = _transition_to(workflow, ticket.state, target)
             if obs.at < ticket.updated_at:
                 problem = f"recorded before the previous event ({ticket.updated_at.isoformat()})"
-                flags.add(OUT_OF_ORDER)
+                flags.add(EventFlag.OUT_OF_ORDER)
             if transition is None:
                 allowed = _moves(workflow, ticket.state)
                 problem = problem or f"no transition to {obs.state!r} (allowed: {allowed})"
-                flags.add(NOT_IN_WORKFLOW)
+                flags.add(EventFlag.NOT_IN_WORKFLOW)
             else:
                 name = transition
                 changes = _changes(ticket, name, obs, hold_reason)
@@ -166,7 +157,7 @@ def import_history(
                 accepted += 1
             if to_status is StatusCategory.ON_HOLD and hold_reason is not None:
                 changes["hold_reason"] = hold_reason
-        if flags != {IMPORTED}:
+        if flags != {EventFlag.IMPORTED}:
             flagged += 1
         changes.update(status_effects(ticket, to_status, obs.at))
         event = TicketEvent(
@@ -180,7 +171,7 @@ def import_history(
             from_status=ticket.status,
             to_state=obs.state,
             to_status=to_status,
-            payload=encode_changes(only_changed(ticket, changes)),
+            payload=only_changed(ticket, changes),
             flags=flags,
         )
         ticket = apply_event(ticket, event)

@@ -22,7 +22,8 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
-from itsm_core._checks import shown, type_name
+from itsm_core._checks import type_name
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import Guard
@@ -77,7 +78,8 @@ def workflow_from_dict(
     its path: ``transitions[2].from``, ``states.open``) or in the definition it describes, is
     reported in one :class:`~itsm_core.errors.InvalidWorkflowDefinition`.
 
-    >>> from itsm_core.tickets import INCIDENT_WORKFLOW, IncidentState
+    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS, IncidentState
+    >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
     >>> copy = workflow_from_dict(INCIDENT_WORKFLOW.to_dict(), IncidentState)
     >>> copy == INCIDENT_WORKFLOW
     True

@@ -12,7 +12,8 @@ def render_mermaid(workflow: Workflow[Any, Any]) -> str:
 
     Each state is labelled with its status category; terminal states lead to ``[*]``.
 
-    >>> from itsm_core.tickets import CONSULTATION_WORKFLOW
+    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+    >>> CONSULTATION_WORKFLOW = BUILTIN_WORKFLOWS.get("consultation")
     >>> print(render_mermaid(CONSULTATION_WORKFLOW).splitlines()[1])
         [*] --> new
     """
@@ -34,7 +35,8 @@ def render_mermaid(workflow: Workflow[Any, Any]) -> str:
 def render_markdown_table(workflow: Workflow[Any, Any]) -> str:
     """A Markdown table of the transitions: event, from, to, roles, required fields, guards.
 
-    >>> from itsm_core.tickets import CONSULTATION_WORKFLOW
+    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+    >>> CONSULTATION_WORKFLOW = BUILTIN_WORKFLOWS.get("consultation")
     >>> print(render_markdown_table(CONSULTATION_WORKFLOW).splitlines()[0])
     | event | from | to | roles | required fields | guards |
     """

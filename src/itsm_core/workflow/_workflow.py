@@ -11,7 +11,8 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
-from itsm_core._checks import frozen_mapping, frozen_set, shown
+from itsm_core._checks import frozen_mapping, frozen_set
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem, ValidationError
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import GuardContext
@@ -135,7 +136,8 @@ class Workflow(Generic[S, T]):
     def state_named(self, value: str) -> S:
         """The state whose enum value is ``value``; ValidationError if there is none.
 
-        >>> from itsm_core.tickets import INCIDENT_WORKFLOW
+        >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+        >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
         >>> INCIDENT_WORKFLOW.state_named("on_hold").name
         'ON_HOLD'
         """
@@ -218,7 +220,8 @@ class Workflow(Generic[S, T]):
         """The workflow as plain JSON-safe data (states by value, guards by name), the format
         :func:`workflow_from_dict` reads back.
 
-        >>> from itsm_core.tickets import INCIDENT_WORKFLOW
+        >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+        >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
         >>> data = INCIDENT_WORKFLOW.to_dict()
         >>> data["initial"], data["states"]["on_hold"], data["terminal"]
         ('new', 'on_hold', ['cancelled', 'closed'])
