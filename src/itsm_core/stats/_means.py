@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from itsm_core._plain import is_number
+from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem
 from itsm_core.stats._checks import (
     confidence_problems,
@@ -13,7 +13,6 @@ from itsm_core.stats._checks import (
     finite_values,
     raise_if,
     require_n,
-    shown,
 )
 from itsm_core.stats._distributions import t_quantile, t_two_sided_p
 from itsm_core.stats._estimates import Difference, Interval, IntervalMethod, MeanEstimate
