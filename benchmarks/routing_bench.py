@@ -1,4 +1,4 @@
-"""Routing and staffing: route 100,000 tickets among 1,000 agents; a 96-interval staffing plan.
+"""Routing: route 100,000 tickets among 1,000 agents (staffing: benchmarks/staffing_bench.py).
 
 The team: 1,000 agents in 20 L1 groups escalating to 5 L2 groups and one L3 group, each on one
 of four rosters (day, late, night across midnight, weekend) in Asia/Shanghai, with skills,
@@ -6,8 +6,7 @@ languages and capacities drawn from a seeded random generator. Tickets arrive in
 over a week, each routed against the current state; an assigned ticket raises its agent's load
 and one open ticket in three is closed at each step, so loads move as in a real desk.
 
-Prints tickets routed per second, the outcomes, and the time of a 96-interval (15-minute)
-staffing plan for a hotline and of Erlang C at large traffic.
+Prints tickets routed per second and the outcomes.
 
     .venv/bin/python benchmarks/routing_bench.py            # 100,000 tickets, 1,000 agents
     .venv/bin/python benchmarks/routing_bench.py --quick    # 5,000 tickets, 200 agents
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import random
 import time
 from collections import Counter
@@ -25,15 +23,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from itsm_core.routing import (
-    IntervalForecast,
     RouteOutcome,
     RoutingRules,
-    ServiceTarget,
     Team,
     TeamState,
-    erlang_c,
     route,
-    staffing_plan,
 )
 from itsm_core.tickets import CommandContext, CustomerTier, OpenTicket, TicketKind, decide
 
@@ -140,45 +134,11 @@ def bench_routing(tickets: int, agents: int) -> None:
     print(f"  outcomes: {dict(sorted(outcomes.items()))}")
 
 
-def bench_staffing(repeat: int) -> None:
-    midnight = dt.datetime(2025, 9, 29, tzinfo=SHANGHAI)
-    quarter = dt.timedelta(minutes=15)
-    forecasts = [
-        IntervalForecast(
-            midnight + i * quarter,
-            calls=round(20 + 400 * math.exp(-(((i - 42) / 16) ** 2))),
-            handle_time=dt.timedelta(seconds=240),
-        )
-        for i in range(96)
-    ]
-    target = ServiceTarget(service_level=0.8, answer_within=dt.timedelta(seconds=20))
-    began = time.perf_counter()
-    for _ in range(repeat):
-        plan = staffing_plan(forecasts, interval=quarter, target=target, shrinkage=0.3)
-    elapsed = (time.perf_counter() - began) / repeat
-    peak = plan.peak
-    assert peak is not None
-    print(f"staffing: 96-interval plan in {elapsed * 1e3:.1f} ms")
-    print(
-        f"  peak {peak.start:%H:%M}: {peak.staffing.traffic:.1f} erlangs, "
-        f"{peak.staffing.agents} agents, {peak.staffing.scheduled} rostered; "
-        f"{plan.scheduled_hours:.0f} agent-hours in the day"
-    )
-    for traffic in (1_000.0, 10_000.0):
-        began = time.perf_counter()
-        value = erlang_c(int(traffic * 1.02), traffic)
-        took = time.perf_counter() - began
-        print(
-            f"  Erlang C at {traffic:,.0f} erlangs, 2 % spare: {value:.4f} in {took * 1e3:.2f} ms"
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
     quick = parser.parse_args().quick
     bench_routing(5_000 if quick else 100_000, 200 if quick else 1_000)
-    bench_staffing(3 if quick else 20)
 
 
 if __name__ == "__main__":

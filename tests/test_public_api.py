@@ -29,6 +29,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "Aggregate",
         "Context",
         "Decision",
+        "Draft",
         "Event",
         "State",
     },

@@ -420,6 +420,29 @@ def test_combinations_match_reference_set_operations(draw: st.DataObject) -> Non
     assert (left - right).elapsed(a, b) == measure(lambda p, q: p and not q)
 
 
+@given(st.data())
+def test_compiled_fast_paths_match_reference(draw: st.DataObject) -> None:
+    """Once the whole range is compiled, ``add`` and ``elapsed`` take the fast paths of the
+    compiled state (the zone's offsets cached, no call to the zone): same answers as the
+    reference, and results identical, ``fold`` included, to converting the reference's."""
+    data = draw.draw(calendar_data())
+    assume(_has_time(data) and all(_has_time(v) for v in data.get("versions", [])))
+    calendar = BusinessCalendar.from_dict(data)
+    calendar.elapsed(dt.datetime(2023, 11, 1, tzinfo=UTC), dt.datetime(2026, 3, 1, tzinfo=UTC))
+    a, b = draw.draw(instants(data)), draw.draw(instants(data))
+    if draw.draw(st.booleans()):  # UTC datetimes take the fast paths too
+        a = _utc(a)
+    if draw.draw(st.booleans()):
+        b = _utc(b)
+    assert calendar.elapsed(a, b) == ref_elapsed(data, _utc(a), _utc(b))
+    d = draw.draw(durations) if draw.draw(st.booleans()) else ref_elapsed(data, _utc(a), _utc(b))
+    got = calendar.add(a, d)
+    note(f"{a.isoformat()} + {d} -> {got.isoformat()}")
+    expected = ref_add(data, _utc(a), d).astimezone(a.tzinfo) if d else a
+    assert (got, got.isoformat(), got.fold) == (expected, expected.isoformat(), expected.fold)
+    assert got.tzinfo is a.tzinfo
+
+
 # -- laws ------------------------------------------------------------------------------------------
 
 

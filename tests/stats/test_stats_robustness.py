@@ -27,23 +27,27 @@ T = TypeVar("T")
 @pytest.mark.parametrize(
     ("call", "path", "fragment"),
     [
-        (lambda: proportion(1, BIG), "n", "at most 2**53, got an integer of 1329 bits"),
-        (lambda: proportion(-HUGE, 3), "successes", "must be >= 0, got an integer of 16610 bits"),
+        (lambda: proportion(1, BIG), "n", "at most 2**53, got an integer of about 401 digits"),
+        (
+            lambda: proportion(-HUGE, 3),
+            "successes",
+            "must be >= 0, got an integer of about 5001 digits",
+        ),
         (lambda: proportion(1, 2**53 + 1), "n", "at most 2**53"),
         (lambda: difference_of_proportions(1, BIG, 1, 2), "n_first", "at most 2**53"),
-        (lambda: proportion(1, 3, confidence=HUGE), "confidence", "integer of 16610 bits"),
-        (lambda: proportion_interval(1, 3, method=[HUGE]), "method", "too large to print"),  # type: ignore[arg-type]
-        (lambda: mean_estimate([BIG]), "values[0]", "too large: an integer of 1329 bits"),
-        (lambda: mean_estimate([[HUGE]]), "values[0]", "not a number: a list too large"),  # type: ignore[list-item]
+        (lambda: proportion(1, 3, confidence=HUGE), "confidence", "integer of about 5001 digits"),
+        (lambda: proportion_interval(1, 3, method=[HUGE]), "method", "list is not one of"),  # type: ignore[arg-type]
+        (lambda: mean_estimate([BIG]), "values[0]", "too large: an integer of about 401 digits"),
+        (lambda: mean_estimate([[HUGE]]), "values[0]", "not a number: list"),  # type: ignore[list-item]
         (lambda: mean_estimate([1e308, 1.5e308]), "values", "overflows a float"),
         (lambda: mean_estimate([1e308, -1e308, 1e308]), "values", "overflows a float"),
-        (lambda: mean_estimate([1, 2], bounds=(HUGE, 0)), "bounds", "too large to print"),
+        (lambda: mean_estimate([1, 2], bounds=(HUGE, 0)), "bounds", "tuple"),
         (lambda: mean_estimate([1, 2], bounds=(0, float("inf"))), "bounds", "finite numbers"),
         (lambda: difference_of_means([1e308, -1e308], [1, 2]), "first", "overflows a float"),
         (lambda: welch_from_summaries((BIG, 1.0, 1.0), (5, 1.0, 1.0)), "first.n", "2**53"),
         (lambda: welch_from_summaries((5.5, 1.0, 1.0), (5, 1.0, 1.0)), "first.n", "integer"),  # type: ignore[arg-type]
         (lambda: welch_from_summaries((5, "a", 1.0), (5, 1.0, 1.0)), "first.mean", "'a' is not"),  # type: ignore[arg-type]
-        (lambda: welch_from_summaries((5, 1.0, 1.0), (5, 1.0, HUGE)), "second.sd", "16610 bits"),
+        (lambda: welch_from_summaries((5, 1.0, 1.0), (5, 1.0, HUGE)), "second.sd", "5001 digits"),
         (lambda: welch_from_summaries((5, 1.0), (5, 1.0, 1.0)), "first", "(n, mean, sd)"),  # type: ignore[arg-type]
         (
             lambda: welch_from_summaries((5, 1e308, 1.0), (5, -1e308, 1.0)),

@@ -18,19 +18,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from itsm_core.errors import CalendarCoverageError
 
-from ._instants import duration_us, from_us, to_us
+from ._instants import US, ZERO, delta_us, from_delta, from_us, plain_duration, to_delta
 from ._intervals import Span
-from ._timeline import State, Timeline
+from ._timeline import UNBOUNDED, State, Timeline
 
 if TYPE_CHECKING:
     from ._combined import CombinedCalendar
 
-#: Bounds that no instant reaches, for calendars without coverage limits.
-UNBOUNDED = (-(1 << 62), 1 << 62)
+__all__ = ["UNBOUNDED", "Calendar", "CoverageLimit", "bounds_of"]
 
 
 class CoverageLimit(NamedTuple):
-    """The stretch of instants a calendar's holiday data covers."""
+    """The stretch of instants (microseconds) a calendar's holiday data covers."""
 
     low: int
     high: int
@@ -39,12 +38,12 @@ class CoverageLimit(NamedTuple):
     zone: dt.tzinfo
 
 
-def bounds_of(limits: Iterable[CoverageLimit]) -> tuple[int, int]:
-    """The instants every limit allows."""
+def bounds_of(limits: Iterable[CoverageLimit]) -> tuple[dt.timedelta, dt.timedelta]:
+    """The instants every limit allows, as timedeltas since the epoch."""
     low, high = UNBOUNDED
     for limit in limits:
-        low = max(low, limit.low)
-        high = min(high, limit.high)
+        low = max(low, US * limit.low)
+        high = min(high, US * limit.high)
     return low, high
 
 
@@ -63,14 +62,16 @@ class Calendar:
     __slots__ = ()
 
     name: str
+    _zone: dt.tzinfo
     _timeline: Timeline
     _limits: tuple[CoverageLimit, ...]
-    _bounds: tuple[int, int]
+    _bounds: tuple[dt.timedelta, dt.timedelta]
 
     # -- what subclasses provide ------------------------------------------------------------
 
-    def _chunk(self, year: int) -> list[Span]:
-        """The working intervals (UTC microseconds) inside the UTC year ``year``."""
+    def _chunk(self, month: int) -> list[Span]:
+        """The working intervals (UTC microseconds) inside the UTC month ``month``
+        (numbered ``year * 12 + month - 1``)."""
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,19 +88,33 @@ class Calendar:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _year_spans(self, year: int) -> list[Span]:
-        return self._timeline.year_spans(self._chunk, year)
+    def _month_spans(self, month: int) -> list[Span]:
+        return self._timeline.month_spans(self._chunk, month)
 
-    def _state(self, low: int, high: int) -> State:
+    def _state(self, low: dt.timedelta, high: dt.timedelta) -> State:
         state = self._timeline.state
         if state is not None and state.low <= low and high < state.high:
             return state
-        return self._timeline.covering(self._chunk, low, high)
+        return self._timeline.covering(self._chunk, self._zone, low, high)
 
-    def _check(self, us: int) -> None:
+    def _grow(self, forward: bool) -> State:
+        return self._timeline.grow(self._chunk, self._zone, forward, self.name)
+
+    def _instant(self, value: dt.datetime, where: str) -> dt.timedelta:
+        """An aware datetime as a timedelta since the epoch (the zone map spares asking its
+        zone when it can)."""
+        zone_map = self._timeline.known_map()
+        return to_delta(value, where) if zone_map is None else zone_map.instant(value, where)
+
+    def _datetime(self, instant: dt.timedelta, tz: dt.tzinfo | None) -> dt.datetime:
+        """The datetime in ``tz`` of an instant given as a timedelta since the epoch."""
+        zone_map = self._timeline.known_map()
+        return from_delta(instant, tz) if zone_map is None else zone_map.datetime(instant, tz)
+
+    def _check(self, t: dt.timedelta) -> None:
         low, high = self._bounds
-        if not low <= us <= high:
-            self._coverage_error(us)
+        if not low <= t <= high:
+            self._coverage_error(delta_us(t))
 
     def _coverage_error(self, us: int) -> None:
         for limit in self._limits:
@@ -107,17 +122,15 @@ class Calendar:
                 requested = from_us(us, limit.zone).date()
                 raise CalendarCoverageError(limit.calendar, requested, limit.covered)
 
-    def _add_us(self, s: int, d: int) -> int:
+    def _add(self, s: dt.timedelta, d: dt.timedelta) -> dt.timedelta:
+        """The instant ``add`` answers, for a non-zero ``d``."""
+        forward = d > ZERO
         state = self._state(s, s)
         while True:
             target = state.before(s) + d
-            if d > 0 and target <= state.total:
-                j = bisect_left(state.cum, target)
-                return state.starts[j - 1] + target - state.cum[j - 1]
-            if d < 0 and target >= 0:
-                j = bisect_right(state.cum, target)
-                return state.starts[j - 1] + target - state.cum[j - 1]
-            state = self._timeline.grow(self._chunk, d > 0, self.name)
+            if state.cum[0] <= target <= state.cum[-1]:
+                return state.at(target, forward)
+            state = self._grow(forward)
 
     # -- operations -------------------------------------------------------------------------
 
@@ -134,17 +147,19 @@ class Calendar:
         >>> cal.elapsed(mon, mon + dt.timedelta(hours=6))  # 09:00-12:00 and 13:00-14:00
         datetime.timedelta(seconds=14400)
         """
-        a = to_us(start, "start")
-        b = to_us(end, "end")
+        state = self._timeline.state
+        if state is not None:
+            found = state.elapsed(start, end, extrapolate)
+            if found is not None:
+                return found
+        a, b = self._instant(start, "start"), self._instant(end, "end")
         if not extrapolate:
             low, high = self._bounds
             if not (low <= a <= high and low <= b <= high):
                 self._check(a)
                 self._check(b)
-        state = self._timeline.state
-        if state is None or not (state.low <= a < state.high and state.low <= b < state.high):
-            state = self._timeline.covering(self._chunk, min(a, b), max(a, b))
-        return dt.timedelta(microseconds=state.before(b) - state.before(a))
+        state = self._state(min(a, b), max(a, b))
+        return state.before(b) - state.before(a)
 
     def add(
         self, start: dt.datetime, duration: dt.timedelta, *, extrapolate: bool = False
@@ -165,78 +180,83 @@ class Calendar:
         >>> cal.add(mon, dt.timedelta(hours=3)).isoformat()  # the lunch hour does not count
         '2025-03-03T14:00:00+08:00'
         """
-        s = to_us(start, "start")
-        d = duration_us(duration, "duration")
+        state = self._timeline.state
+        if state is not None:
+            found = state.add(start, duration, extrapolate)
+            if found is not None:
+                return found
+        s = self._instant(start, "start")
+        d = plain_duration(duration, "duration")
         if not extrapolate:
             self._check(s)
-        if d == 0:
+        if not d:
             return start
-        t = self._add_us(s, d)
+        t = self._add(s, d)
         if not extrapolate:
             self._check(t)
-        return from_us(t, start.tzinfo)
+        return self._datetime(t, start.tzinfo)
 
     def is_working(self, when: dt.datetime, *, extrapolate: bool = False) -> bool:
         """True when ``when`` lies inside working time (windows are ``[open, close)``)."""
-        t = to_us(when, "when")
+        t = self._instant(when, "when")
         if not extrapolate:
             self._check(t)
         state = self._state(t, t)
         i = bisect_right(state.starts, t) - 1
-        return i >= 0 and t < state.ends[i]
+        return t < state.ends[i]
 
     def next_working(self, when: dt.datetime, *, extrapolate: bool = False) -> dt.datetime:
         """Where working time next runs: ``when`` itself during working time, else the next
         opening. It is ``add(when, d)`` for the smallest ``d`` there could be."""
-        t = to_us(when, "when")
+        t = self._instant(when, "when")
         if not extrapolate:
             self._check(t)
         state = self._state(t, t)
         while True:
             i = bisect_right(state.starts, t) - 1
-            if i >= 0 and t < state.ends[i]:
+            if t < state.ends[i]:
                 return when
             if i + 1 < len(state.starts):
                 found = state.starts[i + 1]
                 break
-            state = self._timeline.grow(self._chunk, True, self.name)
+            state = self._grow(True)
         if not extrapolate:
             self._check(found)
-        return from_us(found, when.tzinfo)
+        return self._datetime(found, when.tzinfo)
 
     def previous_working(self, when: dt.datetime, *, extrapolate: bool = False) -> dt.datetime:
         """Where working time last ran: ``when`` itself if working time ends at or runs up to
         it, else the last closing before it."""
-        t = to_us(when, "when")
+        t = self._instant(when, "when")
         if not extrapolate:
             self._check(t)
         state = self._state(t, t)
         while True:
-            i = bisect_left(state.ends, t)
+            i = bisect_left(state.ends, t, 1)
             if i < len(state.ends) and state.starts[i] < t:
                 return when
-            if i > 0:
+            if i > 1:
                 found = state.ends[i - 1]
                 break
-            state = self._timeline.grow(self._chunk, False, self.name)
+            state = self._grow(False)
         if not extrapolate:
             self._check(found)
-        return from_us(found, when.tzinfo)
+        return self._datetime(found, when.tzinfo)
 
     def working_intervals(
         self, start: dt.datetime, end: dt.datetime, *, extrapolate: bool = False
     ) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The stretches of working time inside ``[start, end)``, in ``start``'s time zone."""
-        a = to_us(start, "start")
-        b = to_us(end, "end")
+        a = self._instant(start, "start")
+        b = self._instant(end, "end")
         if not extrapolate:
             self._check(a)
             self._check(b)
         if b <= a:
             return ()
         state = self._state(a, b)
-        spans: list[list[int]] = []
-        i = max(bisect_right(state.starts, a) - 1, 0)
+        spans: list[list[dt.timedelta]] = []
+        i = max(bisect_right(state.starts, a) - 1, 1)
         while i < len(state.starts) and state.starts[i] < b:
             lo, hi = max(state.starts[i], a), min(state.ends[i], b)
             if lo < hi:
@@ -246,7 +266,7 @@ class Calendar:
                     spans.append([lo, hi])
             i += 1
         tz = start.tzinfo
-        return tuple((from_us(lo, tz), from_us(hi, tz)) for lo, hi in spans)
+        return tuple((self._datetime(lo, tz), self._datetime(hi, tz)) for lo, hi in spans)
 
     # -- bulk -------------------------------------------------------------------------------
 

@@ -13,15 +13,24 @@ import attrs
 from itsm_core.errors import InvalidCalendar, Problem, ValidationError
 
 from ._base import Calendar, CoverageLimit, bounds_of
-from ._instants import date_to_us, from_us, local_to_us, to_us
+from ._instants import (
+    EPOCH_ORDINAL,
+    US,
+    US_PER_DAY,
+    delta_us,
+    local_to_us,
+    month_start_us,
+)
 from ._intervals import Span, clip, normalise, subtract
 from ._special_days import Closure, DayOverride, FrozenMapping, Holiday, HolidayRule
 from ._timeline import Timeline
 from ._weekly import PatternVersion, Weekday, WeeklyPattern
 from ._window import window_set
 from ._workdays import Workday, WorkdayIndex
+from ._zone import ZoneMap
 
 _DAY = dt.timedelta(days=1)
+_LOCAL_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def _overrides(value: Mapping[dt.date, DayOverride]) -> Mapping[dt.date, DayOverride]:
@@ -138,11 +147,17 @@ class BusinessCalendar(Calendar):
     _zone: zoneinfo.ZoneInfo = attrs.field(init=False, eq=False, repr=False, hash=False)
     _holiday_days: frozenset[dt.date] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _version_starts: tuple[dt.date, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    #: The normalised windows of each weekday, for ``weekly`` then each of ``versions``.
+    _week: tuple[tuple[list[Span], ...], ...] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
     _closure_spans: list[Span] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _timeline: Timeline = attrs.field(init=False, eq=False, repr=False, hash=False)
     _workdays: WorkdayIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
     _limits: tuple[CoverageLimit, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
-    _bounds: tuple[int, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _bounds: tuple[dt.timedelta, dt.timedelta] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = calendar_problems(
@@ -158,15 +173,20 @@ class BusinessCalendar(Calendar):
             low = local_to_us(dt.datetime.combine(first, dt.time()), zone)
             high = local_to_us(dt.datetime.combine(last + _DAY, dt.time()), zone)
             limits = (CoverageLimit(low, high, self.name, self.coverage, zone),)
+        bounds = bounds_of(limits)
         setters = {
             "_zone": zone,
             "_holiday_days": days,
             "_version_starts": tuple(v.valid_from for v in self.versions),
+            "_week": tuple(
+                tuple(normalise(window_set(windows)) for windows in pattern.days)
+                for pattern in (self.weekly, *(v.weekly for v in self.versions))
+            ),
             "_closure_spans": normalise(c.span_us for c in self.closures),
-            "_timeline": Timeline(),
+            "_timeline": Timeline(bounds),
             "_workdays": WorkdayIndex(),
             "_limits": limits,
-            "_bounds": bounds_of(limits),
+            "_bounds": bounds,
         }
         for key, value in setters.items():
             object.__setattr__(self, key, value)
@@ -197,12 +217,16 @@ class BusinessCalendar(Calendar):
 
     def windows_on(self, day: dt.date) -> list[Span]:
         """The local windows of a date, as normalised microsecond offsets from its midnight."""
+        return list(self._windows_on(day))
+
+    def _windows_on(self, day: dt.date) -> list[Span]:
+        # The same as windows_on, but the weekday's list itself: read it, never change it.
         override = self.overrides.get(day)
         if override is not None:
             return override.resolve(self.pattern_on(day), day.weekday())
         if self.is_holiday(day):
             return []
-        return normalise(window_set(self.pattern_on(day).day(day.weekday())))
+        return self._week[bisect_right(self._version_starts, day)][day.weekday()]
 
     def day_spans(self, day: dt.date) -> list[Span]:
         """The date's own windows as instants (UTC microseconds), closures not applied.
@@ -211,22 +235,41 @@ class BusinessCalendar(Calendar):
         one in a repeated hour is its first occurrence. A window whose end instant is not after
         its start instant (it lies wholly in a gap) has no working time.
         """
-        midnight = dt.datetime(day.year, day.month, day.day)
+        month = day.year * 12 + day.month - 1
+        return self._day_spans(day, self._timeline.zone_map(self._zone, month - 1, month + 1))
+
+    def _day_spans(self, day: dt.date, zone_map: ZoneMap) -> list[Span]:
+        """``day_spans``, with a zone map that covers the two days from the date's midnight."""
+        windows = self._windows_on(day)
+        if not windows:
+            return []
+        midnight = (day.toordinal() - EPOCH_ORDINAL) * US_PER_DAY  # on the local wall clock
+        offset = zone_map.wall_offset(midnight, midnight + 2 * US_PER_DAY)
+        if offset is not None:  # one offset for every window of the day: no gap, no overlap
+            utc = midnight - offset
+            return [(utc + start, utc + end) for start, end in windows]
         spans = []
-        for start, end in self.windows_on(day):
-            a = local_to_us(midnight + dt.timedelta(microseconds=start), self._zone)
-            b = local_to_us(midnight + dt.timedelta(microseconds=end), self._zone)
+        for start, end in windows:
+            a = self._local_us(midnight + start)
+            b = self._local_us(midnight + end)
             if a < b:
                 spans.append((a, b))
         return normalise(spans)
 
-    def _chunk(self, year: int) -> list[Span]:
-        low, high = date_to_us(dt.date(year, 1, 1)), date_to_us(dt.date(year + 1, 1, 1))
-        day, last = dt.date(year - 1, 12, 29), dt.date(year + 1, 1, 1)
+    def _local_us(self, wall: int) -> int:
+        """The instant read ``wall`` (microseconds since 1970-01-01 00:00) on the local clock."""
+        return local_to_us(_LOCAL_EPOCH + dt.timedelta(microseconds=wall), self._zone)
+
+    def _chunk(self, month: int) -> list[Span]:
+        low, high = month_start_us(month), month_start_us(month + 1)
+        zone_map = self._timeline.zone_map(self._zone, month - 1, month + 1)
+        # The local dates whose windows can reach into the month: windows last at most a day
+        # from their own date, and offsets are under a day.
+        first = EPOCH_ORDINAL + low // US_PER_DAY - 3
+        last = EPOCH_ORDINAL + high // US_PER_DAY
         spans: list[Span] = []
-        while day <= last:
-            spans.extend(self.day_spans(day))
-            day += _DAY
+        for ordinal in range(first, last + 1):
+            spans += self._day_spans(dt.date.fromordinal(ordinal), zone_map)
         merged = normalise(spans)
         if self._closure_spans:
             merged = subtract(merged, self._closure_spans)
@@ -237,9 +280,10 @@ class BusinessCalendar(Calendar):
     def _working_days(self, year: int) -> list[Workday]:
         """The working days of a local year: each date with spans of its own, and its spans."""
         found = []
+        zone_map = self._timeline.zone_map(self._zone, year * 12 - 1, year * 12 + 12)
         day = dt.date(year, 1, 1)
         while day.year == year:
-            spans = self.day_spans(day)
+            spans = self._day_spans(day, zone_map)
             if spans:
                 found.append((day.toordinal(), spans))
             day += _DAY
@@ -271,13 +315,14 @@ class BusinessCalendar(Calendar):
         count: object = days
         if isinstance(count, bool) or not isinstance(count, int):
             raise ValidationError("days", [Problem("days", f"expected an int, got {days!r}")])
-        s = to_us(start, "start")
+        instant = self._instant(start, "start")
         if not extrapolate:
-            self._check(s)
+            self._check(instant)
         if days == 0:
             return start
+        s = delta_us(instant)
         index, source = self._workdays, self._working_days
-        local = from_us(s, self._zone).date().toordinal()
+        local = self._datetime(instant, self._zone).date().toordinal()
         owner, spans = local - 1, index.spans_on(source, local - 1)
         if not any(a <= s < b for a, b in spans):
             owner, spans = local, index.spans_on(source, local)
@@ -287,10 +332,10 @@ class BusinessCalendar(Calendar):
             owner, spans = index.shift(source, owner, 1, self.name)
             position = 0
         _, target_spans = index.shift(source, owner, days, self.name)
-        t = _at_position(target_spans, position)
+        t = US * _at_position(target_spans, position)
         if not extrapolate:
             self._check(t)
-        return from_us(t, start.tzinfo)
+        return self._datetime(t, start.tzinfo)
 
     # -- data -----------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from functools import reduce
 from typing import Any, Literal
@@ -37,9 +38,12 @@ class CombinedCalendar(Calendar):
     calendars: tuple[Calendar, ...] = attrs.field(converter=_calendars)
     name: str = attrs.field(default="", kw_only=True)
 
+    _zone: dt.tzinfo = attrs.field(init=False, eq=False, repr=False, hash=False)
     _timeline: Timeline = attrs.field(init=False, eq=False, repr=False, hash=False)
     _limits: tuple[CoverageLimit, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
-    _bounds: tuple[int, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _bounds: tuple[dt.timedelta, dt.timedelta] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -58,12 +62,15 @@ class CombinedCalendar(Calendar):
         if problems:
             raise InvalidCalendar(repr(self.name or self.operation), problems)
         limits = tuple(limit for part in self.calendars for limit in part._limits)
-        object.__setattr__(self, "_timeline", Timeline())
+        # The zone whose datetimes convert without asking it: the first calendar's.
+        object.__setattr__(self, "_zone", self.calendars[0]._zone)
+        bounds = bounds_of(limits)
+        object.__setattr__(self, "_timeline", Timeline(bounds))
         object.__setattr__(self, "_limits", limits)
-        object.__setattr__(self, "_bounds", bounds_of(limits))
+        object.__setattr__(self, "_bounds", bounds)
 
-    def _chunk(self, year: int) -> list[Span]:
-        parts = [part._year_spans(year) for part in self.calendars]
+    def _chunk(self, month: int) -> list[Span]:
+        parts = [part._month_spans(month) for part in self.calendars]
         if self.operation == "union":
             return union(*parts)
         if self.operation == "intersection":

@@ -1,8 +1,12 @@
-"""Instants as integer microseconds since the Unix epoch (UTC), and back.
+"""Instants as integer microseconds since the Unix epoch (UTC), or as timedeltas since it.
 
-All arithmetic of the calendar happens on these integers: exact, and free of the wall-clock
-pitfalls of aware-datetime arithmetic within one zone (two datetimes sharing a ``tzinfo`` subtract
-as wall times in Python). Conversion uses ``datetime`` subtraction, which honours ``fold``.
+All arithmetic of the calendar happens on these: exact, and free of the wall-clock pitfalls of
+aware-datetime arithmetic within one zone (two datetimes sharing a ``tzinfo`` subtract as wall
+times in Python). Conversion uses ``datetime`` subtraction, which honours ``fold``.
+
+Compiling works on integers. The searchable state of ``_timeline`` holds the same instants as
+``timedelta`` objects since the epoch, because then converting an aware datetime is a single
+subtraction, and comparing, adding and returning durations all run in C.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 US_PER_SECOND = 1_000_000
 US_PER_DAY = 86_400 * US_PER_SECOND
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+#: One microsecond; ``US * n`` is the timedelta of ``n`` microseconds.
+US = dt.timedelta(microseconds=1)
+ZERO = dt.timedelta()
 
 #: UTC years the calendar can compute (a window of a day needs its neighbours to exist).
 FIRST_YEAR = 2
@@ -44,6 +51,33 @@ def from_us(us: int, tz: dt.tzinfo | None) -> dt.datetime:
     return (EPOCH + dt.timedelta(microseconds=us)).astimezone(tz)
 
 
+def to_delta(value: dt.datetime, where: str) -> dt.timedelta:
+    """The instant of an aware datetime as a timedelta since the epoch; a naive one raises."""
+    if type(value) is dt.datetime:  # a subclass (pandas) may subtract to its own type
+        try:
+            return value - EPOCH
+        except TypeError:
+            raise bad_instant(value, where) from None
+    return US * to_us(value, where)
+
+
+def from_delta(delta: dt.timedelta, tz: dt.tzinfo | None) -> dt.datetime:
+    """The aware datetime of an instant given as a timedelta since the epoch, in ``tz``."""
+    return (EPOCH + delta).astimezone(tz)
+
+
+def delta_us(delta: dt.timedelta) -> int:
+    """Microseconds of a timedelta (no check)."""
+    return delta.days * US_PER_DAY + delta.seconds * US_PER_SECOND + delta.microseconds
+
+
+def plain_duration(value: dt.timedelta, where: str) -> dt.timedelta:
+    """A duration as a plain ``timedelta`` (a subclass is read through ``duration_us``)."""
+    if type(value) is dt.timedelta:
+        return value
+    return US * duration_us(value, where)
+
+
 def duration_us(value: dt.timedelta, where: str) -> int:
     """Microseconds of a timedelta; anything else raises a ValidationError."""
     if not isinstance(value, dt.timedelta):
@@ -58,9 +92,22 @@ def date_to_us(day: dt.date) -> int:
     return (day.toordinal() - EPOCH_ORDINAL) * US_PER_DAY
 
 
-def utc_year(us: int) -> int:
-    """The UTC calendar year of an instant."""
-    return (EPOCH + dt.timedelta(microseconds=us)).year
+def month_start_us(month: int) -> int:
+    """The instant starting a UTC month, numbered ``year * 12 + month - 1``."""
+    year, index = divmod(month, 12)
+    return date_to_us(dt.date(year, index + 1, 1))
+
+
+def utc_month(us: int) -> int:
+    """The UTC month of an instant, numbered ``year * 12 + month - 1`` (``-1`` before year 1,
+    ``10000 * 12`` after year 9999)."""
+    ordinal = EPOCH_ORDINAL + us // US_PER_DAY
+    if ordinal < 1:
+        return -1
+    if ordinal > dt.date.max.toordinal():
+        return 10000 * 12
+    day = dt.date.fromordinal(ordinal)
+    return day.year * 12 + day.month - 1
 
 
 def local_to_us(naive: dt.datetime, zone: dt.tzinfo) -> int:

@@ -7,6 +7,7 @@ microseconds.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 Span = tuple[int, int]
@@ -68,4 +69,15 @@ def subtract(left: list[Span], right: list[Span]) -> list[Span]:
 
 def clip(spans: list[Span], low: int, high: int) -> list[Span]:
     """The part of a normalised set inside ``[low, high)``."""
-    return intersect(spans, [(low, high)]) if low < high else []
+    if high <= low:
+        return []
+    # Spans are sorted by start and, being disjoint, by end too.
+    first = bisect_right(spans, low, key=lambda span: span[1])
+    last = bisect_left(spans, high, lo=first, key=lambda span: span[0])
+    inside = spans[first:last]
+    if inside:
+        if inside[0][0] < low:
+            inside[0] = (low, inside[0][1])
+        if inside[-1][1] > high:
+            inside[-1] = (inside[-1][0], high)
+    return inside

@@ -8,9 +8,8 @@ none), so a value reports every problem at once in one
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeVar
 
 from itsm_core._checks import frozen_set, is_int, type_name
 from itsm_core._plain import shown
@@ -24,20 +23,6 @@ def positive_int_problems(value: object, where: str) -> list[Problem]:
     if not is_int(value) or value < 1:
         return [Problem(where, f"must be a positive int, got {shown(value)}")]
     return []
-
-
-def is_finite_number(value: object) -> TypeGuard[int | float]:
-    """True for an int or float (not a bool) with a finite float value.
-
-    >>> is_finite_number(1.5), is_finite_number(True), is_finite_number(10**400)
-    (True, False, False)
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
 
 
 def text_problems(value: object, where: str) -> list[Problem]:

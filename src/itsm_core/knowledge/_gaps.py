@@ -9,11 +9,10 @@ from typing import Any
 
 import attrs
 
-from itsm_core._plain import shown
+from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._article import Article
 from itsm_core.knowledge._fields import (
-    is_finite_number,
     positive_int_problems,
     settings_from_dict,
 )
@@ -41,7 +40,7 @@ class GapPolicy:
     def __attrs_post_init__(self) -> None:
         problems = positive_int_problems(self.min_tickets, "min_tickets")
         ratio: object = self.max_tickets_per_article
-        if not (is_finite_number(ratio) and ratio > 0):
+        if not (is_number(ratio) and ratio > 0):
             problems.append(
                 Problem("max_tickets_per_article", f"must be a positive number, got {shown(ratio)}")
             )

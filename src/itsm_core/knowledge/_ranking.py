@@ -25,15 +25,15 @@ from typing import Any
 
 import attrs
 
-from itsm_core._plain import shown
+from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.knowledge._fields import is_finite_number, settings_from_dict
+from itsm_core.knowledge._fields import settings_from_dict
 
 _FIELDS = ("k1", "b", "solved_boost")
 
 
 def _number_problems(name: str, value: object, low: float, high: float | None) -> list[Problem]:
-    if not is_finite_number(value):
+    if not is_number(value):
         return [Problem(name, f"must be a finite number, got {shown(value)}")]
     if value < low or (high is not None and value > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"

@@ -47,9 +47,15 @@ def erlang_b(agents: int, traffic: float) -> float:
     (1.0, 0.0)
     """
     _check(agents, traffic)
+    return blocking_of(agents, traffic)
+
+
+def blocking_of(agents: int, traffic: float) -> float:
+    """Erlang B by its recursion, for checked ``agents`` and ``traffic``."""
     blocking = 1.0
     for n in range(1, agents + 1):
-        blocking = traffic * blocking / (n + traffic * blocking)
+        carried = traffic * blocking
+        blocking = carried / (n + carried)
     return blocking
 
 
@@ -72,6 +78,12 @@ def erlang_c(agents: int, traffic: float) -> float:
 def waiting_from_blocking(agents: int, traffic: float, blocking: float) -> float:
     """Erlang C from Erlang B for the same agents and traffic (``agents > traffic > 0``)."""
     return agents * blocking / (agents - traffic * (1.0 - blocking))
+
+
+def level_from_waiting(waiting: float, spare: float, answer_within: float, aht: float) -> float:
+    """The service level ``1 - C exp(-(c - A) t / AHT)``, not clamped; ``spare`` is ``c - A``
+    and ``answer_within`` and ``aht`` are seconds."""
+    return 1.0 - waiting * math.exp(-spare * answer_within / aht)
 
 
 def _positive_seconds(value: dt.timedelta, name: str, problems: list[Problem]) -> float:
@@ -160,7 +172,7 @@ def figures_from_blocking(
         )
     waiting = waiting_from_blocking(agents, traffic, blocking)
     spare = agents - traffic
-    level = 1.0 - waiting * math.exp(-spare * answer_within.total_seconds() / aht)
+    level = level_from_waiting(waiting, spare, answer_within.total_seconds(), aht)
     return QueueFigures(
         agents=agents,
         traffic=traffic,

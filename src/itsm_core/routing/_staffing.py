@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from fractions import Fraction
 
 import attrs
 
 from itsm_core._checks import check_aware_fields, is_int
 from itsm_core._plain import as_mapping, check_keys, is_duration, is_number
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.routing._erlang import QueueFigures, erlang_b, figures_from_blocking
+from itsm_core.routing._erlang import (
+    QueueFigures,
+    blocking_of,
+    figures_from_blocking,
+    level_from_waiting,
+    waiting_from_blocking,
+)
 
 _ZERO = dt.timedelta(0)
 
@@ -172,29 +177,62 @@ def agents_needed(
     (14, 20, 0.8884)
     """
     traffic = traffic_of(calls, interval, handle_time)
+    return _staffing(calls, handle_time, traffic, target, _on_the_phones(shrinkage))
+
+
+def _on_the_phones(shrinkage: float) -> tuple[int, int]:
+    """``1 - shrinkage`` exactly, as a numerator and a denominator."""
     if not (is_number(shrinkage) and 0 <= shrinkage < 1):
         raise ValidationError(
             "staffing", [Problem("shrinkage", f"expected a share in [0, 1), got {shrinkage!r}")]
         )
+    shrunk, whole = shrinkage.as_integer_ratio()
+    return whole - shrunk, whole
+
+
+def _staffing(
+    calls: float,
+    handle_time: dt.timedelta,
+    traffic: float,
+    target: ServiceTarget,
+    on_the_phones: tuple[int, int],
+) -> Staffing:
+    """The search of :func:`agents_needed` on checked input.
+
+    Each step tests the service level and occupancy in plain floats (the same arithmetic as
+    :class:`QueueFigures`); the figures are built only for an agent count that passes, and
+    :meth:`ServiceTarget.met_by` has the last word.
+    """
     aht = handle_time.total_seconds()
+    within = target.answer_within.total_seconds()
+    level, cap = target.service_level, target.max_occupancy
     agents = target.minimum_agents
     if traffic > 0:
         agents = max(agents, math.floor(traffic) + 1)
-        if target.max_occupancy is not None:
-            agents = max(agents, math.ceil(traffic / target.max_occupancy))
-    blocking = erlang_b(agents, traffic)
-    figures = figures_from_blocking(agents, traffic, blocking, aht, target.answer_within)
-    while not target.met_by(figures):
+        if cap is not None:
+            agents = max(agents, math.ceil(traffic / cap))
+    blocking = blocking_of(agents, traffic)
+    while True:
+        if traffic == 0 or (
+            level_from_waiting(
+                waiting_from_blocking(agents, traffic, blocking), agents - traffic, within, aht
+            )
+            >= level
+            and (cap is None or traffic / agents <= cap)
+        ):
+            figures = figures_from_blocking(agents, traffic, blocking, aht, target.answer_within)
+            if target.met_by(figures):
+                break
         agents += 1
-        blocking = traffic * blocking / (agents + traffic * blocking)
-        figures = figures_from_blocking(agents, traffic, blocking, aht, target.answer_within)
-    scheduled = math.ceil(Fraction(agents) / (1 - Fraction(shrinkage)))
+        carried = traffic * blocking
+        blocking = carried / (agents + carried)
+    numerator, denominator = on_the_phones
     return Staffing(
         calls=calls,
         handle_time=handle_time,
         traffic=traffic,
         agents=agents,
-        scheduled=scheduled,
+        scheduled=-(-agents * denominator // numerator),  # ceil(agents / (1 - shrinkage))
         figures=figures,
     )
 
@@ -270,7 +308,8 @@ def staffing_plan(
     """The staffing of each forecast interval (e.g. 96 of 15 minutes, or 48 of 30, a day).
 
     The forecasts must follow each other exactly ``interval`` apart (in physical time);
-    ``ValidationError`` lists every gap, overlap and bad value at once.
+    ``ValidationError`` lists every gap, overlap and bad value at once. Intervals with the same
+    calls and handle time share one search (and one :class:`Staffing`).
     """
     rows = tuple(forecasts)
     problems: list[Problem] = []
@@ -279,28 +318,43 @@ def staffing_plan(
             "staffing plan",
             [Problem("interval", f"expected a positive timedelta, got {interval!r}")],
         )
+    starts = [forecast.start.astimezone(dt.UTC) for forecast in rows]
     for i in range(1, len(rows)):
-        gap = rows[i].start.astimezone(dt.UTC) - rows[i - 1].start.astimezone(dt.UTC)
+        gap = starts[i] - starts[i - 1]
         if gap != interval:
             problems.append(
                 Problem(f"forecasts[{i}].start", f"{gap} after the previous one, not {interval}")
             )
     if problems:
         raise ValidationError("staffing plan", problems)
+    on_the_phones, bad_shrinkage = (1, 1), None
+    try:
+        on_the_phones = _on_the_phones(shrinkage)
+    except ValidationError as error:
+        bad_shrinkage = error  # reported on every interval, as agents_needed does
+    # one search per (calls, handle time): only checked values are stored, and zero is left
+    # out (0.0 == -0.0, and it needs no search)
+    known: dict[tuple[type, float, dt.timedelta], Staffing] = {}
     staffed = []
     for i, forecast in enumerate(rows):
-        try:
-            staffing = agents_needed(
-                calls=forecast.calls,
-                interval=interval,
-                handle_time=forecast.handle_time,
-                target=target,
-                shrinkage=shrinkage,
-            )
-        except ValidationError as error:
-            problems.extend(Problem(f"forecasts[{i}].{p.path}", p.message) for p in error.problems)
-            continue
-        end = (forecast.start.astimezone(dt.UTC) + interval).astimezone(forecast.start.tzinfo)
+        calls, handle_time = forecast.calls, forecast.handle_time
+        key = (type(calls), calls, handle_time)
+        shared = type(calls) in (int, float) and calls != 0 and type(handle_time) is dt.timedelta
+        staffing = known.get(key) if shared else None
+        if staffing is None:
+            try:
+                traffic = traffic_of(calls, interval, handle_time)
+                if bad_shrinkage is not None:
+                    raise bad_shrinkage
+            except ValidationError as error:
+                problems.extend(
+                    Problem(f"forecasts[{i}].{p.path}", p.message) for p in error.problems
+                )
+                continue
+            staffing = _staffing(calls, handle_time, traffic, target, on_the_phones)
+            if shared:
+                known[key] = staffing
+        end = (starts[i] + interval).astimezone(forecast.start.tzinfo)
         staffed.append(IntervalStaffing(start=forecast.start, end=end, staffing=staffing))
     if problems:
         raise ValidationError("staffing plan", problems)

@@ -11,39 +11,11 @@ import math
 from collections.abc import Iterable
 
 from itsm_core._checks import is_int
+from itsm_core._plain import shown
 from itsm_core.errors import InsufficientData, Problem, ValidationError
 
 #: The largest count a statistic takes: beyond 2**53 a count is no longer exact as a float.
 COUNT_LIMIT = 2**53
-
-
-def shown(value: object) -> str:
-    """A value for a message: its repr, or its size when it is an integer too long to print.
-
-    >>> shown(-12), shown("12"), shown(10**400), shown([10**5000])
-    ('-12', "'12'", 'an integer of 1329 bits', 'a list too large to print')
-    """
-    if is_int(value) and abs(value) >= 10**18:
-        return f"an integer of {value.bit_length()} bits"
-    try:
-        return repr(value)
-    except ValueError:  # an integer beyond the interpreter's limit on digits, inside
-        return f"a {type(value).__name__} too large to print"
-
-
-def is_finite_number(value: object) -> bool:
-    """True for a number (not a bool) that is finite as a float.
-
-    >>> is_finite_number(2.5), is_finite_number(float("inf")), is_finite_number(10**400)
-    (True, False, False)
-    """
-    if not is_number(value):
-        return False
-    assert isinstance(value, int | float)
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int beyond the largest float
-        return False
 
 
 def is_number(value: object) -> bool:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem
 from itsm_core.stats._checks import (
     confidence_problems,
     count_problems,
     finite_values,
-    is_finite_number,
     raise_if,
     require_n,
-    shown,
 )
 from itsm_core.stats._distributions import t_quantile, t_two_sided_p
 from itsm_core.stats._estimates import Difference, Interval, IntervalMethod, MeanEstimate
@@ -42,7 +41,7 @@ def _bounds_problems(bounds: object) -> list[Problem]:
     ok = (
         isinstance(bounds, tuple)
         and len(bounds) == 2
-        and all(is_finite_number(b) for b in bounds)
+        and all(is_number(b) for b in bounds)
         and bounds[0] < bounds[1]
     )
     wrong = f"must be (low, high), finite numbers with low < high: {shown(bounds)}"
@@ -168,7 +167,7 @@ def _summary_problems(name: str, summary: object) -> list[Problem]:
     n, mean, sd = summary
     problems = count_problems(n, f"{name}.n")
     for field, value, at_least in (("mean", mean, ""), ("sd", sd, " >= 0")):
-        if not is_finite_number(value) or (at_least and value < 0):
+        if not is_number(value) or (at_least and value < 0):
             problems.append(
                 Problem(f"{name}.{field}", f"{shown(value)} is not a finite number{at_least}")
             )

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem
 from itsm_core.stats._checks import (
     confidence_problems,
     count_problems,
     raise_if,
     require_n,
-    shown,
 )
 from itsm_core.stats._distributions import (
     beta_quantile,

@@ -35,7 +35,7 @@ from itsm_core.tickets._commands import (
 )
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._context import CommandContext
-from itsm_core.tickets._event import TicketEvent
+from itsm_core.tickets._event import TicketEvent, checked_event
 from itsm_core.tickets._fold import TICKET
 from itsm_core.tickets._payload import SPECIAL_KEYS
 from itsm_core.tickets._registry import default_workflow_name
@@ -129,19 +129,21 @@ def decide(
         raise CommandRejected(plan.event, reasons, state=ticket.state)
     to_status = workflow.category(target)
     changes = {**plan.changes, **status_effects(ticket, to_status, ctx.now)}
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        sequence=ticket.version + 1,
-        name=plan.event,
-        at=ctx.now,
-        actor=ctx.actor,
-        role=ctx.role,
-        from_state=ticket.state,
-        from_status=ticket.status,
-        to_state=str(target.value),
-        to_status=to_status,
-        payload=only_changed(ticket, changes),
-        reason=plan.reason,
+    event = checked_event(
+        {
+            "ticket_id": ticket.id,
+            "sequence": ticket.version + 1,
+            "name": plan.event,
+            "at": ctx.now,
+            "actor": ctx.actor,
+            "role": ctx.role,
+            "from_state": ticket.state,
+            "from_status": ticket.status,
+            "to_state": str(target.value),
+            "to_status": to_status,
+            "payload": only_changed(ticket, changes),
+            "reason": plan.reason,
+        }
     )
     return TICKET.decided(ticket, (event,))
 
@@ -181,34 +183,43 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+#: The fields of OpenTicket an ``open`` event copies when they differ from their default.
+_OPENING_DEFAULTS = tuple(
+    (field.name, field.default)
+    for field in attrs.fields(OpenTicket)
+    if field.name not in ("ticket_id", "kind", "workflow", "attributes")
+)
+
+
 def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEvent]:
     name = command.workflow or default_workflow_name(command.kind, command.change_type)
     workflow = ctx.workflows.get(name)
     changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
-    for field in attrs.fields(OpenTicket):
-        if field.name in ("ticket_id", "kind", "workflow", "attributes"):
-            continue
-        value = getattr(command, field.name)
-        if value != field.default:
-            changes[field.name] = value
+    for field, default in _OPENING_DEFAULTS:
+        value = getattr(command, field)
+        if value != default:
+            changes[field] = value
     if command.attributes:
         changes["attributes"] = command.attributes
     if command.kind is TicketKind.CHANGE and command.change_type is None:
         for change_type in ChangeType:
             if name == default_workflow_name(TicketKind.CHANGE, change_type):
                 changes["change_type"] = change_type
-    event = TicketEvent(
-        ticket_id=command.ticket_id,
-        sequence=1,
-        name="open",
-        at=ctx.now,
-        actor=ctx.actor,
-        role=ctx.role,
-        from_state=None,
-        from_status=None,
-        to_state=str(workflow.initial.value),
-        to_status=workflow.category(workflow.initial),
-        payload=changes,
+    event = checked_event(
+        {
+            "ticket_id": command.ticket_id,
+            "sequence": 1,
+            "name": "open",
+            "at": ctx.now,
+            "actor": ctx.actor,
+            "role": ctx.role,
+            "from_state": None,
+            "from_status": None,
+            "to_state": str(workflow.initial.value),
+            "to_status": workflow.category(workflow.initial),
+            "payload": changes,
+            "reason": None,
+        }
     )
     return TICKET.decided(None, (event,))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import types
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -27,6 +28,10 @@ class EventFlag(enum.StrEnum):
     REPEATED_STATE = "repeated_state"
     OUT_OF_ORDER = "out_of_order"
     NOT_IN_WORKFLOW = "not_in_workflow"
+
+
+#: No flags: one value shared by every event without any.
+_NO_FLAGS: frozenset[str] = frozenset()
 
 
 def _flags(values: Any) -> Any:
@@ -88,7 +93,7 @@ class TicketEvent:
     to_status: StatusCategory
     payload: Mapping[str, object] = attrs.field(factory=dict, converter=frozen_payload)
     reason: str | None = None
-    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_flags)
+    flags: frozenset[str] = attrs.field(default=_NO_FLAGS, converter=_flags)
 
     def __attrs_post_init__(self) -> None:
         at: object = self.at
@@ -153,3 +158,16 @@ def _problems(event: TicketEvent) -> list[Problem]:
 
 
 _PLAIN_FIELDS = tuple(field.name for field in attrs.fields(TicketEvent) if field.name != "payload")
+
+
+def checked_event(values: dict[str, Any]) -> TicketEvent:
+    """The event whose fields are ``values`` (every field but ``flags``, none; the ``payload``
+    a dict, taken over as the read-only payload), built as unpickling builds it, without
+    checking the values again: for :func:`decide`, whose values were checked where they
+    entered (the command, the context, the ticket, the workflow). Anything else builds a
+    :class:`TicketEvent`, which checks every value."""
+    values["payload"] = types.MappingProxyType(values["payload"])
+    values["flags"] = _NO_FLAGS
+    event: TicketEvent = object.__new__(TicketEvent)
+    event.__setstate__(values)  # type: ignore[attr-defined]  # attrs' own, as pickle uses it
+    return event

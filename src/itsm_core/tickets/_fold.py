@@ -6,25 +6,103 @@ ticket per stream); this module says how ``open`` builds a ticket and how a late
 it. The fold applies the payload literally (set the fields, append the comment, merge the
 attributes) and moves the state to ``event.to_state``; every decision was made before the event
 was written, so folding needs no workflow, no clock and no decoding.
+
+The events of a fold go into one working copy of the ticket's fields (a dict), and the frozen
+ticket is built from it once, at the end: the types of the payload values were checked when the
+event was built, so the fold only checks what a ticket refuses beyond them (an empty requester,
+a negative reopen count), on the few events that set such a field. ``apply_event`` (one event)
+takes the same path, so one event at a time and many at once give the same ticket and the same
+errors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import types
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from itsm_core.errors import InvalidEventStream, Problem, ValidationError
+from itsm_core._checks import frozen_json
+from itsm_core.errors import InvalidEventStream, Problem
 from itsm_core.kernel import Aggregate
 from itsm_core.tickets._event import TicketEvent
-from itsm_core.tickets._ticket import Ticket
+from itsm_core.tickets._payload import SPECIAL_KEYS
+from itsm_core.tickets._ticket import (
+    CHECKED_FIELDS,
+    Ticket,
+    checked_ticket,
+    field_problems,
+    ticket_values,
+)
 
 #: What an ``open`` event's payload must set: the ticket's required fields.
 _OPENING = ("kind", "workflow", "requester")
 
+#: The value of every ticket field that has a default, as the constructor sets it, before the
+#: ``open`` event sets any (``attributes``, the one built by a factory, frozen).
+_DEFAULTS: Mapping[str, Any] = types.MappingProxyType(
+    {
+        **{
+            field.name: field.default
+            for field in attrs.fields(Ticket)
+            if field.default is not attrs.NOTHING and field.name != "attributes"
+        },
+        "attributes": frozen_json({}),
+    }
+)
 
-def _start(event: TicketEvent) -> Ticket:
+#: Payload keys the fold cannot copy as they are: the special keys, and the fields a ticket
+#: checks beyond their types.
+_NOT_PLAIN = SPECIAL_KEYS | CHECKED_FIELDS
+
+
+class _Draft:
+    """A ticket's fields as one dict that events change in place (a working copy), built into
+    a frozen :class:`Ticket` once, at the end of a fold.
+
+    Each event is checked against the ticket (its ``open`` payload, its ``from_state``) and
+    its payload values against what a ticket refuses (:func:`field_problems`); the types of
+    the values were checked when the event was built, so nothing is decoded or checked again.
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self, ticket: Ticket | None) -> None:
+        self.values = None if ticket is None else ticket_values(ticket)
+
+    def apply(self, event: TicketEvent) -> None:
+        values = self.values
+        if values is None:
+            values = self.values = _opened(event)
+        elif event.from_state != values["state"]:
+            raise InvalidEventStream(
+                repr(values["id"]),
+                [
+                    Problem(
+                        "from_state",
+                        f"{event.from_state!r} is not the state {values['state']!r} "
+                        f"(event #{event.sequence}, {event.name!r})",
+                    )
+                ],
+            )
+        values["state"] = event.to_state
+        values["status"] = event.to_status
+        values["version"] = event.sequence
+        values["updated_at"] = event.at
+        payload = event.payload
+        if _NOT_PLAIN.isdisjoint(payload):
+            values.update(payload)
+        else:
+            _set(values, event)
+
+    def build(self) -> Ticket:
+        assert self.values is not None  # the kernel applies an event before it builds
+        return checked_ticket(self.values)
+
+
+def _opened(event: TicketEvent) -> dict[str, Any]:
+    """The fields of a ticket that ``event`` opens, before its payload is applied."""
     problems = []
     if event.name != "open":
         problems.append(
@@ -35,62 +113,44 @@ def _start(event: TicketEvent) -> Ticket:
         problems.append(Problem("payload", f"an 'open' event sets {', '.join(missing)}"))
     if problems:
         raise InvalidEventStream(repr(event.ticket_id), problems)
-    try:
-        return Ticket(
-            id=event.ticket_id,
-            opened_at=event.at,
-            opened_by=event.actor,
-            state=event.to_state,
-            status=event.to_status,
-            version=event.sequence,
-            updated_at=event.at,
-            **_changes(None, event.payload),
-        )
-    except ValidationError as exc:
-        raise _does_not_fit(event, exc) from exc
+    return {**_DEFAULTS, "id": event.ticket_id, "opened_at": event.at, "opened_by": event.actor}
+
+
+def _set(values: dict[str, Any], event: TicketEvent) -> None:
+    """Apply a payload with special keys or checked fields: comments appended, attributes
+    merged, values the ticket would refuse reported as a problem of the stream."""
+    payload = event.payload
+    if not CHECKED_FIELDS.isdisjoint(payload):
+        problems = field_problems(payload)
+        if problems:
+            raise _does_not_fit(event, problems)
+    value: Any
+    for key, value in payload.items():
+        if key == "comment":
+            values["comments"] = (*values["comments"], value)
+        elif key == "work_note":
+            values["work_notes"] = (*values["work_notes"], value)
+        elif key == "attributes":
+            values["attributes"] = types.MappingProxyType({**values["attributes"], **value})
+        else:
+            values[key] = value
+
+
+def _fold_one(ticket: Ticket | None, event: TicketEvent) -> Ticket:
+    draft = _Draft(ticket)
+    draft.apply(event)
+    return draft.build()
+
+
+def _start(event: TicketEvent) -> Ticket:
+    return _fold_one(None, event)
 
 
 def _evolve(ticket: Ticket, event: TicketEvent) -> Ticket:
-    if event.from_state != ticket.state:
-        raise InvalidEventStream(
-            repr(ticket.id),
-            [
-                Problem(
-                    "from_state",
-                    f"{event.from_state!r} is not the state {ticket.state!r} "
-                    f"(event #{event.sequence}, {event.name!r})",
-                )
-            ],
-        )
-    try:
-        return attrs.evolve(
-            ticket,
-            state=event.to_state,
-            status=event.to_status,
-            version=event.sequence,
-            updated_at=event.at,
-            **_changes(ticket, event.payload),
-        )
-    except ValidationError as exc:
-        raise _does_not_fit(event, exc) from exc
+    return _fold_one(ticket, event)
 
 
-def _changes(ticket: Ticket | None, payload: Mapping[str, object]) -> dict[str, Any]:
-    """The payload as ticket field values: comments appended, attributes merged."""
-    changes = dict(payload)
-    comment = changes.pop("comment", None)
-    if comment is not None:
-        changes["comments"] = (*ticket.comments, comment) if ticket else (comment,)
-    note = changes.pop("work_note", None)
-    if note is not None:
-        changes["work_notes"] = (*ticket.work_notes, note) if ticket else (note,)
-    attributes = changes.get("attributes")
-    if ticket is not None and isinstance(attributes, Mapping):
-        changes["attributes"] = {**ticket.attributes, **attributes}
-    return changes
-
-
-def _does_not_fit(event: TicketEvent, exc: ValidationError) -> InvalidEventStream:
+def _does_not_fit(event: TicketEvent, problems: Sequence[Problem]) -> InvalidEventStream:
     """A payload the ticket refuses (an empty requester...), as a problem of the stream."""
     return InvalidEventStream(
         repr(event.ticket_id),
@@ -99,13 +159,16 @@ def _does_not_fit(event: TicketEvent, exc: ValidationError) -> InvalidEventStrea
                 f"payload.{problem.path}" if problem.path else "payload",
                 f"{problem.message} (event #{event.sequence})",
             )
-            for problem in exc.problems
+            for problem in problems
         ],
     )
 
 
-#: The ticket as an aggregate of the kernel: its fold and replay.
-TICKET: Aggregate[Ticket, TicketEvent] = Aggregate(name="ticket", start=_start, evolve=_evolve)
+#: The ticket as an aggregate of the kernel: its fold and replay. One event at a time
+#: (``apply``) and many (``fold``, ``replay``) go through the same working copy.
+TICKET: Aggregate[Ticket, TicketEvent] = Aggregate(
+    name="ticket", start=_start, evolve=_evolve, draft=_Draft
+)
 
 
 def apply_event(ticket: Ticket | None, event: TicketEvent) -> Ticket:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -33,7 +34,9 @@ _DATETIMES = (
 )
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted: a ticket keeps its fields in one dict, so the fold copies them in one step and
+# builds the next ticket from one dict (``ticket_values``, ``checked_ticket``).
+@attrs.frozen(kw_only=True, slots=False)
 class Ticket:
     """One ticket as of its last event; :func:`decide` builds it, :func:`replay` rebuilds it.
 
@@ -106,21 +109,7 @@ class Ticket:
 
     def __attrs_post_init__(self) -> None:
         check_aware_fields(self, *_DATETIMES)
-        problems = ticket_field_problems(
-            impact=self.impact,
-            urgency=self.urgency,
-            priority=self.priority,
-            response_level=self.response_level,
-        )
-        problems.extend(
-            Problem(name, "must not be empty")
-            for name in ("id", "workflow", "state", "opened_by", "requester")
-            if not getattr(self, name)
-        )
-        if self.version < 1:
-            problems.append(Problem("version", f"{self.version} is not a positive event count"))
-        if self.reopen_count < 0:
-            problems.append(Problem("reopen_count", "must not be negative"))
+        problems = field_problems({name: getattr(self, name) for name in CHECKED_FIELDS})
         if problems:
             raise ValidationError(f"Ticket {self.id!r}", problems)
 
@@ -157,3 +146,43 @@ def ticket_field_problems(
 
 def _numbers(**values: object) -> list[tuple[str, object]]:
     return list(values.items())
+
+
+_NUMBERS = ("impact", "urgency", "priority", "response_level")
+_REQUIRED = ("id", "workflow", "state", "opened_by", "requester")
+
+#: The fields a ticket checks beyond their types (and beyond its datetimes being aware).
+CHECKED_FIELDS = frozenset((*_NUMBERS, *_REQUIRED, "version", "reopen_count"))
+
+
+def field_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """What a ticket refuses among ``values`` (field name to value; a field not given is not
+    checked): a classification number out of range, an empty required text, a version below 1,
+    a negative reopen count. A ticket checks all its fields with it; the fold only the fields
+    an event sets."""
+    numbers = {name: values[name] for name in _NUMBERS if name in values}
+    problems = ticket_field_problems(**numbers) if numbers else []
+    problems.extend(
+        Problem(name, "must not be empty")
+        for name in _REQUIRED
+        if name in values and not values[name]
+    )
+    if values.get("version", 1) < 1:
+        problems.append(Problem("version", f"{values['version']} is not a positive event count"))
+    if values.get("reopen_count", 0) < 0:
+        problems.append(Problem("reopen_count", "must not be negative"))
+    return problems
+
+
+def ticket_values(ticket: Ticket) -> dict[str, Any]:
+    """A new dict of every field of ``ticket``: the working copy a fold changes in place."""
+    return dict(ticket.__dict__)
+
+
+def checked_ticket(values: Mapping[str, Any]) -> Ticket:
+    """The ticket whose fields are ``values`` (every field, each already checked), built without
+    running the checks again: the fold's last step, once the events it applied were checked
+    where they entered (:class:`TicketEvent`, :func:`field_problems`)."""
+    ticket: Ticket = object.__new__(Ticket)
+    ticket.__dict__.update(values)
+    return ticket

@@ -220,7 +220,8 @@ class Workflow(Generic[S, T]):
         """The workflow as plain JSON-safe data (states by value, guards by name), the format
         :func:`workflow_from_dict` reads back.
 
-        >>> from itsm_core.tickets import INCIDENT_WORKFLOW
+        >>> from itsm_core.tickets import BUILTIN_WORKFLOWS
+        >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
         >>> data = INCIDENT_WORKFLOW.to_dict()
         >>> data["initial"], data["states"]["on_hold"], data["terminal"]
         ('new', 'on_hold', ['cancelled', 'closed'])
