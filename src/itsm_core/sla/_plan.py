@@ -7,10 +7,11 @@ The one figure that moves with ``now`` is the working time since the cycle's las
 
 :class:`TrackerPlan` is that split, made by the first sweep that meets a tracker value and
 kept with it: the fixed clock states, and for each cycle under way a :class:`LivePlan` holding
-its figures as integer microseconds. A deadline still ahead of a running cycle is kept as "this much working time
-after ``since``" and found for many clocks at once with the calendar's ``add_many``; the rest
-needs only ``elapsed_many`` from ``since`` to ``now``. A live plan is remembered in its track's
-memo, so an event that leaves a clock alone does not plan it again.
+its figures as integer microseconds. A deadline still ahead of a running cycle is kept as
+"this much working time after ``since``" and found for many clocks at once with the
+calendar's ``add_many``; the rest needs only ``elapsed_many`` from ``since`` to ``now``. A live
+plan is remembered in its track's memo, so an event that leaves a clock alone does not plan
+it again.
 """
 
 from __future__ import annotations
