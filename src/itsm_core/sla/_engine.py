@@ -312,7 +312,10 @@ def evaluate_many(
     calendars: Calendars | None = None,
     customer_calendars: Calendars | None = None,
 ) -> tuple[SlaReport, ...]:
-    """:func:`evaluate` for many tickets at one instant (a dashboard, a scheduler run)."""
+    """:func:`evaluate` for many tickets at one instant (a dashboard, a scheduler run).
+
+    Each history is folded again; a desk that measures the same open tickets again and again
+    keeps an :class:`SlaTracker` per ticket and measures them all with :func:`sweep`."""
     return tuple(
         evaluate(policies, events, now, calendars=calendars, customer_calendars=customer_calendars)
         for events in histories
