@@ -334,6 +334,7 @@ class Columns:
             spent=spent,
             status=status,
             due=due,
+            due_deliver=[deliver[t] for t in due],
             later=later,
             later_us=[self.due_us[r] for r in later],
             pending=pending,
@@ -391,6 +392,7 @@ class Columns:
             spent=spent,
             status=status,
             due=due.tolist(),
+            due_deliver=deliver[due].tolist(),
             later=later,
             later_us=self.due_us[later],
             pending=pending,
@@ -438,7 +440,8 @@ class Measured:
     """The cycles under way measured at an instant.
 
     ``spent`` and ``status`` per row; ``due``: the threshold rows whose action is due (reached,
-    not superseded by a later threshold, deliverable; a list); ``later``: the rows whose
+    not superseded by a later threshold, deliverable; a list) and when each may go out
+    (``due_deliver``, microseconds); ``later``: the rows whose
     deadline is after the instant (``later_us``); ``pending``: the threshold rows whose action
     goes out after it (``pending_us``). The columns are numpy arrays with numpy, else lists.
     """
@@ -446,6 +449,7 @@ class Measured:
     spent: Any
     status: Any
     due: list[int]
+    due_deliver: list[int]
     later: Any
     later_us: Any
     pending: Any

@@ -313,35 +313,43 @@ class SweepResult:
         return at if self._quiet_hours is None else self._quiet_hours.next_working(at)
 
     def _due_actions(self) -> tuple[DueAction, ...]:
+        """The actions due, ordered as :func:`due_actions` orders them: by when they may go
+        out, then key, then (for equal keys: the same ticket twice) the order of the reports.
+        Sorted on integers first; only the actions due become objects."""
         columns = self._columns
+        measured = self._measured
+        keys = columns.keys() if measured.due else []
         recorded = self._recorded
-        due = self._measured.due
-        if recorded:
-            keys = columns.keys()
-            due = [t for t in due if keys[t] not in recorded]
-        out: list[tuple[int, int, DueAction]] = []  # (ticket, position, action)
-        for t in due:
-            plan, k = columns.threshold(t)
-            threshold = plan.in_force.spec.thresholds[k]
-            ticket = columns.ticket_of(t)
-            at = columns.at(t)
-            action = DueAction(
-                key=columns.keys()[t],
-                ticket_id=columns.ticket_id(ticket),
-                clock=plan.clock_key,
-                cycle=plan.run.number,
-                threshold=threshold.name,
-                action=threshold.action,
-                notify=threshold.notify,
-                level=threshold.level,
-                reached_at=at,
-                due_at=self._deliver(at),
-            )
-            out.append((ticket, t, action))
+        order: list[tuple[int, str, int, int, DueAction | None]] = [
+            (deliver, keys[t], columns.ticket_of(t), t, None)
+            for t, deliver in zip(measured.due, measured.due_deliver, strict=True)
+            if not recorded or keys[t] not in recorded
+        ]
         for i, (_, actions, _) in self._alone.items():
-            out.extend((i, -1, a) for a in actions)
-        out.sort(key=lambda item: (item[0], item[1]))  # the order of the tickets' reports
-        return tuple(sorted((a for _, _, a in out), key=_action_order))
+            order.extend((to_us(a.due_at, "due_at"), a.key, i, n, a) for n, a in enumerate(actions))
+        order.sort(key=_first_four)
+        return tuple(
+            self._due_action(t, key, ticket) if action is None else action
+            for _, key, ticket, t, action in order
+        )
+
+    def _due_action(self, t: int, key: str, ticket: int) -> DueAction:
+        columns = self._columns
+        plan, k = columns.threshold(t)
+        threshold = plan.in_force.spec.thresholds[k]
+        at = columns.at(t)
+        return DueAction(
+            key=key,
+            ticket_id=columns.ticket_id(ticket),
+            clock=plan.clock_key,
+            cycle=plan.run.number,
+            threshold=threshold.name,
+            action=threshold.action,
+            notify=threshold.notify,
+            level=threshold.level,
+            reached_at=at,
+            due_at=self._deliver(at),
+        )
 
     def _candidates(self, where: Any = None) -> list[Change]:
         """The candidates for the next change (only those at the instant ``where`` if given),
@@ -436,8 +444,8 @@ def _at(items: Any, values: Any, where: int) -> tuple[Any, Any]:
     return items[mask], values[mask]
 
 
-def _action_order(action: DueAction) -> tuple[dt.datetime, str]:
-    return (action.due_at, action.key)
+def _first_four(item: tuple[int, str, int, int, DueAction | None]) -> tuple[int, str, int, int]:
+    return item[:4]
 
 
 def sweep(
