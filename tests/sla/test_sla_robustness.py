@@ -13,9 +13,11 @@ from itsm_core.errors import InvalidPolicy, ValidationError
 from itsm_core.sla import (
     RESOLUTION,
     STANDARD_POLICIES,
+    AllOf,
     ClockDefinition,
     Duration,
     MetricSpec,
+    Not,
     PolicySet,
     SlaPolicy,
     Threshold,
@@ -186,3 +188,22 @@ def test_metric_problems_found_at_construction_keep_their_path() -> None:
         "metrics[0].clock": "missing",
         "metrics[0].thresholds[0].before_breach": "cannot read 'soon' as a duration",
     }
+
+
+def test_conditions_given_as_anything_but_conditions_are_refused() -> None:
+    # Was: a dict (or any object) kept as a policy's condition or a clock's, and a TypeError
+    # ("'dict' object is not callable") at the first evaluation.
+    metric = MetricSpec(clock=RESOLUTION, targets={"*": "4 hours"})
+    with pytest.raises(InvalidPolicy) as caught:
+        SlaPolicy(name="p", metrics=[metric], condition=_junk({"status_in": ["open"]}))
+    assert [p.path for p in caught.value.problems] == ["condition"]
+    assert "condition_from_dict" in caught.value.problems[0].message
+    nested = AllOf([ALWAYS, Not(_junk("open"))])
+    with pytest.raises(InvalidPolicy, match="got 'open'"):
+        SlaPolicy(name="p", metrics=[metric], condition=nested)
+    with pytest.raises(InvalidPolicy) as caught:
+        ClockDefinition(name="c", start=_junk(None), stop=NEVER, pause=_junk(len))
+    assert [p.path for p in caught.value.problems] == ["start", "pause"]
+    assert ClockDefinition(name="c", start=ALWAYS, stop=NEVER, resume=None).resume is None
+    with pytest.raises(InvalidPolicy, match="resume"):
+        ClockDefinition(name="c", start=ALWAYS, stop=NEVER, resume=_junk(True))

@@ -275,6 +275,20 @@ Condition = (
     EventIn | StatusIn | StateIn | FieldIn | FieldChanged | PublicComment | AllOf | AnyOf | Not
 )
 
+
+def condition_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a condition (one of the classes above, combined of
+    conditions), or None."""
+    if isinstance(value, EventIn | StatusIn | StateIn | FieldIn | FieldChanged | PublicComment):
+        return None
+    if isinstance(value, Not):
+        return condition_problem(value.condition)
+    if isinstance(value, AllOf | AnyOf):
+        parts: tuple[object, ...] = value.conditions
+        return next((p for p in map(condition_problem, parts) if p is not None), None)
+    return f"expected a condition (condition_from_dict reads plain data), got {value!r}"
+
+
 #: The condition that always holds, and the one that never does.
 ALWAYS = AllOf(())
 NEVER = AnyOf(())

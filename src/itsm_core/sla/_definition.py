@@ -21,6 +21,7 @@ from itsm_core.sla._conditions import (
     PublicComment,
     StatusIn,
     condition_from_dict,
+    condition_problem,
 )
 from itsm_core.sla._duration import name_problem
 from itsm_core.workflow import StatusCategory
@@ -87,9 +88,17 @@ class ClockDefinition:
     )
 
     def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
         problem = name_problem(self.name)
         if problem is not None:
-            raise InvalidPolicy("clock definition", [Problem("name", problem)])
+            problems.append(Problem("name", problem))
+        for key in ("start", "stop", "pause", "resume", "cancel", "reset"):
+            value = getattr(self, key)
+            problem = None if value is None and key == "resume" else condition_problem(value)
+            if problem is not None:
+                problems.append(Problem(key, problem))
+        if problems:
+            raise InvalidPolicy("clock definition", problems)
 
     def resumes(self, fact: Fact) -> bool:
         """True when a paused cycle resumes on ``fact``."""

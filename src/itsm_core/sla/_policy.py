@@ -16,6 +16,7 @@ from itsm_core.sla._conditions import (
     ALWAYS,
     Condition,
     condition_from_dict,
+    condition_problem,
     field_problem,
     field_value,
 )
@@ -195,6 +196,9 @@ class SlaPolicy:
         problems = _policy_field_problems(
             self.name, self.description, self.precedence, self.effective_from
         )
+        condition = condition_problem(self.condition)
+        if condition is not None:
+            problems.append(Problem("condition", condition))
         if not self.metrics:
             problems.append(Problem("metrics", "a policy has at least one metric"))
         names = [m.name for m in self.metrics]
