@@ -18,11 +18,12 @@ from itsm_core.metrics._report import build_report
 from itsm_core.metrics._results import KpiReport
 from itsm_core.metrics._spec import ReportSpec
 from itsm_core.metrics._tally import Tally
-from itsm_core.metrics._track import NONE_LABEL, Track
+from itsm_core.metrics._track import ACTIVE, CANCELLED, FINAL, NONE_LABEL, Track
 from itsm_core.tickets import TicketEvent
-from itsm_core.workflow import StatusCategory
 
 _UTC = dt.UTC
+#: Before any event: the latest event seen, while none has been.
+_EARLIEST = dt.datetime.min.replace(tzinfo=_UTC)
 
 
 class KpiAccumulator:
@@ -63,50 +64,76 @@ class KpiAccumulator:
 
     def add(self, event: TicketEvent) -> None:
         """Fold one ticket event in."""
-        tally = self._tally
-        tally.diagnostics["events"] += 1
-        at = event.at.astimezone(_UTC)
-        if self._latest is None or at > self._latest:
-            self._latest = at
-        track = self._tracks.get(event.ticket_id)
-        if track is None:
-            if event.from_state is not None:
-                tally.diagnostics["orphan_events"] += 1
-                return
-            track = Track(event, at)
-            self._tracks[event.ticket_id] = track
-            tally.diagnostics["tickets"] += 1
-            tally.flow(at, "opened")
-            return
-        if event.from_state is None:
-            raise ValidationError(
-                "KpiAccumulator.add",
-                [Problem("event", f"ticket {event.ticket_id!r} is opened twice")],
-            )
-        if at < track.last_at:
-            at = track.last_at
-            tally.diagnostics["reordered_events"] += 1
-        track.last_at = at
-        before = track.status
-        track.apply(event, at, self.spec.reopen_window)
-        after = track.status
-        if before.is_active and not after.is_active:
-            assert track.active_since is not None
-            tally.interval(track.active_since, at, track.opened_at)
-            track.active_since = None
-            tally.flow(at, "cancelled" if after is StatusCategory.CANCELLED else "closed")
-        elif after.is_active and not before.is_active:
-            track.active_since = at
-            tally.flow(at, "reopened")
-        if after.is_final:
-            del self._tracks[event.ticket_id]
-            tally.emit(track, at)
+        self.add_all((event,))
 
     def add_all(self, events: Iterable[TicketEvent]) -> KpiAccumulator:
         """Fold every event in; returns the accumulator (for chaining)."""
-        add = self.add
-        for event in events:
-            add(event)
+        # The one loop every event goes through: names bound locally, diagnostics counted in
+        # locals and written back at the end (also when an event is refused).
+        tally = self._tally
+        tracks = self._tracks
+        window = self.spec.reopen_window
+        period, flow, interval, emit = tally.period, tally.flow, tally.interval, tally.emit
+        opened = tally.flows["opened"]
+        latest = _EARLIEST if self._latest is None else self._latest
+        count = orphans = reordered = tickets = 0
+        try:
+            for count, event in enumerate(events, start=1):  # noqa: B007 (read after the loop)
+                at = event.at
+                if at.tzinfo is not _UTC:
+                    at = at.astimezone(_UTC)
+                if at > latest:
+                    latest = at
+                ticket = event.ticket_id
+                track = tracks.get(ticket)
+                if track is None:
+                    if event.from_state is not None:
+                        orphans += 1
+                        continue
+                    index = period(at)
+                    tracks[ticket] = Track(event, at, index)
+                    tickets += 1
+                    if index is not None:
+                        opened[index] += 1
+                    continue
+                if event.from_state is None:
+                    raise ValidationError(
+                        "KpiAccumulator.add",
+                        [Problem("event", f"ticket {ticket!r} is opened twice")],
+                    )
+                if at < track.last_at:
+                    at = track.last_at
+                    reordered += 1
+                track.last_at = at
+                before = track.apply(event, at, window)
+                if before is None:
+                    continue
+                # The ticket moved (or stays final): backlog, flows, and its figures once final.
+                after = track.status
+                if before in ACTIVE:
+                    if after not in ACTIVE:
+                        assert track.active_since is not None
+                        interval(track.active_since, at, track.opened_at)
+                        track.active_since = None
+                        flow(at, "cancelled" if after is CANCELLED else "closed")
+                elif after in ACTIVE:
+                    track.active_since = at
+                    flow(at, "reopened")
+                if after in FINAL:
+                    del tracks[ticket]
+                    emit(track, at)
+        finally:
+            if latest is not _EARLIEST:
+                self._latest = latest
+            diagnostics = tally.diagnostics
+            for name, value in (
+                ("events", count),
+                ("tickets", tickets),
+                ("orphan_events", orphans),
+                ("reordered_events", reordered),
+            ):
+                if value:
+                    diagnostics[name] += value
         return self
 
     def _group(self, dimensions: dict[str, str]) -> tuple[str, ...]:

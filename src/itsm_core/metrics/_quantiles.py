@@ -16,8 +16,9 @@ to the sketch depends only on how many values there are.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
 
 #: Up to this many values, quantiles are exact.
 EXACT_LIMIT = 1000
@@ -57,8 +58,10 @@ class QuantileStore:
 
     def __init__(self) -> None:
         self._n = 0
-        self._exact: Counter[int] | None = Counter()
-        self._sketch: Counter[int] = Counter()
+        # The values while exact, in the order added (8 bytes each in a machine array; a list
+        # once a value does not fit 64 bits); None once a sketch.
+        self._exact: MutableSequence[int] | None = array("q")
+        self._sketch: Counter[int] | None = None
         self._zeros = 0
 
     @property
@@ -74,49 +77,63 @@ class QuantileStore:
     def add(self, value: int) -> None:
         """Add one value (``value >= 0``)."""
         self._n += 1
-        if self._exact is not None:
-            self._exact[value] += 1
+        exact = self._exact
+        if exact is not None:
+            try:
+                exact.append(value)
+            except (OverflowError, TypeError):  # not a 64-bit integer: keep Python values
+                self._exact = [*exact, value]
             if self._n > EXACT_LIMIT:
                 self._to_sketch()
         elif value == 0:
             self._zeros += 1
         else:
+            assert self._sketch is not None
             self._sketch[_bucket(value)] += 1
 
     def add_all(self, values: Iterable[int]) -> None:
         """Add every value."""
+        exact = self._exact
+        if (
+            isinstance(values, array)
+            and isinstance(exact, array)
+            and values.typecode == exact.typecode
+            and self._n + len(values) <= EXACT_LIMIT
+        ):
+            exact.extend(values)  # one copy of machine integers
+            self._n += len(values)
+            return
         for value in values:
             self.add(value)
 
     def _to_sketch(self) -> None:
         assert self._exact is not None
-        for value, count in self._exact.items():
-            if value == 0:
-                self._zeros += count
-            else:
-                self._sketch[_bucket(value)] += count
+        self._sketch, self._zeros = _sketched(self._exact)
         self._exact = None
 
     def merged(self, other: QuantileStore) -> QuantileStore:
         """A new store holding the values of both."""
         out = QuantileStore()
         out._n = self._n + other._n
-        if self._exact is not None and other._exact is not None:
-            out._exact = self._exact + other._exact
+        mine, theirs = self._exact, other._exact
+        if mine is not None and theirs is not None:
+            if isinstance(mine, array) and isinstance(theirs, array):
+                out._exact = mine + theirs
+            else:
+                out._exact = [*mine, *theirs]
             if out._n > EXACT_LIMIT:
                 out._to_sketch()
             return out
         out._exact = None
+        out._sketch = Counter()
         for store in (self, other):
             if store._exact is not None:
-                for value, count in store._exact.items():
-                    if value == 0:
-                        out._zeros += count
-                    else:
-                        out._sketch[_bucket(value)] += count
+                sketch, zeros = _sketched(store._exact)
             else:
-                out._zeros += store._zeros
-                out._sketch.update(store._sketch)
+                assert store._sketch is not None
+                sketch, zeros = store._sketch, store._zeros
+            out._sketch.update(sketch)
+            out._zeros += zeros
         return out
 
     def quantile(self, percent: int) -> int | None:
@@ -127,36 +144,49 @@ class QuantileStore:
         if self._n == 0:
             return None
         rank = nearest_rank(percent, self._n)
-        seen = 0
         if self._exact is not None:
-            for value in sorted(self._exact):
-                seen += self._exact[value]
-                if seen >= rank:
-                    return value
-        else:
-            seen = self._zeros
+            return sorted(self._exact)[rank - 1]
+        assert self._sketch is not None
+        seen = self._zeros
+        if seen >= rank:
+            return 0
+        for bucket in sorted(self._sketch):
+            seen += self._sketch[bucket]
             if seen >= rank:
-                return 0
-            for bucket in sorted(self._sketch):
-                seen += self._sketch[bucket]
-                if seen >= rank:
-                    return _representative(bucket)
+                return _representative(bucket)
         raise AssertionError("rank beyond the count")  # pragma: no cover
+
+    def _content(self) -> tuple[object, ...]:
+        if self._exact is not None:
+            return (self._n, sorted(self._exact))
+        assert self._sketch is not None
+        return (self._n, self._zeros, +self._sketch)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, QuantileStore):
             return NotImplemented
-        return (self._n, self._exact, self._zeros, +self._sketch) == (
-            other._n,
-            other._exact,
-            other._zeros,
-            +other._sketch,
-        )
+        return self._content() == other._content()
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> tuple[int, Counter[int] | None, Counter[int], int]:
+    def __getstate__(
+        self,
+    ) -> tuple[int, MutableSequence[int] | None, Counter[int] | None, int]:
         return (self._n, self._exact, self._sketch, self._zeros)
 
-    def __setstate__(self, state: tuple[int, Counter[int] | None, Counter[int], int]) -> None:
+    def __setstate__(
+        self, state: tuple[int, MutableSequence[int] | None, Counter[int] | None, int]
+    ) -> None:
         self._n, self._exact, self._sketch, self._zeros = state
+
+
+def _sketched(values: Iterable[int]) -> tuple[Counter[int], int]:
+    """The sketch buckets of ``values`` and the count of zeros."""
+    sketch: Counter[int] = Counter()
+    zeros = 0
+    for value in values:
+        if value == 0:
+            zeros += 1
+        else:
+            sketch[_bucket(value)] += 1
+    return sketch, zeros
