@@ -58,6 +58,8 @@ class KpiAccumulator:
         self.calendar = calendar
         self._tally = Tally(spec, calendar)
         self._tracks: dict[str, Track] = {}
+        # The latest event of the tickets no longer in flight and of orphan events (those in
+        # flight hold theirs): kept per ticket, not per event.
         self._latest: dt.datetime | None = None
 
     # -- feeding ---------------------------------------------------------------------------------
@@ -73,33 +75,32 @@ class KpiAccumulator:
         tally = self._tally
         tracks = self._tracks
         window = self.spec.reopen_window
-        period, flow, interval, emit = tally.period, tally.flow, tally.interval, tally.emit
+        period, flow, leave, emit = tally.period, tally.flow, tally.leave, tally.emit
         opened = tally.flows["opened"]
-        latest = _EARLIEST if self._latest is None else self._latest
+        latest = _EARLIEST if self._latest is None else self._latest  # of finished tickets
         count = orphans = reordered = tickets = 0
         try:
             for count, event in enumerate(events, start=1):  # noqa: B007 (read after the loop)
                 at = event.at
                 if at.tzinfo is not _UTC:
                     at = at.astimezone(_UTC)
-                if at > latest:
-                    latest = at
-                ticket = event.ticket_id
-                track = tracks.get(ticket)
+                track = tracks.get(event.ticket_id)
                 if track is None:
                     if event.from_state is not None:
                         orphans += 1
+                        latest = max(latest, at)
                         continue
                     index = period(at)
-                    tracks[ticket] = Track(event, at, index)
+                    tracks[event.ticket_id] = Track(event, at, index)
                     tickets += 1
                     if index is not None:
                         opened[index] += 1
                     continue
                 if event.from_state is None:
+                    latest = max(latest, at)
                     raise ValidationError(
                         "KpiAccumulator.add",
-                        [Problem("event", f"ticket {ticket!r} is opened twice")],
+                        [Problem("event", f"ticket {event.ticket_id!r} is opened twice")],
                     )
                 if at < track.last_at:
                     at = track.last_at
@@ -113,14 +114,14 @@ class KpiAccumulator:
                 if before in ACTIVE:
                     if after not in ACTIVE:
                         assert track.active_since is not None
-                        interval(track.active_since, at, track.opened_at)
+                        leave(track.active_since, at, track.opened_at, after is CANCELLED)
                         track.active_since = None
-                        flow(at, "cancelled" if after is CANCELLED else "closed")
                 elif after in ACTIVE:
                     track.active_since = at
                     flow(at, "reopened")
                 if after in FINAL:
-                    del tracks[ticket]
+                    del tracks[event.ticket_id]
+                    latest = max(latest, at)  # the ticket's last event
                     emit(track, at)
         finally:
             if latest is not _EARLIEST:
@@ -190,6 +191,13 @@ class KpiAccumulator:
         """Tickets in flight (opened, not yet closed or cancelled)."""
         return len(self._tracks)
 
+    def _latest_event(self) -> dt.datetime | None:
+        """The time of the latest event seen (UTC), None before any."""
+        times = [track.last_at for track in self._tracks.values()]
+        if self._latest is not None:
+            times.append(self._latest)
+        return max(times, default=None)
+
     def report(self, as_of: dt.datetime | None = None) -> KpiReport:
         """The report as of ``as_of``: tickets still in flight count as open (censored).
 
@@ -197,17 +205,19 @@ class KpiAccumulator:
         may not be earlier than the latest event seen.
         """
         grid_end = self.spec.periods.end
+        latest = self._latest_event()
         if as_of is None:
-            as_of = grid_end if self._latest is None else max(grid_end, self._latest)
+            as_of = grid_end if latest is None else max(grid_end, latest)
         check_aware(as_of, "KpiAccumulator.report.as_of")
-        if self._latest is not None and as_of < self._latest:
+        if latest is not None and as_of < latest:
             raise ValidationError(
                 "KpiAccumulator.report",
-                [Problem("as_of", f"{as_of} is before the latest event {self._latest}")],
+                [Problem("as_of", f"{as_of} is before the latest event {latest}")],
             )
-        tally = self._tally.merged(Tally(self.spec, self.calendar))
+        # Tickets in flight are counted in a tally of their own, added to a read-only view.
+        in_flight = Tally(self.spec, self.calendar)
         for track in self._tracks.values():
             if track.active_since is not None:
-                tally.interval(track.active_since, None, track.opened_at)
-            tally.emit(track, as_of)
-        return build_report(tally, as_of, len(self._tracks))
+                in_flight.interval(track.active_since, None, track.opened_at)
+            in_flight.emit(track, as_of)
+        return build_report(self._tally.merged(in_flight, share=True), as_of, len(self._tracks))

@@ -83,11 +83,22 @@ def build_report(tally: Tally, as_of: dt.datetime, in_flight: int) -> KpiReport:
     total = len(periods)  # the index of "all"
 
     grouped = bool(spec.group_by)
-    cells: dict[tuple[int, tuple[str, ...]], Cell] = dict(tally.cells)
-    for (i, group), cell in tally.cells.items():
-        for key in _totals(i, group, total, grouped):
-            mine = cells.get(key)
-            cells[key] = cell if mine is None else mine.merged(cell)
+    cells = dict(tally.cells)
+    if grouped:
+        # Each period over all groups, each group over the whole range, then everything.
+        by_period: dict[int, list[Cell]] = {}
+        by_group: dict[tuple[str, ...], list[Cell]] = {}
+        for (i, group), cell in tally.cells.items():
+            by_period.setdefault(i, []).append(cell)
+            by_group.setdefault(group, []).append(cell)
+        for i, parts in by_period.items():
+            cells[(i, ())] = Cell.combined(parts)
+        for group, parts in by_group.items():
+            cells[(total, group)] = Cell.combined(parts)
+        if by_period:
+            cells[(total, ())] = Cell.combined([cells[(i, ())] for i in by_period])
+    elif tally.cells:
+        cells[(total, ())] = Cell.combined(list(tally.cells.values()))
     keys = sorted(cells)
 
     tickets = tuple(

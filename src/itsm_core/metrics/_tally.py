@@ -27,7 +27,7 @@ from itsm_core.metrics._definitions import (
     RateKpi,
     TimeBasis,
 )
-from itsm_core.metrics._quantiles import QuantileStore
+from itsm_core.metrics._quantiles import QuantileStore, combined
 from itsm_core.metrics._spec import ReportSpec
 from itsm_core.metrics._track import (
     CANCELLED,
@@ -55,8 +55,8 @@ class DurationCell:
     """Sums of one duration KPI in one period and group.
 
     New durations wait in ``pending`` (a machine array, 8 bytes each) and are folded into the
-    sums and the quantile store in bulk, when ``_SETTLE_AT`` are waiting or before the sums
-    are read (:meth:`settled`).
+    sums and the quantile store in bulk: every ``_SETTLE_AT`` tickets of the cell, and before
+    the sums are read (:meth:`settled`).
     """
 
     __slots__ = ("censored", "excluded", "n", "pending", "store", "sum_squares", "total")
@@ -72,14 +72,10 @@ class DurationCell:
 
     def add(self, microseconds: int) -> None:
         """One observed duration."""
-        pending = self.pending
         try:
-            pending.append(microseconds)
+            self.pending.append(microseconds)
         except OverflowError:  # beyond 64 bits (a calendar's own elapsed): count it now
             self._settle((microseconds,))
-            return
-        if len(pending) >= _SETTLE_AT:
-            self.settled()
 
     def settled(self) -> DurationCell:
         """The cell with every pending duration in its sums (returned for chaining)."""
@@ -96,15 +92,21 @@ class DurationCell:
 
     def merged(self, other: DurationCell) -> DurationCell:
         """The sums of both."""
+        return DurationCell.combined((self, other))
+
+    @staticmethod
+    def combined(cells: Sequence[DurationCell]) -> DurationCell:
+        """The sums of every cell of ``cells`` (none is changed)."""
         out = DurationCell()
-        out.n = self.n + other.n
-        out.censored = self.censored + other.censored
-        out.excluded = self.excluded + other.excluded
-        out.total = self.total + other.total
-        out.sum_squares = self.sum_squares + other.sum_squares
-        out.store = self.store.merged(other.store)
-        out.pending = self.pending + other.pending
-        return out
+        out.n = sum(cell.n for cell in cells)
+        out.censored = sum(cell.censored for cell in cells)
+        out.excluded = sum(cell.excluded for cell in cells)
+        out.total = sum(cell.total for cell in cells)
+        out.sum_squares = sum(cell.sum_squares for cell in cells)
+        out.store = combined([cell.store for cell in cells])
+        for cell in cells:
+            out.pending.extend(cell.pending)
+        return out.settled() if len(out.pending) >= _SETTLE_AT else out
 
     def __getstate__(self) -> tuple[int, int, int, int, int, QuantileStore, array[int]]:
         return (
@@ -148,6 +150,11 @@ class Cell:
         self.rates = rates
         self.verdicts: dict[tuple[int, ...], int] = {}
 
+    def settle(self) -> None:
+        """Fold every pending duration into its sums (no figure changes)."""
+        for sums in self.durations:
+            sums.settled()
+
     def rate_counts(self) -> list[int]:
         """The count of each rate verdict, at ``5 * k + v``."""
         counts = [0] * (len(VERDICTS) * self.rates)
@@ -158,12 +165,20 @@ class Cell:
 
     def merged(self, other: Cell) -> Cell:
         """The sums of both."""
-        out = Cell(0, self.rates)
-        out.tickets = self.tickets + other.tickets
-        out.durations = [a.merged(b) for a, b in zip(self.durations, other.durations, strict=True)]
-        out.verdicts = dict(self.verdicts)
-        for pattern, tickets in other.verdicts.items():
-            out.verdicts[pattern] = out.verdicts.get(pattern, 0) + tickets
+        return Cell.combined((self, other))
+
+    @staticmethod
+    def combined(cells: Sequence[Cell]) -> Cell:
+        """The sums of every cell of ``cells`` (none is changed; at least one)."""
+        out = Cell(0, cells[0].rates)
+        out.tickets = sum(cell.tickets for cell in cells)
+        out.durations = [
+            DurationCell.combined(sums)
+            for sums in zip(*(cell.durations for cell in cells), strict=True)
+        ]
+        for cell in cells:
+            for pattern, tickets in cell.verdicts.items():
+                out.verdicts[pattern] = out.verdicts.get(pattern, 0) + tickets
         return out
 
     def __getstate__(self) -> tuple[int, list[DurationCell], int, dict[tuple[int, ...], int]]:
@@ -237,7 +252,7 @@ class Tally:
                 bits[kpi.population] = _FIRST_RESOLVED << (len(bits) + 1)
         self._populations = tuple((bit, population) for population, bit in bits.items())
         durations = [k for k in spec.kpis if isinstance(k, DurationKpi)]
-        self._durations: tuple[_DurationPlan, ...] = tuple(
+        plans = [
             (
                 position,
                 MILESTONE_INDEX[k.start],
@@ -246,7 +261,9 @@ class Tally:
                 bits.get(k.population, 0),
             )
             for position, k in enumerate(durations)
-        )
+        ]
+        self._plain_durations = tuple(p[:3] for p in plans if not p[3] and not p[4])
+        self._other_durations: tuple[_DurationPlan, ...] = tuple(p for p in plans if p[3] or p[4])
         self._rates: tuple[_RatePlan, ...] = tuple(
             (
                 OUTCOME_BIT[k.numerator],
@@ -267,7 +284,7 @@ class Tally:
 
     def new_cell(self) -> Cell:
         """An empty cell for this spec."""
-        return Cell(len(self._durations), len(self._rates))
+        return Cell(len(self._plain_durations) + len(self._other_durations), len(self._rates))
 
     def __getstate__(self) -> dict[str, object]:
         # The plan is derived from the spec: rebuilt on unpickling.
@@ -277,12 +294,21 @@ class Tally:
         self.__dict__.update(state)
         self._compile()
 
-    def merged(self, other: Tally) -> Tally:
-        """A new tally with the sums of both."""
+    def merged(self, other: Tally, *, share: bool = False) -> Tally:
+        """A new tally with the sums of both.
+
+        With ``share``, a cell found in one tally only is the same object in the result (no
+        copy): for a result that is only read, such as a report's.
+        """
         out = Tally(self.spec, self.calendar)
         for key in self.cells.keys() | other.cells.keys():
             mine, theirs = self.cells.get(key), other.cells.get(key)
-            out.cells[key] = (mine or self.new_cell()).merged(theirs or self.new_cell())
+            if mine is not None and theirs is not None:
+                out.cells[key] = mine.merged(theirs)
+            else:
+                only = mine or theirs
+                assert only is not None
+                out.cells[key] = only if share else only.merged(self.new_cell())
         out.backlog = [a + b for a, b in zip(self.backlog, other.backlog, strict=True)]
         out.ages = [a + b for a, b in zip(self.ages, other.ages, strict=True)]
         out.flows = {
@@ -318,11 +344,27 @@ class Tally:
         every event before ``b`` is applied.
         """
         bounds = self.boundaries
-        first = bisect_right(bounds, start)
         last = len(bounds) if end is None else bisect_right(bounds, end)
-        if first == last:
-            return
-        buckets = self.spec.age_buckets
+        first = bisect_right(bounds, start)
+        if first < last:
+            self._backlog(first, last, opened_at)
+
+    def leave(
+        self, start: dt.datetime, end: dt.datetime, opened_at: dt.datetime, cancelled: bool
+    ) -> None:
+        """A ticket left the backlog at ``end`` (resolved, closed or ``cancelled``): the
+        stretch ``[start, end)`` (see :meth:`interval`) and its flow."""
+        bounds = self.boundaries
+        last = bisect_right(bounds, end)
+        if 0 < last < len(bounds):  # end is in period last - 1
+            self.flows["cancelled" if cancelled else "closed"][last - 1] += 1
+        first = bisect_right(bounds, start)
+        if first < last:
+            self._backlog(first, last, opened_at)
+
+    def _backlog(self, first: int, last: int, opened_at: dt.datetime) -> None:
+        """Count a ticket open at boundaries ``first`` to ``last - 1``, by age."""
+        bounds, buckets = self.boundaries, self.spec.age_buckets
         width = len(buckets) + 1
         backlog, ages = self.backlog, self.ages
         for j in range(first, last):
@@ -355,9 +397,9 @@ class Tally:
         final = track.status in FINAL
         milestones = track.milestones()
         durations = cell.durations
-        for position, first, last, business, admitted in self._durations:
-            if admitted and not outcomes & admitted:
-                continue
+        # Calendar time for every ticket (the common case), inlined; the others measured by
+        # _measure, which says the same.
+        for position, first, last in self._plain_durations:
             start, end = milestones[first], milestones[last]
             if start is None or end is None:
                 if final:
@@ -366,15 +408,15 @@ class Tally:
                     durations[position].censored += 1
             elif end < start:
                 durations[position].excluded += 1
-            elif business:
-                assert self.calendar is not None
-                durations[position].add(self.calendar.elapsed(start, end) // _MICROSECOND)
-            else:
-                # Both UTC: physical time, within 64 bits (datetimes span 10,000 years).
-                pending = durations[position].pending
-                pending.append((end - start) // _MICROSECOND)
-                if len(pending) >= _SETTLE_AT:
-                    durations[position].settled()
+            else:  # both UTC: physical time
+                durations[position].pending.append((end - start) // _MICROSECOND)
+        for position, first, last, business, admitted in self._other_durations:
+            if not admitted or outcomes & admitted:
+                self._measure(
+                    durations[position], milestones[first], milestones[last], final, business
+                )
+        if cell.tickets % _SETTLE_AT == 0:  # at most one duration a KPI per ticket
+            cell.settle()
         if final:
             pattern = self._final_verdicts.get(outcomes)
             if pattern is None:
@@ -383,6 +425,28 @@ class Tally:
             pattern = self._verdicts(track, outcomes, as_of)
         verdicts = cell.verdicts
         verdicts[pattern] = verdicts.get(pattern, 0) + 1
+
+    def _measure(
+        self,
+        sums: DurationCell,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+        final: bool,
+        business: bool,
+    ) -> None:
+        """Count one ticket's duration from ``start`` to ``end`` (its milestones) in ``sums``."""
+        if start is None or end is None:
+            if final:
+                sums.excluded += 1
+            else:
+                sums.censored += 1
+        elif end < start:
+            sums.excluded += 1
+        elif business:
+            assert self.calendar is not None
+            sums.add(self.calendar.elapsed(start, end) // _MICROSECOND)
+        else:
+            sums.add((end - start) // _MICROSECOND)
 
     def _verdicts(self, track: Track, outcomes: int, as_of: dt.datetime) -> tuple[int, ...]:
         """Where ``track`` (with ``outcomes`` bits) counts among its cell's rate verdicts.

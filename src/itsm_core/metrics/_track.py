@@ -188,22 +188,23 @@ class Track:
         return before
 
     def _fields(self, payload: Mapping[str, object]) -> None:
-        if "assignment_group" in payload:
-            group = _text(payload["assignment_group"])
-            if self.group is not None and group != self.group:
-                self.flags |= _REASSIGNED
-            self.group = group
-        if "assignee" in payload:
-            self.assignee = _text(payload["assignee"])
-        if "priority" in payload:
-            self.priority = _int(payload["priority"])
-        if "category" in payload:
-            self.category = _text(payload["category"])
-        if "channel" in payload:
-            self.channel = _text(payload["channel"])
-        if "first_contact_resolution" in payload:
-            value = payload["first_contact_resolution"]
-            self.fcr = value if isinstance(value, bool) else None
+        for key in FIELD_KEYS.intersection(payload):
+            value = payload[key]
+            if key == "first_contact_resolution":
+                self.fcr = value if isinstance(value, bool) else None
+            elif key == "assignment_group":
+                group = _text(value)
+                if self.group is not None and group != self.group:
+                    self.flags |= _REASSIGNED
+                self.group = group
+            elif key == "priority":
+                self.priority = _int(value)
+            elif key == "category":
+                self.category = _text(value)
+            elif key == "channel":
+                self.channel = _text(value)
+            else:
+                self.assignee = _text(value)
 
     # -- reading -------------------------------------------------------------------------------
 
