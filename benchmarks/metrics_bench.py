@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import heapq
 import json
 import os
@@ -154,7 +155,10 @@ def _shape(k: int) -> list[TicketEvent]:
     return out
 
 
-def _shapes() -> list[tuple[list[TicketEvent], list[float]]]:
+Shape = tuple[list[TicketEvent], list[float]]
+
+
+def _shapes() -> list[Shape]:
     """The histories and each event's offset from the opening, in seconds."""
     out = []
     for k in range(SHAPES):
@@ -164,122 +168,131 @@ def _shapes() -> list[tuple[list[TicketEvent], list[float]]]:
     return out
 
 
-def _replayed(
-    shape: tuple[list[TicketEvent], list[float]], ticket: str, opened: dt.datetime, i: int
-) -> list[TicketEvent]:
-    """``shape`` as ticket ``ticket``: its own teams, opening time and pace.
+class _Replay:
+    """A shape replayed as one ticket: its own id, teams, opening time and pace."""
 
-    Each event is a copy of the checked template event with its ticket id, time and payload
-    replaced by values of the same types (aware times, team names): building a million events
-    through the checking constructor would take most of the run.
-    """
-    history, offsets = shape
-    rnd = random.Random(i)
-    pace = 0.5 + 1.5 * rnd.random()
-    teams = {"G0": TEAMS[i % len(TEAMS)], "G1": TEAMS[(i * 7 + 3) % len(TEAMS)]}
-    out = []
-    for event, offset in zip(history, offsets, strict=True):
-        # The auto-close comes three days after the resolution, whatever the pace.
-        last = offsets[-2] if event.name == "close" else offset
-        at = opened + dt.timedelta(seconds=round(last * pace) + (offset - last))
+    def __init__(self, shape: Shape, ticket: str, opened: dt.datetime, i: int) -> None:
+        self.history, offsets = shape
+        self.ticket = ticket
+        self.teams = {"G0": TEAMS[i % len(TEAMS)], "G1": TEAMS[(i * 7 + 3) % len(TEAMS)]}
+        pace = 0.5 + 1.5 * random.Random(i).random()
+        resolved = offsets[-2]  # the auto-close comes three days after it, whatever the pace
+        self.times = [
+            opened
+            + dt.timedelta(
+                seconds=round(resolved * pace) + offset - resolved
+                if event.name == "close"
+                else round(offset * pace)
+            )
+            for event, offset in zip(self.history, offsets, strict=True)
+        ]
+
+    def event(self, k: int) -> TicketEvent:
+        """The k-th event: a copy of the checked template event with its ticket id, time and
+        payload replaced by values of the same types (aware times, team names). Building a
+        million events through the checking constructor would take most of the run."""
+        template, at = self.history[k], self.times[k]
         payload = {
             key: at
             if isinstance(value, dt.datetime)
-            else teams.get(value, value)
+            else self.teams.get(value, value)
             if isinstance(value, str)
             else value
-            for key, value in event.payload.items()
+            for key, value in template.payload.items()
         }
-        copy = copy_of(event)
-        object.__setattr__(copy, "ticket_id", ticket)
-        object.__setattr__(copy, "at", at)
-        object.__setattr__(copy, "payload", MappingProxyType(payload))
-        out.append(copy)
-    return out
+        event = copy_of(template)
+        object.__setattr__(event, "ticket_id", self.ticket)
+        object.__setattr__(event, "at", at)
+        object.__setattr__(event, "payload", MappingProxyType(payload))
+        return event
 
 
-def events(
-    count: int, shapes: list[tuple[list[TicketEvent], list[float]]]
-) -> Iterator[TicketEvent]:
-    """``count`` events of tickets opening evenly through the quarter, in time order."""
+def events(count: int, shapes: list[Shape]) -> Iterator[TicketEvent]:
+    """``count`` events of tickets opening evenly through the quarter, in time order (each
+    event is built when its turn comes, as a reader of a live feed would)."""
     mean = statistics.fmean(len(history) for history, _ in shapes)
     tickets = round(1.02 * count / mean)  # a few more: the last ones are still in flight
     spacing = DAYS * 86400 / tickets
-    pending: list[tuple[dt.datetime, int, int, list[TicketEvent]]] = []
+    pending: list[tuple[dt.datetime, int, int, _Replay]] = []
     produced = i = 0
     picker = random.Random(SEED)
     while produced < count:
         opening = START + dt.timedelta(seconds=round(i * spacing))
         if i < tickets and (not pending or opening <= pending[0][0]):
-            history = _replayed(picker.choice(shapes), f"INC{i:07d}", opening, i)
-            heapq.heappush(pending, (history[0].at, i, 0, history))
+            replay = _Replay(picker.choice(shapes), f"INC{i:07d}", opening, i)
+            heapq.heappush(pending, (replay.times[0], i, 0, replay))
             i += 1
             continue
         if not pending:
             break
-        _, ticket, k, history = heapq.heappop(pending)
-        yield history[k]
+        _, ticket, k, replay = heapq.heappop(pending)
+        yield replay.event(k)
         produced += 1
-        if k + 1 < len(history):
-            heapq.heappush(pending, (history[k + 1].at, ticket, k + 1, history))
+        if k + 1 < len(replay.times):
+            heapq.heappush(pending, (replay.times[k + 1], ticket, k + 1, replay))
 
 
-def measure(sizes: list[int], rounds: int) -> list[dict[str, float]]:
-    """Each size: fold and report medians over ``rounds``, and the traced peak."""
-    shapes = _shapes()
-    rows = []
-    for size in sizes:
-        stream = list(events(size, shapes))
-        folds, reports = [], []
-        for _ in range(rounds):
-            accumulator = KpiAccumulator(SPEC)
-            began = time.perf_counter()
-            accumulator.add_all(stream)
-            folds.append(time.perf_counter() - began)
-            began = time.perf_counter()
-            report = accumulator.report()
-            reports.append(time.perf_counter() - began)
-            del accumulator
-        tracemalloc.start()
-        KpiAccumulator(SPEC).add_all(stream).report()
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        rows.append(
-            {
-                "events": len(stream),
-                "tickets": report.diagnostics.tickets,
-                "in_flight": report.diagnostics.in_flight,
-                "fold": statistics.median(folds),
-                "fastest": min(folds),
-                "slowest": max(folds),
-                "report": statistics.median(reports),
-                "peak": peak,
-            }
-        )
-        del stream, report
-    return rows
+def measure(size: int, rounds: int) -> dict[str, float]:
+    """Fold and report medians over ``rounds`` (wall and CPU time), and the traced memory."""
+    stream = list(events(size, _shapes()))
+    folds, cpu, reports = [], [], []
+    for _ in range(rounds):
+        gc.collect()
+        accumulator = KpiAccumulator(SPEC)
+        began, began_cpu = time.perf_counter(), time.process_time()
+        accumulator.add_all(stream)
+        folds.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+        began = time.perf_counter()
+        report = accumulator.report()
+        reports.append(time.perf_counter() - began)
+        del accumulator
+    gc.collect()
+    tracemalloc.start()
+    accumulator = KpiAccumulator(SPEC).add_all(stream)
+    folded, _ = tracemalloc.get_traced_memory()
+    accumulator.report()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "events": len(stream),
+        "tickets": report.diagnostics.tickets,
+        "in_flight": report.diagnostics.in_flight,
+        "fold": statistics.median(folds),
+        "fastest": min(folds),
+        "slowest": max(folds),
+        "cpu": statistics.median(cpu),
+        "report": statistics.median(reports),
+        "folded": folded,
+        "peak": peak,
+    }
 
 
-def _other(checkout: str, sizes: list[int], rounds: int) -> list[dict[str, float]]:
+def _other(checkout: str, size: int, rounds: int) -> dict[str, float]:
     """The same measure, run on the ``src`` of another checkout in a subprocess."""
     env = {**os.environ, "PYTHONPATH": str(Path(checkout, "src").resolve())}
-    args = ["--rounds", str(rounds), "--sizes", ",".join(map(str, sizes)), "--json"]
+    args = ["--rounds", str(rounds), "--size", str(size), "--json"]
     done = subprocess.run(
         [sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True
     )
-    rows: list[dict[str, float]] = json.loads(done.stdout)
-    return rows
+    row: dict[str, float] = json.loads(done.stdout)
+    return row
 
 
-def _print(label: str, rows: list[dict[str, float]]) -> None:
-    for row in rows:
-        rate = row["events"] / row["fold"]
-        print(
-            f"| {label} | {row['events']:,.0f} | {row['tickets']:,.0f} | {row['in_flight']:,.0f} "
-            f"| {rate:,.0f} | {row['events'] / row['slowest']:,.0f}-"
-            f"{row['events'] / row['fastest']:,.0f} | {row['report']:.2f} "
-            f"| {row['peak'] / 2**20:.1f} | >= {GOAL:,} |"
-        )
+def _print(label: str, row: dict[str, float]) -> None:
+    events = row["events"]
+    print(
+        f"| {label} | {events:,.0f} | {row['tickets']:,.0f} | {row['in_flight']:,.0f} "
+        f"| {events / row['fold']:,.0f} ({events / row['slowest']:,.0f}-"
+        f"{events / row['fastest']:,.0f}) | {events / row['cpu']:,.0f} | {row['report']:.2f} "
+        f"| {row['folded'] / 2**20:.1f} | {row['peak'] / 2**20:.1f} | >= {GOAL:,} |",
+        flush=True,
+    )
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
 def main() -> None:
@@ -287,34 +300,39 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 events")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per row (at least 5)")
     parser.add_argument("--against", help="another checkout to measure side by side")
-    parser.add_argument("--sizes", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    sizes = [10_000, 100_000] if options.quick else [100_000, 1_000_000]
-    if options.sizes:
-        sizes = [int(size) for size in options.sizes.split(",")]
-    rounds = max(options.rounds, 1 if options.json else 5)
+    rounds = max(options.rounds, 5)
     if options.json:
-        print(json.dumps(measure(sizes, rounds)))
+        print(json.dumps(measure(options.size, rounds)))
         return
-    print(f"uptime: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (load, 1 and 5 min)")
+    sizes = [10_000, 100_000] if options.quick else [100_000, 1_000_000]
+    print(f"before: {_load()}")
     print(
         f"KPI fold: {len(SPEC.kpis)} standard KPIs, {len(TEAMS)} teams, daily periods over "
-        f"{DAYS} days, medians of {rounds} rounds\n"
+        f"{DAYS} days; medians of {rounds} rounds (range in brackets)\n"
     )
     print(
-        "| code | events | tickets | in flight at the end | fold events/s | range "
-        "| report s | peak MiB | goal |"
+        "| code | events | tickets | in flight at the end | fold events/s | fold events per "
+        "CPU-second | report s | memory after the fold MiB | peak MiB (fold + report) | goal |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    if options.against:
-        _print(options.against, _other(options.against, sizes, rounds))
-    rows = measure(sizes, rounds)
-    _print("this checkout", rows)
-    headline = rows[-1]
-    ratio = headline["peak"] / rows[0]["peak"]
-    growth = headline["events"] / rows[0]["events"]
-    print(f"\npeak memory: {ratio:.2f}x for {growth:.0f}x the events over the same days and teams")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    rows = []
+    for size in sizes:
+        if options.against:
+            _print(options.against, _other(options.against, size, rounds))
+        rows.append(measure(size, rounds))
+        _print("this checkout", rows[-1])
+    print(f"\nafter: {_load()}")
+    first, headline = rows[0], rows[-1]
+    ratio = headline["peak"] / first["peak"]
+    growth = headline["events"] / first["events"]
+    print(
+        f"peak memory: {ratio:.2f}x for {growth:.0f}x the events over the same days and teams "
+        f"({headline['tickets'] / first['tickets']:.0f}x the tickets, "
+        f"{headline['in_flight'] / max(first['in_flight'], 1):.0f}x in flight at the end)"
+    )
     speed = headline["events"] / headline["fold"]
     print(f"figure: kpi_fold = {speed:,.0f} events/s (goal >= 300,000)")
     print(f"figure: kpi_peak_memory_10x = {ratio:.2f} x (goal flat, ~1x)")
