@@ -5,8 +5,10 @@ merging two tallies is exactly associative and commutative: any split of the tic
 in any order, gives the tally of one pass.
 
 Counting a ticket is the hot spot of a KPI stream, so the spec is compiled once into plain
-tuples (which milestone, outcome and population each KPI reads, by position) and a ticket is
-counted with list indexing: no KPI object is hashed, compared or called per ticket.
+tuples (which milestone, outcome and population each KPI reads, by position or bit): no KPI
+object is hashed, compared or called per ticket. A ticket's durations are appended to machine
+arrays and folded into the sums in bulk; its rate verdicts are one count of a verdict pattern
+(worked out once per pattern of outcomes).
 """
 
 from __future__ import annotations
@@ -222,7 +224,8 @@ def _getter(fields: tuple[str, ...]) -> Callable[[Track], tuple[object, ...]]:
 
 
 class Tally:
-    """The counters of a report. ``emit`` counts a ticket; ``interval`` its time in backlog."""
+    """The counters of a report. ``emit`` counts a ticket; ``interval`` and ``leave`` its time
+    in the backlog, ``flow`` its moves in and out."""
 
     def __init__(self, spec: ReportSpec, calendar: BusinessTime | None) -> None:
         self.spec = spec

@@ -1,7 +1,7 @@
 """The per-ticket fold: what the KPI stream remembers about one ticket while it is in flight.
 
-Only the few facts KPIs need are kept (milestone times, counters, the dimension values), never
-the events. A track is dropped as soon as its ticket reaches a final status (closed or
+Only the few facts KPIs need are kept (milestone times, outcome bits, the dimension values),
+never the events. A track is dropped as soon as its ticket reaches a final status (closed or
 cancelled); tickets still in flight are counted as open (censored) when a report is made.
 
 Times are kept in UTC (Python subtracts datetimes that share a time zone on the wall clock,
@@ -214,7 +214,7 @@ class Track:
         return self.status in RESOLVED and self.last_resolution_at is not None
 
     def milestones(self) -> tuple[dt.datetime | None, ...]:
-        """When the ticket reached each :class:`Milestone`, in the enum's order (None: not
+        """When the ticket reached each :class:`Milestone`, at its ``MILESTONE_INDEX`` (None: not
         yet)."""
         resolved = self.resolved
         return (
