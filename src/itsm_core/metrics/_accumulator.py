@@ -127,14 +127,12 @@ class KpiAccumulator:
             if latest is not _EARLIEST:
                 self._latest = latest
             diagnostics = tally.diagnostics
-            for name, value in (
-                ("events", count),
-                ("tickets", tickets),
-                ("orphan_events", orphans),
-                ("reordered_events", reordered),
-            ):
-                if value:
-                    diagnostics[name] += value
+            diagnostics["events"] += count
+            if tickets:
+                diagnostics["tickets"] += tickets
+            if orphans or reordered:
+                diagnostics["orphan_events"] += orphans
+                diagnostics["reordered_events"] += reordered
         return self
 
     def _group(self, dimensions: dict[str, str]) -> tuple[str, ...]:
