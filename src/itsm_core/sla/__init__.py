@@ -4,7 +4,9 @@ Everything is pure. A :class:`PolicySet` of :class:`SlaPolicy` values (plain dat
 clocks a ticket has and their targets; :func:`evaluate` folds the ticket's events into the
 clocks and measures them at the ``now`` you pass; :func:`due_actions` lists the warnings and
 escalations due, :func:`next_change_at` when to look again, and :func:`pause_findings` the
-pauses that hid work. :class:`SlaTracker` is the same fold, kept and continued event by event.
+pauses that hid work. :class:`SlaTracker` is the same fold, kept and continued event by event,
+and :func:`sweep` measures many trackers at one instant in bulk (a whole desk in well under a
+second), with the same results.
 """
 
 from itsm_core.sla._abuse import PauseFinding, pause_findings
@@ -35,6 +37,7 @@ from itsm_core.sla._policy import MetricSpec, SlaPolicy
 from itsm_core.sla._selection import PolicySet, Selection
 from itsm_core.sla._standard import STANDARD_POLICIES
 from itsm_core.sla._state import ClockState, ClockStatus, SlaReport
+from itsm_core.sla._sweep import ClockColumns, SlaSweep, SweepError, SweepResult, sweep
 from itsm_core.sla._thresholds import SERVICENOW_THRESHOLDS, ActionKind, Threshold
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "ActionKind",
     "AllOf",
     "AnyOf",
+    "ClockColumns",
     "ClockDefinition",
     "ClockKind",
     "ClockState",
@@ -64,9 +68,12 @@ __all__ = [
     "Selection",
     "SlaPolicy",
     "SlaReport",
+    "SlaSweep",
     "SlaTracker",
     "StateIn",
     "StatusIn",
+    "SweepError",
+    "SweepResult",
     "Threshold",
     "Unit",
     "condition_from_dict",
@@ -75,4 +82,5 @@ __all__ = [
     "evaluate_many",
     "next_change_at",
     "pause_findings",
+    "sweep",
 ]

@@ -42,7 +42,12 @@ class DueAction:
 
 def action_key(ticket_id: str, clock: ClockState, threshold: str) -> str:
     """The key of a threshold action: ``ticket/clock/cycle/threshold``."""
-    return f"{ticket_id}/{clock.key}/{clock.cycle}/{threshold}"
+    return key_of(ticket_id, clock.key, clock.cycle, threshold)
+
+
+def key_of(ticket_id: str, clock: str, cycle: int, threshold: str) -> str:
+    """The key of ``threshold`` of cycle ``cycle`` of the clock keyed ``clock``."""
+    return f"{ticket_id}/{clock}/{cycle}/{threshold}"
 
 
 def _candidates(

@@ -81,6 +81,10 @@ class ClockDefinition:
     on_restart: Restart = attrs.field(default=Restart.NEW_CYCLE, converter=Restart)
     kind: ClockKind = attrs.field(default=ClockKind.SLA, converter=ClockKind)
     per_group: bool = False
+    #: The definitions of :meth:`for_group` made so far (a private, derived memo).
+    _groups: dict[str, ClockDefinition] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problem = name_problem(self.name)
@@ -103,13 +107,16 @@ class ClockDefinition:
 
     def for_group(self, group: str) -> ClockDefinition:
         """This definition restricted to one assignment group (the OLA of that group)."""
-        in_group = FieldIn("assignment_group", [group])
-        return attrs.evolve(
-            self,
-            start=AllOf((self.start, in_group)),
-            stop=AnyOf((self.stop, Not(in_group))),
-            per_group=False,
-        )
+        found = self._groups.get(group)
+        if found is None:
+            in_group = FieldIn("assignment_group", [group])
+            found = self._groups[group] = attrs.evolve(
+                self,
+                start=AllOf((self.start, in_group)),
+                stop=AnyOf((self.stop, Not(in_group))),
+                per_group=False,
+            )
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -138,7 +145,7 @@ class ClockDefinition:
         values: dict[str, Any] = {}
         if not isinstance(data, Mapping):
             raise InvalidPolicy("clock definition", [Problem(path, "expected a mapping")])
-        known = {f.name for f in attrs.fields(cls)}
+        known = {f.name for f in attrs.fields(cls) if f.init}
         problems.extend(
             Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known, key=str)
         )

@@ -11,97 +11,16 @@ from itsm_core._checks import check_aware
 from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.sla._conditions import Fact
-from itsm_core.sla._definition import ClockDefinition, Restart
-from itsm_core.sla._duration import Duration
-from itsm_core.sla._measure import GAP, Progress, Run
-from itsm_core.sla._policy import MetricSpec, OnChange
+from itsm_core.sla._definition import Restart
+from itsm_core.sla._measure import GAP, Run
+from itsm_core.sla._plan import TrackerPlan, tracker_plan
+from itsm_core.sla._policy import MetricSpec, OnChange, SlaPolicy
 from itsm_core.sla._selection import PolicySet, Selection, metrics_in_force
-from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, ThresholdState
-from itsm_core.sla._thresholds import Threshold
+from itsm_core.sla._state import ClockState, SlaReport
+from itsm_core.sla._track import InForce, Track, measure, not_started
 from itsm_core.tickets import Ticket, TicketEvent, apply_event
 
 Calendars = Mapping[str, BusinessTime]
-
-
-@attrs.frozen
-class _InForce:
-    """What governs a clock now: the policy, metric, target and calendar.
-
-    A track keeps the same instance for as long as nothing of this changes, so the target's
-    clock time is computed once per cycle start (a "working days" target costs a look-up in
-    the calendar's working-day index) and remembered in ``_target_times``. That memo is private and
-    derived: it maps a cycle's start to a value that depends only on this instance's fields,
-    so sharing it between threads can at worst compute the same value twice.
-    """
-
-    policy: str
-    spec: MetricSpec
-    definition: ClockDefinition
-    target: Duration | None
-    calendar_name: str
-    calendar: BusinessTime
-    _target_times: dict[dt.datetime, dt.timedelta] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
-    )
-
-    @property
-    def base(self) -> BusinessTime:
-        """The clock's time base: the calendar for working units, else physical time."""
-        if self.target is not None and not self.target.working:
-            return TWENTY_FOUR_SEVEN
-        return self.calendar
-
-    def target_time(self, started_at: dt.datetime) -> dt.timedelta | None:
-        """The target as clock time for a cycle started at ``started_at``."""
-        if self.target is None:
-            return None
-        found = self._target_times.get(started_at)
-        if found is None:
-            found = self.target.clock_time(started_at, self.calendar)
-            self._target_times[started_at] = found
-        return found
-
-    def same_terms(self, other: _InForce) -> bool:
-        """True when ``other`` differs from this at most in its calendar object (an edited
-        calendar under the same name re-projects the clock; other changes follow ``on_change``)."""
-        return (
-            self.policy == other.policy
-            and self.spec == other.spec
-            and self.definition == other.definition
-            and self.target == other.target
-            and self.calendar_name == other.calendar_name
-        )
-
-    def governs_as(
-        self, policy: str, spec: MetricSpec, target: Duration | None, name: str, calendar: object
-    ) -> bool:
-        """True when this is what ``policy``'s ``spec`` with ``target`` on ``calendar`` (named
-        ``name``) would build: the track keeps it (and its memo) instead of building anew."""
-        return (
-            self.spec is spec
-            and self.policy == policy
-            and self.target == target
-            and self.calendar_name == name
-            and self.calendar is calendar
-        )
-
-
-@attrs.frozen
-class _Track:
-    """One clock of one ticket while folding: what governs it, its cycle under way, its past."""
-
-    name: str
-    group: str | None
-    in_force: _InForce | None = None
-    run: Run | None = None
-    done: tuple[ClockState, ...] = ()
-    last: Run | None = None
-    count: int = 0
-    window: int = 0
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.name, self.group or "")
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +30,11 @@ class SlaTracker:
 
     ``calendars`` maps the calendar names policies use to calendars; ``customer_calendars``
     maps requesters to their own calendars (for metrics with ``customer_calendar``).
+
+    Each tracker value also keeps, privately, what a :func:`sweep` needs of it (its clocks
+    split into what a later instant changes and what it does not), worked out by the first
+    sweep that measures it: a desk that sweeps every minute plans again only the trackers
+    that changed since the last sweep.
     """
 
     policies: PolicySet
@@ -118,8 +42,9 @@ class SlaTracker:
     customer_calendars: Calendars = attrs.field(factory=dict)
     ticket: Ticket | None = None
     facts: tuple[Fact, ...] = ()
-    tracks: tuple[_Track, ...] = ()
+    tracks: tuple[Track, ...] = ()
     selection: Selection | None = None
+    _plan: TrackerPlan | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def apply(self, event: TicketEvent) -> SlaTracker:
         """The tracker after one more event."""
@@ -136,27 +61,43 @@ class SlaTracker:
         ticket = self.ticket
         facts = list(self.facts)
         tracks = {t.key: t for t in self.tracks}
-        for event in events:
+        pending = list(events)
+        selection = self.selection
+        for n, event in enumerate(pending, start=1 - len(pending)):
             ticket = apply_event(ticket, event)
-            facts.append(Fact(event, ticket))
-            self._judge(facts, tracks)
-        if ticket is None or len(facts) == len(self.facts):
+            fact = Fact(event, ticket)
+            facts.append(fact)
+            if n:  # not the last event: the metrics, without the words
+                metrics = metrics_in_force(self.policies, fact)
+            else:  # the last: the selection the tracker keeps, explained
+                selection = self.policies.select(ticket, fact)
+                metrics = selection.metrics
+            self._judge(facts, tracks, metrics)
+        if ticket is None or not pending:
             return self
-        return attrs.evolve(
-            self,
+        return type(self)(
+            policies=self.policies,
+            calendars=self.calendars,
+            customer_calendars=self.customer_calendars,
             ticket=ticket,
             facts=tuple(facts),
             tracks=tuple(tracks[k] for k in sorted(tracks)),
-            selection=self.policies.select(ticket, facts[-1]),
+            selection=selection,
         )
 
-    def _judge(self, facts: Sequence[Fact], tracks: dict[tuple[str, str], _Track]) -> None:
-        """Judge the last of ``facts`` on every clock, updating ``tracks`` in place."""
+    def _judge(
+        self,
+        facts: Sequence[Fact],
+        tracks: dict[tuple[str, str], Track],
+        metrics: Mapping[str, tuple[SlaPolicy, MetricSpec]],
+    ) -> None:
+        """Judge the last of ``facts`` on every clock, under the ``metrics`` in force after
+        it, updating ``tracks`` in place."""
         index = len(facts) - 1
         fact = facts[index]
         ticket = fact.ticket
-        wanted: dict[tuple[str, str], _InForce] = {}
-        for name, (policy, spec) in metrics_in_force(self.policies, fact).items():
+        wanted: dict[tuple[str, str], InForce] = {}
+        for name, (policy, spec) in metrics.items():
             if spec.clock.per_group:
                 groups = {t.group for t in tracks.values() if t.name == name and t.group}
                 if ticket.assignment_group:
@@ -170,7 +111,7 @@ class SlaTracker:
                 current = tracks.get((name, ""))
                 wanted[(name, "")] = self._in_force(policy.name, spec, ticket, None, current)
         for key in wanted.keys() - tracks.keys():
-            tracks[key] = _Track(key[0], key[1] or None)
+            tracks[key] = Track(key[0], key[1] or None)
         for key, track in tracks.items():
             track = _govern(track, wanted.get(key), facts, index)
             if track.in_force is not None:
@@ -183,8 +124,8 @@ class SlaTracker:
         spec: MetricSpec,
         ticket: Ticket,
         group: str | None,
-        track: _Track | None,
-    ) -> _InForce:
+        track: Track | None,
+    ) -> InForce:
         """What governs the clock after this event; the ``track``'s own when unchanged."""
         own = self.customer_calendars.get(ticket.requester) if spec.customer_calendar else None
         if own is not None:
@@ -203,7 +144,7 @@ class SlaTracker:
         if current is not None and current.governs_as(policy, spec, target, name, calendar):
             return current
         definition = spec.clock if group is None else spec.clock.for_group(group)
-        return _InForce(policy, spec, definition, target, name, calendar)
+        return InForce(policy, spec, definition, target, name, calendar)
 
     def report(self, now: dt.datetime) -> SlaReport:
         """Every clock measured at ``now`` (not before the last event)."""
@@ -220,12 +161,12 @@ class SlaTracker:
         for track in self.tracks:
             if track.run is not None and track.in_force is not None:
                 history.extend(track.done)
-                clocks.append(_measure(track, track.in_force, track.run, now))
+                clocks.append(measure(track, track.in_force, track.run, now))
             elif track.done:
                 history.extend(track.done[:-1])
                 clocks.append(track.done[-1])
             elif track.in_force is not None:
-                clocks.append(_not_started(track, track.in_force, now))
+                clocks.append(not_started(track, track.in_force, now))
         selection = self.selection
         return SlaReport(
             ticket_id=self.ticket.id,
@@ -237,7 +178,16 @@ class SlaTracker:
         )
 
 
-def _govern(track: _Track, wanted: _InForce | None, facts: Sequence[Fact], index: int) -> _Track:
+def plan_of(tracker: SlaTracker) -> TrackerPlan | None:
+    """What a sweep needs of ``tracker`` (made once per tracker value); None before any event."""
+    plan = tracker._plan
+    if plan is None and tracker.ticket is not None:
+        plan = tracker_plan(tracker.ticket, tracker.tracks, tracker.selection)
+        object.__setattr__(tracker, "_plan", plan)  # a derived memo, see the class docstring
+    return plan
+
+
+def _govern(track: Track, wanted: InForce | None, facts: Sequence[Fact], index: int) -> Track:
     """Apply a change of what governs the clock (policy, target, calendar) at ``facts[index]``."""
     current = track.in_force
     if wanted is current:
@@ -245,30 +195,30 @@ def _govern(track: _Track, wanted: _InForce | None, facts: Sequence[Fact], index
     if wanted is not None and current is not None and wanted.same_terms(current):
         if wanted.calendar is current.calendar:
             return track
-        return attrs.evolve(track, in_force=wanted)  # an edited calendar re-projects the clock
+        return track.but(in_force=wanted)  # an edited calendar re-projects the clock
     at = facts[index].ticket.updated_at
     if wanted is None:
         if track.run is not None and current is not None:
             track = _finish(track, at, "cancelled: no policy supplies this metric any more")
-        return attrs.evolve(track, in_force=None, last=None, window=index + 1)
+        return track.but(in_force=None, last=None, window=index + 1)
     mode = wanted.spec.on_change
     if current is not None and mode is OnChange.RESTART and track.run is not None:
         track = _finish(track, at, f"cancelled: restarted on a change to {_describe(wanted)}")
-        return attrs.evolve(track, in_force=wanted, window=index)
+        return track.but(in_force=wanted, window=index)
     if mode is OnChange.RETROACTIVE and (current is not None or index > 0):
         return _replay(track, wanted, facts, index)
-    return attrs.evolve(track, in_force=wanted)
+    return track.but(in_force=wanted)
 
 
-def _describe(in_force: _InForce) -> str:
+def _describe(in_force: InForce) -> str:
     return f"{in_force.policy}/{in_force.target or 'no target'}/{in_force.calendar_name}"
 
 
-def _replay(track: _Track, wanted: _InForce, facts: Sequence[Fact], index: int) -> _Track:
+def _replay(track: Track, wanted: InForce, facts: Sequence[Fact], index: int) -> Track:
     """Recompute the cycle under way as if ``wanted`` had governed it from its start: the
     cycle's events (all of them if no cycle ran yet) are judged again by its conditions. The
     event at ``index`` itself is judged afterwards by the caller."""
-    fresh = _Track(
+    fresh = Track(
         track.name,
         track.group,
         in_force=wanted,
@@ -278,10 +228,10 @@ def _replay(track: _Track, wanted: _InForce, facts: Sequence[Fact], index: int) 
     )
     for i in range(track.window, index):
         fresh = _step(fresh, facts[i], i)
-    return attrs.evolve(fresh, done=(*track.done, *fresh.done))
+    return fresh.but(done=(*track.done, *fresh.done))
 
 
-def _step(track: _Track, fact: Fact, index: int) -> _Track:
+def _step(track: Track, fact: Fact, index: int) -> Track:
     """Judge one event by the clock's six conditions (see :class:`ClockDefinition`)."""
     in_force = track.in_force
     assert in_force is not None
@@ -296,142 +246,42 @@ def _step(track: _Track, fact: Fact, index: int) -> _Track:
         return _finish(track, at, None, window=index + 1)
     if rules.reset(fact) and rules.start(fact):
         track = _finish(track, at, "cancelled: reset")
-        return _begin(attrs.evolve(track, last=None), in_force, fact, index)
+        return _begin(track.but(last=None), in_force, fact, index)
     if rules.cancels(fact):
         return _finish(track, at, "cancelled: cancel condition", window=index + 1)
     if run.running and rules.pause(fact):
-        return attrs.evolve(track, run=run.switch(at, False))
+        return track.but(run=run.switch(at, False))
     if not run.running and rules.resumes(fact):
-        return attrs.evolve(track, run=run.switch(at, True))
+        return track.but(run=run.switch(at, True))
     return track
 
 
-def _begin(track: _Track, in_force: _InForce, fact: Fact, index: int) -> _Track:
+def _begin(track: Track, in_force: InForce, fact: Fact, index: int) -> Track:
     at = fact.ticket.updated_at
     running = not in_force.definition.pause(fact)
     last = track.last
     if last is not None and in_force.definition.on_restart is Restart.CONTINUE:
         gap = (last.since, at, GAP)
         intervals = last.intervals if at == last.since else (*last.intervals, gap)
-        run = attrs.evolve(
-            last, number=track.count + 1, intervals=intervals, since=at, running=running
-        )
-        return attrs.evolve(track, run=run, count=track.count + 1, last=None)
+        run = Run(track.count + 1, last.started_at, intervals, at, running, last.original_due_at)
+        return track.but(run=run, count=track.count + 1, last=None)
     target = in_force.target_time(at)
     due = None if target is None else in_force.base.add(at, target)
     run = Run(track.count + 1, at, (), at, running, original_due_at=due)
-    return attrs.evolve(track, run=run, count=track.count + 1, last=None, window=index)
+    return track.but(run=run, count=track.count + 1, last=None, window=index)
 
 
-def _finish(
-    track: _Track, at: dt.datetime, reason: str | None, window: int | None = None
-) -> _Track:
+def _finish(track: Track, at: dt.datetime, reason: str | None, window: int | None = None) -> Track:
     """Stop (``reason`` None) or cancel the cycle under way at ``at``; it is frozen from now."""
     assert track.run is not None
     assert track.in_force is not None
     run = track.run.switch(at, False)
-    state = _measure(track, track.in_force, run, at, stopped=True, reason=reason)
-    return attrs.evolve(
-        track,
+    state = measure(track, track.in_force, run, at, stopped=True, reason=reason)
+    return track.but(
         run=None,
         done=(*track.done, state),
         last=run if reason is None else None,
         window=track.window if window is None else window,
-    )
-
-
-def _not_started(track: _Track, in_force: _InForce, now: dt.datetime) -> ClockState:
-    return ClockState(
-        name=track.name,
-        group=track.group,
-        kind=in_force.definition.kind,
-        policy=in_force.policy,
-        cycle=0,
-        status=ClockStatus.NOT_STARTED,
-        measured_at=now,
-        target=in_force.target,
-        calendar=in_force.calendar_name,
-    )
-
-
-def _measure(
-    track: _Track,
-    in_force: _InForce,
-    run: Run,
-    now: dt.datetime,
-    *,
-    stopped: bool = False,
-    reason: str | None = None,
-) -> ClockState:
-    """The state of ``run`` at ``now`` (its stop, when ``stopped``)."""
-    base = in_force.base
-    progress = Progress(base, run)
-    spent = progress.elapsed(now)
-    target = in_force.target_time(run.started_at)
-    remaining = percent = due = breached_at = None
-    thresholds: tuple[ThresholdState, ...] = ()
-    if target is not None:
-        remaining = target - spent
-        percent = spent / target * 100 if target else None
-        due = progress.instant(target)
-        instants = {target: due}  # each distinct point is looked up on the calendar once
-        if due is not None and due <= now and (not stopped or spent > target):
-            breached_at = due
-        if due is None and stopped:
-            due = base.add(now, remaining) if remaining > dt.timedelta(0) else None
-        points = [(t, t.point(target)) for t in in_force.spec.thresholds]
-        for _, point in points:
-            if point not in instants:
-                instants[point] = progress.instant(point)
-        thresholds = tuple(_threshold(t, point, instants[point], now) for t, point in points)
-    if reason is not None:
-        status = ClockStatus.CANCELLED
-    elif stopped:
-        late = target is not None and spent > target
-        status = ClockStatus.MET_LATE if late else ClockStatus.MET
-    elif target is not None and spent >= target:
-        status = ClockStatus.BREACHED
-    else:
-        status = ClockStatus.RUNNING if run.running else ClockStatus.PAUSED
-    pauses = run.pauses(open_end=not stopped)
-    paused_time = sum((TWENTY_FOUR_SEVEN.elapsed(a, b or now) for a, b in pauses), dt.timedelta(0))
-    return ClockState(
-        name=track.name,
-        group=track.group,
-        kind=in_force.definition.kind,
-        policy=in_force.policy,
-        cycle=run.number,
-        status=status,
-        measured_at=now,
-        started_at=run.started_at,
-        stopped_at=now if stopped else None,
-        target=in_force.target,
-        target_time=target,
-        calendar=in_force.calendar_name,
-        elapsed=spent,
-        remaining=remaining,
-        percent=percent,
-        due_at=due,
-        original_due_at=run.original_due_at,
-        breached_at=breached_at,
-        paused=pauses,
-        paused_time=paused_time,
-        thresholds=thresholds,
-        reason=reason,
-    )
-
-
-def _threshold(
-    threshold: Threshold, point: dt.timedelta, at: dt.datetime | None, now: dt.datetime
-) -> ThresholdState:
-    return ThresholdState(
-        name=threshold.name,
-        action=threshold.action,
-        notify=threshold.notify,
-        level=threshold.level,
-        point=point,
-        at=at,
-        reached=at is not None and at <= now,
     )
 
 
@@ -462,7 +312,10 @@ def evaluate_many(
     calendars: Calendars | None = None,
     customer_calendars: Calendars | None = None,
 ) -> tuple[SlaReport, ...]:
-    """:func:`evaluate` for many tickets at one instant (a dashboard, a scheduler run)."""
+    """:func:`evaluate` for many tickets at one instant (a dashboard, a scheduler run).
+
+    Each history is folded again; a desk that measures the same open tickets again and again
+    keeps an :class:`SlaTracker` per ticket and measures them all with :func:`sweep`."""
     return tuple(
         evaluate(policies, events, now, calendars=calendars, customer_calendars=customer_calendars)
         for events in histories

@@ -30,7 +30,7 @@ class Run:
         """The run with its open interval closed at ``at`` and a new one opened."""
         closed = (self.since, at, RUN if self.running else PAUSE)
         intervals = self.intervals if at == self.since else (*self.intervals, closed)
-        return attrs.evolve(self, intervals=intervals, since=at, running=running)
+        return Run(self.number, self.started_at, intervals, at, running, self.original_due_at)
 
     def pauses(self, open_end: bool) -> tuple[tuple[dt.datetime, dt.datetime | None], ...]:
         """The pauses, the open one last (ending None) when ``open_end`` and paused."""
