@@ -46,11 +46,23 @@ def load_definition(path: Path) -> tuple[Any, str]:
             return tomllib.loads(text), text
         except tomllib.TOMLDecodeError as error:
             raise CliError([f"{path}: invalid TOML: {error}"]) from None
+        except RecursionError:
+            raise CliError([f"{path}: invalid TOML: nested too deep"]) from None
+        except ValueError as error:  # an integer of thousands of digits
+            raise CliError([f"{path}: invalid TOML: {error}"]) from None
     try:
-        return json.loads(text), text
+        return json.loads(text, parse_constant=_no_constant), text
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise CliError([f"{path}, {where}: invalid JSON: {error.msg}"]) from None
+    except RecursionError:
+        raise CliError([f"{path}: invalid JSON: nested too deep"]) from None
+    except ValueError as error:  # an integer of thousands of digits, NaN, Infinity
+        raise CliError([f"{path}: invalid JSON: {error}"]) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def locate(text: str, field: str) -> int | None:
@@ -88,13 +100,24 @@ def problem_lines(path: Path, text: str, problems: Sequence[Problem]) -> list[st
     lines = []
     for problem in problems:
         where = [str(path)]
-        line = locate(text, problem.path) if problem.path else None
+        line = _locate(text, problem.path) if problem.path else None
         if line is not None:
             where.append(f"line {line}")
         if problem.path:
             where.append(f"field {problem.path}")
         lines.append(f"{', '.join(where)}: {problem.message}")
     return lines
+
+
+def _locate(text: str, field: str) -> int | None:
+    """:func:`locate`, or None when the path is too odd to search for (a regular expression
+    over a huge or deeply bracketed path could take long or fail)."""
+    if len(field) > 1000:
+        return None
+    try:
+        return locate(text, field)
+    except (re.error, RecursionError, OverflowError):
+        return None
 
 
 def write_whole(path: Path, text: str) -> None:

@@ -172,8 +172,8 @@ def _load_calendar(name: str) -> BusinessCalendar:
     data, text = load_definition(path)
     try:
         return BusinessCalendar.from_dict(data)
-    except DefinitionError as error:
-        raise CliError(problem_lines(path, text, error.problems)) from None
+    except ItsmError as error:
+        raise CliError(_error_lines(path, text, error)) from None
 
 
 def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
@@ -191,9 +191,11 @@ def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
             due = calendar.add(start, duration.clock_time_plain(), extrapolate=args.extrapolate)
         else:
             due = start + duration.clock_time_plain()
+        return due.astimezone(tz).isoformat() + "\n"
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
-    return due.astimezone(tz).isoformat() + "\n"
+    except OverflowError:  # past the year 9999
+        raise CliError([f"--duration: {args.duration} from {args.start} is past 9999"]) from None
 
 
 def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
@@ -205,6 +207,10 @@ def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
         working = calendar.elapsed(start, end, extrapolate=args.extrapolate)
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
+    except OverflowError:  # a calendar's look at the years around an instant near 1 or 9999
+        raise CliError(
+            [f"--start, --end: {args.start} to {args.end} is too near year 1 or 9999"]
+        ) from None
     return in_unit(working, args.unit) + "\n"
 
 
@@ -228,8 +234,8 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
     data, text = load_definition(mapping_path)
     try:
         mapping = EventLogMapping.from_dict(data)
-    except DefinitionError as error:
-        raise CliError(problem_lines(mapping_path, text, error.problems)) from None
+    except ItsmError as error:
+        raise CliError(_error_lines(mapping_path, text, error)) from None
     policies = _load_policies(args.policies)
     calendars = {c.name: c for c in (_load_calendar(name) for name in args.calendar)}
     tz = zone(args.tz or mapping.time_zone or "UTC", option="--tz")
@@ -269,8 +275,6 @@ def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[L
         return read_event_log(path, mapping, progress=bar)
     except OSError as error:
         raise CliError([f"{path}: cannot read: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise CliError([f"{path}: not UTF-8 text (byte {error.start})"]) from None
     except DeserializationError as error:
         raise CliError(
             [f"{error.subject}, {p.path}: {p.message}" for p in error.problems]
@@ -284,5 +288,12 @@ def _load_policies(name: str | None) -> PolicySet:
     data, text = load_definition(path)
     try:
         return PolicySet.from_dict(data)
-    except DefinitionError as error:
-        raise CliError(problem_lines(path, text, error.problems)) from None
+    except ItsmError as error:
+        raise CliError(_error_lines(path, text, error)) from None
+
+
+def _error_lines(path: Path, text: str, error: ItsmError) -> list[str]:
+    """``file, line N, field F: message`` for each problem of a definition file's error."""
+    if isinstance(error, DefinitionError | ValidationError):
+        return problem_lines(path, text, error.problems)
+    return [f"{path}: {error}"]

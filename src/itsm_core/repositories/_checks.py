@@ -1,22 +1,34 @@
-"""Argument checks every store applies the same way (the in-memory ones and the adapters)."""
+"""Argument checks every store applies the same way (the in-memory ones and the adapters).
+
+Text that is not Unicode (a lone surrogate, such as ``"\\ud800"``) is refused by every store
+alike, in stream names, keys and every string inside a stored value, with a
+:class:`~itsm_core.errors.ValidationError` naming where: a database or a file cannot hold it
+as UTF-8, so an in-memory store that kept it would accept what a durable one must refuse.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from itsm_core._checks import shown, text_problems
 from itsm_core.errors import Problem, ValidationError
 
 
 def _count(value: object, name: str, minimum: int, problems: list[Problem]) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        problems.append(Problem(name, f"must be an integer >= {minimum}, got {value!r}"))
+        problems.append(Problem(name, f"must be an integer >= {minimum}, got {shown(value)}"))
 
 
 def _name(value: object, name: str, problems: list[Problem]) -> None:
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(name, f"must be a non-empty string, got {value!r}"))
+        problems.append(Problem(name, f"must be a non-empty string, got {shown(value)}"))
+    else:
+        problems.extend(text_problems(value, name))
 
 
-def check_append(stream: object, expected_version: object) -> None:
-    """The arguments of ``EventStore.append``; ValidationError lists every problem.
+def check_append(stream: object, expected_version: object, events: Sequence[object] = ()) -> None:
+    """The arguments of ``EventStore.append``; ValidationError lists every problem, text
+    that is not Unicode in the events included (``events[1].reason``).
 
     >>> check_append("", -1)
     Traceback (most recent call last):
@@ -28,6 +40,7 @@ def check_append(stream: object, expected_version: object) -> None:
     problems: list[Problem] = []
     _name(stream, "stream", problems)
     _count(expected_version, "expected_version", 0, problems)
+    problems.extend(text_problems(list(events), "events"))
     if problems:
         raise ValidationError("append", problems)
 
@@ -44,11 +57,13 @@ def check_read(stream: object | None = None, after: object = 0, limit: object = 
         raise ValidationError("read", problems)
 
 
-def check_save(key: object, expected_version: object) -> None:
-    """The arguments of ``Repository.save``; ValidationError lists every problem."""
+def check_save(key: object, expected_version: object, value: object = None) -> None:
+    """The arguments of ``Repository.save``; ValidationError lists every problem, text that
+    is not Unicode in the value included (``value.comments[0].text``)."""
     problems: list[Problem] = []
     _name(key, "key", problems)
     _count(expected_version, "expected_version", 0, problems)
+    problems.extend(text_problems(value, "value"))
     if problems:
         raise ValidationError("save", problems)
 
