@@ -314,6 +314,7 @@ def _is_row(item: object) -> bool:
         isinstance(item, tuple)
         and len(item) == 2
         and type(item[0]) is int
+        and item[0].bit_length() < 64  # a line number, not thousands of digits
         and isinstance(item[1], Mapping)
     )
 

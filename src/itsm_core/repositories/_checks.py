@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from itsm_core._checks import shown, text_problems
 from itsm_core.errors import Problem, ValidationError
 
+#: Versions, positions and limits fit a 64-bit signed integer (SQLite's INTEGER and most
+#: databases'); a larger one is refused by every store alike.
+_LARGEST = 2**63 - 1
+
 
 def _count(value: object, name: str, minimum: int, problems: list[Problem]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        problems.append(Problem(name, f"must be an integer >= {minimum}, got {shown(value)}"))
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= _LARGEST:
+        problems.append(
+            Problem(name, f"must be an integer from {minimum} to 2**63 - 1, got {shown(value)}")
+        )
 
 
 def _name(value: object, name: str, problems: list[Problem]) -> None:
@@ -35,7 +41,7 @@ def check_append(stream: object, expected_version: object, events: Sequence[obje
     ...
     itsm_core.errors.ValidationError: invalid value for append: 2 problems
       - stream: must be a non-empty string, got ''
-      - expected_version: must be an integer >= 0, got -1
+      - expected_version: must be an integer from 0 to 2**63 - 1, got -1
     """
     problems: list[Problem] = []
     _name(stream, "stream", problems)
