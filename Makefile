@@ -29,9 +29,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict
 
+# The suite runs on every core (pytest-xdist); coverage follows the workers into their own
+# processes (`patch = ["subprocess"]` in pyproject.toml) and combines their data afterwards.
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS)
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 

@@ -9,6 +9,7 @@ days it keeps the day-by-day walk the package used before its working-day index
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -54,6 +55,13 @@ def _runs(minutes: set[int]) -> list[tuple[int, int]]:
     return runs
 
 
+@functools.cache
+def _weekly_runs(windows: tuple[tuple[str, str], ...]) -> tuple[tuple[int, int], ...]:
+    """``_runs(_minute_set(windows))`` of a weekday's windows, computed once per distinct list
+    (a walk over years of dates meets the same few weekday lists again and again)."""
+    return tuple(_runs(_minute_set([list(w) for w in windows])))
+
+
 def _holiday_dates(data: Data) -> set[dt.date]:
     days = set()
     for item in data.get("holidays", []):
@@ -78,7 +86,7 @@ def ref_windows(data: Data, day: dt.date) -> list[tuple[int, int]]:
     if override is None:
         if day in _holiday_dates(data):
             return []
-        return _runs(_minute_set(weekly.get(own, [])))
+        return list(_weekly_runs(tuple((a, b) for a, b in weekly.get(own, []))))
     if isinstance(override, list):
         return _runs(_minute_set(override))
     if "windows" in override:
@@ -403,17 +411,27 @@ def test_combinations_match_reference_set_operations(draw: st.DataObject) -> Non
     days = _days_around(a, b)
     left_spans, right_spans = ref_intervals(left_data, *days), ref_intervals(right_data, *days)
 
+    def member(spans: Spans) -> Callable[[dt.datetime], bool]:
+        # The spans are sorted and merged: only the last one starting at or before t may hold t.
+        starts = [x for x, _ in spans]
+
+        def holds(t: dt.datetime) -> bool:
+            i = bisect.bisect_right(starts, t) - 1
+            return i >= 0 and t < spans[i][1]
+
+        return holds
+
+    # Between consecutive boundaries of either set, membership is constant: one probe each.
+    in_left, in_right = member(left_spans), member(right_spans)
+    cuts = sorted({a, b, *(t for s in left_spans + right_spans for t in s if a < t < b)})
+    pieces = [
+        (hi - lo, in_left(probe), in_right(probe))
+        for lo, hi in itertools.pairwise(cuts)
+        for probe in [lo + (hi - lo) / 2]
+    ]
+
     def measure(inside: Any) -> dt.timedelta:
-        # Between consecutive boundaries of either set, membership is constant: one probe each.
-        cuts = sorted({a, b, *(t for s in left_spans + right_spans for t in s if a < t < b)})
-        total = dt.timedelta()
-        for lo, hi in itertools.pairwise(cuts):
-            probe = lo + (hi - lo) / 2
-            in_left = any(x <= probe < y for x, y in left_spans)
-            in_right = any(x <= probe < y for x, y in right_spans)
-            if inside(in_left, in_right):
-                total += hi - lo
-        return total
+        return sum((width for width, p, q in pieces if inside(p, q)), dt.timedelta())
 
     assert (left | right).elapsed(a, b) == measure(lambda p, q: p or q)
     assert (left & right).elapsed(a, b) == measure(lambda p, q: p and q)
