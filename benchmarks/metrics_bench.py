@@ -1,168 +1,343 @@
-"""Benchmark: 1,000,000 ticket events to a full KPI report (events per second, peak memory).
+"""Benchmark: ticket events folded into a KPI accumulator (events per second, peak memory).
 
-Events are synthesised directly as ``TicketEvent`` values (open, assign, acknowledge, maybe a
-transfer, an escalation, a hold, resolve, maybe a reopen and a second resolve, close), tickets
-interleaved in time order, and streamed through a ``KpiAccumulator`` grouped by team with
-daily periods. Two runs:
+The scenario is a desk of 20 teams over one quarter (90 days, daily periods in Asia/Shanghai),
+the standard KPI set, grouped by team, ticket counts broken down by kind, channel, category and
+priority. Its events are those of the tickets aggregate: 400 histories are made with ``decide``
+(open, assign, acknowledge, agent and customer comments, transfers, functional and hierarchical
+escalations, holds, resolutions, reopens, cancellations, an auto-close three days after the
+resolution; about 7.5 events a ticket) and each ticket replays one of them with its own team,
+opening time and pace (durations to the second, all distinct). Tickets open evenly through the
+quarter; their events come in time order, each built when its turn comes, as a reader of a live
+feed would deliver them.
 
-1. throughput: events pre-built in chunks of 100,000; only ``add_all`` and ``report`` timed;
-2. memory: the same events generated on the fly under ``tracemalloc``; the peak shows memory
-   stays bounded by groups and in-flight tickets, not by the number of events.
+Rows: 100,000 and 1,000,000 events over the same 90 days and 20 teams (the second desk opens
+10x more tickets a day). For each row:
 
-Run: ``.venv/bin/python benchmarks/metrics_bench.py [--quick]`` (``--quick``: 50,000 events).
+* fold: events pre-built, only ``add_all`` timed; the median (and range) of ``--rounds`` rounds
+  (at least 5), in wall-clock time and in CPU time of the process (the machine is shared: the
+  CPU rate is what an idle machine would show);
+* report: ``report()`` on the folded accumulator, median of the same rounds;
+* memory: ``tracemalloc`` after one fold and at the peak of the fold plus its report (the
+  pre-built events are not counted; counters, quantile stores, per-ticket records and the report
+  are).
+
+The last lines are the figures: the fold speed of the 1,000,000-event desk (wall clock), and the
+ratio of the peak memories of the two desks.
+
+Run: ``.venv/bin/python benchmarks/metrics_bench.py [--quick] [--rounds N] [--against DIR]``.
+``--quick``: 10,000 and 100,000 events. ``--against DIR``: also measure the checkout at ``DIR``
+(its ``src``, in a subprocess, same events, same rounds), row by row before this checkout's.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import gc
+import heapq
+import json
+import os
+import random
+import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
 from collections.abc import Iterator
+from copy import copy as copy_of
+from pathlib import Path
+from types import MappingProxyType
 
-from itsm_core.metrics import (
-    Dimension,
-    Granularity,
-    KpiAccumulator,
-    PeriodGrid,
-    ReportSpec,
-    render_csv,
-    render_markdown,
+from itsm_core.errors import CommandRejected
+from itsm_core.metrics import Dimension, Granularity, KpiAccumulator, PeriodGrid, ReportSpec
+from itsm_core.tickets import (
+    Acknowledge,
+    AddComment,
+    Assign,
+    Cancel,
+    Channel,
+    Close,
+    Command,
+    CommandContext,
+    Escalate,
+    EscalationKind,
+    Hold,
+    HoldReason,
+    OpenTicket,
+    Reopen,
+    Resolve,
+    Resume,
+    TicketEvent,
+    TicketKind,
+    Transfer,
+    decide,
 )
-from itsm_core.tickets import Channel, SupportLevel, TicketEvent, TicketKind
-from itsm_core.workflow import StatusCategory as S
 
-START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+GOAL = 300_000
+DAYS = 90
+TEAMS = tuple(f"team{i:02d}" for i in range(20))
 SPEC = ReportSpec(
-    periods=PeriodGrid(
-        Granularity.DAY, "Asia/Shanghai", dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-    ),
+    periods=PeriodGrid(Granularity.DAY, "Asia/Shanghai", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
     group_by=(Dimension.GROUP,),
 )
-GROUPS = tuple(f"team{i}" for i in range(20))
-MINUTE = dt.timedelta(minutes=1)
+START = dt.datetime(2025, 12, 31, 16, tzinfo=dt.UTC)  # 2026-01-01 00:00 in Shanghai
+SHAPES = 400
+SEED = 2026
 
 
-def _event(
-    ticket: str, seq: int, name: str, at: dt.datetime, before: S | None, after: S, **payload: object
-) -> TicketEvent:
-    state = {
-        S.NEW: "new",
-        S.OPEN: "in_progress",
-        S.ON_HOLD: "on_hold",
-        S.RESOLVED: "resolved",
-        S.CLOSED: "closed",
-        S.CANCELLED: "cancelled",
-    }
-    return TicketEvent(
-        ticket_id=ticket,
-        sequence=seq,
-        name=name,
-        at=at,
-        actor="agent",
-        role="agent",
-        from_state=None if before is None else state[before],
-        from_status=before,
-        to_state=state[after],
-        to_status=after,
-        payload=payload,
+def _gap(rnd: random.Random, median_minutes: float, sigma: float = 1.0) -> float:
+    """A log-normal gap in seconds."""
+    return 60 * median_minutes * rnd.lognormvariate(0, sigma)
+
+
+def _shape(k: int) -> list[TicketEvent]:
+    """One ticket history made by ``decide`` (team placeholders ``G0``, ``G1``)."""
+    rnd = random.Random(SEED * 1000 + k)
+    kind = rnd.choices(
+        (TicketKind.INCIDENT, TicketKind.SERVICE_REQUEST, TicketKind.COMPLAINT), (80, 15, 5)
+    )[0]
+    opened = OpenTicket(
+        ticket_id="T",
+        kind=kind,
+        requester="customer",
+        channel=rnd.choice((Channel.PHONE, Channel.EMAIL, Channel.WEB, Channel.CHAT)),
+        category=f"cat{rnd.randrange(12)}",
+        priority=rnd.choices((1, 2, 3, 4), (5, 15, 50, 30))[0],
+        workflow="incident",  # one workflow for every kind, to keep the shapes simple
     )
-
-
-def ticket_events(i: int) -> list[TicketEvent]:
-    """About ten events for ticket ``i``, on a fixed pattern."""
-    tid = f"INC{i:07d}"
-    t = START + i * 3 * MINUTE
-    group = GROUPS[i % len(GROUPS)]
-    out = [
-        _event(
-            tid,
-            1,
-            "open",
-            t,
-            None,
-            S.NEW,
-            kind=TicketKind.INCIDENT,
-            channel=Channel.PHONE,
-            priority=1 + i % 4,
-            category=f"cat{i % 12}",
+    steps: list[tuple[float, Command, str]] = [
+        (_gap(rnd, 3), Assign(group="G0"), "agent"),
+        (_gap(rnd, 20), Acknowledge(), "agent"),
+    ]
+    for _ in range(rnd.choice((0, 1, 1, 2, 2, 3, 4))):
+        customer = rnd.random() < 0.3
+        text = "any news?" if customer else "looking into it"
+        steps.append(
+            (
+                _gap(rnd, 45),
+                AddComment(text=text, internal=rnd.random() < 0.3 and not customer),
+                "customer" if customer else "agent",
+            )
         )
-    ]
-    steps: list[tuple[int, str, S, dict[str, object]]] = [
-        (5, "assign", S.NEW, {"assignment_group": group}),
-        (20 + i % 40, "acknowledge", S.OPEN, {}),
-        (30, "comment", S.OPEN, {}),
-    ]
-    if i % 4 == 0:
-        steps.append((60, "transfer", S.OPEN, {"assignment_group": GROUPS[(i + 3) % 20]}))
-    if i % 9 == 0:
-        steps.append((20, "escalate", S.OPEN, {"support_level": SupportLevel.L2}))
-    if i % 5 == 0:
-        steps += [(30, "hold", S.ON_HOLD, {}), (240, "resume", S.OPEN, {})]
-    steps.append((60 * (1 + i % 48), "resolve", S.RESOLVED, {"first_contact_resolution": False}))
-    if i % 15 == 0:
-        steps += [(600, "reopen", S.OPEN, {}), (120, "resolve", S.RESOLVED, {})]
-    if i % 10 != 0:
-        steps.append((60 * 24, "close", S.CLOSED, {}))
-    status = S.NEW
-    for seq, (gap, name, after, payload) in enumerate(steps, start=2):
-        t += gap * MINUTE
-        out.append(_event(tid, seq, name, t, status, after, **payload))
-        status = after
+    if rnd.random() < 0.2:
+        steps.append((_gap(rnd, 60), Transfer(group="G1", reason="skills"), "agent"))
+    if rnd.random() < 0.08:
+        steps.append(
+            (_gap(rnd, 30), Escalate(kind=EscalationKind.FUNCTIONAL, reason="L2"), "agent")
+        )
+    if rnd.random() < 0.03:
+        command = Escalate(kind=EscalationKind.HIERARCHICAL, reason="VIP")
+        steps.append((_gap(rnd, 30), command, "supervisor"))
+    if rnd.random() < 0.04:
+        steps.append((_gap(rnd, 60), Cancel(reason="duplicate"), "agent"))
+    else:
+        if rnd.random() < 0.15:
+            steps += [
+                (_gap(rnd, 30), Hold(reason=HoldReason.AWAITING_CUSTOMER), "agent"),
+                (_gap(rnd, 600), Resume(), "agent"),
+            ]
+        steps.append((_gap(rnd, 240, 1.3), Resolve(code="fixed", note="done"), "agent"))
+        if rnd.random() < 0.06:
+            steps += [
+                (_gap(rnd, 1440), Reopen(reason="not fixed"), "customer"),
+                (_gap(rnd, 240), Resolve(code="fixed", note="done again"), "agent"),
+            ]
+        steps.append((3 * 86400.0, Close(), "agent"))
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    ticket, events = decide(None, opened, CommandContext(actor="desk", role="agent", now=now))
+    out = list(events)
+    for gap, step, role in steps:
+        now += dt.timedelta(seconds=round(gap))
+        context = CommandContext(actor=role, role=role, now=now)
+        try:
+            ticket, events = decide(ticket, step, context)
+        except CommandRejected as refused:
+            raise AssertionError(f"shape {k}: {refused}") from refused
+        out.extend(events)
     return out
 
 
-def events(count: int) -> Iterator[TicketEvent]:
-    """About ``count`` events, tickets interleaved (a window of 64 tickets in flight)."""
-    produced = 0
-    i = 0
-    window: list[list[TicketEvent]] = []
+Shape = tuple[list[TicketEvent], list[float]]
+
+
+def _shapes() -> list[Shape]:
+    """The histories and each event's offset from the opening, in seconds."""
+    out = []
+    for k in range(SHAPES):
+        history = _shape(k)
+        opened = history[0].at
+        out.append((history, [(e.at - opened).total_seconds() for e in history]))
+    return out
+
+
+class _Replay:
+    """A shape replayed as one ticket: its own id, teams, opening time and pace."""
+
+    def __init__(self, shape: Shape, ticket: str, opened: dt.datetime, i: int) -> None:
+        self.history, offsets = shape
+        self.ticket = ticket
+        self.teams = {"G0": TEAMS[i % len(TEAMS)], "G1": TEAMS[(i * 7 + 3) % len(TEAMS)]}
+        pace = 0.5 + 1.5 * random.Random(i).random()
+        resolved = offsets[-2]  # the auto-close comes three days after it, whatever the pace
+        self.times = [
+            opened
+            + dt.timedelta(
+                seconds=round(resolved * pace) + offset - resolved
+                if event.name == "close"
+                else round(offset * pace)
+            )
+            for event, offset in zip(self.history, offsets, strict=True)
+        ]
+
+    def event(self, k: int) -> TicketEvent:
+        """The k-th event: a copy of the checked template event with its ticket id, time and
+        payload replaced by values of the same types (aware times, team names). Building a
+        million events through the checking constructor would take most of the run."""
+        template, at = self.history[k], self.times[k]
+        payload = {
+            key: at
+            if isinstance(value, dt.datetime)
+            else self.teams.get(value, value)
+            if isinstance(value, str)
+            else value
+            for key, value in template.payload.items()
+        }
+        event = copy_of(template)
+        object.__setattr__(event, "ticket_id", self.ticket)
+        object.__setattr__(event, "at", at)
+        object.__setattr__(event, "payload", MappingProxyType(payload))
+        return event
+
+
+def events(count: int, shapes: list[Shape]) -> Iterator[TicketEvent]:
+    """``count`` events of tickets opening evenly through the quarter, in time order (each
+    event is built when its turn comes, as a reader of a live feed would)."""
+    mean = statistics.fmean(len(history) for history, _ in shapes)
+    tickets = round(1.02 * count / mean)  # a few more: the last ones are still in flight
+    spacing = DAYS * 86400 / tickets
+    pending: list[tuple[dt.datetime, int, int, _Replay]] = []
+    produced = i = 0
+    picker = random.Random(SEED)
     while produced < count:
-        while len(window) < 64:
-            window.append(ticket_events(i))
+        opening = START + dt.timedelta(seconds=round(i * spacing))
+        if i < tickets and (not pending or opening <= pending[0][0]):
+            replay = _Replay(picker.choice(shapes), f"INC{i:07d}", opening, i)
+            heapq.heappush(pending, (replay.times[0], i, 0, replay))
             i += 1
-        head = min(range(len(window)), key=lambda k: window[k][0].at)
-        yield window[head].pop(0)
+            continue
+        if not pending:
+            break
+        _, ticket, k, replay = heapq.heappop(pending)
+        yield replay.event(k)
         produced += 1
-        if not window[head]:
-            window.pop(head)
+        if k + 1 < len(replay.times):
+            heapq.heappush(pending, (replay.times[k + 1], ticket, k + 1, replay))
 
 
-def main() -> None:
-    quick = "--quick" in sys.argv
-    total = 50_000 if quick else 1_000_000
-    chunk = 100_000
-    stream = events(total)
-    accumulator = KpiAccumulator(SPEC)
-    elapsed = 0.0
-    done = 0
-    while done < total:
-        batch = [e for _, e in zip(range(min(chunk, total - done)), stream, strict=False)]
+def measure(size: int, rounds: int) -> dict[str, float]:
+    """Fold and report medians over ``rounds`` (wall and CPU time), and the traced memory."""
+    stream = list(events(size, _shapes()))
+    folds, cpu, reports = [], [], []
+    for _ in range(rounds):
+        gc.collect()
+        accumulator = KpiAccumulator(SPEC)
+        began, began_cpu = time.perf_counter(), time.process_time()
+        accumulator.add_all(stream)
+        folds.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
         began = time.perf_counter()
-        accumulator.add_all(batch)
-        elapsed += time.perf_counter() - began
-        done += len(batch)
-    began = time.perf_counter()
-    report = accumulator.report()
-    markdown, table = render_markdown(report), render_csv(report)
-    reporting = time.perf_counter() - began
-    print(
-        f"events: {done:,}  tickets: {report.diagnostics.tickets:,}  "
-        f"in flight at the end: {report.diagnostics.in_flight:,}"
-    )
-    print(f"fold: {elapsed:.2f} s  ->  {done / elapsed:,.0f} events/s")
-    print(
-        f"report + Markdown + CSV: {reporting:.2f} s "
-        f"({len(markdown):,} and {len(table):,} characters)"
-    )
-    print(f"total: {done / (elapsed + reporting):,.0f} events/s to a full report")
-
+        report = accumulator.report()
+        reports.append(time.perf_counter() - began)
+        del accumulator
+    gc.collect()
     tracemalloc.start()
-    accumulator = KpiAccumulator(SPEC).add_all(events(total))
+    accumulator = KpiAccumulator(SPEC).add_all(stream)
+    folded, _ = tracemalloc.get_traced_memory()
     accumulator.report()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"peak traced memory, events generated on the fly: {peak / 2**20:.1f} MiB")
+    return {
+        "events": len(stream),
+        "tickets": report.diagnostics.tickets,
+        "in_flight": report.diagnostics.in_flight,
+        "fold": statistics.median(folds),
+        "fastest": min(folds),
+        "slowest": max(folds),
+        "cpu": statistics.median(cpu),
+        "report": statistics.median(reports),
+        "folded": folded,
+        "peak": peak,
+    }
+
+
+def _other(checkout: str, size: int, rounds: int) -> dict[str, float]:
+    """The same measure, run on the ``src`` of another checkout in a subprocess."""
+    env = {**os.environ, "PYTHONPATH": str(Path(checkout, "src").resolve())}
+    args = ["--rounds", str(rounds), "--size", str(size), "--json"]
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True
+    )
+    row: dict[str, float] = json.loads(done.stdout)
+    return row
+
+
+def _print(label: str, row: dict[str, float]) -> None:
+    events = row["events"]
+    print(
+        f"| {label} | {events:,.0f} | {row['tickets']:,.0f} | {row['in_flight']:,.0f} "
+        f"| {events / row['fold']:,.0f} ({events / row['slowest']:,.0f}-"
+        f"{events / row['fastest']:,.0f}) | {events / row['cpu']:,.0f} | {row['report']:.2f} "
+        f"| {row['folded'] / 2**20:.1f} | {row['peak'] / 2**20:.1f} | >= {GOAL:,} |",
+        flush=True,
+    )
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 events")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per row (at least 5)")
+    parser.add_argument("--against", help="another checkout to measure side by side")
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    rounds = max(options.rounds, 5)
+    if options.json:
+        print(json.dumps(measure(options.size, rounds)))
+        return
+    sizes = [10_000, 100_000] if options.quick else [100_000, 1_000_000]
+    print(f"before: {_load()}")
+    print(
+        f"KPI fold: {len(SPEC.kpis)} standard KPIs, {len(TEAMS)} teams, daily periods over "
+        f"{DAYS} days; medians of {rounds} rounds (range in brackets)\n"
+    )
+    print(
+        "| code | events | tickets | in flight at the end | fold events/s | fold events per "
+        "CPU-second | report s | memory after the fold MiB | peak MiB (fold + report) | goal |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    rows = []
+    for size in sizes:
+        if options.against:
+            _print(options.against, _other(options.against, size, rounds))
+        rows.append(measure(size, rounds))
+        _print("this checkout", rows[-1])
+    print(f"\nafter: {_load()}")
+    first, headline = rows[0], rows[-1]
+    ratio = headline["peak"] / first["peak"]
+    growth = headline["events"] / first["events"]
+    print(
+        f"peak memory: {ratio:.2f}x for {growth:.0f}x the events over the same days and teams "
+        f"({headline['tickets'] / first['tickets']:.0f}x the tickets, "
+        f"{headline['in_flight'] / max(first['in_flight'], 1):.0f}x in flight at the end)"
+    )
+    speed = headline["events"] / headline["fold"]
+    print(f"figure: kpi_fold = {speed:,.0f} events/s (goal >= 300,000)")
+    print(f"figure: kpi_peak_memory_10x = {ratio:.2f} x (goal flat, ~1x)")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,12 @@ from itsm_core.metrics._report import build_report
 from itsm_core.metrics._results import KpiReport
 from itsm_core.metrics._spec import ReportSpec
 from itsm_core.metrics._tally import Tally
-from itsm_core.metrics._track import NONE_LABEL, Track
+from itsm_core.metrics._track import ACTIVE, CANCELLED, FINAL, NONE_LABEL, Track
 from itsm_core.tickets import TicketEvent
-from itsm_core.workflow import StatusCategory
 
 _UTC = dt.UTC
+#: Before any event: the latest event seen, while none has been.
+_EARLIEST = dt.datetime.min.replace(tzinfo=_UTC)
 
 
 class KpiAccumulator:
@@ -57,56 +58,81 @@ class KpiAccumulator:
         self.calendar = calendar
         self._tally = Tally(spec, calendar)
         self._tracks: dict[str, Track] = {}
+        # The latest event of the tickets no longer in flight and of orphan events (those in
+        # flight hold theirs): kept per ticket, not per event.
         self._latest: dt.datetime | None = None
 
     # -- feeding ---------------------------------------------------------------------------------
 
     def add(self, event: TicketEvent) -> None:
         """Fold one ticket event in."""
-        tally = self._tally
-        tally.diagnostics["events"] += 1
-        at = event.at.astimezone(_UTC)
-        if self._latest is None or at > self._latest:
-            self._latest = at
-        track = self._tracks.get(event.ticket_id)
-        if track is None:
-            if event.from_state is not None:
-                tally.diagnostics["orphan_events"] += 1
-                return
-            track = Track(event, at)
-            self._tracks[event.ticket_id] = track
-            tally.diagnostics["tickets"] += 1
-            tally.flow(at, "opened")
-            return
-        if event.from_state is None:
-            raise ValidationError(
-                "KpiAccumulator.add",
-                [Problem("event", f"ticket {event.ticket_id!r} is opened twice")],
-            )
-        if at < track.last_at:
-            at = track.last_at
-            tally.diagnostics["reordered_events"] += 1
-        track.last_at = at
-        before = track.status
-        track.apply(event, at, self.spec.reopen_window)
-        after = track.status
-        if before.is_active and not after.is_active:
-            assert track.active_since is not None
-            tally.interval(track.active_since, at, track.opened_at)
-            track.active_since = None
-            tally.flow(at, "cancelled" if after is StatusCategory.CANCELLED else "closed")
-        elif after.is_active and not before.is_active:
-            track.active_since = at
-            tally.flow(at, "reopened")
-        if after.is_final:
-            del self._tracks[event.ticket_id]
-            tally.emit(track, at)
+        self.add_all((event,))
 
     def add_all(self, events: Iterable[TicketEvent]) -> KpiAccumulator:
         """Fold every event in; returns the accumulator (for chaining)."""
-        add = self.add
-        for event in events:
-            add(event)
+        # The one loop every event goes through: names bound locally, diagnostics counted in
+        # locals and written back at the end (also when an event is refused).
+        tally = self._tally
+        tracks = self._tracks
+        window = self.spec.reopen_window
+        period, flow, leave, emit = tally.period, tally.flow, tally.leave, tally.emit
+        opened = tally.flows["opened"]
+        latest = _EARLIEST if self._latest is None else self._latest  # of finished tickets
+        count = orphans = reordered = tickets = 0
+        try:
+            for count, event in enumerate(events, start=1):  # noqa: B007 (read after the loop)
+                at = event.at
+                if at.tzinfo is not _UTC:
+                    at = at.astimezone(_UTC)
+                track = tracks.get(event.ticket_id)
+                if track is None:
+                    if event.from_state is not None:
+                        orphans += 1
+                        latest = max(latest, at)
+                        continue
+                    index = period(at)
+                    tracks[event.ticket_id] = Track(event, at, index)
+                    tickets += 1
+                    if index is not None:
+                        opened[index] += 1
+                    continue
+                if event.from_state is None:
+                    latest = max(latest, at)
+                    raise ValidationError(
+                        "KpiAccumulator.add",
+                        [Problem("event", f"ticket {event.ticket_id!r} is opened twice")],
+                    )
+                if at < track.last_at:
+                    at = track.last_at
+                    reordered += 1
+                track.last_at = at
+                before = track.apply(event, at, window)
+                if before is None:
+                    continue
+                # The ticket moved (or stays final): backlog, flows, and its figures once final.
+                after = track.status
+                if before in ACTIVE:
+                    if after not in ACTIVE:
+                        assert track.active_since is not None
+                        leave(track.active_since, at, track.opened_at, after is CANCELLED)
+                        track.active_since = None
+                elif after in ACTIVE:
+                    track.active_since = at
+                    flow(at, "reopened")
+                if after in FINAL:
+                    del tracks[event.ticket_id]
+                    latest = max(latest, at)  # the ticket's last event
+                    emit(track, at)
+        finally:
+            if latest is not _EARLIEST:
+                self._latest = latest
+            diagnostics = tally.diagnostics
+            diagnostics["events"] += count
+            if tickets:
+                diagnostics["tickets"] += tickets
+            if orphans or reordered:
+                diagnostics["orphan_events"] += orphans
+                diagnostics["reordered_events"] += reordered
         return self
 
     def _group(self, dimensions: dict[str, str]) -> tuple[str, ...]:
@@ -163,6 +189,13 @@ class KpiAccumulator:
         """Tickets in flight (opened, not yet closed or cancelled)."""
         return len(self._tracks)
 
+    def _latest_event(self) -> dt.datetime | None:
+        """The time of the latest event seen (UTC), None before any."""
+        times = [track.last_at for track in self._tracks.values()]
+        if self._latest is not None:
+            times.append(self._latest)
+        return max(times, default=None)
+
     def report(self, as_of: dt.datetime | None = None) -> KpiReport:
         """The report as of ``as_of``: tickets still in flight count as open (censored).
 
@@ -170,17 +203,19 @@ class KpiAccumulator:
         may not be earlier than the latest event seen.
         """
         grid_end = self.spec.periods.end
+        latest = self._latest_event()
         if as_of is None:
-            as_of = grid_end if self._latest is None else max(grid_end, self._latest)
+            as_of = grid_end if latest is None else max(grid_end, latest)
         check_aware(as_of, "KpiAccumulator.report.as_of")
-        if self._latest is not None and as_of < self._latest:
+        if latest is not None and as_of < latest:
             raise ValidationError(
                 "KpiAccumulator.report",
-                [Problem("as_of", f"{as_of} is before the latest event {self._latest}")],
+                [Problem("as_of", f"{as_of} is before the latest event {latest}")],
             )
-        tally = self._tally.merged(Tally(self.spec, self.calendar))
+        # Tickets in flight are counted in a tally of their own, added to a read-only view.
+        in_flight = Tally(self.spec, self.calendar)
         for track in self._tracks.values():
             if track.active_since is not None:
-                tally.interval(track.active_since, None, track.opened_at)
-            tally.emit(track, as_of)
-        return build_report(tally, as_of, len(self._tracks))
+                in_flight.interval(track.active_since, None, track.opened_at)
+            in_flight.emit(track, as_of)
+        return build_report(self._tally.merged(in_flight, share=True), as_of, len(self._tracks))

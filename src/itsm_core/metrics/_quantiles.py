@@ -16,8 +16,11 @@ to the sketch depends only on how many values there are.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
+from itertools import repeat
+from operator import truediv
 
 #: Up to this many values, quantiles are exact.
 EXACT_LIMIT = 1000
@@ -44,6 +47,56 @@ def _representative(bucket: int) -> int:
     return round(2 * _GAMMA**bucket / (_GAMMA + 1))
 
 
+class _Buckets:
+    """Counts of the sketch buckets from ``low`` on, one machine integer each (8 bytes a
+    bucket: about 1,300 buckets span a microsecond to ten years)."""
+
+    __slots__ = ("counts", "low")
+
+    def __init__(self) -> None:
+        self.low = 0
+        self.counts = array("q")
+
+    def add(self, bucket: int, count: int) -> None:
+        """Count ``count`` values in ``bucket`` (``count > 0``)."""
+        self._cover(bucket, bucket)
+        self.counts[bucket - self.low] += count
+
+    def update(self, other: _Buckets | Counter[int]) -> None:
+        """Add the counts of ``other``."""
+        pairs = list(other.items())
+        if not pairs:
+            return
+        self._cover(min(b for b, _ in pairs), max(b for b, _ in pairs))
+        counts, low = self.counts, self.low
+        for bucket, count in pairs:
+            counts[bucket - low] += count
+
+    def _cover(self, first: int, last: int) -> None:
+        """Make room for buckets ``first`` to ``last``."""
+        counts = self.counts
+        if not counts:
+            self.low = first
+            counts.frombytes(bytes(8 * (last - first + 1)))
+            return
+        if first < self.low:
+            self.counts = counts = array("q", bytes(8 * (self.low - first))) + counts
+            self.low = first
+        if last >= self.low + len(counts):
+            counts.frombytes(bytes(8 * (last + 1 - self.low - len(counts))))
+
+    def items(self) -> Iterator[tuple[int, int]]:
+        """``(bucket, count)`` of every bucket holding values, in order."""
+        return ((self.low + i, count) for i, count in enumerate(self.counts) if count)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Buckets):
+            return NotImplemented
+        return (self.low, self.counts) == (other.low, other.counts)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class QuantileStore:
     """Non-negative integers, exactly while few, as a relative-error sketch beyond.
 
@@ -57,8 +110,10 @@ class QuantileStore:
 
     def __init__(self) -> None:
         self._n = 0
-        self._exact: Counter[int] | None = Counter()
-        self._sketch: Counter[int] = Counter()
+        # The values while exact, in the order added (8 bytes each in a machine array; a list
+        # once a value does not fit 64 bits); None once a sketch.
+        self._exact: MutableSequence[int] | None = array("q")
+        self._sketch: _Buckets | None = None
         self._zeros = 0
 
     @property
@@ -74,50 +129,51 @@ class QuantileStore:
     def add(self, value: int) -> None:
         """Add one value (``value >= 0``)."""
         self._n += 1
-        if self._exact is not None:
-            self._exact[value] += 1
+        exact = self._exact
+        if exact is not None:
+            try:
+                exact.append(value)
+            except (OverflowError, TypeError):  # not a 64-bit integer: keep Python values
+                self._exact = [*exact, value]
             if self._n > EXACT_LIMIT:
                 self._to_sketch()
         elif value == 0:
             self._zeros += 1
         else:
-            self._sketch[_bucket(value)] += 1
+            assert self._sketch is not None
+            self._sketch.add(_bucket(value), 1)
 
     def add_all(self, values: Iterable[int]) -> None:
         """Add every value."""
-        for value in values:
-            self.add(value)
+        batch = values if isinstance(values, array | list | tuple) else list(values)
+        exact = self._exact
+        if exact is not None and self._n + len(batch) <= EXACT_LIMIT:
+            if isinstance(batch, array) and isinstance(exact, array):
+                exact.extend(batch)  # one copy of machine integers
+                self._n += len(batch)
+            else:
+                for value in batch:
+                    self.add(value)
+            return
+        # Beyond the exact limit: every value goes to the sketch, in bulk.
+        self._n += len(batch)
+        if exact is not None:
+            self._to_sketch()
+        assert self._sketch is not None
+        sketch, zeros = _sketched(batch)
+        self._sketch.update(sketch)
+        self._zeros += zeros
 
     def _to_sketch(self) -> None:
         assert self._exact is not None
-        for value, count in self._exact.items():
-            if value == 0:
-                self._zeros += count
-            else:
-                self._sketch[_bucket(value)] += count
+        sketch, self._zeros = _sketched(self._exact)
+        self._sketch = _Buckets()
+        self._sketch.update(sketch)
         self._exact = None
 
     def merged(self, other: QuantileStore) -> QuantileStore:
         """A new store holding the values of both."""
-        out = QuantileStore()
-        out._n = self._n + other._n
-        if self._exact is not None and other._exact is not None:
-            out._exact = self._exact + other._exact
-            if out._n > EXACT_LIMIT:
-                out._to_sketch()
-            return out
-        out._exact = None
-        for store in (self, other):
-            if store._exact is not None:
-                for value, count in store._exact.items():
-                    if value == 0:
-                        out._zeros += count
-                    else:
-                        out._sketch[_bucket(value)] += count
-            else:
-                out._zeros += store._zeros
-                out._sketch.update(store._sketch)
-        return out
+        return combined((self, other))
 
     def quantile(self, percent: int) -> int | None:
         """The nearest-rank ``percent`` quantile (exact, or within the relative error bound).
@@ -127,36 +183,70 @@ class QuantileStore:
         if self._n == 0:
             return None
         rank = nearest_rank(percent, self._n)
-        seen = 0
         if self._exact is not None:
-            for value in sorted(self._exact):
-                seen += self._exact[value]
-                if seen >= rank:
-                    return value
-        else:
-            seen = self._zeros
+            return sorted(self._exact)[rank - 1]
+        assert self._sketch is not None
+        seen = self._zeros
+        if seen >= rank:
+            return 0
+        for bucket, count in self._sketch.items():
+            seen += count
             if seen >= rank:
-                return 0
-            for bucket in sorted(self._sketch):
-                seen += self._sketch[bucket]
-                if seen >= rank:
-                    return _representative(bucket)
+                return _representative(bucket)
         raise AssertionError("rank beyond the count")  # pragma: no cover
+
+    def _content(self) -> tuple[object, ...]:
+        if self._exact is not None:
+            return (self._n, sorted(self._exact))
+        assert self._sketch is not None
+        return (self._n, self._zeros, self._sketch)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, QuantileStore):
             return NotImplemented
-        return (self._n, self._exact, self._zeros, +self._sketch) == (
-            other._n,
-            other._exact,
-            other._zeros,
-            +other._sketch,
-        )
+        return self._content() == other._content()
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> tuple[int, Counter[int] | None, Counter[int], int]:
+    def __getstate__(self) -> tuple[int, MutableSequence[int] | None, _Buckets | None, int]:
         return (self._n, self._exact, self._sketch, self._zeros)
 
-    def __setstate__(self, state: tuple[int, Counter[int] | None, Counter[int], int]) -> None:
+    def __setstate__(
+        self, state: tuple[int, MutableSequence[int] | None, _Buckets | None, int]
+    ) -> None:
         self._n, self._exact, self._sketch, self._zeros = state
+
+
+def combined(stores: Sequence[QuantileStore]) -> QuantileStore:
+    """A new store holding the values of every store of ``stores`` (none is changed)."""
+    out = QuantileStore()
+    out._n = sum(store._n for store in stores)
+    if out._n <= EXACT_LIMIT and all(store._exact is not None for store in stores):
+        values: MutableSequence[int] = array("q")
+        try:
+            for store in stores:
+                values.extend(store._exact or ())
+        except (OverflowError, TypeError):  # a value beyond 64 bits: Python values
+            values = [value for store in stores for value in store._exact or ()]
+        out._exact = values
+        return out
+    out._exact = None
+    out._sketch = _Buckets()
+    for store in stores:
+        if store._exact is not None:
+            sketch, zeros = _sketched(store._exact)
+            out._sketch.update(sketch)
+        else:
+            assert store._sketch is not None
+            out._sketch.update(store._sketch)
+            zeros = store._zeros
+        out._zeros += zeros
+    return out
+
+
+def _sketched(values: Sequence[int]) -> tuple[Counter[int], int]:
+    """The sketch buckets of ``values`` (``_bucket`` of each, computed in C) and the count of
+    zeros."""
+    logs = map(math.log, filter(None, values))
+    sketch = Counter(map(math.ceil, map(truediv, logs, repeat(_LOG_GAMMA))))
+    return sketch, values.count(0)

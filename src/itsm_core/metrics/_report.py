@@ -20,7 +20,7 @@ from itsm_core.metrics._results import (
     Satisfaction,
     TicketCount,
 )
-from itsm_core.metrics._tally import Cell, DurationCell, Tally
+from itsm_core.metrics._tally import VERDICTS, Cell, DurationCell, Tally
 from itsm_core.satisfaction import NpsCounts, nps
 from itsm_core.stats import proportion
 
@@ -56,8 +56,11 @@ def _duration(
     )
 
 
-def _rate(kpi: RateKpi, period: Period, group: tuple[str, ...], cell: Cell) -> RateResult:
-    counts = {verdict: cell.rates[(kpi.name, verdict)] for verdict in _VERDICTS}
+def _rate(
+    kpi: RateKpi, period: Period, group: tuple[str, ...], rates: list[int], position: int
+) -> RateResult:
+    base = position * len(VERDICTS)
+    counts = dict(zip(VERDICTS, rates[base : base + len(VERDICTS)], strict=True))
     successes = counts["yes"] + counts["open_yes"]
     n = successes + counts["no"] + counts["open_no"]
     return RateResult(
@@ -71,9 +74,6 @@ def _rate(kpi: RateKpi, period: Period, group: tuple[str, ...], cell: Cell) -> R
     )
 
 
-_VERDICTS = ("yes", "no", "censored", "open_yes", "open_no")
-
-
 def build_report(tally: Tally, as_of: dt.datetime, in_flight: int) -> KpiReport:
     """The report of a tally whose in-flight tickets were emitted as of ``as_of``."""
     spec = tally.spec
@@ -83,25 +83,38 @@ def build_report(tally: Tally, as_of: dt.datetime, in_flight: int) -> KpiReport:
     total = len(periods)  # the index of "all"
 
     grouped = bool(spec.group_by)
-    cells: dict[tuple[int, tuple[str, ...]], Cell] = dict(tally.cells)
-    for (i, group), cell in tally.cells.items():
-        for key in _totals(i, group, total, grouped):
-            cells[key] = cells.get(key, Cell()).merged(cell)
+    cells = dict(tally.cells)
+    if grouped:
+        # Each period over all groups, each group over the whole range, then everything.
+        by_period: dict[int, list[Cell]] = {}
+        by_group: dict[tuple[str, ...], list[Cell]] = {}
+        for (i, group), cell in tally.cells.items():
+            by_period.setdefault(i, []).append(cell)
+            by_group.setdefault(group, []).append(cell)
+        for i, parts in by_period.items():
+            cells[(i, ())] = Cell.combined(parts)
+        for group, parts in by_group.items():
+            cells[(total, group)] = Cell.combined(parts)
+        if by_period:
+            cells[(total, ())] = Cell.combined([cells[(i, ())] for i in by_period])
+    elif tally.cells:
+        cells[(total, ())] = Cell.combined(list(tally.cells.values()))
     keys = sorted(cells)
 
     tickets = tuple(
         TicketCount(period=labelled[i], group=g, tickets=cells[(i, g)].tickets) for i, g in keys
     )
+    duration_kpis = [k for k in spec.kpis if isinstance(k, DurationKpi)]
+    rate_kpis = [k for k in spec.kpis if isinstance(k, RateKpi)]
     durations = tuple(
-        _duration(kpi, labelled[i], g, cells[(i, g)].duration(kpi.name))
-        for kpi in spec.kpis
-        if isinstance(kpi, DurationKpi)
+        _duration(kpi, labelled[i], g, cells[(i, g)].durations[k].settled())
+        for k, kpi in enumerate(duration_kpis)
         for i, g in keys
     )
+    counts = {key: cells[key].rate_counts() for key in keys}
     rates = tuple(
-        _rate(kpi, labelled[i], g, cells[(i, g)])
-        for kpi in spec.kpis
-        if isinstance(kpi, RateKpi)
+        _rate(kpi, labelled[i], g, counts[(i, g)], k)
+        for k, kpi in enumerate(rate_kpis)
         for i, g in keys
     )
 
@@ -121,7 +134,7 @@ def build_report(tally: Tally, as_of: dt.datetime, in_flight: int) -> KpiReport:
         BacklogPoint(
             at=bounds[j],
             open=tally.backlog[j],
-            ages=tuple(tally.ages[(j, k)] for k in range(buckets)),
+            ages=tuple(tally.ages[j * buckets : (j + 1) * buckets]),
         )
         for j in known
     )
@@ -134,10 +147,10 @@ def build_report(tally: Tally, as_of: dt.datetime, in_flight: int) -> KpiReport:
             Flow(
                 period=period,
                 backlog_start=level.get(i),
-                opened=tally.flows[(i, "opened")],
-                reopened=tally.flows[(i, "reopened")],
-                closed=tally.flows[(i, "closed")],
-                cancelled=tally.flows[(i, "cancelled")],
+                opened=tally.flows["opened"][i],
+                reopened=tally.flows["reopened"][i],
+                closed=tally.flows["closed"][i],
+                cancelled=tally.flows["cancelled"][i],
                 backlog_end=level.get(i + 1),
             )
         )
