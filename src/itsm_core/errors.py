@@ -30,7 +30,9 @@ problem was made, so callers can catch exactly what they can handle::
     │   └── IndexConflict                     an index change that does not fit its content
     └── RepositoryError                     storage
         ├── NotFound (LookupError)            no aggregate or stream with that id
-        └── VersionConflict                   a stale write, never applied
+        ├── VersionConflict                   a stale write, never applied
+    ├── DuplicateAppend                   an idempotency key used again (first receipt inside)
+    └── DuplicateEventId                  an event id already in the store
 
 This module is the only home of the library's errors: every package raises these classes and
 none defines its own.
@@ -61,6 +63,8 @@ __all__ = [
     "DefinitionError",
     "DeserializationError",
     "DomainError",
+    "DuplicateAppend",
+    "DuplicateEventId",
     "IndexConflict",
     "InsufficientData",
     "InvalidCalendar",
@@ -412,8 +416,9 @@ class NotFound(RepositoryError, LookupError):
 class VersionConflict(RepositoryError):
     """A write expected a version the store no longer has; nothing was written."""
 
-    def __init__(self, stream: str, expected: int, actual: int) -> None:
+    def __init__(self, stream: str, expected: int | str, actual: int) -> None:
         self.stream = stream
+        #: The version the writer expected: an int, or ``"no stream"`` / ``"exists"``.
         self.expected = expected
         self.actual = actual
         super().__init__(
@@ -422,3 +427,31 @@ class VersionConflict(RepositoryError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.stream, self.expected, self.actual))
+
+
+class DuplicateAppend(RepositoryError):
+    """An append reused an idempotency key: nothing was written.
+
+    ``receipt`` (an :class:`~itsm_core.repositories.AppendReceipt`) says what the first append
+    under that key wrote, so a caller can answer a repeated delivery with the first outcome.
+    """
+
+    def __init__(self, key: str, receipt: object) -> None:
+        self.key = key
+        self.receipt = receipt
+        super().__init__(f"idempotency key {key!r} was already used: {receipt!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.key, self.receipt))
+
+
+class DuplicateEventId(RepositoryError):
+    """An appended event's id is already in the store (or twice in the batch); nothing was
+    written."""
+
+    def __init__(self, event_id: str) -> None:
+        self.event_id = event_id
+        super().__init__(f"event id {event_id!r} is already in the store")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.event_id,))

@@ -9,7 +9,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
-from itsm_core.repositories import InMemoryEventStore, InMemoryRepository, Versioned
+from itsm_core.repositories import (
+    EventMetadata,
+    ExpectedVersion,
+    InMemoryEventStore,
+    InMemoryRepository,
+    Versioned,
+)
 from itsm_core.testing import event_store_agreement, repository_agreement
 from itsm_core.tickets import TicketEvent
 
@@ -20,8 +26,22 @@ TestReferenceAgreesWithItself.settings = settings(stateful_step_count=20)
 class LastWriterWins(InMemoryEventStore[TicketEvent]):
     """A classic bug: the version check is skipped, so a stale append goes through."""
 
-    def append(self, stream: str, events: Sequence[TicketEvent], expected_version: int) -> int:
-        return super().append(stream, events, self.version(stream))
+    def append(
+        self,
+        stream: str,
+        events: Sequence[TicketEvent],
+        expected_version: int | ExpectedVersion,
+        *,
+        metadata: Sequence[EventMetadata] | None = None,
+        idempotency_key: str | None = None,
+    ) -> int:
+        return super().append(
+            stream,
+            events,
+            self.version(stream),
+            metadata=metadata,
+            idempotency_key=idempotency_key,
+        )
 
 
 class ForgetfulRepository(InMemoryRepository[object]):

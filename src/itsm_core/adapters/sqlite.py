@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -44,11 +45,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, Literal, Self, TypeVar, cast
 
-from itsm_core.errors import NotFound, RepositoryError, VersionConflict
+from itsm_core.errors import (
+    DuplicateAppend,
+    DuplicateEventId,
+    NotFound,
+    RepositoryError,
+    VersionConflict,
+)
 from itsm_core.repositories import (
+    AppendReceipt,
+    EventMetadata,
+    ExpectedVersion,
     RecordedEvent,
     Versioned,
     check_append,
+    check_expected,
     check_key,
     check_read,
     check_save,
@@ -69,7 +80,15 @@ CREATE TABLE IF NOT EXISTS events (
     stream   TEXT    NOT NULL,
     version  INTEGER NOT NULL CHECK (version >= 1),
     envelope TEXT    NOT NULL,
+    event_id TEXT,
+    metadata TEXT,
     UNIQUE (stream, version)
+);
+CREATE TABLE IF NOT EXISTS receipts (
+    key           TEXT    PRIMARY KEY,
+    stream        TEXT    NOT NULL,
+    first_version INTEGER NOT NULL,
+    last_version  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS records (
     kind     TEXT    NOT NULL,
@@ -108,7 +127,15 @@ class SqliteDatabase:
         self._connections: list[sqlite3.Connection] = []
         self._generation = 0
         try:
-            self.connection().executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
+            connection = self.connection()
+            connection.executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(events)")}
+            for column in ("event_id", "metadata"):  # files written before 0.x had neither
+                if column not in columns:
+                    connection.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+            connection.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id)"
+            )
         except sqlite3.Error as exc:
             raise RepositoryError(f"cannot create the tables in {self.path}: {exc}") from exc
 
@@ -216,24 +243,91 @@ class SqliteEventStore(_Store, Generic[E]):
             itsm_core event type); events of a type it does not know cannot be appended.
     """
 
-    def append(self, stream: str, events: Sequence[E], expected_version: int) -> int:
-        """Append ``events`` if ``stream`` is at ``expected_version``; the new version."""
-        check_append(stream, expected_version)
-        envelopes = [self.serializer.dumps(event) for event in events]  # before any lock
+    def append(
+        self,
+        stream: str,
+        events: Sequence[E],
+        expected_version: int | ExpectedVersion,
+        *,
+        metadata: Sequence[EventMetadata] | None = None,
+        idempotency_key: str | None = None,
+    ) -> int:
+        """Append ``events`` if ``stream`` satisfies ``expected_version``; the new version."""
+        batch = list(events)
+        check_append(stream, expected_version, batch, metadata, idempotency_key)
+        envelopes = [self.serializer.dumps(event) for event in batch]  # before any lock
+        metas: list[tuple[str | None, str | None]] = (
+            [(None, None)] * len(batch)
+            if metadata is None
+            else [(entry.event_id, self._dump_metadata(entry)) for entry in metadata]
+        )
         with self.database.transaction() as connection:
+            if idempotency_key is not None:
+                earlier = self._receipt(connection, idempotency_key)
+                if earlier is not None:
+                    raise DuplicateAppend(idempotency_key, earlier)
             (actual,) = connection.execute(
                 "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?", (stream,)
             ).fetchone()
-            if actual != expected_version:
-                raise VersionConflict(stream, expected_version, actual)
+            check_expected(stream, expected_version, actual)
+            for event_id, _ in metas:
+                if (
+                    event_id is not None
+                    and connection.execute(
+                        "SELECT 1 FROM events WHERE event_id = ?", (event_id,)
+                    ).fetchone()
+                ):
+                    raise DuplicateEventId(event_id)
             try:
                 connection.executemany(
-                    "INSERT INTO events (stream, version, envelope) VALUES (?, ?, ?)",
-                    [(stream, actual + i, text) for i, text in enumerate(envelopes, 1)],
+                    "INSERT INTO events (stream, version, envelope, event_id, metadata) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (stream, actual + i, text, event_id, meta)
+                        for i, (text, (event_id, meta)) in enumerate(
+                            zip(envelopes, metas, strict=True), 1
+                        )
+                    ],
                 )
             except sqlite3.IntegrityError as exc:  # pragma: no cover - the lock prevents it
                 raise VersionConflict(stream, expected_version, actual + 1) from exc
+            if idempotency_key is not None:
+                connection.execute(
+                    "INSERT INTO receipts (key, stream, first_version, last_version) "
+                    "VALUES (?, ?, ?, ?)",
+                    (idempotency_key, stream, actual + 1, actual + len(envelopes)),
+                )
         return int(actual) + len(envelopes)
+
+    def receipt(self, idempotency_key: str) -> AppendReceipt | None:
+        """What the append under ``idempotency_key`` wrote, or None if no append used it."""
+        check_key(idempotency_key)
+        rows = self.database.query(
+            "SELECT key, stream, first_version, last_version FROM receipts WHERE key = ?",
+            (idempotency_key,),
+        )
+        return AppendReceipt(*rows[0]) if rows else None
+
+    @staticmethod
+    def _receipt(connection: sqlite3.Connection, key: str) -> AppendReceipt | None:
+        row = connection.execute(
+            "SELECT key, stream, first_version, last_version FROM receipts WHERE key = ?",
+            (key,),
+        ).fetchone()
+        return None if row is None else AppendReceipt(*row)
+
+    def _dump_metadata(self, metadata: EventMetadata) -> str:
+        return json.dumps(self.serializer.converter.unstructure(metadata), ensure_ascii=False)
+
+    def _load_metadata(self, text: str | None) -> EventMetadata | None:
+        if text is None:
+            return None
+        try:
+            return self.serializer.converter.structure(json.loads(text), EventMetadata)
+        except Exception as exc:  # a hand-edited row: name it, never leak cattrs errors
+            raise RepositoryError(
+                f"SQLite {self.database.path}: unreadable event metadata {text[:80]!r}: {exc}"
+            ) from exc
 
     def read(self, stream: str, after: int = 0) -> tuple[E, ...]:
         """The events of ``stream`` after version ``after``."""
@@ -256,13 +350,19 @@ class SqliteEventStore(_Store, Generic[E]):
         """Every event after position ``after`` (at most ``limit``), oldest first."""
         check_read(None, after, limit)
         rows = self.database.query(
-            "SELECT position, stream, version, envelope FROM events WHERE position > ? "
-            "ORDER BY position LIMIT ?",
+            "SELECT position, stream, version, envelope, metadata FROM events "
+            "WHERE position > ? ORDER BY position LIMIT ?",
             (after, -1 if limit is None else limit),
         )
         return tuple(
-            RecordedEvent(position, stream, version, cast(E, self.serializer.loads(text)))
-            for position, stream, version, text in rows
+            RecordedEvent(
+                position,
+                stream,
+                version,
+                cast(E, self.serializer.loads(text)),
+                self._load_metadata(meta),
+            )
+            for position, stream, version, text, meta in rows
         )
 
     def last_position(self) -> int:

@@ -6,9 +6,21 @@ import threading
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
-from itsm_core.errors import NotFound, VersionConflict
-from itsm_core.repositories._checks import check_append, check_key, check_read, check_save
-from itsm_core.repositories._records import RecordedEvent, Versioned
+from itsm_core.errors import DuplicateAppend, DuplicateEventId, NotFound, VersionConflict
+from itsm_core.repositories._checks import (
+    check_append,
+    check_expected,
+    check_key,
+    check_read,
+    check_save,
+)
+from itsm_core.repositories._records import (
+    AppendReceipt,
+    EventMetadata,
+    ExpectedVersion,
+    RecordedEvent,
+    Versioned,
+)
 
 E = TypeVar("E")
 T = TypeVar("T")
@@ -34,22 +46,50 @@ class InMemoryEventStore(Generic[E]):
         self._lock = threading.Lock()
         self._log: list[RecordedEvent[E]] = []
         self._streams: dict[str, list[RecordedEvent[E]]] = {}
+        self._event_ids: set[str] = set()
+        self._receipts: dict[str, AppendReceipt] = {}
 
-    def append(self, stream: str, events: Sequence[E], expected_version: int) -> int:
+    def append(
+        self,
+        stream: str,
+        events: Sequence[E],
+        expected_version: int | ExpectedVersion,
+        *,
+        metadata: Sequence[EventMetadata] | None = None,
+        idempotency_key: str | None = None,
+    ) -> int:
         """Append ``events`` if ``stream`` is at ``expected_version``; the new version."""
-        check_append(stream, expected_version)
         batch = list(events)
+        check_append(stream, expected_version, batch, metadata, idempotency_key)
         with self._lock:
+            if idempotency_key is not None and idempotency_key in self._receipts:
+                raise DuplicateAppend(idempotency_key, self._receipts[idempotency_key])
             recorded = self._streams.get(stream, [])
-            if len(recorded) != expected_version:
-                raise VersionConflict(stream, expected_version, len(recorded))
-            for event in batch:
-                entry = RecordedEvent(len(self._log) + 1, stream, len(recorded) + 1, event)
+            check_expected(stream, expected_version, len(recorded))
+            for entry_metadata in metadata or ():
+                if entry_metadata.event_id in self._event_ids:
+                    raise DuplicateEventId(entry_metadata.event_id)
+            first = len(recorded) + 1
+            for index, event in enumerate(batch):
+                meta = None if metadata is None else metadata[index]
+                entry = RecordedEvent(len(self._log) + 1, stream, len(recorded) + 1, event, meta)
                 recorded.append(entry)
                 self._log.append(entry)
+                if meta is not None:
+                    self._event_ids.add(meta.event_id)
             if recorded:
                 self._streams[stream] = recorded
+            if idempotency_key is not None:
+                self._receipts[idempotency_key] = AppendReceipt(
+                    idempotency_key, stream, first, len(recorded)
+                )
             return len(recorded)
+
+    def receipt(self, idempotency_key: str) -> AppendReceipt | None:
+        """What the append under ``idempotency_key`` wrote, or None if no append used it."""
+        check_key(idempotency_key)
+        with self._lock:
+            return self._receipts.get(idempotency_key)
 
     def read(self, stream: str, after: int = 0) -> tuple[E, ...]:
         """The events of ``stream`` after version ``after``."""

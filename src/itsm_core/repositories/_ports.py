@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from itsm_core.repositories._records import RecordedEvent, Versioned
+from itsm_core.repositories._records import (
+    AppendReceipt,
+    EventMetadata,
+    ExpectedVersion,
+    RecordedEvent,
+    Versioned,
+)
 
 E = TypeVar("E")
 T = TypeVar("T")
@@ -21,17 +27,38 @@ class EventStore(Protocol[E]):
     A stream's version is the number of events it holds (0 for a stream never written to).
     Rules every implementation keeps (the contract suite checks each):
 
-    * ``append`` writes all of ``events`` or none; when the stream's version is not
-      ``expected_version`` it raises :class:`~itsm_core.errors.VersionConflict` and writes
-      nothing. Two writers that read the same version cannot both append.
+    * ``append`` writes all of ``events`` or none; when the stream's version does not satisfy
+      ``expected_version`` (an exact ``int``, or :class:`ExpectedVersion` ``ANY``,
+      ``NO_STREAM``, ``EXISTS``) it raises :class:`~itsm_core.errors.VersionConflict` and
+      writes nothing. Two writers that read the same version cannot both append.
+    * ``metadata``, when given, is one :class:`EventMetadata` per event, kept with it and
+      returned by ``read_all``; an event id already in the store raises
+      :class:`~itsm_core.errors.DuplicateEventId` and writes nothing.
+    * ``idempotency_key``, when given, is recorded with the events in the same transaction;
+      a second append with the same key writes nothing and raises
+      :class:`~itsm_core.errors.DuplicateAppend` carrying the first :class:`AppendReceipt`
+      (``receipt(key)`` returns it too). A retry after an unknown commit outcome is safe.
     * ``read`` returns a stream's events in version order (empty for an unknown stream).
     * ``read_all`` returns every stream's events after a position, in position order; a
       projection that stores the last position it saw and asks again never misses an event
       nor sees one twice.
     """
 
-    def append(self, stream: str, events: Sequence[E], expected_version: int) -> int:
-        """Append ``events`` to ``stream`` if it is at ``expected_version``; the new version."""
+    def append(
+        self,
+        stream: str,
+        events: Sequence[E],
+        expected_version: int | ExpectedVersion,
+        *,
+        metadata: Sequence[EventMetadata] | None = None,
+        idempotency_key: str | None = None,
+    ) -> int:
+        """Append ``events`` to ``stream`` if it satisfies ``expected_version``; the new
+        version."""
+        ...
+
+    def receipt(self, idempotency_key: str) -> AppendReceipt | None:
+        """What the append under ``idempotency_key`` wrote, or None if no append used it."""
         ...
 
     def read(self, stream: str, after: int = 0) -> tuple[E, ...]:

@@ -10,16 +10,31 @@ subclass :class:`ValueRepositoryContract` and say how to make sample values.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from itsm_core.errors import NotFound, RepositoryError, ValidationError, VersionConflict
+from itsm_core.errors import (
+    DuplicateAppend,
+    DuplicateEventId,
+    NotFound,
+    RepositoryError,
+    ValidationError,
+    VersionConflict,
+)
 from itsm_core.knowledge import Article
-from itsm_core.repositories import EventStore, Repository
+from itsm_core.repositories import (
+    AppendReceipt,
+    EventMetadata,
+    EventStore,
+    ExpectedVersion,
+    Repository,
+)
 from itsm_core.testing._samples import sample_article, sample_event, sample_events, sample_ticket
 from itsm_core.tickets import Comment, Ticket, TicketEvent, replay
 
@@ -195,6 +210,114 @@ class EventStoreContract:
         finally:
             if other is not contract_event_store:
                 self.close_event_store(other)
+
+    def test_expected_version_any_no_stream_and_exists(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        store = contract_event_store
+        with pytest.raises(VersionConflict) as caught:
+            store.append("INC1", [sample_event("INC1", 1)], ExpectedVersion.EXISTS)
+        assert (caught.value.expected, caught.value.actual) == (ExpectedVersion.EXISTS, 0)
+        assert store.append("INC1", [sample_event("INC1", 1)], ExpectedVersion.NO_STREAM) == 1
+        with pytest.raises(VersionConflict):
+            store.append("INC1", [sample_event("INC1", 2)], ExpectedVersion.NO_STREAM)
+        assert store.append("INC1", [sample_event("INC1", 2)], ExpectedVersion.EXISTS) == 2
+        assert store.append("INC1", [sample_event("INC1", 3)], ExpectedVersion.ANY) == 3
+        assert store.append("INC2", [sample_event("INC2", 1)], ExpectedVersion.ANY) == 1
+        assert [r.version for r in store.read_all()] == [1, 2, 3, 1]
+
+    def test_metadata_is_kept_with_each_event(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        at = dt.datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+        metadata = [
+            EventMetadata("e-1", at, correlation_id="webhook-7", causation_id="cmd-1"),
+            EventMetadata("e-2", at + dt.timedelta(seconds=1), correlation_id="webhook-7"),
+        ]
+        contract_event_store.append("INC1", sample_events("INC1", 1, 2), 0, metadata=metadata)
+        contract_event_store.append("INC1", [sample_event("INC1", 3)], 2)
+        recorded = contract_event_store.read_all()
+        assert [r.metadata for r in recorded] == [*metadata, None]
+        assert recorded[0].metadata is not None
+        assert recorded[0].metadata.recorded_at.tzinfo == ZoneInfo("Asia/Shanghai")
+
+    def test_an_event_id_is_unique_in_the_store(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        at = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+        contract_event_store.append(
+            "INC1", [sample_event("INC1", 1)], 0, metadata=[EventMetadata("e-1", at)]
+        )
+        before = contract_event_store.read_all()
+        with pytest.raises(DuplicateEventId) as caught:
+            contract_event_store.append(
+                "INC2", [sample_event("INC2", 1)], 0, metadata=[EventMetadata("e-1", at)]
+            )
+        assert caught.value.event_id == "e-1"
+        with pytest.raises(ValidationError):  # twice in one batch, or a count that differs
+            contract_event_store.append(
+                "INC2",
+                sample_events("INC2", 1, 2),
+                0,
+                metadata=[EventMetadata("e-2", at), EventMetadata("e-2", at)],
+            )
+        with pytest.raises(ValidationError):
+            contract_event_store.append(
+                "INC2", sample_events("INC2", 1, 2), 0, metadata=[EventMetadata("e-3", at)]
+            )
+        assert contract_event_store.read_all() == before
+
+    def test_an_idempotency_key_appends_once(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        store = contract_event_store
+        assert store.receipt("delivery-1") is None
+        assert (
+            store.append("INC1", sample_events("INC1", 1, 2), 0, idempotency_key="delivery-1") == 2
+        )
+        first = AppendReceipt("delivery-1", "INC1", 1, 2)
+        assert store.receipt("delivery-1") == first
+        before = store.read_all()
+        for expected in (2, 0, ExpectedVersion.ANY):  # a retry, whatever it expects
+            with pytest.raises(DuplicateAppend) as caught:
+                store.append(
+                    "INC1", [sample_event("INC1", 3)], expected, idempotency_key="delivery-1"
+                )
+            assert caught.value.receipt == first
+        assert store.read_all() == before
+        assert store.append("INC1", [], 2, idempotency_key="no-op") == 2
+        assert store.receipt("no-op") == AppendReceipt("no-op", "INC1", 3, 2)
+        assert store.receipt("no-op").count == 0  # type: ignore[union-attr]
+
+    def test_a_refused_append_leaves_its_idempotency_key_unused(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        store = contract_event_store
+        with pytest.raises(VersionConflict):
+            store.append("INC1", [sample_event("INC1", 1)], 3, idempotency_key="k")
+        assert store.receipt("k") is None
+        assert store.append("INC1", [sample_event("INC1", 1)], 0, idempotency_key="k") == 1
+
+    def test_concurrent_deliveries_of_one_key_append_once(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        outcomes: list[str] = []
+
+        def worker(index: int) -> None:
+            try:
+                contract_event_store.append(
+                    f"INC-{index}",
+                    [sample_event(f"INC-{index}", 1)],
+                    ExpectedVersion.ANY,
+                    idempotency_key="same-delivery",
+                )
+                outcomes.append("appended")
+            except DuplicateAppend:
+                outcomes.append("duplicate")
+
+        _race(worker)
+        assert sorted(outcomes) == ["appended"] + ["duplicate"] * (THREADS - 1)
+        assert len(contract_event_store.read_all()) == 1
 
     def test_concurrent_appends_lose_nothing_and_detect_every_conflict(
         self, contract_event_store: EventStore[TicketEvent]
