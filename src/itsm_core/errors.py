@@ -31,8 +31,8 @@ problem was made, so callers can catch exactly what they can handle::
     └── RepositoryError                     storage
         ├── NotFound (LookupError)            no aggregate or stream with that id
         ├── VersionConflict                   a stale write, never applied
-    ├── DuplicateAppend                   an idempotency key used again (first receipt inside)
-    └── DuplicateEventId                  an event id already in the store
+        ├── DuplicateAppend                   an idempotency key used again (first receipt inside)
+        └── DuplicateEventId                  an event id already in the store
 
 This module is the only home of the library's errors: every package raises these classes and
 none defines its own.
