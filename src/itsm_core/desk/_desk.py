@@ -157,8 +157,10 @@ class ServiceDesk:
 
         With an ``idempotency_key`` (a webhook delivery id, a request id), a command whose
         key was already used appends nothing and returns the first outcome
-        (``duplicate=True``), also when two deliveries race and the store is the one that
-        notices. A key belongs to one ticket: reusing it for another is an error.
+        (``duplicate=True``), also when two deliveries of it race: the store refuses the
+        second append (:class:`~itsm_core.errors.DuplicateAppend`), or the second decision is
+        refused because the first already took effect, and either way the desk finds the
+        first one's receipt. A key belongs to one ticket: reusing it for another is an error.
 
         Args:
             ticket_id: the ticket (for :class:`~itsm_core.tickets.OpenTicket`, its
@@ -200,6 +202,11 @@ class ServiceDesk:
                 wanted, decided_priority = prioritised(self.priority, command, ticket)
                 decision = decide_as(self.access, who, ticket, wanted, context)
             except ItsmError as refusal:
+                # A twin delivery may have appended since the receipt was looked up: then the
+                # refusal is of its effect ("already acknowledged"), and its outcome is ours.
+                twin = None if idempotency_key is None else self.store.receipt(idempotency_key)
+                if twin is not None:
+                    return self._repeat(twin, ticket_id, who, role, now)
                 LOG.info("refused %r on %r by %r as %r: %s", what, ticket_id, who.id, role, refusal)
                 raise
             expected: int | ExpectedVersion = (
