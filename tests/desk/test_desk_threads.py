@@ -39,8 +39,8 @@ def test_racing_deliveries_are_each_appended_once(store: EventStore[TicketEvent]
     shuffle = random.Random(20)
     plans: list[list[int]] = [[] for _ in range(THREADS)]
     for delivery in range(DELIVERIES):
-        for thread in shuffle.sample(range(THREADS), shuffle.choice([2, 3])):
-            plans[thread].append(delivery)
+        for sender in shuffle.sample(range(THREADS), shuffle.choice([2, 3])):
+            plans[sender].append(delivery)
     for plan in plans:
         shuffle.shuffle(plan)
     outcomes: dict[int, list[CommandOutcome]] = {n: [] for n in range(DELIVERIES)}
