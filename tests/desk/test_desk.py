@@ -607,6 +607,8 @@ def test_commands_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     )
     assert any(level == "INFO" and text.startswith("refused 'resolve'") for level, text in messages)
     assert {record.name for record in caplog.records} == {"itsm_core.desk.commands"}
+    handlers = logging.getLogger("itsm_core.desk").handlers
+    assert any(isinstance(handler, logging.NullHandler) for handler in handlers)
 
 
 def test_duplicate_append_errors_from_the_store_carry_the_receipt() -> None:

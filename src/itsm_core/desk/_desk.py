@@ -41,8 +41,10 @@ from itsm_core.tickets import (
 )
 
 #: Commands accepted, refused, retried and repeated (INFO), loads (DEBUG), a retry budget
-#: spent or clocks that cannot be measured (WARNING).
+#: spent or clocks that cannot be measured (WARNING). Like any library, the desk leaves the
+#: output to the application: without a handler configured, nothing is printed.
 LOG = logging.getLogger("itsm_core.desk.commands")
+logging.getLogger("itsm_core.desk").addHandler(logging.NullHandler())
 
 _COMMANDS = typing.get_args(Command)
 _STORE_METHODS = ("append", "read", "receipt")
