@@ -199,8 +199,8 @@ class ServiceDesk:
             attempt += 1
             history = self.store.read(ticket_id)
             LOG.debug("loaded %r at version %d for %r", ticket_id, len(history), what)
-            ticket = _replayed(ticket_id, history, command)
             try:
+                ticket = _replayed(ticket_id, history, command)
                 wanted, decided_priority = prioritised(self.priority, command, ticket)
                 decision = decide_as(self.access, who, ticket, wanted, context)
             except ItsmError as refusal:
@@ -214,14 +214,9 @@ class ServiceDesk:
             expected: int | ExpectedVersion = (
                 ExpectedVersion.NO_STREAM if ticket is None else len(history)
             )
+            correlation = correlation_id or command_id
             metadata = [
-                EventMetadata(
-                    event_id=self._new_id(),
-                    recorded_at=now,
-                    correlation_id=correlation_id or command_id,
-                    causation_id=command_id,
-                )
-                for _ in decision.events
+                EventMetadata(self._new_id(), now, correlation, command_id) for _ in decision.events
             ]
             try:
                 self.store.append(
