@@ -2,7 +2,8 @@
 
 Each package may import only the packages its layer names (and, through them, what they import),
 plus `itsm_core.errors`. Domain packages never touch the clock, files, the environment or
-randomness; I/O lives only in `adapters`, `cli` and the examples.
+randomness; I/O lives only in `adapters`, `cli` and the examples. The application layer (`desk`)
+takes time and ids from its caller too, and is the lowest layer that logs.
 """
 
 from __future__ import annotations
@@ -45,11 +46,16 @@ LAYERS: dict[str, set[str]] = {
     "routing": {"calendar", "tickets"},
     "serialization": set(DOMAIN),
     "repositories": {"serialization", *DOMAIN},
+    "desk": {"repositories", "serialization", *DOMAIN},
     "testing": {"repositories", "serialization", *DOMAIN},
-    "adapters": {"repositories", "serialization", *DOMAIN},
-    "cli": {"adapters", "repositories", *DOMAIN},
+    "adapters": {"desk", "repositories", "serialization", *DOMAIN},
+    "cli": {"adapters", "desk", "repositories", *DOMAIN},
 }
-PURE = {*DOMAIN, "serialization", "repositories"}
+# Neither clock, files, environment nor randomness: the domain, and the desk above it (the
+# caller passes `now` and an id generator; the desk's I/O goes through the store port).
+PURE = {*DOMAIN, "serialization", "repositories", "desk"}
+# Logging belongs to the application layer and the adapters, never to the domain.
+SILENT = PURE - {"desk"}
 # The foundation every layer stands on: the error tree, the aggregate kernel and the shared
 # private checks. They import only each other (see test_the_foundation_imports_only_itself).
 FOUNDATION = {"errors", "kernel", "_checks", "_plain"}
@@ -142,6 +148,23 @@ def test_the_domain_never_touches_clock_files_environment_or_randomness() -> Non
             if isinstance(func, ast.Name) and func.id in {"open", "input", "print"}:
                 wrong.append(f"{path.relative_to(PACKAGE)}:{node.lineno} calls {func.id}()")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_domain_does_not_log() -> None:
+    wrong = []
+    for layer, path in modules():
+        if layer not in SILENT:
+            continue
+        for line, name in imported(ast.parse(path.read_text(encoding="utf-8"))):
+            if name.split(".")[0] == "logging":
+                wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_desk_stands_on_the_domain_and_the_ports() -> None:
+    assert closure("desk") >= {"tickets", "sla", "records", "priority", "repositories"}
+    assert "adapters" not in closure("desk")
+    assert "desk" in closure("adapters")
 
 
 @pytest.mark.parametrize(

@@ -402,6 +402,10 @@ PUBLIC_API: dict[str, set[str]] = {
         "check_read",
         "check_save",
     },
+    "itsm_core.desk": {
+        "CommandOutcome",
+        "ServiceDesk",
+    },
     "itsm_core.serialization": {
         "DEFAULT_TYPES",
         "Serializer",
