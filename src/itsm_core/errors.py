@@ -20,7 +20,9 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidEventStream                events that do not fold into an aggregate
     │   ├── InsufficientData                  too little data for a statistic (n = 0, k < 2)
     │   ├── ShardOverlap                      partial KPI results that share a ticket
-    │   └── SealBroken                        a sealed event stream that does not verify
+    │   ├── SealBroken                        a sealed event stream that does not verify
+    │   ├── UnknownTier                       a customer tier outside the tier vocabulary
+    │   └── UnknownRole                       a role the access policy or workflows never name
     ├── DomainError                         a valid request the rules refuse now
     │   ├── CommandRejected                   a command refused, with reasons
     │   │   └── TransitionNotAllowed            no such event from the current state

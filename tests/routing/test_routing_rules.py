@@ -166,7 +166,8 @@ def test_rule_tiers_are_checked_against_the_vocabulary_listing_the_known_ones() 
         default_group="desk",
         tier_vocabulary=gold,
     )
-    assert custom.rules[0].customer_tiers == frozenset({"gold", "bronze"})  # aliases kept as tier names
+    # aliases are kept as tier names
+    assert custom.rules[0].customer_tiers == frozenset({"gold", "bronze"})
     data = json.loads(json.dumps(custom.to_dict()))
     assert data["tier_vocabulary"] == gold.to_dict()
     assert RoutingRules.from_dict(data) == custom

@@ -34,6 +34,12 @@ _DATETIMES = (
 )
 
 
+def _plain_text(value: str) -> str:
+    """Text as a plain ``str`` (``CustomerTier.VIP`` becomes ``"vip"``); anything else as
+    given."""
+    return str(value) if isinstance(value, str) else value
+
+
 # Not slotted: a ticket keeps its fields in one dict, so the fold copies them in one step and
 # builds the next ticket from one dict (``ticket_values``, ``checked_ticket``).
 @attrs.frozen(kw_only=True, slots=False)
@@ -74,7 +80,7 @@ class Ticket:
     updated_at: dt.datetime
     requester: str
     channel: Channel | None = None
-    customer_tier: str = CustomerTier.REGULAR.value
+    customer_tier: str = attrs.field(default=CustomerTier.REGULAR.value, converter=_plain_text)
     service: str | None = None
     configuration_item: str | None = None
     symptom: str | None = None
