@@ -34,7 +34,7 @@ _DATETIMES = (
 )
 
 
-def _plain_text(value: str) -> str:
+def _plain_text(value: Any) -> Any:
     """Text as a plain ``str`` (``CustomerTier.VIP`` becomes ``"vip"``); anything else as
     given."""
     return str(value) if isinstance(value, str) else value
