@@ -248,6 +248,14 @@ def test_a_ticket_records_the_tier_name_of_the_context_vocabulary() -> None:
     ticket, events = decide(None, opening, ctx(tier_vocabulary=gold))
     assert ticket.customer_tier == "gold" == events[0].payload["customer_tier"]
     assert replay(events) == ticket
+    plain = OpenTicket(ticket_id="I-4", kind=TicketKind.INCIDENT, requester="a")
+    assert plain.customer_tier is None  # the vocabulary's first tier
+    ticket, events = decide(None, plain, ctx(tier_vocabulary=gold))
+    assert ticket.customer_tier == "bronze" == events[0].payload["customer_tier"]
+    assert replay(events) == ticket
+    default = decide(None, plain, ctx()).events[0]
+    assert "customer_tier" not in default.payload
+    assert replay([default]).customer_tier == "regular"
 
 
 def test_an_unknown_tier_is_refused_with_the_known_tiers() -> None:

@@ -18,7 +18,6 @@ from itsm_core.tickets._vocabulary import (
     ChangeType,
     Channel,
     ComplaintType,
-    CustomerTier,
     EscalationKind,
     HoldReason,
     TicketKind,
@@ -92,7 +91,8 @@ class OpenTicket:
     ``customer_tier`` is a tier of the context's ``tier_vocabulary`` (a :class:`CustomerTier`
     or its value by default); ``decide`` records its name (an alias such as ``standard`` is
     recorded as ``regular``) and refuses a tier outside the vocabulary with
-    :class:`~itsm_core.errors.UnknownTier`.
+    :class:`~itsm_core.errors.UnknownTier`. Left out, the ticket gets the vocabulary's first
+    tier (``regular`` by default).
     """
 
     EVENT: ClassVar[str] = "open"
@@ -102,7 +102,7 @@ class OpenTicket:
     requester: str
     symptom: str | None = None
     channel: Channel | None = None
-    customer_tier: str = CustomerTier.REGULAR.value
+    customer_tier: str | None = None
     service: str | None = None
     configuration_item: str | None = None
     occurred_at: dt.datetime | None = None
@@ -129,7 +129,7 @@ class OpenTicket:
         problems.extend(
             Problem(name, "must not be empty")
             for name in ("ticket_id", "requester", "customer_tier")
-            if not getattr(self, name).strip()
+            if getattr(self, name) is not None and not getattr(self, name).strip()
         )
         if self.change_type is not None and self.kind is not TicketKind.CHANGE:
             problems.append(Problem("change_type", f"only changes have one, not a {self.kind}"))

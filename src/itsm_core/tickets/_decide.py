@@ -203,9 +203,9 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-#: The fields of OpenTicket an ``open`` event copies when they differ from their default.
+#: The fields of OpenTicket an ``open`` event copies when they differ from the ticket's default.
 _OPENING_DEFAULTS = tuple(
-    (field.name, field.default)
+    (field.name, getattr(attrs.fields(Ticket), field.name).default)
     for field in attrs.fields(OpenTicket)
     if field.name not in ("ticket_id", "kind", "workflow", "attributes")
 )
@@ -215,8 +215,11 @@ def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEv
     name = command.workflow or default_workflow_name(command.kind, command.change_type)
     workflow = ctx.workflows.get(name)
     changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
-    tier = ctx.tier_vocabulary.canonical(
-        command.customer_tier, path="customer_tier", subject="OpenTicket"
+    vocabulary = ctx.tier_vocabulary
+    tier = (
+        vocabulary.names[0]
+        if command.customer_tier is None
+        else vocabulary.canonical(command.customer_tier, path="customer_tier", subject="OpenTicket")
     )
     for field, default in _OPENING_DEFAULTS:
         value = tier if field == "customer_tier" else getattr(command, field)
