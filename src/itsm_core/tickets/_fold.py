@@ -95,7 +95,7 @@ class _Draft:
         values["updated_at"] = event.at
         payload = event.payload
         if _NOT_PLAIN.isdisjoint(payload):
-            values.update(payload)
+            values.update(payload.items())  # from a mappingproxy, pairs are the fast path
         else:
             _set(values, event)
 
