@@ -7,6 +7,7 @@ import datetime as dt
 import pickle
 import tracemalloc
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -137,6 +138,44 @@ def test_memory_does_not_grow_with_events_once_the_stores_are_sketches() -> None
     assert few > 2 * EXACT_LIMIT
     durations = len(spec.kpis) - 8  # the standard set: 4 durations, 8 rates
     assert large - small < (many - few) * durations * 8 / 4
+
+
+def with_notes(events: list[TicketEvent], notes: int) -> list[TicketEvent]:
+    """``events`` with ``notes`` events after each one that leaves its ticket in flight, each
+    changing nothing a KPI reads (same instant, same status, no payload), sequences renumbered.
+    """
+    sequences: dict[str, int] = {}
+    out = []
+    for e in events:
+        for k in range(1 if e.to_status.is_final else 1 + notes):
+            sequence = sequences[e.ticket_id] = sequences.get(e.ticket_id, 0) + 1
+            if k == 0:
+                out.append(attrs.evolve(e, sequence=sequence))
+            else:
+                out.append(event(e.ticket_id, sequence, "note", e.at, e.to_status, e.to_status))
+    return out
+
+
+def test_memory_and_figures_stay_the_same_when_the_same_tickets_have_ten_times_the_events() -> None:
+    # The goal's scenario: 10x the events over the same days, groups and tickets. Nothing is
+    # kept per event, so the accumulator holds the same after the fold, and reports the same.
+    events = desk(600)
+
+    def traced(stream: list[TicketEvent]) -> tuple[int, KpiAccumulator]:
+        tracemalloc.start()
+        accumulator = KpiAccumulator(SPEC).add_all(stream)
+        folded, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return folded, accumulator
+
+    chatty = with_notes(events, 12)
+    assert len(chatty) >= 10 * len(events)
+    (plain, one), (noisy, other) = traced(events), traced(chatty)
+    assert one.in_flight == other.in_flight > 0
+    assert noisy - plain < 512  # bytes: not one event's worth
+    first, second = one.report(), other.report()
+    assert second.diagnostics.events == len(chatty)
+    assert attrs.evolve(second, diagnostics=first.diagnostics) == first
 
 
 def test_a_ticket_opened_in_a_final_status_stays_in_flight_until_its_next_final_event() -> None:

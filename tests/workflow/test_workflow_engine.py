@@ -239,6 +239,54 @@ def test_check_agrees_with_allowed_events(state: Door, event: str, role: str, ho
         assert verdict.target == transition.target.value
 
 
+@given(
+    state=st.sampled_from(Door),
+    event=st.sampled_from(["shut", "open", "lock", "unlock", "remove", "fly"]),
+    role=st.sampled_from(["porter", "builder", "guest"]),
+    hour=st.integers(0, 23),
+    fields=st.dictionaries(
+        st.sampled_from(["key", "note"]), st.sampled_from([None, "", "brass", "wood", ()])
+    ),
+    proxy=st.booleans(),
+)
+def test_check_attempt_gives_the_verdict_of_check(
+    state: Door, event: str, role: str, hour: int, fields: dict[str, object], proxy: bool
+) -> None:
+    wf = door()
+    now = NOW.replace(hour=hour)
+    context = GuardContext(subject="door-1", actor="ana", role=role, now=now, fields=fields)
+    given_fields = context.fields if proxy else fields
+    attempt = wf.check_attempt(
+        state, event, subject="door-1", actor="ana", role=role, now=now, fields=given_fields
+    )
+    assert attempt == wf.check(state, event, context)
+
+
+def test_check_attempt_without_fields_and_its_allowed_verdict_is_shared() -> None:
+    wf = door()
+    first = wf.check_attempt(Door.SHUT, "open", subject="d", actor="ana", role="guest", now=NOW)
+    again = wf.check_attempt(Door.SHUT, "open", subject="d", actor="kim", role="porter", now=NOW)
+    assert first == Verdict(event="open", target="open")
+    assert first is again  # a frozen value, worked out once per transition
+    missing = wf.check_attempt(Door.SHUT, "lock", subject="d", actor="a", role="porter", now=NOW)
+    assert missing.invalid_input == ("field 'key' is required to lock",)
+
+
+@pytest.mark.parametrize(
+    ("state", "event"),
+    [(Door.SHUT, "open"), (Door.OPEN, "shut"), (Door.GONE, "open")],
+    ids=["no guard", "a guard", "no transition"],
+)
+def test_check_attempt_refuses_bad_parts_as_the_guard_context_does(state: Door, event: str) -> None:
+    wf = door()
+    naive = dt.datetime(2026, 1, 1)
+    with pytest.raises(NaiveDatetimeError):
+        wf.check_attempt(state, event, subject="d", actor="a", role="r", now=naive)
+    with pytest.raises(ValidationError) as info:
+        wf.check_attempt(state, event, subject="d", actor="", role="", now=NOW)
+    assert [p.path for p in info.value.problems] == ["actor", "role"]
+
+
 def test_guard_context_and_guard_validation() -> None:
     with pytest.raises(NaiveDatetimeError):
         GuardContext(subject=None, actor="a", role="r", now=dt.datetime(2026, 1, 1))

@@ -110,52 +110,62 @@ def decide(
     workflow = ctx.workflows.get(ticket.workflow)
     state = workflow.state_named(ticket.state)
     plan = _plan(ticket, command, ctx)
-    early: list[str] = []
-    if ticket.archived:
-        early.append("the ticket is archived (read-only)")
-    if ctx.now < ticket.updated_at:
-        early.append(
-            f"now ({ctx.now.isoformat()}) is before the last event "
-            f"({ticket.updated_at.isoformat()})"
-        )
-    if early:
+    now = ctx.now
+    if ticket.archived or now < ticket.updated_at:
+        early: list[str] = []
+        if ticket.archived:
+            early.append("the ticket is archived (read-only)")
+        if now < ticket.updated_at:
+            early.append(
+                f"now ({now.isoformat()}) is before the last event "
+                f"({ticket.updated_at.isoformat()})"
+            )
         raise CommandRejected(plan.event, early, state=ticket.state)
     transition = workflow.transition(state, plan.event)
     if transition is not None and transition.roles:
         _check_role(ctx)
-    reasons = list(plan.refusals)
+    reasons = plan.refusals  # a fresh list per decision
     if transition is not None:
-        guard_ctx = GuardContext(
-            subject=ticket, actor=ctx.actor, role=ctx.role, now=ctx.now, fields=plan.inputs
+        verdict = workflow.check_attempt(
+            state,
+            plan.event,
+            subject=ticket,
+            actor=ctx.actor,
+            role=ctx.role,
+            now=now,
+            fields=plan.inputs,
         )
-        reasons.extend(workflow.check(state, plan.event, guard_ctx).reasons)
+        if not verdict.allowed:
+            reasons.extend(verdict.reasons)
         target = transition.target
+        to_state = verdict.target or str(target.value)  # the verdict names the target state
     elif plan.without_transition is None:
         raise TransitionNotAllowed(plan.event, ticket.state, workflow.events_from(state))
-    elif not plan.without_transition(ticket.status):
-        reasons.insert(0, f"a ticket in status {ticket.status.value!r} takes no {plan.event!r}")
-        target = state
     else:
+        if not plan.without_transition(ticket.status):
+            reasons.insert(0, f"a ticket in status {ticket.status.value!r} takes no {plan.event!r}")
         target = state
+        to_state = ticket.state
     if reasons:
         raise CommandRejected(plan.event, reasons, state=ticket.state)
     to_status = workflow.category(target)
-    changes = {**plan.changes, **status_effects(ticket, to_status, ctx.now)}
+    changes = plan.changes
+    effects = status_effects(ticket, to_status, now)
+    if effects:
+        changes.update(effects)
     event = checked_event(
-        {
-            "ticket_id": ticket.id,
-            "sequence": ticket.version + 1,
-            "name": plan.event,
-            "at": ctx.now,
-            "actor": ctx.actor,
-            "role": ctx.role,
-            "from_state": ticket.state,
-            "from_status": ticket.status,
-            "to_state": str(target.value),
-            "to_status": to_status,
-            "payload": only_changed(ticket, changes),
-            "reason": plan.reason,
-        }
+        ticket_id=ticket.id,
+        sequence=ticket.version + 1,
+        name=plan.event,
+        at=now,
+        actor=ctx.actor,
+        role=ctx.role,
+        from_state=ticket.state,
+        from_status=ticket.status,
+        to_state=to_state,
+        to_status=to_status,
+        payload=only_changed(ticket, changes),
+        reason=plan.reason,
     )
     return TICKET.decided(ticket, (event,))
 
@@ -183,10 +193,9 @@ def status_effects(ticket: Ticket, to_status: StatusCategory, now: dt.datetime) 
 
 def only_changed(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, Any]:
     """The changes that differ from the ticket (special payload keys always kept)."""
+    fields = ticket.__dict__  # a ticket keeps its fields in its dict (see Ticket)
     return {
-        key: value
-        for key, value in changes.items()
-        if key in SPECIAL_KEYS or getattr(ticket, key) != value
+        key: value for key, value in changes.items() if key in SPECIAL_KEYS or fields[key] != value
     }
 
 
@@ -232,20 +241,18 @@ def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEv
             if name == default_workflow_name(TicketKind.CHANGE, change_type):
                 changes["change_type"] = change_type
     event = checked_event(
-        {
-            "ticket_id": command.ticket_id,
-            "sequence": 1,
-            "name": "open",
-            "at": ctx.now,
-            "actor": ctx.actor,
-            "role": ctx.role,
-            "from_state": None,
-            "from_status": None,
-            "to_state": str(workflow.initial.value),
-            "to_status": workflow.category(workflow.initial),
-            "payload": changes,
-            "reason": None,
-        }
+        ticket_id=command.ticket_id,
+        sequence=1,
+        name="open",
+        at=ctx.now,
+        actor=ctx.actor,
+        role=ctx.role,
+        from_state=None,
+        from_status=None,
+        to_state=str(workflow.initial.value),
+        to_status=workflow.category(workflow.initial),
+        payload=changes,
+        reason=None,
     )
     return TICKET.decided(None, (event,))
 

@@ -33,6 +33,9 @@ class EventFlag(enum.StrEnum):
 #: No flags: one value shared by every event without any.
 _NO_FLAGS: frozenset[str] = frozenset()
 
+#: No payload: one value shared by the decided events that set no field.
+_NO_PAYLOAD: Mapping[str, object] = types.MappingProxyType({})
+
 
 def _flags(values: Any) -> Any:
     """Flag names as a frozenset; anything else is kept as given, for the checks to refuse."""
@@ -159,15 +162,64 @@ def _problems(event: TicketEvent) -> list[Problem]:
 
 _PLAIN_FIELDS = tuple(field.name for field in attrs.fields(TicketEvent) if field.name != "payload")
 
+#: The order of the values :func:`checked_event` sets: every field of :class:`TicketEvent`.
+_FIELD_ORDER = (
+    "ticket_id",
+    "sequence",
+    "name",
+    "at",
+    "actor",
+    "role",
+    "from_state",
+    "from_status",
+    "to_state",
+    "to_status",
+    "payload",
+    "reason",
+    "flags",
+)
+assert tuple(field.name for field in attrs.fields(TicketEvent)) == _FIELD_ORDER
 
-def checked_event(values: dict[str, Any]) -> TicketEvent:
-    """The event whose fields are ``values`` (every field but ``flags``, none; the ``payload``
-    a dict, taken over as the read-only payload), built as unpickling builds it, without
-    checking the values again: for :func:`decide`, whose values were checked where they
-    entered (the command, the context, the ticket, the workflow). Anything else builds a
-    :class:`TicketEvent`, which checks every value."""
-    values["payload"] = types.MappingProxyType(values["payload"])
-    values["flags"] = _NO_FLAGS
+#: The setter of each field's slot, in that order (a frozen class refuses ``setattr``).
+_SETTERS = tuple(getattr(TicketEvent, name).__set__ for name in _FIELD_ORDER)
+
+
+def checked_event(
+    *,
+    ticket_id: str,
+    sequence: int,
+    name: str,
+    at: dt.datetime,
+    actor: str,
+    role: str,
+    from_state: str | None,
+    from_status: StatusCategory | None,
+    to_state: str,
+    to_status: StatusCategory,
+    payload: dict[str, Any],
+    reason: str | None,
+) -> TicketEvent:
+    """The event with these fields (no ``flags``; the ``payload`` dict taken over as the
+    read-only payload), built as unpickling builds it, without checking the values again: for
+    :func:`decide`, whose values were checked where they entered (the command, the context, the
+    ticket, the workflow). Anything else builds a :class:`TicketEvent`, which checks every
+    value."""
+    values = (
+        ticket_id,
+        sequence,
+        name,
+        at,
+        actor,
+        role,
+        from_state,
+        from_status,
+        to_state,
+        to_status,
+        types.MappingProxyType(payload) if payload else _NO_PAYLOAD,
+        reason,
+        _NO_FLAGS,
+    )
     event: TicketEvent = object.__new__(TicketEvent)
-    event.__setstate__(values)  # type: ignore[attr-defined]  # attrs' own, as pickle uses it
+    for setter, value in zip(_SETTERS, values, strict=True):
+        setter(event, value)
     return event

@@ -18,7 +18,7 @@ errors.
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -27,7 +27,7 @@ from itsm_core._checks import frozen_json
 from itsm_core.errors import InvalidEventStream, Problem
 from itsm_core.kernel import Aggregate
 from itsm_core.tickets._event import TicketEvent
-from itsm_core.tickets._payload import SPECIAL_KEYS
+from itsm_core.tickets._payload import CHECKED_AS_THE_TICKET, SPECIAL_KEYS
 from itsm_core.tickets._ticket import (
     CHECKED_FIELDS,
     Ticket,
@@ -41,7 +41,7 @@ _OPENING = ("kind", "workflow", "requester")
 
 #: The value of every ticket field that has a default, as the constructor sets it, before the
 #: ``open`` event sets any (``attributes``, the one built by a factory, frozen).
-_DEFAULTS: Mapping[str, Any] = types.MappingProxyType(
+_DEFAULTS: types.MappingProxyType[str, Any] = types.MappingProxyType(
     {
         **{
             field.name: field.default
@@ -52,9 +52,12 @@ _DEFAULTS: Mapping[str, Any] = types.MappingProxyType(
     }
 )
 
-#: Payload keys the fold cannot copy as they are: the special keys, and the fields a ticket
-#: checks beyond their types.
-_NOT_PLAIN = SPECIAL_KEYS | CHECKED_FIELDS
+#: The fields a ticket checks beyond their types that the event did not check: the fold checks
+#: them when a payload sets one (an empty requester, a negative reopen count).
+_FOLD_CHECKED = CHECKED_FIELDS - CHECKED_AS_THE_TICKET
+
+#: Payload keys the fold cannot copy as they are: the special keys, and the fields above.
+_NOT_PLAIN = SPECIAL_KEYS | _FOLD_CHECKED
 
 
 class _Draft:
@@ -92,13 +95,15 @@ class _Draft:
         values["updated_at"] = event.at
         payload = event.payload
         if _NOT_PLAIN.isdisjoint(payload):
-            values.update(payload)
+            values.update(payload.items())  # from a mappingproxy, pairs are the fast path
         else:
             _set(values, event)
 
     def build(self) -> Ticket:
-        assert self.values is not None  # the kernel applies an event before it builds
-        return checked_ticket(self.values)
+        values = self.values
+        assert values is not None  # the kernel applies an event before it builds
+        self.values = None  # the ticket takes the working copy over as its own
+        return checked_ticket(values)
 
 
 def _opened(event: TicketEvent) -> dict[str, Any]:
@@ -113,14 +118,16 @@ def _opened(event: TicketEvent) -> dict[str, Any]:
         problems.append(Problem("payload", f"an 'open' event sets {', '.join(missing)}"))
     if problems:
         raise InvalidEventStream(repr(event.ticket_id), problems)
-    return {**_DEFAULTS, "id": event.ticket_id, "opened_at": event.at, "opened_by": event.actor}
+    values = _DEFAULTS.copy()  # the dict's own copy (unpacking a mappingproxy is slow)
+    values.update(id=event.ticket_id, opened_at=event.at, opened_by=event.actor)
+    return values
 
 
 def _set(values: dict[str, Any], event: TicketEvent) -> None:
     """Apply a payload with special keys or checked fields: comments appended, attributes
     merged, values the ticket would refuse reported as a problem of the stream."""
     payload = event.payload
-    if not CHECKED_FIELDS.isdisjoint(payload):
+    if not _FOLD_CHECKED.isdisjoint(payload):
         problems = field_problems(payload)
         if problems:
             raise _does_not_fit(event, problems)

@@ -45,6 +45,10 @@ SPECIAL_KEYS = frozenset({"comment", "work_note", "attributes"})
 #: The numeric classification fields, checked as the ticket checks them (1 is highest).
 _NUMBERS = ("impact", "urgency", "priority", "response_level")
 
+#: The payload keys whose values an event checks as a ticket does, beyond their types (so a
+#: fold need not check them again).
+CHECKED_AS_THE_TICKET = frozenset(_NUMBERS)
+
 
 def _payload_types() -> Mapping[str, Any]:
     table: dict[str, Any] = {

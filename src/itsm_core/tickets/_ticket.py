@@ -187,10 +187,11 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
     return dict(ticket.__dict__)
 
 
-def checked_ticket(values: Mapping[str, Any]) -> Ticket:
+def checked_ticket(values: dict[str, Any]) -> Ticket:
     """The ticket whose fields are ``values`` (every field, each already checked), built without
     running the checks again: the fold's last step, once the events it applied were checked
-    where they entered (:class:`TicketEvent`, :func:`field_problems`)."""
+    where they entered (:class:`TicketEvent`, :func:`field_problems`). The ticket takes the
+    dict over as its own: the caller must not change it afterwards."""
     ticket: Ticket = object.__new__(Ticket)
-    ticket.__dict__.update(values)
+    object.__setattr__(ticket, "__dict__", values)
     return ticket

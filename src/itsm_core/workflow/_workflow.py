@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 import types
@@ -11,11 +12,12 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
-from itsm_core._checks import frozen_mapping, frozen_set
+from itsm_core._checks import frozen_mapping, frozen_set, is_aware
 from itsm_core._plain import shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem, ValidationError
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import GuardContext
+from itsm_core.workflow._rule import Rule
 from itsm_core.workflow._transition import Transition
 from itsm_core.workflow._verdict import Verdict
 
@@ -42,8 +44,8 @@ def _final_states(self: Workflow[Any, Any]) -> frozenset[Any]:
     return frozenset(state for state, category in self.states.items() if category.is_final)
 
 
-def _supplied(value: object) -> bool:
-    return value is not None and value != "" and value != () and value != []
+#: No input fields: the default of :meth:`Workflow.check_attempt` (read-only, shared).
+_NO_FIELDS: Mapping[str, Any] = types.MappingProxyType({})
 
 
 @attrs.frozen(kw_only=True)
@@ -96,8 +98,9 @@ class Workflow(Generic[S, T]):
     terminal: frozenset[S] = attrs.field(
         default=attrs.Factory(_final_states, takes_self=True), converter=_states_set
     )
-    # Lookups derived from the fields above, so equal workflows have equal lookups.
-    _index: Mapping[tuple[S, str], Transition[S, T]] = attrs.field(init=False, eq=False, repr=False)
+    # Lookups derived from the fields above, so equal workflows have equal lookups: the
+    # transition from a state by an event, compiled once for checking attempts (``_rule``).
+    _index: Mapping[tuple[S, str], Rule[S, T]] = attrs.field(init=False, eq=False, repr=False)
     _by_value: Mapping[str, S] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -105,9 +108,9 @@ class Workflow(Generic[S, T]):
         if problems:
             raise InvalidWorkflowDefinition(repr(self.name), problems)
         index = {
-            (source, transition.event): transition
-            for transition in self.transitions
-            for source in transition.sources
+            (source, rule.transition.event): rule
+            for rule in map(Rule.of, self.transitions)
+            for source in rule.transition.sources
         }
         object.__setattr__(self, "_index", types.MappingProxyType(index))
         by_value = {str(state.value): state for state in self.states}
@@ -152,7 +155,8 @@ class Workflow(Generic[S, T]):
 
     def transition(self, state: S, event: str) -> Transition[S, T] | None:
         """The transition for ``event`` from ``state``, or None."""
-        return self._index.get((state, event))
+        rule = self._index.get((state, event))
+        return None if rule is None else rule.transition
 
     def events_from(self, state: S) -> tuple[str, ...]:
         """The events declared from ``state``, whoever asks and whenever."""
@@ -167,8 +171,8 @@ class Workflow(Generic[S, T]):
         (refusals); each required field is supplied and each constrained field is one of its
         choices (invalid input).
         """
-        transition = self.transition(state, event)
-        if transition is None:
+        rule = self._index.get((state, event))
+        if rule is None:
             allowed = ", ".join(self.events_from(state)) or "none (terminal state)"
             return Verdict(
                 event=event,
@@ -177,30 +181,51 @@ class Workflow(Generic[S, T]):
                     f"in workflow {self.name!r} (allowed: {allowed})",
                 ),
             )
-        refusals: list[str] = []
-        if transition.roles and context.role not in transition.roles:
-            roles = ", ".join(sorted(transition.roles))
-            refusals.append(f"role {context.role!r} may not fire {event!r} (allowed: {roles})")
-        for guard in transition.guards:
-            reason = guard(context)
-            if reason is not None:
-                refusals.append(f"{guard.name}: {reason}")
-        invalid: list[str] = [
-            f"field {name!r} is required to {event}"
-            for name in sorted(transition.required_fields)
-            if not _supplied(context.fields.get(name))
-        ]
-        for name, options in sorted(transition.field_choices.items()):
-            value = context.fields.get(name)
-            if _supplied(value) and value not in options:
-                listed = ", ".join(sorted(options))
-                invalid.append(f"field {name!r} is {value!r}, not one of: {listed}")
-        return Verdict(
-            event=event,
-            target=str(transition.target.value),
-            invalid_input=tuple(invalid),
-            refusals=tuple(refusals),
-        )
+        return rule.verdict(context.role, context.fields, context)
+
+    def check_attempt(
+        self,
+        state: S,
+        event: str,
+        *,
+        subject: T,
+        actor: str,
+        role: str,
+        now: dt.datetime,
+        fields: Mapping[str, Any] = _NO_FIELDS,
+    ) -> Verdict:
+        """:meth:`check` for an attempt given by its parts (who, when, with which fields):
+        the same verdict, and the same errors for a bad part, but the
+        :class:`~itsm_core.workflow.GuardContext` is built only when a guard of the transition
+        reads it. For callers that check many attempts, such as a ticket's ``decide``.
+
+        >>> import enum
+        >>> class Door(enum.StrEnum):
+        ...     OPEN = "open"
+        ...     SHUT = "shut"
+        >>> door = Workflow(
+        ...     name="door",
+        ...     states={Door.OPEN: StatusCategory.OPEN, Door.SHUT: StatusCategory.CLOSED},
+        ...     initial=Door.OPEN,
+        ...     transitions=[Transition(event="shut", sources={Door.OPEN}, target=Door.SHUT,
+        ...                             required_fields={"reason"})],
+        ... )
+        >>> door.check_attempt(Door.OPEN, "shut", subject=None, actor="ana", role="porter",
+        ...                    now=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)).reasons
+        ("field 'reason' is required to shut",)
+        """
+        rule = self._index.get((state, event))
+        if (
+            rule is None
+            or rule.guards
+            or type(fields) not in (dict, types.MappingProxyType)
+            or not (type(actor) is str and actor and type(role) is str and role)
+            or not (isinstance(cast(object, now), dt.datetime) and is_aware(now))
+        ):
+            # The context checks every part and raises for a bad one, as check's caller does.
+            context = GuardContext(subject=subject, actor=actor, role=role, now=now, fields=fields)
+            return self.check(state, event, context)
+        return rule.verdict(role, fields, None)
 
     def allowed_events(self, state: S, context: GuardContext[T]) -> tuple[str, ...]:
         """The events this actor, role and instant may fire from ``state``.
