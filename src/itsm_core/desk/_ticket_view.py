@@ -182,7 +182,6 @@ class TicketProjection:
     def apply(self, state: _Folded | None, recorded: RecordedEvent[Any]) -> _Folded:
         """The row after one more event of its ticket."""
         event: TicketEvent = recorded.event
-        ticket = apply_event(None if state is None else state.ticket, event)
         tracker: SlaTracker | None
         if state is not None:
             tracker, error = state.tracker, state.sla_error
@@ -190,8 +189,14 @@ class TicketProjection:
             tracker, error = self._tracker(), None
         else:
             tracker, error = None, None
-        if tracker is not None:
+        if tracker is None:
+            ticket = apply_event(None if state is None else state.ticket, event)
+        else:  # the tracker folds the ticket too: one fold, unless its SLA part fails
             tracker, error = _continued(tracker, (event,))
+            if tracker is None or tracker.ticket is None:
+                ticket = apply_event(None if state is None else state.ticket, event)
+            else:
+                ticket = tracker.ticket
         return _Folded(ticket, tracker, error, recorded.position)
 
     def dump(self, key: str, state: _Folded) -> ProjectionRow:
@@ -306,6 +311,19 @@ class TicketRows:
 
     def _views(self, query: RowQuery) -> tuple[TicketEntry, ...]:
         return tuple(self._view(hit.row) for hit in self.store.select(self.name, query))
+
+
+def deadlines_of(row: ProjectionRow, serializer: Serializer) -> tuple[Deadline, ...]:
+    """The deadlines a row of :class:`TicketProjection` holds (its ticket is not read)."""
+    try:
+        deadlines: tuple[Deadline, ...] = serializer.converter.structure(
+            json.loads(row.data)["deadlines"], tuple[Deadline, ...]
+        )
+    except Exception as exc:  # a hand-edited or foreign row: name it, never leak cattrs
+        raise DeserializationError(
+            f"ticket row {row.key!r}", [Problem("data", f"{type(exc).__name__}: {exc}")]
+        ) from exc
+    return deadlines
 
 
 def view_of(row: ProjectionRow, serializer: Serializer) -> TicketEntry:
