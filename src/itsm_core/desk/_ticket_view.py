@@ -108,12 +108,14 @@ class TicketEntry:
             calendar a policy names but nobody gave...), or None. Such a ticket has no
             deadlines; :meth:`SlaSchedule.errors` lists it.
         position: the log position of its last event.
+        stream: the event stream it was read from (its id, unless stored otherwise).
     """
 
     ticket: Ticket
     deadlines: tuple[Deadline, ...] = ()
     sla_error: str | None = None
     position: int = 0
+    stream: str = ""
 
     @property
     def due_at(self) -> dt.datetime | None:
@@ -129,13 +131,14 @@ class TicketEntry:
 @attrs.frozen
 class _Folded:
     """A ticket row while folding: the ticket, its SLA tracker (None without policies or
-    after the SLA fold failed), the reason it failed, and the log position of the last
-    event."""
+    after the SLA fold failed), the reason it failed, and the log position and stream of its
+    last event."""
 
     ticket: Ticket
     tracker: SlaTracker | None
     sla_error: str | None
     position: int
+    stream: str
 
 
 @attrs.frozen(kw_only=True)
@@ -174,10 +177,10 @@ class TicketProjection:
         events up to the row's version)."""
         view = view_of(row, self.serializer)
         if self.policies is None:
-            return _Folded(view.ticket, None, view.sla_error, view.position)
-        history = events.read(row.key)[: view.ticket.version]
+            return _Folded(view.ticket, None, view.sla_error, view.position, view.stream)
+        history = events.read(view.stream)[: view.ticket.version]
         tracker, error = _continued(self._tracker(), history)
-        return _Folded(view.ticket, tracker, error, view.position)
+        return _Folded(view.ticket, tracker, error, view.position, view.stream)
 
     def apply(self, state: _Folded | None, recorded: RecordedEvent[Any]) -> _Folded:
         """The row after one more event of its ticket."""
@@ -197,7 +200,7 @@ class TicketProjection:
                 ticket = apply_event(None if state is None else state.ticket, event)
             else:
                 ticket = tracker.ticket
-        return _Folded(ticket, tracker, error, recorded.position)
+        return _Folded(ticket, tracker, error, recorded.position, recorded.stream)
 
     def dump(self, key: str, state: _Folded) -> ProjectionRow:
         """The row of a ticket: the view as JSON, its terms and instants."""
@@ -208,6 +211,7 @@ class TicketProjection:
             "deadlines": self.serializer.converter.unstructure(deadlines, tuple[Deadline, ...]),
             "sla_error": error,
             "position": state.position,
+            "stream": state.stream,
         }
         terms = [term(name, getattr(ticket, field)) for name, field in INDEXED_FIELDS.items()]
         terms.append(term("active", ticket.is_open))
@@ -337,6 +341,7 @@ def view_of(row: ProjectionRow, serializer: Serializer) -> TicketEntry:
             deadlines=deadlines,
             sla_error=data["sla_error"],
             position=data["position"],
+            stream=data["stream"],
         )
     except DeserializationError:
         raise
