@@ -9,6 +9,7 @@ range it asks for (the SLA schedule of 100,000 tickets answers in well under a m
 from __future__ import annotations
 
 import heapq
+import itertools
 import threading
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -72,16 +73,26 @@ class SortedPairs:
             del self._chunks[index]
             del self._firsts[index]
 
-    def since(self, low: int | None) -> Iterator[Pair]:
-        """The pairs from microsecond ``low`` on (all when None), in order."""
-        if low is None:
-            for chunk in self._chunks:
-                yield from chunk
-            return
-        first = (low, "")
-        index = max(bisect_right(self._firsts, first) - 1, 0)
-        for n, chunk in enumerate(self._chunks[index:]):
-            yield from chunk[bisect_left(chunk, first) :] if n == 0 else chunk
+    def between(self, low: int | None, high: int | None) -> Iterator[Pair]:
+        """The pairs from microsecond ``low`` (included) to ``high`` (excluded), in order;
+        a bound None is open."""
+        chunks = self._chunks
+        if not chunks:
+            return iter(())
+        start = (0, 0) if low is None else self._place((low, ""))
+        end = (len(chunks) - 1, len(chunks[-1])) if high is None else self._place((high, ""))
+        if start[0] == end[0]:
+            return iter(chunks[start[0]][start[1] : end[1]])
+        return itertools.chain(
+            chunks[start[0]][start[1] :],
+            *chunks[start[0] + 1 : end[0]],
+            chunks[end[0]][: end[1]],
+        )
+
+    def _place(self, pair: Pair) -> tuple[int, int]:
+        """Where ``pair`` would go: its chunk and its index in that chunk."""
+        index = max(bisect_right(self._firsts, pair) - 1, 0)
+        return index, bisect_left(self._chunks[index], pair)
 
 
 class _Table:
@@ -120,40 +131,52 @@ class _Table:
         """The hits of ``query`` in its order (at least the first ``limit``; all for None)."""
         if query.empty_range:
             return
-        sets = sorted((self.terms.get(term, set()) for term in query.terms), key=len)
+        keys = self._keys(query.terms)
         if query.slot is None:
-            keys: Iterable[str] = self.rows if not sets else _common(sets)
-            ordered = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
-            for key in ordered:
-                yield RowHit(self.rows[key])
+            listed = self.rows if keys is None else keys
+            ordered = sorted(listed) if limit is None else heapq.nsmallest(limit, listed)
+            yield from (RowHit(self.rows[key]) for key in ordered)
             return
         slot, start, end = query.slot, query.start, query.end
-        if sets and len(sets[0]) <= FEW:
+        if keys is not None and len(keys) <= FEW:
             found = []
-            for key in _common(sets):
+            for key in keys:
                 at = self.rows[key].first(slot, start, end)
                 if at is not None:
                     found.append((at, key))
             found.sort()
             yield from (RowHit(self.rows[key], at) for at, key in found)
             return
-        pairs = self.slots.get(slot)
-        if pairs is None:
-            return
-        high = None if end is None else micros(end)
         seen: set[str] = set()
-        for us, key in pairs.since(None if start is None else micros(start)):
-            if high is not None and us >= high:
-                return
-            if key in seen or not all(key in keys for keys in sets):
-                continue
-            seen.add(key)
-            yield RowHit(self.rows[key], from_micros(us))
+        for us, key in self._pairs(query):
+            if key not in seen and (keys is None or key in keys):
+                seen.add(key)
+                yield RowHit(self.rows[key], from_micros(us))
 
+    def count(self, query: RowQuery) -> int:
+        """How many rows ``query`` finds."""
+        if query.empty_range:
+            return 0
+        keys = self._keys(query.terms)
+        if query.slot is None:
+            return len(self.rows if keys is None else keys)
+        found = {key for _, key in self._pairs(query)}
+        return len(found if keys is None else found & keys)
 
-def _common(sets: Sequence[set[str]]) -> set[str]:
-    """The keys in every one of ``sets`` (the smallest first)."""
-    return sets[0].intersection(*sets[1:])
+    def _keys(self, terms: frozenset[str]) -> set[str] | None:
+        """The keys carrying every one of ``terms`` (None: no terms, every key)."""
+        if not terms:
+            return None
+        sets = sorted((self.terms.get(term, set()) for term in terms), key=len)
+        return sets[0].intersection(*sets[1:])
+
+    def _pairs(self, query: RowQuery) -> Iterator[Pair]:
+        """The instants of the query's slot within its range, in order."""
+        pairs = self.slots.get(query.slot or "")
+        if pairs is None:
+            return iter(())
+        low = None if query.start is None else micros(query.start)
+        return pairs.between(low, None if query.end is None else micros(query.end))
 
 
 class InMemoryProjectionStore:
@@ -237,7 +260,7 @@ class InMemoryProjectionStore:
         check_query(query)
         with self._lock:
             table = self._tables.get(name)
-            return 0 if table is None else sum(1 for _ in table.find(query, None))
+            return 0 if table is None else table.count(query)
 
     def reset(self, name: str) -> None:
         """Drop the rows and checkpoint of ``name``."""

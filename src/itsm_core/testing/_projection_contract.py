@@ -259,6 +259,9 @@ class ProjectionStoreContract:
         store.commit("t", after=0, position=1, upserts=list(rows.values()))
         for query in (
             RowQuery(terms={"common"}, slot="due", start=_at(50), limit=25),
+            RowQuery(terms={"common"}, slot="due", start=_at(20), end=_at(80)),
+            RowQuery(slot="due", end=_at(30)),
+            RowQuery(slot="due", start=_at(99)),
             RowQuery(terms={"common", "rare"}, slot="due"),
             RowQuery(terms={"rare"}, slot="due", end=_at(60)),
             RowQuery(terms={"common"}, limit=3),
