@@ -42,7 +42,13 @@ def from_micros(us: int) -> dt.datetime:
 
 
 def _terms(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
+    """Terms as a frozenset; anything but a collection of them kept as given, for the checks
+    to refuse (a bare string is one term mistaken for many)."""
+    if isinstance(values, list | tuple | set | frozenset) and all(
+        isinstance(value, str) for value in values
+    ):
+        return frozenset(values)
+    return values  # type: ignore[return-value]
 
 
 def _aware(value: object) -> bool:
@@ -65,6 +71,8 @@ def _pair_problem(pair: object) -> str | None:
 def _instants(values: Iterable[tuple[str, dt.datetime]]) -> tuple[Instant, ...]:
     """The pairs sorted, each instant in UTC, repeats dropped; anything else kept as given for
     the checks to refuse."""
+    if not isinstance(values, list | tuple):
+        return values  # type: ignore[return-value]
     pairs = list(values)
     if any(_pair_problem(pair) for pair in pairs):
         return tuple(pairs)
@@ -100,10 +108,14 @@ class ProjectionRow:
         if not is_a(self.data, str):
             problems.append(Problem("data", f"expected JSON text, got {shown(self.data)}"))
         _term_problems(self.terms, problems)
-        for index, pair in enumerate(self.instants):
-            found = _pair_problem(pair)
-            if found is not None:
-                problems.append(Problem(f"instants[{index}]", found))
+        if not is_a(self.instants, tuple):
+            given = shown(self.instants)
+            problems.append(Problem("instants", f"expected a list of (slot, instant), got {given}"))
+        else:
+            for index, pair in enumerate(self.instants):
+                found = _pair_problem(pair)
+                if found is not None:
+                    problems.append(Problem(f"instants[{index}]", found))
         if problems:
             raise ValidationError("ProjectionRow", problems)
 
@@ -214,7 +226,10 @@ def check_commit(
     return rows, frozenset(gone)  # type: ignore[return-value,arg-type]  # checked above
 
 
-def _term_problems(terms: Iterable[object], problems: list[Problem]) -> None:
+def _term_problems(terms: object, problems: list[Problem]) -> None:
+    if not isinstance(terms, frozenset):
+        problems.append(Problem("terms", f"expected a set of strings, got {shown(terms)}"))
+        return
     problems.extend(
         Problem("terms", f"expected non-blank strings, got {shown(term)}")
         for term in terms
