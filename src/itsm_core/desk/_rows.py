@@ -69,13 +69,14 @@ def _pair_problem(pair: object) -> str | None:
 
 
 def _instants(values: Iterable[tuple[str, dt.datetime]]) -> tuple[Instant, ...]:
-    """The pairs sorted, each instant in UTC, repeats dropped; anything else kept as given for
-    the checks to refuse."""
+    """The pairs as a tuple, sorted, each instant in UTC, repeats dropped, once each pair is
+    checked; anything else kept as given (pairs with a problem as a list), for
+    ``__attrs_post_init__`` to report."""
     if not isinstance(values, list | tuple):
         return values  # type: ignore[return-value]
     pairs = list(values)
     if any(_pair_problem(pair) for pair in pairs):
-        return tuple(pairs)
+        return pairs  # type: ignore[return-value]
     return tuple(sorted({(slot, at.astimezone(dt.UTC)) for slot, at in pairs}))
 
 
@@ -108,14 +109,14 @@ class ProjectionRow:
         if not is_a(self.data, str):
             problems.append(Problem("data", f"expected JSON text, got {shown(self.data)}"))
         _term_problems(self.terms, problems)
-        if not is_a(self.instants, tuple):
-            given = shown(self.instants)
-            problems.append(Problem("instants", f"expected a list of (slot, instant), got {given}"))
-        else:
+        if is_a(self.instants, list):  # the converter found problems in these pairs
             for index, pair in enumerate(self.instants):
                 found = _pair_problem(pair)
                 if found is not None:
                     problems.append(Problem(f"instants[{index}]", found))
+        elif not is_a(self.instants, tuple):
+            given = shown(self.instants)
+            problems.append(Problem("instants", f"expected a list of (slot, instant), got {given}"))
         if problems:
             raise ValidationError("ProjectionRow", problems)
 
