@@ -143,8 +143,8 @@ def test_a_catch_up_killed_anywhere_ends_as_a_clean_run(tmp_path: Path) -> None:
         catch_up(clean_events, projection, clean, batch=1_000)
 
     seen = [0] * len(PROJECTIONS)
-    for round_, batch in enumerate(BATCHES[:KILLS]):
-        worker = _spawn("project", str(db), str(batch))
+    for round_, size in enumerate(BATCHES[:KILLS]):
+        worker = _spawn("project", str(db), str(size))
         assert worker.stdout is not None
         for _ in range(2 + 3 * round_):  # let it commit a few batches, then kill it mid-run
             line = worker.stdout.readline().split()
