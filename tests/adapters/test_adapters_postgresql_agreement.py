@@ -49,7 +49,7 @@ def _on_postgres(
         @pytest.fixture(autouse=True)
         def _postgres(self, postgres_dsn: str, postgres_schema: str) -> Iterator[None]:
             database = PostgresDatabase(postgres_dsn, schema=postgres_schema)
-            machine.factory = staticmethod(lambda: factory(_emptied(database)))  # type: ignore[attr-defined]
+            machine.factory = staticmethod(lambda: factory(_emptied(database)))
             yield
             database.close()
 

@@ -311,9 +311,9 @@ def test_writers_killed_mid_append_leave_a_consistent_store(
             ]
     holder.close()
     # The store goes on: the next append gets the next version and position.
-    version = store.version("INC-A")
+    current = store.version("INC-A")
     before = store.last_position()
-    assert store.append("INC-A", [sample_event("INC-A", version + 1)], version) == version + 1
+    assert store.append("INC-A", [sample_event("INC-A", current + 1)], current) == current + 1
     assert store.last_position() == before + 1
     store.close()
 

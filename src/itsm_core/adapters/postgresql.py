@@ -47,6 +47,7 @@ from typing import Any, Generic, Self, TypeVar, cast
 
 import psycopg
 from psycopg import sql
+from psycopg.sql import Composed
 
 from itsm_core.errors import (
     DuplicateAppend,
@@ -155,7 +156,7 @@ class PostgresDatabase:
         if create:
             self._create()
 
-    def sql(self, template: str) -> sql.Composed:
+    def sql(self, template: str) -> Composed:
         """``template`` with ``{events}``, ``{receipts}`` and ``{records}`` filled in with
         this schema's tables."""
         return sql.SQL(template).format(**self._names)
@@ -200,8 +201,10 @@ class PostgresDatabase:
         when the server dropped it)."""
         key = (os.getpid(), self._generation)
         cached = getattr(self._local, "connection", None)
-        if cached is not None and cached[0] == key and not cached[1].closed:
-            return cast(Connection, cached[1])  # a broken connection counts as closed
+        if cached is not None and cached[0] == key:
+            if not cached[1].closed:  # a connection the server dropped counts as closed
+                return cast(Connection, cached[1])
+            self._forget(cached[1])
         with self._errors("connect"):
             connection = self._connect()
             try:
@@ -237,11 +240,15 @@ class PostgresDatabase:
             yield connection
 
     def query(
-        self, operation: str, statement: sql.Composable | str, parameters: Sequence[object] = ()
+        self, operation: str, statement: Composed, parameters: Sequence[object] = ()
     ) -> list[Any]:
         """Rows of a read-only statement (one statement, one snapshot)."""
         with self._errors(operation):
             return self.connection().execute(statement, parameters).fetchall()
+
+    def _forget(self, connection: Connection) -> None:
+        with self._lock:
+            self._connections = [(p, c) for p, c in self._connections if c is not connection]
 
     def close(self) -> None:
         """Close every connection this object opened in this process (in any thread)."""
