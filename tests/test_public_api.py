@@ -440,6 +440,11 @@ PUBLIC_API: dict[str, set[str]] = {
         "read_changelog",
         "read_issues",
     },
+    "itsm_core.adapters.postgresql": {
+        "PostgresDatabase",
+        "PostgresEventStore",
+        "PostgresRepository",
+    },
     "itsm_core.adapters.sqlite": {
         "SqliteDatabase",
         "SqliteEventStore",

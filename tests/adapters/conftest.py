@@ -87,7 +87,10 @@ class Cluster:
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
         self.account = _service_account()
-        self.root = Path(tempfile.mkdtemp(prefix="itsm-pg-"))
+        # In /tmp: a short socket path, and a parent the server's account can traverse.
+        self.root = Path(
+            tempfile.mkdtemp(prefix="itsm-pg-", dir="/tmp" if Path("/tmp").is_dir() else None)
+        )
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         if self.account is not None:

@@ -61,14 +61,18 @@ def _not_yet() -> Any:
     raise AssertionError("the fixture sets the factory")
 
 
-_steps = settings(stateful_step_count=20, max_examples=50)
+# Fewer examples than SQLite's machines: each step is a few round trips to a server, and the
+# contract and process tests cover the concurrency; this hunts for SQL that disagrees.
+_steps = settings(stateful_step_count=20, max_examples=40)
 
 TestPostgresEventStoreAgrees = _on_postgres(event_store_agreement(_not_yet), _Kept, _steps)
 TestPostgresTicketRepositoryAgrees = _on_postgres(
-    repository_agreement(_not_yet), lambda db: _KeptRepository(db, "ticket"), _steps
+    repository_agreement(_not_yet),
+    lambda db: _KeptRepository(db, "ticket"),
+    settings(_steps, max_examples=20),
 )
 TestPostgresArticleRepositoryAgrees = _on_postgres(
     repository_agreement(_not_yet, values=articles()),
     lambda db: _KeptRepository(db, "article"),
-    settings(_steps, max_examples=20),
+    settings(_steps, max_examples=10),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,3 +210,23 @@ def test_connections_and_created_tables_are_logged(
 def test_a_repository_needs_a_kind(database: PostgresDatabase) -> None:
     with pytest.raises(ValueError, match="key"):
         PostgresRepository[Ticket](database, "")
+
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "storage" / "postgresql.md"
+PAGE_CONNINFO = 'conninfo = "host=/run/postgresql dbname=itsm"'
+PAGE_SCHEMA = 'schema="service_desk"'
+
+
+def test_the_postgresql_page_examples_run(postgres_dsn: str, postgres_schema: str) -> None:
+    # The page's ```py blocks need a server, so the docs test (```python only) leaves them to
+    # this test, which runs them in order in one namespace on the test server and schema.
+    text = PAGE.read_text(encoding="utf-8")
+    assert PAGE_CONNINFO in text
+    assert PAGE_SCHEMA in text
+    text = text.replace(PAGE_CONNINFO, f"conninfo = {postgres_dsn!r}")
+    text = text.replace(PAGE_SCHEMA, f"schema={postgres_schema!r}")
+    blocks = re.findall(r"^```py\n(.*?)^```$", text, flags=re.M | re.S)
+    assert len(blocks) >= 2
+    namespace: dict[str, object] = {"__name__": "docs:postgresql.md"}
+    for block in blocks:
+        exec(compile(block, str(PAGE), "exec"), namespace)

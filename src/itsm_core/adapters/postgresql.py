@@ -45,9 +45,14 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
-import psycopg
-from psycopg import sql
-from psycopg.sql import Composed
+try:
+    import psycopg
+    from psycopg import sql
+    from psycopg.sql import Composed
+except ImportError as exc:  # pragma: no cover - the extra is part of the dev install
+    raise ImportError(
+        "itsm_core.adapters.postgresql needs psycopg 3: pip install 'itsm-core[postgresql]'"
+    ) from exc
 
 from itsm_core.errors import (
     DuplicateAppend,
