@@ -45,11 +45,12 @@ LAYERS: dict[str, set[str]] = {
     "routing": {"calendar", "tickets"},
     "serialization": set(DOMAIN),
     "repositories": {"serialization", *DOMAIN},
-    "testing": {"repositories", "serialization", *DOMAIN},
-    "adapters": {"repositories", "serialization", *DOMAIN},
+    "desk": {"repositories", "serialization", *DOMAIN},
+    "testing": {"repositories", "serialization", "desk", *DOMAIN},
+    "adapters": {"repositories", "serialization", "desk", *DOMAIN},
     "cli": {"adapters", "repositories", *DOMAIN},
 }
-PURE = {*DOMAIN, "serialization", "repositories"}
+PURE = {*DOMAIN, "serialization", "repositories", "desk"}
 # The foundation every layer stands on: the error tree, the aggregate kernel and the shared
 # private checks. They import only each other (see test_the_foundation_imports_only_itself).
 FOUNDATION = {"errors", "kernel", "_checks", "_plain"}
