@@ -467,6 +467,7 @@ PUBLIC_API: dict[str, set[str]] = {
     "itsm_core.adapters.postgresql": {
         "PostgresDatabase",
         "PostgresEventStore",
+        "PostgresProjectionStore",
         "PostgresRepository",
     },
     "itsm_core.adapters.sqlite": {

@@ -1,8 +1,9 @@
 """The storage ports on PostgreSQL (psycopg 3): durable, transactional, shared by many processes.
 
-:class:`PostgresEventStore` and :class:`PostgresRepository` implement
-:class:`~itsm_core.repositories.EventStore` and :class:`~itsm_core.repositories.Repository`
-on tables in one schema of a PostgreSQL database (install the extra:
+:class:`PostgresEventStore`, :class:`PostgresRepository` and :class:`PostgresProjectionStore`
+implement :class:`~itsm_core.repositories.EventStore`,
+:class:`~itsm_core.repositories.Repository` and :class:`~itsm_core.desk.ProjectionStore` on
+tables in one schema of a PostgreSQL database (install the extra:
 ``pip install 'itsm-core[postgresql]'``):
 
 * every append takes ``LOCK TABLE itsm_events IN EXCLUSIVE MODE`` first: appends run one at a
@@ -36,11 +37,12 @@ A sketch (it needs a server, so the test suite runs the same code in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
@@ -54,6 +56,15 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
         "itsm_core.adapters.postgresql needs psycopg 3: pip install 'itsm-core[postgresql]'"
     ) from exc
 
+from itsm_core.desk import (
+    ProjectionRow,
+    RowHit,
+    RowQuery,
+    check_commit,
+    check_projection_name,
+    check_query,
+    check_row_keys,
+)
 from itsm_core.errors import (
     DuplicateAppend,
     DuplicateEventId,
@@ -75,7 +86,12 @@ from itsm_core.repositories import (
 )
 from itsm_core.serialization import Serializer
 
-__all__ = ["PostgresDatabase", "PostgresEventStore", "PostgresRepository"]
+__all__ = [
+    "PostgresDatabase",
+    "PostgresEventStore",
+    "PostgresProjectionStore",
+    "PostgresRepository",
+]
 
 E = TypeVar("E")
 T = TypeVar("T")
@@ -85,7 +101,9 @@ logger = logging.getLogger(__name__)
 #: A connection as psycopg returns it (rows as tuples).
 Connection = psycopg.Connection[tuple[Any, ...]]
 
-#: The tables, created when missing; ``{events}`` etc. are the schema-qualified names.
+#: The tables of the event store and the repositories, created when missing (``{events}``
+#: etc. stand for the schema-qualified names). Keys sort by code point (``COLLATE "C"``), as
+#: Python sorts them.
 SCHEMA = (
     """
     CREATE TABLE IF NOT EXISTS {events} (
@@ -108,17 +126,55 @@ SCHEMA = (
     """,
     """
     CREATE TABLE IF NOT EXISTS {records} (
-        kind     text    NOT NULL,
-        key      text    NOT NULL,
-        version  integer NOT NULL CHECK (version >= 1),
-        envelope json    NOT NULL,
+        kind     text             NOT NULL,
+        key      text COLLATE "C" NOT NULL,
+        version  integer          NOT NULL CHECK (version >= 1),
+        envelope json             NOT NULL,
         PRIMARY KEY (kind, key)
     )
     """,
 )
 
-#: Table names inside the schema.
-TABLES = {"events": "itsm_events", "receipts": "itsm_receipts", "records": "itsm_records"}
+#: The tables of :class:`PostgresProjectionStore`: each read model's checkpoint, its rows
+#: (with their terms, indexed by GIN), and the instants of its rows per slot (in order).
+PROJECTION_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS {checkpoints} (
+        name     text   PRIMARY KEY,
+        position bigint NOT NULL CHECK (position >= 0)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS {rows} (
+        name  text             NOT NULL,
+        key   text COLLATE "C" NOT NULL,
+        data  text             NOT NULL,
+        terms text[]           NOT NULL,
+        PRIMARY KEY (name, key)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS itsm_projection_rows_terms ON {rows} USING gin (terms)",
+    """
+    CREATE TABLE IF NOT EXISTS {instants} (
+        name text             NOT NULL,
+        slot text             NOT NULL,
+        at   timestamptz      NOT NULL,
+        key  text COLLATE "C" NOT NULL,
+        PRIMARY KEY (name, slot, at, key)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS itsm_projection_instants_key ON {instants} (name, key)",
+)
+
+#: Every table, by the placeholder that names it in statements.
+TABLES = {
+    "events": "itsm_events",
+    "receipts": "itsm_receipts",
+    "records": "itsm_records",
+    "checkpoints": "itsm_projection_checkpoints",
+    "rows": "itsm_projection_rows",
+    "instants": "itsm_projection_instants",
+}
 
 
 def _connector(conninfo: str) -> Callable[[], Connection]:
@@ -158,8 +214,9 @@ class PostgresDatabase:
         self._lock = threading.Lock()
         self._connections: list[tuple[int, Connection]] = []
         self._generation = 0
+        self.create = create
         if create:
-            self._create()
+            self.ensure(SCHEMA)
 
     def sql(self, template: str) -> Composed:
         """``template`` with ``{events}``, ``{receipts}`` and ``{records}`` filled in with
@@ -176,7 +233,12 @@ class PostgresDatabase:
                 f"PostgreSQL (schema {self.schema!r}): {operation} failed: {exc}"
             ) from exc
 
-    def _create(self) -> None:
+    def ensure(self, statements: Sequence[str]) -> None:
+        """Run the ``CREATE ... IF NOT EXISTS`` ``statements`` (templates for :meth:`sql`)
+        unless every table they name exists; creates the schema first when missing."""
+        wanted = [
+            name for name, table in TABLES.items() if any(f"{{{name}}}" in s for s in statements)
+        ]
         with self.transaction("create the tables") as connection:
             # Two processes starting at once must not race on CREATE TABLE IF NOT EXISTS.
             connection.execute(
@@ -184,11 +246,10 @@ class PostgresDatabase:
                 (self.schema,),
             )
             missing = [
-                table
-                for table in TABLES.values()
+                TABLES[name]
+                for name in wanted
                 if connection.execute(
-                    "SELECT to_regclass(%s)",
-                    (sql.Identifier(self.schema, table).as_string(connection),),
+                    "SELECT to_regclass(%s)", (self._names[name].as_string(connection),)
                 ).fetchone()
                 == (None,)
             ]
@@ -197,7 +258,7 @@ class PostgresDatabase:
             connection.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
             )
-            for statement in SCHEMA:
+            for statement in statements:
                 connection.execute(self.sql(statement))
         logger.info("created tables %s in schema %r", ", ".join(missing), self.schema)
 
@@ -558,3 +619,218 @@ class PostgresRepository(_Store, Generic[T]):
             (self.kind,),
         )
         return tuple(key for (key,) in rows)
+
+
+class PostgresProjectionStore(_Store):
+    """:class:`~itsm_core.desk.ProjectionStore` on PostgreSQL: read models beside the events.
+
+    Each read model's checkpoint, rows and instants live in three tables (see
+    :data:`PROJECTION_SCHEMA`). A commit first moves the checkpoint with one statement that
+    checks it (``UPDATE ... WHERE position = after``, or an insert for a new read model),
+    which also locks it until the transaction ends, then replaces the rows, their terms and
+    instants: rows and checkpoint move together or not at all, and of two runners committing
+    from the same checkpoint one wins and the other gets
+    :class:`~itsm_core.errors.VersionConflict`. Queries read one snapshot (a ``REPEATABLE
+    READ`` read-only transaction): terms through a GIN index on the rows, instants through
+    the ``(name, slot, at, key)`` primary key.
+
+    Args:
+        database: a :class:`PostgresDatabase` (the event store's, to keep both in one
+            schema), or a connection string.
+    """
+
+    def __init__(self, database: PostgresDatabase | str) -> None:
+        super().__init__(database)
+        if self.database.create:
+            self.database.ensure(PROJECTION_SCHEMA)
+
+    def position(self, name: str) -> int:
+        """The checkpoint of ``name`` (0 before its first commit)."""
+        check_projection_name(name)
+        rows = self.database.query(
+            f"read the checkpoint of {name!r}",
+            self.database.sql("SELECT position FROM {checkpoints} WHERE name = %s"),
+            (name,),
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def rows(self, name: str, keys: Iterable[str]) -> dict[str, ProjectionRow]:
+        """The stored rows of ``keys`` (those that exist), by key."""
+        check_projection_name(name)
+        wanted = list(dict.fromkeys(check_row_keys(keys)))
+        with self._snapshot(f"read rows of {name!r}") as connection:
+            return self._rows(connection, name, wanted)
+
+    def commit(
+        self,
+        name: str,
+        *,
+        after: int,
+        position: int,
+        upserts: Sequence[ProjectionRow] = (),
+        deletes: Collection[str] = (),
+    ) -> None:
+        """Write the rows, delete the keys, move the checkpoint: in one transaction."""
+        rows, gone = check_commit(name, after, position, upserts, deletes)
+        database = self.database
+        with database.transaction(f"commit to {name!r}") as connection:
+            if after == 0:
+                moved = connection.execute(
+                    database.sql(
+                        "INSERT INTO {checkpoints} AS c (name, position) VALUES (%s, %s)"
+                        " ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+                        " WHERE c.position = 0"
+                    ),
+                    (name, position),
+                ).rowcount
+            else:
+                moved = connection.execute(
+                    database.sql(
+                        "UPDATE {checkpoints} SET position = %s WHERE name = %s AND position = %s"
+                    ),
+                    (position, name, after),
+                ).rowcount
+            if moved != 1:
+                found = connection.execute(
+                    database.sql("SELECT position FROM {checkpoints} WHERE name = %s"), (name,)
+                ).fetchone()
+                raise VersionConflict(f"projection {name}", after, 0 if found is None else found[0])
+            changed = [row.key for row in rows] + sorted(gone)
+            if changed:  # a row's instants are replaced whole
+                connection.execute(
+                    database.sql("DELETE FROM {instants} WHERE name = %s AND key = ANY(%s)"),
+                    (name, changed),
+                )
+            if gone:
+                connection.execute(
+                    database.sql("DELETE FROM {rows} WHERE name = %s AND key = ANY(%s)"),
+                    (name, sorted(gone)),
+                )
+            if rows:
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        database.sql(
+                            "INSERT INTO {rows} (name, key, data, terms) VALUES (%s, %s, %s, %s)"
+                            " ON CONFLICT (name, key) DO UPDATE"
+                            " SET data = excluded.data, terms = excluded.terms"
+                        ),
+                        [(name, row.key, row.data, sorted(row.terms)) for row in rows],
+                    )
+                marks = [(slot, at, row.key) for row in rows for slot, at in row.instants]
+                if marks:
+                    slots, ats, keys = (list(column) for column in zip(*marks, strict=True))
+                    connection.execute(
+                        database.sql(
+                            "INSERT INTO {instants} (name, slot, at, key) SELECT %s, *"
+                            " FROM unnest(%s::text[], %s::timestamptz[], %s::text[])"
+                        ),
+                        (name, slots, ats, keys),
+                    )
+
+    def select(self, name: str, query: RowQuery) -> tuple[RowHit, ...]:
+        """The rows ``query`` finds, in its order."""
+        check_projection_name(name)
+        check_query(query)
+        if query.empty_range:
+            return ()
+        where, parameters = self._where(name, query)
+        with self._snapshot(f"query {name!r}") as connection:
+            if query.slot is None:
+                found: list[tuple[str, dt.datetime | None]] = [
+                    (key, None)
+                    for (key,) in connection.execute(
+                        self.database.sql("SELECT r.key FROM {rows} r WHERE ")
+                        + where
+                        + sql.SQL(" ORDER BY r.key LIMIT %s"),
+                        (*parameters, query.limit),
+                    )
+                ]
+            else:
+                found = [
+                    (key, at.astimezone(dt.UTC))
+                    for key, at in connection.execute(
+                        self.database.sql(
+                            "SELECT i.key, min(i.at) AS first FROM {instants} i"
+                            " JOIN {rows} r ON r.name = i.name AND r.key = i.key WHERE "
+                        )
+                        + where
+                        + sql.SQL(" GROUP BY i.key ORDER BY first, i.key LIMIT %s"),
+                        (*parameters, query.limit),
+                    )
+                ]
+            rows = self._rows(connection, name, [key for key, _ in found])
+        return tuple(RowHit(rows[key], at) for key, at in found)
+
+    def count(self, name: str, query: RowQuery) -> int:
+        """How many rows ``query`` finds (its limit ignored)."""
+        check_projection_name(name)
+        check_query(query)
+        if query.empty_range:
+            return 0
+        where, parameters = self._where(name, query)
+        statement = (
+            self.database.sql("SELECT count(*) FROM {rows} r WHERE ")
+            if query.slot is None
+            else self.database.sql(
+                "SELECT count(DISTINCT i.key) FROM {instants} i"
+                " JOIN {rows} r ON r.name = i.name AND r.key = i.key WHERE "
+            )
+        )
+        rows = self.database.query(f"count {name!r}", statement + where, parameters)
+        return int(rows[0][0])
+
+    def reset(self, name: str) -> None:
+        """Drop the rows and checkpoint of ``name``."""
+        check_projection_name(name)
+        with self.database.transaction(f"reset {name!r}") as connection:
+            for table in ("checkpoints", "rows", "instants"):
+                connection.execute(
+                    self.database.sql(f"DELETE FROM {{{table}}} WHERE name = %s"), (name,)
+                )
+
+    @contextmanager
+    def _snapshot(self, operation: str) -> Iterator[Connection]:
+        """A read-only transaction: every statement in it sees the same committed state."""
+        with self.database.transaction(operation) as connection:
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield connection
+
+    def _rows(
+        self, connection: Connection, name: str, keys: Sequence[str]
+    ) -> dict[str, ProjectionRow]:
+        if not keys:
+            return {}
+        instants: dict[str, list[tuple[str, dt.datetime]]] = {}
+        for key, slot, at in connection.execute(
+            self.database.sql(
+                "SELECT key, slot, at FROM {instants} WHERE name = %s AND key = ANY(%s)"
+            ),
+            (name, list(keys)),
+        ):
+            instants.setdefault(key, []).append((slot, at))
+        return {
+            key: ProjectionRow(key, data, terms, instants.get(key, ()))
+            for key, data, terms in connection.execute(
+                self.database.sql(
+                    "SELECT key, data, terms FROM {rows} WHERE name = %s AND key = ANY(%s)"
+                ),
+                (name, list(keys)),
+            )
+        }
+
+    @staticmethod
+    def _where(name: str, query: RowQuery) -> tuple[Composed, list[object]]:
+        """The conditions of ``query`` on rows ``r`` (and, with a slot, instants ``i``)."""
+        clauses = [sql.SQL("r.name = %s")]
+        parameters: list[object] = [name]
+        if query.terms:
+            clauses.append(sql.SQL("r.terms @> %s::text[]"))
+            parameters.append(sorted(query.terms))
+        if query.slot is not None:
+            clauses.append(sql.SQL("i.slot = %s"))
+            parameters.append(query.slot)
+            for bound, operator in ((query.start, ">="), (query.end, "<")):
+                if bound is not None:
+                    clauses.append(sql.SQL(f"i.at {operator} %s"))
+                    parameters.append(bound)
+        return sql.SQL(" AND ").join(clauses), parameters
