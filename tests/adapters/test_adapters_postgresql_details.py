@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,6 +152,10 @@ def test_a_dropped_connection_fails_one_call_and_the_next_reconnects(
     pid = database.connection().info.backend_pid
     with _raw(postgres_dsn) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 30  # the signal is asynchronous: wait until it is gone
+        while admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
     with pytest.raises(RepositoryError, match="read the version of 'INC1' failed"):
         store.version("INC1")
     assert store.version("INC1") == 1
@@ -205,6 +210,16 @@ def test_connections_and_created_tables_are_logged(
     ]
     assert sum(m.startswith("opened a connection") for m in messages) == 2
     assert all(r.name == "itsm_core.adapters.postgresql" for r in caplog.records)
+
+
+def test_bad_settings_are_refused_before_connecting() -> None:
+    with pytest.raises(ValidationError) as caught:
+        PostgresDatabase(42, schema=" ", lock_timeout=0)  # type: ignore[arg-type]
+    assert [problem.path for problem in caught.value.problems] == [
+        "schema",
+        "lock_timeout",
+        "conninfo",
+    ]
 
 
 def test_a_repository_needs_a_kind(database: PostgresDatabase) -> None:

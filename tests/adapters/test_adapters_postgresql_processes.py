@@ -168,6 +168,10 @@ def test_processes_and_threads_lose_nothing_and_a_tailing_reader_misses_nothing(
     finally:
         done.set()
         follower.join()
+        for worker in workers:  # after a failure above: no worker outlives the test
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
     claimed = [note for report in reports for note in report["notes"]]
     assert len(claimed) == PROCESSES * THREADS * APPENDS
     assert sum(report["conflicts"] for report in reports) > 0  # they really did collide
@@ -271,53 +275,59 @@ def test_writers_killed_mid_append_leave_a_consistent_store(
     _open_streams(postgres_dsn, postgres_schema)
     _stall_receipts(postgres_dsn, postgres_schema)
     acknowledged: dict[str, int] = dict.fromkeys(STREAMS, 1)
-    store = _store(postgres_dsn, postgres_schema)
-    holder = psycopg.connect(postgres_dsn, autocommit=True)  # holds the stalled append
-    for round_ in range(KILLS + 1):
-        stalled = round_ == KILLS  # the last writer is killed inside its transaction
-        crasher = _spawn("crash", postgres_dsn, postgres_schema, "4" if stalled else "0")
-        assert crasher.stdout is not None
-        for _ in range(4 if stalled else 3 + 5 * round_):  # let it commit a few batches
-            stream, version = crasher.stdout.readline().split()
-            acknowledged[stream] = max(acknowledged[stream], int(version))
-        if stalled:
-            holder.execute("SELECT pg_advisory_lock(hashtext(%s))", (postgres_schema,))
-            word, stalled_key = crasher.stdout.readline().split()
-            assert word == "stalling"
+    lock = "SELECT pg_advisory_{}lock(hashtext(%s))"  # what the stalled append waits for
+    with (
+        _store(postgres_dsn, postgres_schema) as store,
+        psycopg.connect(postgres_dsn, autocommit=True) as holder,
+    ):
+        for round_ in range(KILLS + 1):
+            stalled = round_ == KILLS  # the last writer is killed inside its transaction
+            if stalled:  # taken before the writer starts, so its stalled append must wait
+                holder.execute(lock.format(""), (postgres_schema,))
+            crasher = _spawn("crash", postgres_dsn, postgres_schema, "4" if stalled else "0")
+            assert crasher.stdout is not None
+            try:
+                for _ in range(4 if stalled else 3 + 5 * round_):  # a few batches committed
+                    stream, version = crasher.stdout.readline().split()
+                    acknowledged[stream] = max(acknowledged[stream], int(version))
+                if stalled:
+                    word, stalled_key = crasher.stdout.readline().split()
+                    assert word == "stalling"
+                    deadline = time.monotonic() + 30
+                    while not _waiting_for(holder):  # its events are in, its receipt waits
+                        assert time.monotonic() < deadline, "the stalled append never waited"
+                        time.sleep(0.02)
+                    # Uncommitted, so invisible to others: neither its events nor its receipt.
+                    stream, last = stalled_key.removeprefix(STALL + "batch-").rsplit("-", 1)
+                    assert store.version(stream) == int(last) - BATCH
+                    assert store.receipt(stalled_key) is None
+                os.kill(crasher.pid, signal.SIGKILL)
+            finally:
+                if crasher.poll() is None:  # the test failed before the kill
+                    crasher.kill()
+                crasher.wait(timeout=30)
+                crasher.stdout.close()
+            assert crasher.returncode == -signal.SIGKILL
+            if stalled:  # let the orphaned transaction go on: it finds its client gone
+                holder.execute(lock.format("un"), (postgres_schema,))
+            # The server notices the dead client and rolls its transaction back.
             deadline = time.monotonic() + 30
-            while not _waiting_for(holder):  # its events are in, its receipt waits
-                assert time.monotonic() < deadline, "the stalled append never reached the trigger"
+            while _append_lock_holders(postgres_dsn, postgres_schema):
+                assert time.monotonic() < deadline, "the killed writer's lock was never released"
                 time.sleep(0.02)
-            # Uncommitted, so invisible to others: neither its events nor its receipt.
-            stalled_stream, last = stalled_key.removeprefix(STALL + "batch-").rsplit("-", 1)
-            assert store.version(stalled_stream) == int(last) - BATCH
-            assert store.receipt(stalled_key) is None
-        os.kill(crasher.pid, signal.SIGKILL)
-        crasher.wait(timeout=30)
-        crasher.stdout.close()
-        assert crasher.returncode == -signal.SIGKILL
-        if stalled:  # let the orphaned transaction go on: it finds its client gone
-            holder.execute("SELECT pg_advisory_unlock(hashtext(%s))", (postgres_schema,))
-        # The server notices the dead client and rolls its transaction back, releasing the lock.
-        deadline = time.monotonic() + 30
-        while _append_lock_holders(postgres_dsn, postgres_schema):
-            assert time.monotonic() < deadline, "the killed writer's lock was never released"
-            time.sleep(0.02)
-        _assert_consistent(store, acknowledged)
-        if stalled:
-            assert store.receipt(stalled_key) is None
-            assert not [
-                r
-                for r in store.read_all()
-                if r.metadata is not None and r.metadata.event_id.startswith(stalled_key)
-            ]
-    holder.close()
-    # The store goes on: the next append gets the next version and position.
-    current = store.version("INC-A")
-    before = store.last_position()
-    assert store.append("INC-A", [sample_event("INC-A", current + 1)], current) == current + 1
-    assert store.last_position() == before + 1
-    store.close()
+            _assert_consistent(store, acknowledged)
+            if stalled:
+                assert store.receipt(stalled_key) is None
+                assert not [
+                    r
+                    for r in store.read_all()
+                    if r.metadata is not None and r.metadata.event_id.startswith(stalled_key)
+                ]
+        # The store goes on: the next append gets the next version and position.
+        current = store.version("INC-A")
+        before = store.last_position()
+        assert store.append("INC-A", [sample_event("INC-A", current + 1)], current) == current + 1
+        assert store.last_position() == before + 1
 
 
 if __name__ == "__main__":

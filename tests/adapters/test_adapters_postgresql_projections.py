@@ -96,11 +96,13 @@ def test_a_runner_killed_mid_catch_up_resumes_without_loss_or_double_counting(
         env=env,
     )
     assert runner.stdout is not None
-    for _ in range(10):  # a few batches committed, then killed wherever it is
-        assert int(runner.stdout.readline()) > 0
-    os.kill(runner.pid, signal.SIGKILL)
-    runner.wait(timeout=30)
-    runner.stdout.close()
+    try:
+        for _ in range(10):  # a few batches committed, then killed wherever it is
+            assert int(runner.stdout.readline()) > 0
+    finally:
+        os.kill(runner.pid, signal.SIGKILL)
+        runner.wait(timeout=30)
+        runner.stdout.close()
     killed_at = store.position("tickets")
     assert 0 < killed_at < events.last_position()
 

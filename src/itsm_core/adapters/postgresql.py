@@ -56,6 +56,7 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
         "itsm_core.adapters.postgresql needs psycopg 3: pip install 'itsm-core[postgresql]'"
     ) from exc
 
+from itsm_core._plain import is_a, is_number, shown, text
 from itsm_core.desk import (
     ProjectionRow,
     RowHit,
@@ -69,7 +70,9 @@ from itsm_core.errors import (
     DuplicateAppend,
     DuplicateEventId,
     NotFound,
+    Problem,
     RepositoryError,
+    ValidationError,
     VersionConflict,
 )
 from itsm_core.repositories import (
@@ -205,7 +208,18 @@ class PostgresDatabase:
         lock_timeout: float = 30.0,
         create: bool = True,
     ) -> None:
-        check_key(schema)
+        problems: list[Problem] = []
+        text(schema, "schema", problems)
+        if not (is_number(lock_timeout) and lock_timeout > 0):
+            problems.append(
+                Problem("lock_timeout", f"expected seconds > 0, got {shown(lock_timeout)}")
+            )
+        if not (callable(conninfo) or is_a(conninfo, str)):
+            problems.append(
+                Problem("conninfo", f"expected a string or a function, got {shown(conninfo)}")
+            )
+        if problems:
+            raise ValidationError("PostgresDatabase", problems)
         self.schema = schema
         self.lock_timeout = lock_timeout
         self._connect = conninfo if callable(conninfo) else _connector(conninfo)
@@ -219,8 +233,8 @@ class PostgresDatabase:
             self.ensure(SCHEMA)
 
     def sql(self, template: str) -> Composed:
-        """``template`` with ``{events}``, ``{receipts}`` and ``{records}`` filled in with
-        this schema's tables."""
+        """``template`` with ``{events}``, ``{receipts}``, ``{records}``, ``{checkpoints}``,
+        ``{rows}`` and ``{instants}`` replaced by this schema's tables (see :data:`TABLES`)."""
         return sql.SQL(template).format(**self._names)
 
     @contextmanager
