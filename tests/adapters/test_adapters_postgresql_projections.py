@@ -26,7 +26,7 @@ from itsm_core.errors import RepositoryError
 from itsm_core.testing import sample_events
 from itsm_core.tickets import TicketEvent
 
-TICKETS = 60
+TICKETS = 80
 EVENTS_PER_TICKET = 4
 
 
@@ -48,7 +48,7 @@ def test_the_ticket_read_model_lives_beside_the_events(database: PostgresDatabas
     store = PostgresProjectionStore(database)
     _fill(events)
     result = catch_up(events, TicketProjection(), store, batch=25)
-    assert (result.position, result.events) == (events.last_position(), TICKETS * 4)
+    assert (result.position, result.events) == (events.last_position(), TICKETS * EVENTS_PER_TICKET)
     assert store.position("tickets") == events.last_position()
     worklists = Worklists(store)
     assert worklists.count(Worklist(status="new")) == TICKETS
@@ -75,7 +75,7 @@ def _run(dsn: str, schema: str) -> None:
     database = PostgresDatabase(dsn, schema=schema)
     events = PostgresEventStore[TicketEvent](database)
     subscription = Subscription(
-        events, TicketProjection(), PostgresProjectionStore(database), batch=3
+        events, TicketProjection(), PostgresProjectionStore(database), batch=2
     )
     while subscription.step():
         print(subscription.store.position("tickets"), flush=True)
