@@ -486,6 +486,12 @@ PUBLIC_API: dict[str, set[str]] = {
         "read_changelog",
         "read_issues",
     },
+    "itsm_core.adapters.postgresql": {
+        "PostgresDatabase",
+        "PostgresEventStore",
+        "PostgresProjectionStore",
+        "PostgresRepository",
+    },
     "itsm_core.adapters.sqlite": {
         "SqliteDatabase",
         "SqliteEventStore",

@@ -6,6 +6,7 @@
 * :mod:`itsm_core.adapters.zendesk`: a Zendesk ticket export (JSON, with audits).
 * :mod:`itsm_core.adapters.jira`: a Jira (Service Management) issue CSV and changelog CSV.
 * :mod:`itsm_core.adapters.sqlite`: the event store and repositories on SQLite.
+* :mod:`itsm_core.adapters.postgresql`: the same on PostgreSQL (the ``postgresql`` extra).
 """
 
 __all__: list[str] = []
