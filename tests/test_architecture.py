@@ -47,7 +47,7 @@ LAYERS: dict[str, set[str]] = {
     "serialization": set(DOMAIN),
     "repositories": {"serialization", *DOMAIN},
     "desk": {"repositories", "serialization", *DOMAIN},
-    "testing": {"repositories", "serialization", *DOMAIN},
+    "testing": {"desk", "repositories", "serialization", *DOMAIN},
     "adapters": {"desk", "repositories", "serialization", *DOMAIN},
     "cli": {"adapters", "desk", "repositories", *DOMAIN},
 }

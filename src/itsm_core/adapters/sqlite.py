@@ -35,16 +35,26 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, Literal, Self, TypeVar, cast
 
+from itsm_core.desk import (
+    ProjectionRow,
+    RowHit,
+    RowQuery,
+    check_commit,
+    check_projection_name,
+    check_query,
+    check_row_keys,
+)
 from itsm_core.errors import (
     DuplicateAppend,
     DuplicateEventId,
@@ -66,7 +76,7 @@ from itsm_core.repositories import (
 )
 from itsm_core.serialization import Serializer
 
-__all__ = ["SqliteDatabase", "SqliteEventStore", "SqliteRepository"]
+__all__ = ["SqliteDatabase", "SqliteEventStore", "SqliteProjectionStore", "SqliteRepository"]
 
 E = TypeVar("E")
 T = TypeVar("T")
@@ -431,3 +441,345 @@ class SqliteRepository(_Store, Generic[T]):
             "SELECT key FROM records WHERE kind = ? ORDER BY key", (self.kind,)
         )
         return tuple(key for (key,) in rows)
+
+
+#: The tables of :class:`SqliteProjectionStore`, created when missing: each read model's
+#: checkpoint, its rows, and the two indexes of its rows (terms, and instants per slot).
+PROJECTION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+    name     TEXT    PRIMARY KEY,
+    position INTEGER NOT NULL CHECK (position >= 0)
+);
+CREATE TABLE IF NOT EXISTS projection_rows (
+    name     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    data     TEXT NOT NULL,
+    terms    TEXT NOT NULL,
+    instants TEXT NOT NULL,
+    PRIMARY KEY (name, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS projection_terms (
+    name TEXT NOT NULL,
+    term TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    PRIMARY KEY (name, term, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS projection_instants (
+    name TEXT    NOT NULL,
+    slot TEXT    NOT NULL,
+    at   INTEGER NOT NULL,
+    key  TEXT    NOT NULL,
+    PRIMARY KEY (name, slot, at, key)
+) WITHOUT ROWID;
+"""
+
+#: Keys per ``IN (...)`` list (well under SQLite's limit on bound parameters).
+_CHUNK = 500
+
+_Terms = set[str]
+_Instants = set[tuple[str, int]]
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+#: A query whose terms leave at most this many rows checks them one by one instead of
+#: walking the slot's instants in order.
+_FEW = 2_000
+
+
+def _micros(at: dt.datetime) -> int:
+    """``at`` as microseconds since 1970 UTC: how instants are stored and ordered."""
+    return (at - _EPOCH) // _MICROSECOND
+
+
+def _instant(us: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=us)
+
+
+def _marks(row: ProjectionRow) -> list[list[object]]:
+    return [[slot, _micros(at)] for slot, at in row.instants]
+
+
+class SqliteProjectionStore(_Store):
+    """:class:`~itsm_core.desk.ProjectionStore` on SQLite: read models beside the events.
+
+    Each read model's rows, their index entries and its checkpoint live in four tables (see
+    :data:`PROJECTION_SCHEMA`); a commit writes them in one ``BEGIN IMMEDIATE`` transaction
+    that first checks the checkpoint, so rows and checkpoint move together or not at all,
+    and a process killed mid-commit leaves the last committed state. A commit rewrites only
+    the index entries that changed. Queries read one snapshot (a deferred transaction), use
+    the indexes (``(name, term, key)`` and ``(name, slot, at, key)``), and stop reading once
+    they have ``limit`` rows.
+
+    Args:
+        database: a :class:`SqliteDatabase` (the event store's, to keep both in one file), or
+            the path of the file.
+    """
+
+    def __init__(self, database: SqliteDatabase | str | os.PathLike[str]) -> None:
+        super().__init__(database)
+        try:
+            self.database.connection().executescript(PROJECTION_SCHEMA)
+        except sqlite3.Error as exc:
+            raise RepositoryError(
+                f"cannot create the projection tables in {self.database.path}: {exc}"
+            ) from exc
+
+    def position(self, name: str) -> int:
+        """The checkpoint of ``name`` (0 before its first commit)."""
+        check_projection_name(name)
+        rows = self.database.query(
+            "SELECT position FROM projection_checkpoints WHERE name = ?", (name,)
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def rows(self, name: str, keys: Iterable[str]) -> dict[str, ProjectionRow]:
+        """The stored rows of ``keys`` (those that exist), by key."""
+        check_projection_name(name)
+        wanted = list(dict.fromkeys(check_row_keys(keys)))
+        with self._snapshot() as connection:
+            return self._rows(connection, name, wanted)
+
+    def commit(
+        self,
+        name: str,
+        *,
+        after: int,
+        position: int,
+        upserts: Sequence[ProjectionRow] = (),
+        deletes: Collection[str] = (),
+    ) -> None:
+        """Write the rows, delete the keys, move the checkpoint: in one transaction."""
+        rows, gone = check_commit(name, after, position, upserts, deletes)
+        written = [
+            (row, set(row.terms), {(slot, _micros(at)) for slot, at in row.instants})
+            for row in rows
+        ]
+        with self.database.transaction() as connection:
+            found = connection.execute(
+                "SELECT position FROM projection_checkpoints WHERE name = ?", (name,)
+            ).fetchone()
+            actual = 0 if found is None else int(found[0])
+            if actual != after:
+                raise VersionConflict(f"projection {name}", after, actual)
+            old = self._indexed(connection, name, [row.key for row in rows] + sorted(gone))
+            drop_terms: list[tuple[str, str, str]] = []
+            add_terms: list[tuple[str, str, str]] = []
+            drop_instants: list[tuple[str, str, int, str]] = []
+            add_instants: list[tuple[str, str, int, str]] = []
+            for row, terms, instants in written:
+                old_terms, old_instants = old.get(row.key, (set(), set()))
+                drop_terms.extend((name, t, row.key) for t in old_terms - terms)
+                add_terms.extend((name, t, row.key) for t in terms - old_terms)
+                drop_instants.extend((name, s, at, row.key) for s, at in old_instants - instants)
+                add_instants.extend((name, s, at, row.key) for s, at in instants - old_instants)
+            for key in gone:
+                old_terms, old_instants = old.get(key, (set(), set()))
+                drop_terms.extend((name, t, key) for t in old_terms)
+                drop_instants.extend((name, s, at, key) for s, at in old_instants)
+            connection.executemany(
+                "DELETE FROM projection_terms WHERE name = ? AND term = ? AND key = ?", drop_terms
+            )
+            connection.executemany(
+                "DELETE FROM projection_instants WHERE name = ? AND slot = ? AND at = ? "
+                "AND key = ?",
+                drop_instants,
+            )
+            connection.executemany("INSERT INTO projection_terms VALUES (?, ?, ?)", add_terms)
+            connection.executemany(
+                "INSERT INTO projection_instants VALUES (?, ?, ?, ?)", add_instants
+            )
+            connection.executemany(
+                "DELETE FROM projection_rows WHERE name = ? AND key = ?",
+                [(name, key) for key in gone],
+            )
+            connection.executemany(
+                "INSERT INTO projection_rows (name, key, data, terms, instants) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET "
+                "data = excluded.data, terms = excluded.terms, instants = excluded.instants",
+                [
+                    (name, row.key, row.data, json.dumps(sorted(terms)), json.dumps(_marks(row)))
+                    for row, terms, _ in written
+                ],
+            )
+            connection.execute(
+                "INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+                (name, position),
+            )
+
+    def select(self, name: str, query: RowQuery) -> tuple[RowHit, ...]:
+        """The rows ``query`` finds, in its order."""
+        check_projection_name(name)
+        check_query(query)
+        if query.empty_range:
+            return ()
+        with self._snapshot() as connection:
+            found = self._find(connection, name, query, query.limit)
+            rows = self._rows(connection, name, [key for key, _ in found])
+        return tuple(RowHit(rows[key], at) for key, at in found)
+
+    def count(self, name: str, query: RowQuery) -> int:
+        """How many rows ``query`` finds (its limit ignored)."""
+        check_projection_name(name)
+        check_query(query)
+        if query.empty_range:
+            return 0
+        with self._snapshot() as connection:
+            if query.slot is None:
+                where, parameters = self._where(name, query, "r")
+                sql = f"SELECT COUNT(*) FROM projection_rows r WHERE {where}"
+            else:
+                where, parameters = self._where(name, query, "i")
+                sql = f"SELECT COUNT(DISTINCT i.key) FROM projection_instants i WHERE {where}"
+            return int(connection.execute(sql, parameters).fetchone()[0])
+
+    def reset(self, name: str) -> None:
+        """Drop the rows and checkpoint of ``name``."""
+        check_projection_name(name)
+        with self.database.transaction() as connection:
+            for table in (
+                "projection_rows",
+                "projection_terms",
+                "projection_instants",
+                "projection_checkpoints",
+            ):
+                connection.execute(f"DELETE FROM {table} WHERE name = ?", (name,))
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every statement in it sees the same committed state."""
+        connection = self.database.connection()
+        try:
+            connection.execute("BEGIN")
+            try:
+                yield connection
+            finally:
+                connection.rollback()  # nothing was written: ends the read transaction
+        except sqlite3.Error as exc:
+            raise RepositoryError(f"SQLite {self.database.path}: {exc}") from exc
+
+    def _rows(
+        self, connection: sqlite3.Connection, name: str, keys: Sequence[str]
+    ) -> dict[str, ProjectionRow]:
+        found: dict[str, ProjectionRow] = {}
+        for chunk in _chunks(keys):
+            marks = ", ".join("?" * len(chunk))
+            for key, data, terms, instants in connection.execute(
+                "SELECT key, data, terms, instants FROM projection_rows "
+                f"WHERE name = ? AND key IN ({marks})",
+                (name, *chunk),
+            ):
+                found[key] = self._row(key, data, terms, instants)
+        return found
+
+    def _row(self, key: str, data: str, terms: str, instants: str) -> ProjectionRow:
+        try:
+            return ProjectionRow(
+                key,
+                data,
+                json.loads(terms),
+                [(slot, _instant(at)) for slot, at in json.loads(instants)],
+            )
+        except Exception as exc:  # a hand-edited row: name it
+            raise RepositoryError(
+                f"SQLite {self.database.path}: unreadable projection row {key!r}: {exc}"
+            ) from exc
+
+    def _indexed(
+        self, connection: sqlite3.Connection, name: str, keys: Sequence[str]
+    ) -> dict[str, tuple[_Terms, _Instants]]:
+        """The terms and instants stored for ``keys`` (those that exist)."""
+        found: dict[str, tuple[_Terms, _Instants]] = {}
+        for chunk in _chunks(keys):
+            marks = ", ".join("?" * len(chunk))
+            for key, terms, instants in connection.execute(
+                f"SELECT key, terms, instants FROM projection_rows "
+                f"WHERE name = ? AND key IN ({marks})",
+                (name, *chunk),
+            ):
+                found[key] = (
+                    set(json.loads(terms)),
+                    {(slot, at) for slot, at in json.loads(instants)},
+                )
+        return found
+
+    @staticmethod
+    def _where(name: str, query: RowQuery, alias: str) -> tuple[str, list[object]]:
+        """The WHERE clause of ``query`` on ``projection_instants`` (alias ``i``, with a
+        slot) or ``projection_rows`` (alias ``r``)."""
+        clauses = [f"{alias}.name = ?"]
+        parameters: list[object] = [name]
+        if query.slot is not None:
+            clauses.append(f"{alias}.slot = ?")
+            parameters.append(query.slot)
+            if query.start is not None:
+                clauses.append(f"{alias}.at >= ?")
+                parameters.append(_micros(query.start))
+            if query.end is not None:
+                clauses.append(f"{alias}.at < ?")
+                parameters.append(_micros(query.end))
+        for term in sorted(query.terms):
+            clauses.append(
+                "EXISTS (SELECT 1 FROM projection_terms t WHERE t.name = ? AND t.term = ? "
+                f"AND t.key = {alias}.key)"
+            )
+            parameters.extend((name, term))
+        return " AND ".join(clauses), parameters
+
+    def _find(
+        self, connection: sqlite3.Connection, name: str, query: RowQuery, limit: int | None
+    ) -> list[tuple[str, dt.datetime | None]]:
+        """The keys ``query`` finds, in order, each with the instant it was found by."""
+        if query.slot is None:
+            where, parameters = self._where(name, query, "r")
+            cursor = connection.execute(
+                f"SELECT r.key FROM projection_rows r WHERE {where} ORDER BY r.key LIMIT ?",
+                (*parameters, -1 if limit is None else limit),
+            )
+            return [(key, None) for (key,) in cursor]
+        few = self._few(connection, name, query.terms)
+        if few is not None:
+            rows = self._rows(connection, name, few)
+            hits = sorted(
+                (at, key)
+                for key, row in rows.items()
+                if query.terms <= row.terms
+                and (at := row.first(query.slot, query.start, query.end)) is not None
+            )
+            return [(key, at) for at, key in hits[:limit]]
+        where, parameters = self._where(name, query, "i")
+        cursor = connection.execute(
+            f"SELECT i.key, i.at FROM projection_instants i WHERE {where} ORDER BY i.at, i.key",
+            parameters,
+        )
+        found: dict[str, dt.datetime] = {}
+        for key, at in cursor:
+            if key not in found:
+                found[key] = _instant(at)
+                if limit is not None and len(found) >= limit:
+                    break
+        cursor.close()
+        return list(found.items())
+
+    @staticmethod
+    def _few(connection: sqlite3.Connection, name: str, terms: frozenset[str]) -> list[str] | None:
+        """The keys carrying the rarest of ``terms`` when it is on at most ``_FEW`` rows
+        (checking those few rows beats walking the slot's instants in order); else None."""
+        smallest: list[str] | None = None
+        for term in sorted(terms):
+            keys = [
+                key
+                for (key,) in connection.execute(
+                    "SELECT key FROM projection_terms WHERE name = ? AND term = ? LIMIT ?",
+                    (name, term, _FEW + 1),
+                )
+            ]
+            if len(keys) <= _FEW and (smallest is None or len(keys) < len(smallest)):
+                smallest = keys
+        return smallest

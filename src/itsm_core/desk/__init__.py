@@ -9,10 +9,66 @@ was first, and returns a :class:`CommandOutcome`: the events, the ticket, and th
 actions due now. An idempotency key makes a repeated delivery append nothing and return the
 first outcome. The caller passes ``now``; ids come from the generator it injects.
 
+Projections: read models fed from the event log in batches, each committed with its
+checkpoint (:class:`Subscription`, :func:`catch_up`), kept behind the
+:class:`ProjectionStore` port (:class:`InMemoryProjectionStore` here,
+``itsm_core.adapters.sqlite.SqliteProjectionStore`` on disk). The built-in ticket read model
+(:class:`TicketProjection`) answers worklists (:class:`Worklists`), lookups
+(:class:`TicketLookup`), the complaint archive (:class:`ComplaintArchive`) and the SLA
+schedule (:class:`SlaSchedule`) without reading the events again.
+
 Logging goes through the standard :mod:`logging` module, under ``itsm_core.desk``.
 """
 
+from itsm_core.desk._archive import ComplaintArchive
 from itsm_core.desk._desk import ServiceDesk
+from itsm_core.desk._lookup import TicketLookup
+from itsm_core.desk._memory_store import InMemoryProjectionStore
 from itsm_core.desk._outcome import CommandOutcome
+from itsm_core.desk._projection_store import ProjectionStore
+from itsm_core.desk._projections import (
+    CatchUpResult,
+    Projection,
+    Subscription,
+    catch_up,
+    rebuild,
+)
+from itsm_core.desk._rows import (
+    ProjectionRow,
+    RowHit,
+    RowQuery,
+    check_commit,
+    check_projection_name,
+    check_query,
+    check_row_keys,
+)
+from itsm_core.desk._schedule import SlaSchedule
+from itsm_core.desk._ticket_view import Deadline, TicketEntry, TicketProjection
+from itsm_core.desk._worklists import Worklist, Worklists
 
-__all__ = ["CommandOutcome", "ServiceDesk"]
+__all__ = [
+    "CatchUpResult",
+    "CommandOutcome",
+    "ComplaintArchive",
+    "Deadline",
+    "InMemoryProjectionStore",
+    "Projection",
+    "ProjectionRow",
+    "ProjectionStore",
+    "RowHit",
+    "RowQuery",
+    "ServiceDesk",
+    "SlaSchedule",
+    "Subscription",
+    "TicketEntry",
+    "TicketLookup",
+    "TicketProjection",
+    "Worklist",
+    "Worklists",
+    "catch_up",
+    "check_commit",
+    "check_projection_name",
+    "check_query",
+    "check_row_keys",
+    "rebuild",
+]
