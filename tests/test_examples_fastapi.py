@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import importlib
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from itsm_core.sla import DueAction, due_actions
 from itsm_core.tickets import TicketEvent
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SIDECAR = EXAMPLES / "fastapi_sidecar.py"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TICKETS = ("HD-1", "HD-2", "HD-3")
 
@@ -211,10 +213,31 @@ def test_a_webhook_pushes_what_is_reached_at_its_time(helpdesk: Helpdesk) -> Non
     assert [a.key for a in helpdesk.pushed] == ["HD-2/resolution/1/warn-75"]
 
 
+def code_lines(lines: list[str]) -> int:
+    """Lines of code, counted as tests/desk/test_desk_scenario.py counts: not blank, not a
+    comment."""
+    return sum(1 for line in lines if line.strip() and not line.strip().startswith("#"))
+
+
 def test_the_sidecar_is_about_60_lines_of_code() -> None:
-    source = (EXAMPLES / "fastapi_sidecar.py").read_text(encoding="utf-8")
-    docstring = ast.parse(source).body[0]
-    assert isinstance(docstring, ast.Expr)
-    lines = source.splitlines()[docstring.end_lineno or 0 :]
-    code = [line for line in lines if line.strip() and not line.strip().startswith("#")]
-    assert len(code) <= 111
+    """Issue 20 asked for about 60 lines of user code: the two functions (the mapping of a
+    delivery to a command, and the app) are 65; with the imports, the configuration (calendar,
+    SLA policy, status table) and the payload model, the file is 110."""
+    source = SIDECAR.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    body = ast.parse(source).body
+    assert isinstance(body[0], ast.Expr)  # the docstring, not counted
+    functions = [node for node in body if isinstance(node, ast.FunctionDef)]
+    code = sum(code_lines(lines[f.lineno - 1 : f.end_lineno]) for f in functions)
+    assert [f.name for f in functions] == ["command_for", "make_app"]
+    assert code <= 65
+    assert code_lines(lines[body[0].end_lineno or 0 :]) <= 110
+
+
+def test_the_howto_shows_the_sidecars_code_statement_for_statement() -> None:
+    page = (EXAMPLES.parent / "docs" / "howto" / "webhooks.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python[^\n]*\n(.*?)^```\s*$", page, re.MULTILINE | re.DOTALL)
+    shown = {ast.dump(statement) for block in blocks for statement in ast.parse(block).body}
+    sidecar = ast.parse(SIDECAR.read_text(encoding="utf-8")).body[1:]  # after the docstring
+    missing = [ast.unparse(s).splitlines()[0] for s in sidecar if ast.dump(s) not in shown]
+    assert missing == []
