@@ -244,3 +244,28 @@ def test_bad_subscription_settings_are_refused(arguments: dict[str, Any]) -> Non
         Subscription(events, EventCounts(), InMemoryProjectionStore(), **arguments)
     with pytest.raises(ValidationError):
         catch_up(events, EventCounts(), InMemoryProjectionStore(), max_batches=0)
+
+
+def test_tickets_in_streams_named_otherwise_continue_from_their_own_stream() -> None:
+    log = DeskLog(
+        appends=tuple((f"ticket/{stream}", events) for stream, events in _ticket_log().appends),
+        last=_ticket_log().last,
+    )
+    events: InMemoryEventStore[TicketEvent] = InMemoryEventStore()
+    log.append_to(events)
+    store = InMemoryProjectionStore()
+    while Subscription(events, TICKETS, store, batch=1).catch_up(max_batches=1).events:
+        pass  # a new subscription each batch: each row is loaded from the store
+    assert everything(store, TICKETS.name) == clean(log, TICKETS)
+    assert {row.key for row in everything(store, TICKETS.name)} == {"A", "B"}
+
+
+def _ticket_log() -> DeskLog:
+    """Two tickets, opened and worked in turns."""
+    appends = []
+    for ticket_id in ("A", "B"):
+        opened = sample_events(ticket_id, 1, 3)
+        appends.append((ticket_id, tuple(opened[:1])))
+        appends.append((ticket_id, tuple(opened[1:])))
+    appends.sort(key=lambda item: (item[1][0].sequence, item[0]))
+    return DeskLog(tuple(appends), max(e.at for _, batch in appends for e in batch))

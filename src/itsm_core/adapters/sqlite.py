@@ -489,7 +489,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 #: A query whose terms leave at most this many rows checks them one by one instead of
 #: walking the slot's instants in order.
-_FEW = 2_000
+_FEW = 500
 
 
 def _micros(at: dt.datetime) -> int:
@@ -631,13 +631,9 @@ class SqliteProjectionStore(_Store):
         if query.empty_range:
             return 0
         with self._snapshot() as connection:
-            if query.slot is None:
-                where, parameters = self._where(name, query, "r")
-                sql = f"SELECT COUNT(*) FROM projection_rows r WHERE {where}"
-            else:
-                where, parameters = self._where(name, query, "i")
-                sql = f"SELECT COUNT(DISTINCT i.key) FROM projection_instants i WHERE {where}"
-            return int(connection.execute(sql, parameters).fetchone()[0])
+            source, parameters = self._source(name, query)
+            counted = "COUNT(*)" if query.slot is None else "COUNT(DISTINCT x.key)"
+            return int(connection.execute(f"SELECT {counted} {source}", parameters).fetchone()[0])
 
     def reset(self, name: str) -> None:
         """Drop the rows and checkpoint of ``name``."""
@@ -710,54 +706,49 @@ class SqliteProjectionStore(_Store):
         return found
 
     @staticmethod
-    def _where(name: str, query: RowQuery, alias: str) -> tuple[str, list[object]]:
-        """The WHERE clause of ``query`` on ``projection_instants`` (alias ``i``, with a
-        slot) or ``projection_rows`` (alias ``r``)."""
-        clauses = [f"{alias}.name = ?"]
+    def _source(name: str, query: RowQuery) -> tuple[str, list[object]]:
+        """``FROM ... WHERE ...`` of the index entries ``query`` selects, aliased ``x``, with
+        its parameters: the slot's instants in range (when the query has a slot), else the
+        entries of its first term, else the rows; every other term an ``EXISTS``."""
         parameters: list[object] = [name]
+        terms = sorted(query.terms)
         if query.slot is not None:
-            clauses.append(f"{alias}.slot = ?")
+            sql = "FROM projection_instants x WHERE x.name = ? AND x.slot = ?"
             parameters.append(query.slot)
             if query.start is not None:
-                clauses.append(f"{alias}.at >= ?")
+                sql += " AND x.at >= ?"
                 parameters.append(_micros(query.start))
             if query.end is not None:
-                clauses.append(f"{alias}.at < ?")
+                sql += " AND x.at < ?"
                 parameters.append(_micros(query.end))
-        for term in sorted(query.terms):
-            clauses.append(
-                "EXISTS (SELECT 1 FROM projection_terms t WHERE t.name = ? AND t.term = ? "
-                f"AND t.key = {alias}.key)"
+        elif terms:
+            sql = "FROM projection_terms x WHERE x.name = ? AND x.term = ?"
+            parameters.append(terms.pop(0))
+        else:
+            sql = "FROM projection_rows x WHERE x.name = ?"
+        for term in terms:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM projection_terms t WHERE t.name = ? AND t.term = ? "
+                "AND t.key = x.key)"
             )
             parameters.extend((name, term))
-        return " AND ".join(clauses), parameters
+        return sql, parameters
 
     def _find(
         self, connection: sqlite3.Connection, name: str, query: RowQuery, limit: int | None
     ) -> list[tuple[str, dt.datetime | None]]:
         """The keys ``query`` finds, in order, each with the instant it was found by."""
+        source, parameters = self._source(name, query)
         if query.slot is None:
-            where, parameters = self._where(name, query, "r")
             cursor = connection.execute(
-                f"SELECT r.key FROM projection_rows r WHERE {where} ORDER BY r.key LIMIT ?",
+                f"SELECT x.key {source} ORDER BY x.key LIMIT ?",
                 (*parameters, -1 if limit is None else limit),
             )
             return [(key, None) for (key,) in cursor]
         few = self._few(connection, name, query.terms)
         if few is not None:
-            rows = self._rows(connection, name, few)
-            hits = sorted(
-                (at, key)
-                for key, row in rows.items()
-                if query.terms <= row.terms
-                and (at := row.first(query.slot, query.start, query.end)) is not None
-            )
-            return [(key, at) for at, key in hits[:limit]]
-        where, parameters = self._where(name, query, "i")
-        cursor = connection.execute(
-            f"SELECT i.key, i.at FROM projection_instants i WHERE {where} ORDER BY i.at, i.key",
-            parameters,
-        )
+            return self._first_of(connection, name, few, query, limit)
+        cursor = connection.execute(f"SELECT x.key, x.at {source} ORDER BY x.at, x.key", parameters)
         found: dict[str, dt.datetime] = {}
         for key, at in cursor:
             if key not in found:
@@ -766,6 +757,40 @@ class SqliteProjectionStore(_Store):
                     break
         cursor.close()
         return list(found.items())
+
+    @staticmethod
+    def _first_of(
+        connection: sqlite3.Connection,
+        name: str,
+        keys: Sequence[str],
+        query: RowQuery,
+        limit: int | None,
+    ) -> list[tuple[str, dt.datetime | None]]:
+        """Among ``keys``, those ``query`` finds, in order: each row's terms and instants read
+        and checked here (its data is not read)."""
+        low = None if query.start is None else _micros(query.start)
+        high = None if query.end is None else _micros(query.end)
+        hits: list[tuple[int, str]] = []
+        for chunk in _chunks(keys):
+            marks = ", ".join("?" * len(chunk))
+            for key, terms, instants in connection.execute(
+                f"SELECT key, terms, instants FROM projection_rows "
+                f"WHERE name = ? AND key IN ({marks})",
+                (name, *chunk),
+            ):
+                if not query.terms <= set(json.loads(terms)):
+                    continue
+                found = [
+                    at
+                    for slot, at in json.loads(instants)
+                    if slot == query.slot
+                    and (low is None or at >= low)
+                    and (high is None or at < high)
+                ]
+                if found:
+                    hits.append((min(found), key))
+        hits.sort()
+        return [(key, _instant(at)) for at, key in hits[:limit]]
 
     @staticmethod
     def _few(connection: sqlite3.Connection, name: str, terms: frozenset[str]) -> list[str] | None:

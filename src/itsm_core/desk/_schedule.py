@@ -6,7 +6,7 @@ import datetime as dt
 
 from itsm_core._checks import check_aware
 from itsm_core.desk._rows import RowQuery
-from itsm_core.desk._ticket_view import Deadline, TicketEntry, TicketRows, term
+from itsm_core.desk._ticket_view import Deadline, TicketEntry, TicketRows, deadlines_of, term
 
 _MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -46,7 +46,7 @@ class SlaSchedule(TicketRows):
             (
                 deadline
                 for hit in self.store.select(self.name, query)
-                for deadline in self._view(hit.row).deadlines
+                for deadline in deadlines_of(hit.row, self.serializer)
                 if deadline.due_at is not None
                 and (start is None or deadline.due_at >= start)
                 and (end is None or deadline.due_at < end)

@@ -108,12 +108,14 @@ class TicketEntry:
             calendar a policy names but nobody gave...), or None. Such a ticket has no
             deadlines; :meth:`SlaSchedule.errors` lists it.
         position: the log position of its last event.
+        stream: the event stream it was read from (its id, unless stored otherwise).
     """
 
     ticket: Ticket
     deadlines: tuple[Deadline, ...] = ()
     sla_error: str | None = None
     position: int = 0
+    stream: str = ""
 
     @property
     def due_at(self) -> dt.datetime | None:
@@ -129,13 +131,14 @@ class TicketEntry:
 @attrs.frozen
 class _Folded:
     """A ticket row while folding: the ticket, its SLA tracker (None without policies or
-    after the SLA fold failed), the reason it failed, and the log position of the last
-    event."""
+    after the SLA fold failed), the reason it failed, and the log position and stream of its
+    last event."""
 
     ticket: Ticket
     tracker: SlaTracker | None
     sla_error: str | None
     position: int
+    stream: str
 
 
 @attrs.frozen(kw_only=True)
@@ -174,15 +177,14 @@ class TicketProjection:
         events up to the row's version)."""
         view = view_of(row, self.serializer)
         if self.policies is None:
-            return _Folded(view.ticket, None, view.sla_error, view.position)
-        history = events.read(row.key)[: view.ticket.version]
+            return _Folded(view.ticket, None, view.sla_error, view.position, view.stream)
+        history = events.read(view.stream)[: view.ticket.version]
         tracker, error = _continued(self._tracker(), history)
-        return _Folded(view.ticket, tracker, error, view.position)
+        return _Folded(view.ticket, tracker, error, view.position, view.stream)
 
     def apply(self, state: _Folded | None, recorded: RecordedEvent[Any]) -> _Folded:
         """The row after one more event of its ticket."""
         event: TicketEvent = recorded.event
-        ticket = apply_event(None if state is None else state.ticket, event)
         tracker: SlaTracker | None
         if state is not None:
             tracker, error = state.tracker, state.sla_error
@@ -190,9 +192,15 @@ class TicketProjection:
             tracker, error = self._tracker(), None
         else:
             tracker, error = None, None
-        if tracker is not None:
+        if tracker is None:
+            ticket = apply_event(None if state is None else state.ticket, event)
+        else:  # the tracker folds the ticket too: one fold, unless its SLA part fails
             tracker, error = _continued(tracker, (event,))
-        return _Folded(ticket, tracker, error, recorded.position)
+            if tracker is None or tracker.ticket is None:
+                ticket = apply_event(None if state is None else state.ticket, event)
+            else:
+                ticket = tracker.ticket
+        return _Folded(ticket, tracker, error, recorded.position, recorded.stream)
 
     def dump(self, key: str, state: _Folded) -> ProjectionRow:
         """The row of a ticket: the view as JSON, its terms and instants."""
@@ -203,6 +211,7 @@ class TicketProjection:
             "deadlines": self.serializer.converter.unstructure(deadlines, tuple[Deadline, ...]),
             "sla_error": error,
             "position": state.position,
+            "stream": state.stream,
         }
         terms = [term(name, getattr(ticket, field)) for name, field in INDEXED_FIELDS.items()]
         terms.append(term("active", ticket.is_open))
@@ -308,6 +317,19 @@ class TicketRows:
         return tuple(self._view(hit.row) for hit in self.store.select(self.name, query))
 
 
+def deadlines_of(row: ProjectionRow, serializer: Serializer) -> tuple[Deadline, ...]:
+    """The deadlines a row of :class:`TicketProjection` holds (its ticket is not read)."""
+    try:
+        deadlines: tuple[Deadline, ...] = serializer.converter.structure(
+            json.loads(row.data)["deadlines"], tuple[Deadline, ...]
+        )
+    except Exception as exc:  # a hand-edited or foreign row: name it, never leak cattrs
+        raise DeserializationError(
+            f"ticket row {row.key!r}", [Problem("data", f"{type(exc).__name__}: {exc}")]
+        ) from exc
+    return deadlines
+
+
 def view_of(row: ProjectionRow, serializer: Serializer) -> TicketEntry:
     """The :class:`TicketEntry` a row of :class:`TicketProjection` holds."""
     try:
@@ -319,6 +341,7 @@ def view_of(row: ProjectionRow, serializer: Serializer) -> TicketEntry:
             deadlines=deadlines,
             sla_error=data["sla_error"],
             position=data["position"],
+            stream=data["stream"],
         )
     except DeserializationError:
         raise

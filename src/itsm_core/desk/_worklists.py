@@ -133,14 +133,6 @@ class Worklist:
             found.add(term("assignee", None))
         return frozenset(found)
 
-    @property
-    def due_end(self) -> dt.datetime | None:
-        """The instant every listed deadline comes before (None: no deadline filter)."""
-        ends = [] if self.due_before is None else [self.due_before]
-        if self.breached_at is not None:
-            ends.append(self.breached_at + _MICROSECOND)  # due at ``breached_at`` is breached
-        return min(ends) if ends else None
-
 
 class Worklists(TicketRows):
     """Worklists over the ticket read model (:class:`TicketProjection`) in a projection store.
@@ -157,7 +149,7 @@ class Worklists(TicketRows):
     def items(self, worklist: Worklist, *, limit: int | None = 50) -> tuple[TicketEntry, ...]:
         """The tickets on ``worklist``, at most ``limit`` (None: all)."""
         _check_worklist(worklist)
-        terms, end = worklist.terms(), worklist.due_end
+        terms, end = worklist.terms(), _due_end(worklist)
         due = self._views(RowQuery(terms=terms, slot="due", end=end, limit=limit))
         if end is not None or (limit is not None and len(due) >= limit):
             return due
@@ -169,10 +161,18 @@ class Worklists(TicketRows):
     def count(self, worklist: Worklist) -> int:
         """How many tickets are on ``worklist``."""
         _check_worklist(worklist)
-        end = worklist.due_end
+        end = _due_end(worklist)
         if end is None:
             return self.store.count(self.name, RowQuery(terms=worklist.terms()))
         return self.store.count(self.name, RowQuery(terms=worklist.terms(), slot="due", end=end))
+
+
+def _due_end(worklist: Worklist) -> dt.datetime | None:
+    """The instant every listed deadline comes before (None: no deadline filter)."""
+    ends = [] if worklist.due_before is None else [worklist.due_before]
+    if worklist.breached_at is not None:
+        ends.append(worklist.breached_at + _MICROSECOND)  # due at ``breached_at`` is breached
+    return min(ends) if ends else None
 
 
 def _check_worklist(worklist: object) -> None:
