@@ -26,6 +26,8 @@ from itsm_core.errors import (
     Problem,
     RepositoryError,
     TransitionNotAllowed,
+    UnknownRole,
+    UnknownTier,
     ValidationError,
     VersionConflict,
 )
@@ -39,6 +41,8 @@ BRANCHES = {
     InvalidSurvey: DefinitionError,
     NaiveDatetimeError: ValidationError,
     DeserializationError: ValidationError,
+    UnknownTier: ValidationError,
+    UnknownRole: ValidationError,
     CommandRejected: DomainError,
     TransitionNotAllowed: CommandRejected,
     CalendarCoverageError: DomainError,
@@ -109,6 +113,17 @@ def test_command_rejected_joins_reasons() -> None:
     assert str(CommandRejected("x", [])) == "command 'x' rejected: no reason given"
 
 
+def test_unknown_names_carry_the_name_and_the_known_ones() -> None:
+    error = UnknownRole("agnet", ("agent", "customer"), path="ctx.role", subject="context",
+                        others=[Problem("now", "naive")])  # fmt: skip
+    assert (error.value, error.known, error.path) == ("agnet", ("agent", "customer"), "ctx.role")
+    assert [str(p) for p in error.problems] == [
+        "now: naive",
+        "ctx.role: unknown role 'agnet' (known: agent, customer)",
+    ]
+    assert str(UnknownTier("x", ())).endswith("unknown customer tier 'x' (known: none)")
+
+
 def test_repository_and_coverage_errors_carry_fields() -> None:
     conflict = VersionConflict("ticket-1", expected=3, actual=5)
     assert (conflict.stream, conflict.expected, conflict.actual) == ("ticket-1", 3, 5)
@@ -133,6 +148,8 @@ def test_repository_and_coverage_errors_carry_fields() -> None:
         ),
         NotFound("ticket", "T-1"),
         VersionConflict("s", 1, 2),
+        UnknownTier("gold", ["regular", "vip"], path="tier", subject="s"),
+        UnknownRole("agnet", ["agent"], others=[Problem("now", "naive")]),
     ],
     ids=lambda e: type(e).__name__,
 )

@@ -8,7 +8,7 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidCalendar                   business calendar definition
     │   ├── InvalidMapping                    mapping of another tool's export (columns, statuses)
     │   ├── InvalidWorkflowDefinition         workflow states, events, guards
-    │   ├── InvalidPriorityMatrix             priority matrix, rules, grading tables
+    │   ├── InvalidPriorityMatrix             priority matrix, rules, grading tables, tiers
     │   ├── InvalidPolicy                     SLA, retention or access policy
     │   ├── InvalidSurvey                     survey definition, weights
     │   ├── InvalidKpiDefinition              KPI definition, report spec, scorecard
@@ -20,7 +20,9 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidEventStream                events that do not fold into an aggregate
     │   ├── InsufficientData                  too little data for a statistic (n = 0, k < 2)
     │   ├── ShardOverlap                      partial KPI results that share a ticket
-    │   └── SealBroken                        a sealed event stream that does not verify
+    │   ├── SealBroken                        a sealed event stream that does not verify
+    │   ├── UnknownTier                       a customer tier outside the tier vocabulary
+    │   └── UnknownRole                       a role the access policy or workflows never name
     ├── DomainError                         a valid request the rules refuse now
     │   ├── CommandRejected                   a command refused, with reasons
     │   │   └── TransitionNotAllowed            no such event from the current state
@@ -86,6 +88,8 @@ __all__ = [
     "SealBroken",
     "ShardOverlap",
     "TransitionNotAllowed",
+    "UnknownRole",
+    "UnknownTier",
     "ValidationError",
     "VersionConflict",
 ]
@@ -152,7 +156,8 @@ class InvalidWorkflowDefinition(DefinitionError):
 
 
 class InvalidPriorityMatrix(DefinitionError):
-    """A priority matrix, priority rule set or grading table is invalid."""
+    """A priority matrix, priority rule set, grading table or customer-tier vocabulary is
+    invalid."""
 
     _kind = "priority matrix"
 
@@ -275,6 +280,79 @@ class SealBroken(ValidationError):
     """A sealed event stream does not verify: an event was altered, removed, inserted or moved."""
 
     _kind = "sealed stream for"
+
+
+class _UnknownName(ValidationError):
+    """Shared shape of the errors for a name outside a configured vocabulary: ``value`` is the
+    name given, ``known`` the names the vocabulary has, ``path`` where the name was given.
+    ``others`` are the other problems found in the same input, listed first (every problem
+    is reported at once)."""
+
+    _noun = "name"
+
+    def __init__(
+        self,
+        value: str,
+        known: Iterable[str],
+        *,
+        path: str = "",
+        subject: str = "",
+        others: Iterable[Problem] = (),
+    ) -> None:
+        self.value = value
+        self.known: tuple[str, ...] = tuple(known)
+        self.path = path
+        self.others: tuple[Problem, ...] = tuple(others)
+        super().__init__(
+            subject or self._noun, [*self.others, self.problem(value, self.known, path)]
+        )
+
+    @classmethod
+    def problem(cls, value: str, known: Iterable[str], path: str) -> Problem:
+        """The problem this error reports: ``value`` at ``path`` is unknown; ``known`` listed."""
+        listed = ", ".join(known) or "none"
+        return Problem(path, f"unknown {cls._noun} {value!r} (known: {listed})")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_unknown_name,
+            (type(self), self.value, self.known, self.path, self.subject, self.others),
+        )
+
+
+def _rebuild_unknown_name(
+    cls: type[_UnknownName],
+    value: str,
+    known: tuple[str, ...],
+    path: str,
+    subject: str,
+    others: tuple[Problem, ...],
+) -> _UnknownName:
+    return cls(value, known, path=path, subject=subject, others=others)
+
+
+class UnknownTier(_UnknownName):
+    """A customer tier the configured tier vocabulary does not know (see
+    ``itsm_core.priority.TierVocabulary``); ``known`` lists its tiers, aliases after them.
+
+    >>> print(UnknownTier("gold", ["regular", "vip", "enterprise"], path="customer_tier"))
+    invalid value for customer tier: 1 problem
+      - customer_tier: unknown customer tier 'gold' (known: regular, vip, enterprise)
+    """
+
+    _noun = "customer tier"
+
+
+class UnknownRole(_UnknownName):
+    """A role that the access policy (or the workflows) in use never names: a typo, or a role
+    missing from the policy. ``known`` lists the roles it does name.
+
+    >>> print(UnknownRole("agnet", ["agent", "customer"], path="ctx.role"))
+    invalid value for role: 1 problem
+      - ctx.role: unknown role 'agnet' (known: agent, customer)
+    """
+
+    _noun = "role"
 
 
 class DomainError(ItsmError):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from itsm_core.calendar import BusinessCalendar
 from itsm_core.cli import main
+from itsm_core.sla._duration import ACCEPTED_UNITS
 from itsm_core.tickets import BUILTIN_WORKFLOWS
 from itsm_core.workflow import render_mermaid
 
@@ -151,7 +152,14 @@ def test_command_line_mistakes_exit_2(files: Path) -> None:
     assert (code, out) == (2, "")
     assert err == (
         "itsm-core: error: --duration: cannot read '4 days' as a duration: say 'working days' "
-        "or 'calendar days' (24 h)\n"
+        f"or 'calendar days' (24 h); write a whole number and one of: {ACCEPTED_UNITS}\n"
+    )
+    code, out, err = run(*base, "--duration", "4h")
+    assert (code, out) == (2, "")
+    assert "'h' does not say whether it counts calendar or business time" in err
+    assert (
+        run(*base, "--duration", "4 business hours")[1]
+        == run(*base, "--duration", "4 working hours")[1]
     )
     code, _, err = run(
         "due", "--calendar", "office.json", "--start", "Tuesday", "--duration", "1 hours"

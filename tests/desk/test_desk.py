@@ -548,7 +548,7 @@ def test_a_desk_without_policies_measures_nothing() -> None:
         desk.evaluate("INC1", T0)
 
 
-def test_clocks_that_cannot_be_measured_do_not_undo_the_command(
+def test_clocks_past_the_calendar_coverage_are_measured_with_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     year_end = BusinessCalendar.from_dict(
@@ -571,9 +571,42 @@ def test_clocks_that_cannot_be_measured_do_not_undo_the_command(
         outcome = desk.execute("INC1", opening(), actor="ana", role="agent", now=december)
     assert store.version("INC1") == 1
     assert outcome.ticket.state == "new"
-    assert isinstance(outcome.sla_error, CalendarCoverageError)
+    assert outcome.sla_error is None
+    assert outcome.sla is not None
+    assert outcome.sla.coverage_warnings  # the due date lies past 2026-12-31
+    assert "SLA clocks of 'INC1'" in caplog.text
+    assert outcome.sla.coverage_warnings[0] in caplog.text
+
+
+def test_clocks_that_cannot_be_measured_do_not_undo_the_command(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store: InMemoryEventStore[TicketEvent] = InMemoryEventStore()
+    desk = make_desk(store, sla=POLICIES, calendars={"office": _NoTime()})
+    with caplog.at_level(logging.WARNING, logger="itsm_core.desk"):
+        outcome = desk.execute("INC1", opening(), actor="ana", role="agent", now=T0)
+    assert store.version("INC1") == 1
+    assert isinstance(outcome.sla_error, ValidationError)
+    assert "cannot count working days" in str(outcome.sla_error)
     assert (outcome.sla, outcome.due) == (None, ())
     assert "cannot measure the SLA clocks of 'INC1'" in caplog.text
+
+
+class _NoTime:
+    """A business-time calendar that knows no time at all: every question is out of range."""
+
+    def _refuse(self, when: dt.datetime) -> CalendarCoverageError:
+        span = (dt.date(2000, 1, 1), dt.date(2000, 1, 2))
+        return CalendarCoverageError("nowhere", when.date(), span)
+
+    def elapsed(self, start: dt.datetime, end: dt.datetime, /) -> dt.timedelta:
+        raise self._refuse(start)
+
+    def add(self, start: dt.datetime, duration: dt.timedelta, /) -> dt.datetime:
+        raise self._refuse(start)
+
+    def next_working(self, when: dt.datetime, /) -> dt.datetime:
+        raise self._refuse(when)
 
 
 # -- queries and logging -----------------------------------------------------------------------
@@ -649,3 +682,30 @@ def test_classifying_other_fields_decides_no_priority() -> None:
     assert (outcome.ticket.priority, outcome.priority) == (3, None)  # ITIL: medium x medium
     assert run(desk, AddComment(text="hi"), minutes=2).priority is None
     assert run(make_desk(sla=None, calendars={}), opening()).breached == ()
+
+
+def test_the_desk_checks_tiers_against_its_vocabulary() -> None:
+    from itsm_core.errors import UnknownTier
+    from itsm_core.priority import TierVocabulary
+
+    tiers = TierVocabulary(("bronze", "gold"))
+    desk = ServiceDesk(store=InMemoryEventStore(), ids=counter(), tiers=tiers)
+    opened = desk.execute(
+        "INC1",
+        OpenTicket(ticket_id="INC1", kind=TicketKind.INCIDENT, requester="z", customer_tier="gold"),
+        actor="ana",
+        role="agent",
+        now=T0,
+    )
+    assert opened.ticket.customer_tier == "gold"
+    with pytest.raises(UnknownTier):
+        desk.execute(
+            "INC2",
+            OpenTicket(
+                ticket_id="INC2", kind=TicketKind.INCIDENT, requester="z", customer_tier="vip"
+            ),
+            actor="ana",
+            role="agent",
+            now=T0,
+        )
+    assert desk.store.version("INC2") == 0

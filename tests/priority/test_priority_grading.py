@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import DeserializationError, InvalidPriorityMatrix, ValidationError
+from itsm_core.errors import (
+    DeserializationError,
+    InvalidPriorityMatrix,
+    UnknownTier,
+    ValidationError,
+)
 from itsm_core.priority import (
     COMPLAINT_GRADING,
     EMERGENCY_GRADING,
@@ -56,7 +61,8 @@ def test_a_vip_complaint_is_handled_one_level_higher() -> None:
 def test_unknown_tier_and_off_scale_input_are_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         COMPLAINT_GRADING.grade(1, 1, tier="gold")
-    assert "known: standard, vip" in str(caught.value)
+    assert "known: regular, vip, enterprise, standard" in str(caught.value)
+    assert isinstance(caught.value, UnknownTier)
     with pytest.raises(ValidationError) as caught:
         EMERGENCY_GRADING.grade(1, 1, tier="vip")
     assert "known: none" in str(caught.value)

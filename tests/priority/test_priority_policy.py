@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import DeserializationError, InvalidPriorityMatrix, ValidationError
+from itsm_core.errors import (
+    DeserializationError,
+    InvalidPriorityMatrix,
+    UnknownTier,
+    ValidationError,
+)
 from itsm_core.priority import (
     ITIL_MATRIX,
     ITIL_POLICY,
@@ -22,6 +27,7 @@ from itsm_core.priority import (
     Override,
     PriorityDecision,
     PriorityPolicy,
+    TierVocabulary,
 )
 from itsm_core.priority._catalogue import DEFAULT_INTAKE_RULES
 from itsm_core.priority._explanation import ExplanationStep, StepKind
@@ -41,6 +47,9 @@ policies = st.sampled_from(
             matrix=SERVICENOW_MATRIX,
             intake=DEFAULT_INTAKE_RULES,
             tiers={"standard": 0, "vip": 1, "platinum": 3},
+            tier_vocabulary=TierVocabulary(
+                ["regular", "vip", "platinum"], aliases={"standard": "regular"}
+            ),
         ),
         PriorityPolicy(
             name="five",
@@ -138,7 +147,7 @@ def test_override_needs_a_reason_and_may_lower() -> None:
 
 
 def test_bad_decision_inputs_are_all_reported() -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(UnknownTier) as unknown:
         ITIL_POLICY.decide_levels(
             2,
             2,
@@ -146,12 +155,13 @@ def test_bad_decision_inputs_are_all_reported() -> None:
             major_incident=1,  # type: ignore[arg-type]
             override=Override(priority=9, reason="x"),
         )
-    assert [p.path for p in caught.value.problems] == [
+    assert [p.path for p in unknown.value.problems] == [
         "major_incident",
-        "tier",
         "override.priority",
+        "tier",
     ]
-    assert "known: standard, vip" in str(caught.value)
+    assert "known: regular, vip, enterprise, standard" in str(unknown.value)
+    assert unknown.value.known == ("regular", "vip", "enterprise", "standard")
     with pytest.raises(ValidationError) as caught:
         ITIL_POLICY.decide_levels(4, 0)
     assert [p.path for p in caught.value.problems] == ["impact", "urgency"]

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.errors import AccessDenied, CommandRejected, InvalidPolicy, ValidationError
+from itsm_core.errors import (
+    AccessDenied,
+    CommandRejected,
+    InvalidPolicy,
+    UnknownRole,
+    ValidationError,
+)
 from itsm_core.records import (
     STANDARD_ACCESS_POLICY,
     AccessPolicy,
@@ -35,6 +41,7 @@ from itsm_core.tickets import (
     TicketEvent,
     TicketKind,
     Transfer,
+    WorkflowStep,
     decide,
     replay,
 )
@@ -175,7 +182,11 @@ def test_every_command_has_an_action_that_matches_its_event() -> None:
     commands = set(typing.get_args(Command))
     assert commands == set(COMMAND_ACTIONS) | {Advance}
     for kind, action in COMMAND_ACTIONS.items():
-        assert kind.__name__ in COMMAND_EVENTS[action]
+        if issubclass(kind, WorkflowStep):  # a typed workflow step: its event, as for Advance
+            assert action == kind.EVENT
+            assert action not in COMMAND_EVENTS
+        else:
+            assert kind.__name__ in COMMAND_EVENTS[action]
     with pytest.raises(ValidationError, match="not a ticket command"):
         command_action("resolve")  # type: ignore[arg-type]
 
@@ -365,3 +376,22 @@ def test_conditions_and_kinds_given_directly_are_checked_one_by_one() -> None:
     assert rule.when == frozenset({Condition.OWN_GROUP})
     with pytest.raises(InvalidPolicy, match="mask: expected one of 'email'"):
         MaskingPolicy(mask=["fax"])
+
+
+def test_a_role_the_policy_never_names_is_an_unknown_role(story: Story) -> None:
+    assert POLICY.roles == (
+        "agent",
+        "approver",
+        "cab",
+        "customer",
+        "manager",
+        "supervisor",
+        "system",
+    )
+    ticket = in_progress(story)
+    typo = Actor(id="ana", roles={"agnet"}, groups={"network"})
+    with pytest.raises(UnknownRole) as info:
+        decide_as(POLICY, typo, ticket, AddComment(text="hi"), ctx(typo))
+    assert info.value.known == POLICY.roles
+    assert info.value.path == "ctx.role"
+    assert "unknown role 'agnet' (known: agent, approver, cab" in str(info.value)

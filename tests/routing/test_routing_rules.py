@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
-from itsm_core.errors import InvalidRouting
-from itsm_core.routing import RoutingRule, RoutingRules
-from itsm_core.tickets import Channel, CustomerTier, TicketKind
+from itsm_core.errors import InvalidRouting, UnknownTier
+from itsm_core.priority import TierVocabulary
+from itsm_core.routing import RoutingRule, RoutingRules, TeamState, route
+from itsm_core.tickets import Channel, CustomerTier, Ticket, TicketKind
+
+OpenFn = Callable[..., Ticket]
+
+MONDAY_10 = dt.datetime(2025, 9, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def test_rules_round_trip_through_json(rules: RoutingRules) -> None:
@@ -135,3 +144,48 @@ def test_values_that_cannot_be_printed_are_described() -> None:
         "rules[0]: expected a mapping, got list",
         "rules[1]: expected a mapping, got list",
     ]
+
+
+# --- the customer-tier vocabulary -------------------------------------------------------------
+
+
+def test_rule_tiers_are_checked_against_the_vocabulary_listing_the_known_ones() -> None:
+    data = {
+        "default_group": "desk",
+        "rules": [{"name": "a", "group": "g", "customer_tiers": ["vip", "gold"]}],
+    }
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "rules[0].customer_tiers: unknown customer tier 'gold' "
+        "(known: regular, vip, enterprise, standard)"
+    ]
+    gold = TierVocabulary(["bronze", "gold"], aliases={"premium": "gold"})
+    custom = RoutingRules(
+        rules=[RoutingRule(name="a", group="g", customer_tiers={"premium", "bronze"})],
+        default_group="desk",
+        tier_vocabulary=gold,
+    )
+    # aliases are kept as tier names
+    assert custom.rules[0].customer_tiers == frozenset({"gold", "bronze"})
+    data = json.loads(json.dumps(custom.to_dict()))
+    assert data["tier_vocabulary"] == gold.to_dict()
+    assert RoutingRules.from_dict(data) == custom
+    with pytest.raises(InvalidRouting) as caught:
+        RoutingRules.from_dict({**data, "tier_vocabulary": {"names": "gold"}})
+    assert [p.path for p in caught.value.problems] == ["tier_vocabulary.names"]
+    with pytest.raises(InvalidRouting):
+        RoutingRules(rules=[], default_group="d", tier_vocabulary=["gold"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidRouting, match="customer_tiers: expected non-blank strings"):
+        RoutingRule(name="a", group="g", customer_tiers={""})
+
+
+def test_route_refuses_a_ticket_whose_tier_the_rules_do_not_know(
+    idle: TeamState, rules: RoutingRules, make_ticket: OpenFn
+) -> None:
+    gold = TierVocabulary(["bronze", "gold"])
+    other = attrs.evolve(rules, rules=[], tier_vocabulary=gold)
+    with pytest.raises(UnknownTier) as caught:
+        route(make_ticket(customer_tier=CustomerTier.VIP), idle, MONDAY_10, other)
+    assert caught.value.known == ("bronze", "gold")
+    assert caught.value.path == "customer_tier"

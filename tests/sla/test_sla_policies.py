@@ -47,14 +47,72 @@ T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
         ("1 working hour", Duration(1, Unit.WORKING_HOURS)),
         ("2 working days", Duration(2, Unit.WORKING_DAYS)),
         ("30 minutes", Duration(30, Unit.MINUTES)),
-        ("90 min", Duration(90, Unit.MINUTES)),
-        ("24 h", Duration(24, Unit.HOURS)),
+        ("90 calendar minutes", Duration(90, Unit.MINUTES)),
+        ("24 hours", Duration(24, Unit.HOURS)),
+        ("24 Calendar  Hours", Duration(24, Unit.HOURS)),
         ("3 calendar days", Duration(3, Unit.CALENDAR_DAYS)),
+        ("4 business hours", Duration(4, Unit.WORKING_HOURS)),
+        ("1 business hour", Duration(1, Unit.WORKING_HOURS)),
+        ("45 business minutes", Duration(45, Unit.WORKING_MINUTES)),
+        ("3 business days", Duration(3, Unit.WORKING_DAYS)),
+        ("3 business-days", Duration(3, Unit.WORKING_DAYS)),
+        ("2 working_days", Duration(2, Unit.WORKING_DAYS)),
     ],
 )
 def test_duration_parse(text: str, expected: Duration) -> None:
     assert Duration.parse(text) == expected
     assert Duration.parse(str(expected)) == expected
+    assert Duration.of(text) == expected
+
+
+@pytest.mark.parametrize("text", ["4h", "24 h", "90 min", "2 hrs", "3d", "1 wd", "4 bh"])
+def test_short_forms_are_refused_listing_every_accepted_unit(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Duration.parse(text)
+    message = caught.value.problems[0].message
+    assert "does not say whether it counts calendar or business time" in message
+    for unit in (
+        "minutes",
+        "hours",
+        "calendar days",
+        "working minutes",
+        "working hours",
+        "working days",
+        "'business' for 'working'",
+    ):
+        assert unit in message
+
+
+def test_a_timedelta_is_working_time_under_a_day() -> None:
+    assert Duration.of(dt.timedelta(hours=4)) == Duration(4, Unit.WORKING_HOURS)
+    assert Duration.of(dt.timedelta(minutes=90)) == Duration(90, Unit.WORKING_MINUTES)
+    offset = Duration.of(dt.timedelta(hours=2), working=False)
+    assert offset == Duration(2, Unit.HOURS)
+    for refused, why in [
+        (dt.timedelta(days=2), "a day or more"),
+        (dt.timedelta(hours=24), "a day or more"),
+        (dt.timedelta(seconds=90), "whole number of minutes"),
+        (dt.timedelta(0), "not a positive duration"),
+    ]:
+        with pytest.raises(ValidationError, match=why):
+            Duration.of(refused)
+    with pytest.raises(ValidationError, match="expected text"):
+        Duration.of(4)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a timedelta"):
+        Duration.from_timedelta("4 hours")  # type: ignore[arg-type]
+    metric = MetricSpec(clock=RESOLUTION, targets={"1": dt.timedelta(hours=4), "2": "8 hours"})
+    assert metric.targets == {"1": Duration(4, Unit.WORKING_HOURS), "2": Duration(8, Unit.HOURS)}
+    assert metric.to_dict()["targets"] == {"1": "4 working hours", "2": "8 hours"}
+    with pytest.raises(InvalidPolicy) as caught:
+        MetricSpec(clock=RESOLUTION, targets={"1": dt.timedelta(days=1), "2": "4h"})
+    assert [p.path for p in caught.value.problems] == ["targets.1", "targets.2"]
+    threshold = Threshold(name="t", before_breach=dt.timedelta(minutes=15))
+    assert threshold.before_breach == Duration(15, Unit.MINUTES)
+    assert Threshold.from_dict({"name": "t", "after_breach": "2 hours"}).after_breach == Duration(
+        2, Unit.HOURS
+    )
+    with pytest.raises(InvalidPolicy):
+        Threshold(name="t", after_breach=dt.timedelta(seconds=5))
 
 
 def test_bare_days_are_refused_as_ambiguous() -> None:
@@ -164,7 +222,7 @@ def test_invalid_policy_lists_every_problem() -> None:
                     {
                         "clock": {"name": "c", "start": {"x": 1}, "kind": "vendor"},
                         "targets": {"1": "2 days"},
-                        "thresholds": [{"name": "t", "percent": 50, "before_breach": "1 h"}],
+                        "thresholds": [{"name": "t", "percent": 50, "before_breach": "1 hour"}],
                         "on_change": "sometimes",
                         "extra": 1,
                     },

@@ -23,6 +23,7 @@ from itsm_core.sla import (
     Threshold,
 )
 from itsm_core.sla._conditions import ALWAYS, NEVER
+from itsm_core.sla._duration import ACCEPTED_UNITS
 
 POLICY = STANDARD_POLICIES.policies[0].to_dict()
 
@@ -186,7 +187,8 @@ def test_metric_problems_found_at_construction_keep_their_path() -> None:
     assert _problems(data) == {
         "metrics[0].targets": "missing",
         "metrics[0].clock": "missing",
-        "metrics[0].thresholds[0].before_breach": "cannot read 'soon' as a duration",
+        "metrics[0].thresholds[0].before_breach": "cannot read 'soon' as a duration: expected "
+        f"a number and a unit; write a whole number and one of: {ACCEPTED_UNITS}",
     }
 
 

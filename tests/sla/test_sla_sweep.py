@@ -415,7 +415,9 @@ def covered_until(end: str) -> BusinessCalendar:
 
 
 @pytest.mark.parametrize("vectorised", [True, False], ids=["numpy", "pure-python"])
-def test_a_calendar_whose_data_ends_fails_only_its_own_tickets(vectorised: bool) -> None:
+def test_a_calendar_whose_data_ends_warns_only_its_own_tickets(vectorised: bool) -> None:
+    # Was: its tickets failed with CalendarCoverageError (every December, for a Chinese
+    # calendar). Now they are measured on the weekly pattern, and their clocks say so.
     short = covered_until("2025-03-31")
     policies = policy_set(OnChange.CARRY_OVER, SERVICENOW_THRESHOLDS)
     events = [history(n, T0 + dt.timedelta(hours=n), [(7, 30)]) for n in range(6)]
@@ -428,12 +430,35 @@ def test_a_calendar_whose_data_ends_fails_only_its_own_tickets(vectorised: bool)
     now = dt.datetime(2025, 4, 2, 10, tzinfo=SH)  # past the short calendar's data
     with without_numpy() if not vectorised else _nothing():
         result = sweep(trackers, now)
-    assert [e.index for e in result.errors] == [1, 4]
-    assert all(isinstance(e.error, CalendarCoverageError) for e in result.errors)
-    with pytest.raises(CalendarCoverageError):
-        result.report(1)
-    assert [r.ticket_id for r in result.reports()] == ["INC0", "INC2", "INC3", "INC5"]
+    assert result.errors == ()
+    reports = result.reports()
+    assert [r.ticket_id for r in reports] == [f"INC{n}" for n in range(6)]
+    warned = [r.ticket_id for r in reports if r.coverage_warnings]
+    assert warned == ["INC1", "INC4"]
+    assert (
+        reports[1]
+        .coverage_warnings[0]
+        .startswith(
+            "calendar 'office' has holiday data for 2025-01-01 to 2025-03-31 only: times outside it"
+        )
+    )
+    with pytest.raises(CalendarCoverageError):  # the calendar itself still refuses
+        short.add(now, dt.timedelta(hours=1))
     assert_same(result, trackers, now)
+    # The same figures as a calendar told to extrapolate, apart from the warnings.
+    lenient = [
+        SlaTracker(
+            policies=policies,
+            calendars={"office": short.extrapolating() if n % 3 == 1 else OFFICE},
+        ).apply_all(e)
+        for n, e in enumerate(events)
+    ]
+    for warned_report, tracker in zip(reports, lenient, strict=True):
+        quiet = tracker.report(now)
+        assert quiet.coverage_warnings == ()
+        assert [attrs.evolve(c, coverage_warning=None) for c in warned_report.clocks] == list(
+            quiet.clocks
+        )
 
 
 def test_quiet_hours_whose_data_ends_fail_the_tickets_with_actions_there() -> None:

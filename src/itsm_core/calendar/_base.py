@@ -66,6 +66,7 @@ class Calendar:
     _timeline: Timeline
     _limits: tuple[CoverageLimit, ...]
     _bounds: tuple[dt.timedelta, dt.timedelta]
+    _extrapolating: Calendar | None
 
     # -- what subclasses provide ------------------------------------------------------------
 
@@ -290,6 +291,72 @@ class Calendar:
         from ._bulk import elapsed_many
 
         return elapsed_many(self, starts, ends, extrapolate)
+
+    # -- holiday coverage -------------------------------------------------------------------
+
+    def _coverages(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The date ranges the holiday data of this calendar (and of its parts) covers."""
+        raise NotImplementedError
+
+    def _twin(self) -> Calendar:
+        """A new calendar like this one that extrapolates beyond its coverage."""
+        raise NotImplementedError
+
+    @property
+    def covered_until(self) -> dt.date | None:
+        """The last local date the holiday data covers (for a combination, the earliest last
+        date of its parts); None when the calendar has no coverage limit.
+
+        China's holidays and make-up working days are published a year at a time: a desk
+        checks this ahead (``covered_until - today``) to load next year's data before its
+        deadlines reach it. Past it, calendar calls raise ``CalendarCoverageError`` unless
+        they extrapolate; SLA clocks extrapolate and say so (``ClockState.coverage_warning``).
+
+        >>> from itsm_core.calendar import BusinessCalendar
+        >>> office = BusinessCalendar.from_dict({"timezone": "Asia/Shanghai",
+        ...     "weekly": {"monday": [["09:00", "18:00"]]},
+        ...     "coverage": {"start": "2025-01-01", "end": "2025-12-31"}})
+        >>> office.covered_until, office.covered_from
+        (datetime.date(2025, 12, 31), datetime.date(2025, 1, 1))
+        """
+        ends = [last for _, last in self._coverages()]
+        return min(ends) if ends else None
+
+    @property
+    def covered_from(self) -> dt.date | None:
+        """The first local date the holiday data covers (for a combination, the latest first
+        date of its parts); None when the calendar has no coverage limit."""
+        starts = [first for first, _ in self._coverages()]
+        return max(starts) if starts else None
+
+    def covers(self, when: dt.datetime) -> bool:
+        """True when the calendar answers for ``when`` without extrapolating: it lies within
+        the dates its holiday data covers, or the calendar has no limit (or extrapolates)."""
+        low, high = self._bounds
+        return low <= self._instant(when, "when") <= high
+
+    def extrapolating(self) -> Calendar:
+        """This calendar, answering beyond its holiday coverage by its weekly pattern instead
+        of raising ``CalendarCoverageError``; the calendar itself when it never raises.
+
+        Made once per calendar value and kept with it (a derived memo, like its compiled
+        months), so every caller gets the same object and shares its caches.
+
+        >>> from itsm_core.calendar import BusinessCalendar
+        >>> office = BusinessCalendar.from_dict({"timezone": "Asia/Shanghai",
+        ...     "weekly": {"monday": [["09:00", "18:00"]]},
+        ...     "coverage": {"start": "2025-01-01", "end": "2025-12-31"}})
+        >>> lenient = office.extrapolating()
+        >>> lenient.extrapolate, lenient is office.extrapolating(), lenient.covered_until
+        (True, True, datetime.date(2025, 12, 31))
+        """
+        if not self._limits:
+            return self
+        twin = self._extrapolating
+        if twin is None:
+            twin = self._twin()
+            object.__setattr__(self, "_extrapolating", twin)  # a derived memo, see above
+        return twin
 
     # -- combination ------------------------------------------------------------------------
 

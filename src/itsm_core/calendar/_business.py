@@ -158,6 +158,9 @@ class BusinessCalendar(Calendar):
     _bounds: tuple[dt.timedelta, dt.timedelta] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _extrapolating: Calendar | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = calendar_problems(
@@ -336,6 +339,14 @@ class BusinessCalendar(Calendar):
         if not extrapolate:
             self._check(t)
         return self._datetime(t, start.tzinfo)
+
+    # -- holiday coverage -----------------------------------------------------------------------
+
+    def _coverages(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        return () if self.coverage is None else (self.coverage,)
+
+    def _twin(self) -> Calendar:
+        return attrs.evolve(self, extrapolate=True)
 
     # -- data -----------------------------------------------------------------------------------
 

@@ -44,6 +44,9 @@ class CombinedCalendar(Calendar):
     _bounds: tuple[dt.timedelta, dt.timedelta] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _extrapolating: Calendar | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -76,6 +79,13 @@ class CombinedCalendar(Calendar):
         if self.operation == "intersection":
             return reduce(intersect, parts)
         return subtract(parts[0], union(*parts[1:]))
+
+    def _coverages(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        return tuple(span for part in self.calendars for span in part._coverages())
+
+    def _twin(self) -> Calendar:
+        parts = [part.extrapolating() for part in self.calendars]
+        return CombinedCalendar(self.operation, parts, name=self.name)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"union": [...], "name": ...}`` (or ``intersection`` / ``difference``)."""

@@ -24,7 +24,7 @@ from itsm_core.errors import (
     ValidationError,
     VersionConflict,
 )
-from itsm_core.priority import PriorityDecision, PriorityPolicy
+from itsm_core.priority import DEFAULT_TIERS, PriorityDecision, PriorityPolicy, TierVocabulary
 from itsm_core.records import STANDARD_ACCESS_POLICY, AccessPolicy, Actor, decide_as
 from itsm_core.repositories import AppendReceipt, EventMetadata, EventStore, ExpectedVersion
 from itsm_core.sla import PolicySet, SlaReport, due_actions, evaluate, next_change_at
@@ -87,6 +87,9 @@ class ServiceDesk:
         access: who may do what (:class:`~itsm_core.records.AccessPolicy`); the standard
             service-desk policy by default.
         workflows: the workflows tickets follow (the built-in ones by default).
+        tiers: the customer-tier vocabulary tickets are checked against (the one the
+            priority and SLA policies use; :data:`~itsm_core.priority.DEFAULT_TIERS` by
+            default).
         max_retries: how many times a command is decided again after a version conflict
             (another writer appended to the ticket in between) before the conflict is raised.
     """
@@ -98,6 +101,7 @@ class ServiceDesk:
     priority: PriorityPolicy | None = None
     access: AccessPolicy = STANDARD_ACCESS_POLICY
     workflows: WorkflowRegistry = BUILTIN_WORKFLOWS
+    tiers: TierVocabulary = DEFAULT_TIERS
     max_retries: int = 3
 
     def __attrs_post_init__(self) -> None:
@@ -113,6 +117,7 @@ class ServiceDesk:
             ("priority", self.priority, PriorityPolicy),
             ("access", self.access, AccessPolicy),
             ("workflows", self.workflows, WorkflowRegistry),
+            ("tiers", self.tiers, TierVocabulary),
         ):
             if not isinstance(value, kind) and not (value is None and name in ("sla", "priority")):
                 problems.append(Problem(name, f"expected a {kind.__name__}, got {shown(value)}"))
@@ -193,7 +198,9 @@ class ServiceDesk:
             if receipt is not None:
                 return self._repeat(receipt, ticket_id, who, role, now)
         command_id = idempotency_key if idempotency_key is not None else self._new_id()
-        context = CommandContext(actor=who.id, role=role, now=now, workflows=self.workflows)
+        context = CommandContext(
+            actor=who.id, role=role, now=now, workflows=self.workflows, tier_vocabulary=self.tiers
+        )
         attempt = 0
         while True:
             attempt += 1
@@ -323,6 +330,8 @@ class ServiceDesk:
         except ItsmError as error:
             LOG.warning("cannot measure the SLA clocks of %r at %s: %s", ticket_id, now, error)
             return attrs.evolve(found, sla_error=error)
+        for warning in report.coverage_warnings:  # measured on the weekly pattern: say so
+            LOG.warning("SLA clocks of %r at %s: %s", ticket_id, now, warning)
         return attrs.evolve(
             found,
             sla=report,

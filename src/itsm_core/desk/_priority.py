@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from itsm_core.priority import PriorityDecision, PriorityPolicy
-from itsm_core.tickets import Classify, Command, CustomerTier, OpenTicket, Ticket, TicketKind
+from itsm_core.tickets import Classify, Command, OpenTicket, Ticket, TicketKind
 
 
 def prioritised(
@@ -43,11 +43,11 @@ def prioritised(
 
 
 def _decide(
-    policy: PriorityPolicy, impact: int, urgency: int, tier: CustomerTier, kind: TicketKind
+    policy: PriorityPolicy, impact: int, urgency: int, tier: str | None, kind: TicketKind
 ) -> PriorityDecision:
     return policy.decide_levels(
         impact,
         urgency,
-        tier=tier.value if policy.tiers else None,
+        tier=tier if policy.tiers else None,
         major_incident=kind is TicketKind.MAJOR_INCIDENT,
     )

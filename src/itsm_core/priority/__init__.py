@@ -7,6 +7,10 @@ urgency from :class:`IntakeFacts` with ordered :class:`IntakeRule` lists, looks 
 applies the customer tier, a major incident and a manual :class:`Override`, and returns a
 :class:`PriorityDecision` that explains every step. :class:`ResponseGrading` does the same for
 complaints and emergencies. On every scale level 1 is the highest.
+
+:class:`TierVocabulary` is the one home of customer-tier names (:data:`DEFAULT_TIERS`: regular,
+vip, enterprise): tickets, SLA policy sets and routing rules take the same value, so a tier means
+the same thing everywhere and an unknown one is refused with the list of known tiers.
 """
 
 from itsm_core.priority._catalogue import (
@@ -24,9 +28,11 @@ from itsm_core.priority._matrix import GradingMatrix
 from itsm_core.priority._override import Override
 from itsm_core.priority._policy import PriorityPolicy
 from itsm_core.priority._scale import PriorityScale
+from itsm_core.priority._tiers import DEFAULT_TIERS, TierVocabulary
 
 __all__ = [
     "COMPLAINT_GRADING",
+    "DEFAULT_TIERS",
     "EMERGENCY_GRADING",
     "ITIL_MATRIX",
     "ITIL_POLICY",
@@ -43,4 +49,5 @@ __all__ = [
     "PriorityPolicy",
     "PriorityScale",
     "ResponseGrading",
+    "TierVocabulary",
 ]

@@ -111,9 +111,13 @@ ITIL_POLICY = PriorityPolicy(
     name="itil",
     matrix=ITIL_MATRIX,
     intake=DEFAULT_INTAKE_RULES,
-    tiers={"standard": 0, "vip": 1},
+    tiers={"regular": 0, "vip": 1, "enterprise": 0},
 )
-"""The ITIL matrix with the default intake rules; a VIP customer raises priority one level."""
+"""The ITIL matrix with the default intake rules; a VIP customer raises priority one level.
+
+Its tiers are those of :data:`DEFAULT_TIERS` (regular, vip, enterprise; ``standard`` is read as
+``regular``), the vocabulary of ``tickets.CustomerTier``.
+"""
 
 COMPLAINT_GRADING = ResponseGrading(
     name="complaint",
@@ -128,7 +132,7 @@ COMPLAINT_GRADING = ResponseGrading(
             [2, 3, 3],
         ],
     ),
-    tiers={"standard": 0, "vip": 1},
+    tiers={"regular": 0, "vip": 1, "enterprise": 0},
 )
 """Complaint severity x urgency to response level 1 (major), 2 (serious), 3 (general).
 

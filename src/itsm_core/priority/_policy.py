@@ -7,14 +7,24 @@ from collections.abc import Mapping
 import attrs
 
 from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
-from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
+from itsm_core.errors import InvalidPriorityMatrix, Problem, UnknownTier, ValidationError
 from itsm_core.priority._decision import PriorityDecision
 from itsm_core.priority._explanation import ExplanationStep, StepKind
 from itsm_core.priority._intake import IntakeFacts, IntakeRules, read_rules
 from itsm_core.priority._matrix import GradingMatrix, read_matrix
 from itsm_core.priority._override import Override
 from itsm_core.priority._scale import PriorityScale
-from itsm_core.priority._tiers import apply_tier, as_tiers, tier_problems
+from itsm_core.priority._tiers import (
+    DEFAULT_TIERS,
+    TierVocabulary,
+    apply_tier,
+    as_tiers,
+    canonical_tiers,
+    read_vocabulary,
+    tier_problems,
+    vocabulary_data,
+    vocabulary_problem,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -30,14 +40,18 @@ class PriorityPolicy:
     5. a manual override, with a reason, sets the priority, and is the only step that may lower
        it.
 
-    ``tiers`` maps each customer tier to the levels it raises (0 for none); a tier not listed
-    is refused rather than guessed.
+    ``tiers`` maps customer tiers of ``tier_vocabulary`` to the levels they raise; a tier of
+    the vocabulary not listed raises nothing, and a tier outside it is refused
+    (:class:`~itsm_core.errors.UnknownTier`, listing the known tiers) rather than guessed. An
+    alias (``standard``) is kept under its tier name (``regular``). Leave ``tiers`` empty when
+    tiers do not apply: every tier is then refused.
     """
 
     name: str
     matrix: GradingMatrix
     intake: IntakeRules
     tiers: Mapping[str, int] = attrs.field(factory=dict, converter=as_tiers)
+    tier_vocabulary: TierVocabulary = DEFAULT_TIERS
 
     def __attrs_post_init__(self) -> None:
         checks = [
@@ -52,9 +66,14 @@ class PriorityPolicy:
                     problem = scale.problem(rule.level, f"intake.{target}[{index}].level")
                     if problem is not None:
                         problems.append(problem)
-        problems.extend(tier_problems(self.tiers))
+        vocabulary = vocabulary_problem(self.tier_vocabulary, "tier_vocabulary")
+        if vocabulary is not None:
+            problems.append(vocabulary)
+        else:
+            problems.extend(tier_problems(self.tiers, self.tier_vocabulary))
         if problems:
             raise InvalidPriorityMatrix(f"policy {self.name!r}", problems)
+        object.__setattr__(self, "tiers", canonical_tiers(self.tiers, self.tier_vocabulary))
 
     @property
     def impact_scale(self) -> PriorityScale:
@@ -166,14 +185,13 @@ class PriorityPolicy:
             else type_problem(override, Override, "override", "an Override"),
         ]
         problems = [problem for problem in checks if problem is not None]
-        if tier is not None and tier not in self.tiers:
-            known = ", ".join(sorted(self.tiers)) or "none"
-            problems.append(Problem("tier", f"unknown tier {tier!r} (known: {known})"))
         given: object = override
         if isinstance(given, Override):
             found = self.priority_scale.problem(given.priority, "override.priority")
             if found is not None:
                 problems.append(found)
+        if tier is not None:
+            tier = self._tier(tier, problems)
         if problems:
             raise ValidationError("priority decision", problems)
         scale = self.priority_scale
@@ -221,6 +239,16 @@ class PriorityPolicy:
             steps=steps,
         )
 
+    def _tier(self, tier: str, others: list[Problem]) -> str:
+        """The tier name ``tier`` stands for; UnknownTier (with ``others``) when unknown here."""
+        if not self.tiers:  # tiers do not apply: refuse every one
+            raise UnknownTier(
+                str(tier), (), path="tier", subject="priority decision", others=others
+            )
+        return self.tier_vocabulary.canonical(
+            tier, path="tier", subject="priority decision", others=others
+        )
+
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-safe data; :meth:`from_dict` reads it back."""
         return {
@@ -228,6 +256,7 @@ class PriorityPolicy:
             "matrix": self.matrix.to_dict(),
             "intake": self.intake.to_dict(),
             "tiers": dict(self.tiers),
+            **vocabulary_data(self.tier_vocabulary, "tier_vocabulary"),
         }
 
     @classmethod
@@ -237,16 +266,26 @@ class PriorityPolicy:
         mapping = as_mapping(data, "", problems)
         if mapping is None:
             raise InvalidPriorityMatrix("policy", problems)
-        check_keys(mapping, "", ("name", "matrix", "intake"), ("tiers",), problems)
+        check_keys(
+            mapping, "", ("name", "matrix", "intake"), ("tiers", "tier_vocabulary"), problems
+        )
         name = read_str(mapping, "name", "", problems)
         matrix = read_matrix(mapping["matrix"], "matrix", problems) if "matrix" in mapping else None
         intake = read_rules(mapping["intake"], "intake", problems) if "intake" in mapping else None
+        vocabulary = read_vocabulary(mapping, "tier_vocabulary", problems)
         tiers = mapping.get("tiers", {})
-        problems.extend(tier_problems(tiers))
+        if vocabulary is not None:
+            problems.extend(tier_problems(tiers, vocabulary))
         subject = f"policy {name!r}" if name else "policy"
-        if problems or name is None or matrix is None or intake is None:
+        if problems or name is None or matrix is None or intake is None or vocabulary is None:
             raise InvalidPriorityMatrix(subject, problems or [Problem("", "incomplete")])
         try:
-            return cls(name=name, matrix=matrix, intake=intake, tiers=tiers)  # type: ignore[arg-type]
+            return cls(
+                name=name,
+                matrix=matrix,
+                intake=intake,
+                tiers=tiers,  # type: ignore[arg-type]
+                tier_vocabulary=vocabulary,
+            )
         except InvalidPriorityMatrix as error:
             raise InvalidPriorityMatrix(subject, error.problems) from None

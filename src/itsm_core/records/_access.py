@@ -194,6 +194,11 @@ class AccessPolicy:
         if problems:
             raise InvalidPolicy(f"for access {self.name!r}", problems)
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles its rules name, sorted: the policy's role vocabulary."""
+        return tuple(sorted({rule.role for rule in self.rules}))
+
     def can(self, actor: Actor, action: str, resource: Ticket) -> AccessDecision:
         """May ``actor`` (in any of their roles) do ``action`` on the ticket ``resource``?
 

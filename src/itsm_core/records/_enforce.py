@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itsm_core.errors import AccessDenied, Problem, ValidationError
+from itsm_core.errors import AccessDenied, Problem, UnknownRole, ValidationError
 from itsm_core.kernel import Decision
 from itsm_core.records._access import WORK_NOTE, AccessPolicy
 from itsm_core.records._actor import Actor
@@ -52,9 +52,12 @@ def decide_as(
     """:func:`~itsm_core.tickets.decide`, after checking ``actor`` may do it under ``policy``.
 
     ``ctx`` must name the actor (``ctx.actor == actor.id``) and one of their roles; the check
-    uses that role only. A command on a ticket is checked against the ticket as it is; opening
-    is checked against the ticket it would open (so a customer may only open tickets they
-    request). A refusal raises :class:`AccessDenied` with the reason, and nothing happens.
+    uses that role only, and a role that no rule of ``policy`` names raises
+    :class:`~itsm_core.errors.UnknownRole` listing the roles it does name (a typo, or a role
+    the policy forgot, never a silent denial). A command on a ticket is checked against the
+    ticket as it is; opening is checked against the ticket it would open (so a customer may
+    only open tickets they request). A refusal raises :class:`AccessDenied` with the reason,
+    and nothing happens.
     """
     problems: list[Problem] = []
     if ctx.actor != actor.id:
@@ -63,6 +66,10 @@ def decide_as(
         problems.append(Problem("ctx.role", f"{actor.id!r} does not hold role {ctx.role!r}"))
     if problems:
         raise ValidationError("decide_as", problems)
+    if ctx.role not in policy.roles:
+        raise UnknownRole(
+            ctx.role, policy.roles, path="ctx.role", subject=f"access policy {policy.name!r}"
+        )
     acting = actor.acting_as(ctx.role)
     action = command_action(command)
     if ticket is not None:

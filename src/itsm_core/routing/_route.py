@@ -41,7 +41,8 @@ def route(
 
     Pure: nothing is read but the arguments, and ``team_state`` is not changed (apply the
     decision with ``team_state.assign``). Raises ``InvalidRouting`` when the rules name groups
-    the team does not have, ``NaiveDatetimeError`` for a naive ``now``.
+    the team does not have, ``UnknownTier`` when the ticket's customer tier is not in the
+    rules' tier vocabulary, ``NaiveDatetimeError`` for a naive ``now``.
     """
     check_aware(now, "now")
     team = team_state.team
@@ -52,7 +53,8 @@ def route(
         )
     steps: list[RoutingStep] = []
     language = rules.language_of(ticket)
-    rule = _first_match(ticket, language, rules.rules, steps)
+    tier = rules.tier_of(ticket)
+    rule = _first_match(ticket, language, tier, rules.rules, steps)
     if rule is None:
         steps.append(RoutingStep(StepKind.DEFAULT, rules.default_group, "no rule matched"))
         needs = Requirements(language=language)
@@ -106,7 +108,11 @@ def route(
 
 
 def _first_match(
-    ticket: Ticket, language: str | None, rules: Sequence[RoutingRule], steps: list[RoutingStep]
+    ticket: Ticket,
+    language: str | None,
+    tier: str,
+    rules: Sequence[RoutingRule],
+    steps: list[RoutingStep],
 ) -> RoutingRule | None:
     for rule in rules:
         missed = rule.mismatches(
@@ -114,7 +120,7 @@ def _first_match(
             category=ticket.category,
             channel=ticket.channel,
             language=language,
-            tier=ticket.customer_tier,
+            tier=tier,
             response_level=ticket.response_level,
         )
         if missed:

@@ -19,9 +19,10 @@ from itsm_core._plain import (
     shown,
     texts,
 )
-from itsm_core.errors import InvalidRouting, Problem
+from itsm_core.errors import InvalidPriorityMatrix, InvalidRouting, Problem
+from itsm_core.priority import DEFAULT_TIERS, TierVocabulary
 from itsm_core.routing._agents import read_skills, skill_problems
-from itsm_core.tickets import RESPONSE_LEVELS, Channel, CustomerTier, Ticket, TicketKind
+from itsm_core.tickets import RESPONSE_LEVELS, Channel, Ticket, TicketKind
 
 _Values = frozenset[Any] | None
 
@@ -39,12 +40,12 @@ class RoutingRule:
 
     Conditions left as None are not checked; a rule without conditions matches every ticket.
     ``languages`` is checked against the ticket's language (see
-    :attr:`RoutingRules.language_attribute`).
+    :attr:`RoutingRules.language_attribute`); ``customer_tiers`` are names of the rules'
+    :attr:`RoutingRules.tier_vocabulary` (aliases are read as their names there).
 
-    >>> vip = RoutingRule(name="vip", group="vip-desk", customer_tiers={CustomerTier.VIP},
-    ...                   senior=True)
+    >>> vip = RoutingRule(name="vip", group="vip-desk", customer_tiers={"vip"}, senior=True)
     >>> vip.mismatches(kind=TicketKind.INCIDENT, category=None, channel=None, language=None,
-    ...                tier=CustomerTier.REGULAR, response_level=None)
+    ...                tier="regular", response_level=None)
     ["customer tier 'regular' not in {'vip'}"]
     """
 
@@ -54,7 +55,7 @@ class RoutingRule:
     categories: frozenset[str] | None = attrs.field(default=None, converter=_set)
     channels: frozenset[Channel] | None = attrs.field(default=None, converter=_set)
     languages: frozenset[str] | None = attrs.field(default=None, converter=_set)
-    customer_tiers: frozenset[CustomerTier] | None = attrs.field(default=None, converter=_set)
+    customer_tiers: frozenset[str] | None = attrs.field(default=None, converter=_set)
     response_levels: frozenset[int] | None = attrs.field(default=None, converter=_set)
     skills: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_mapping)
     senior: bool = False
@@ -71,7 +72,7 @@ class RoutingRule:
         category: str | None,
         channel: Channel | None,
         language: str | None,
-        tier: CustomerTier,
+        tier: str,
         response_level: int | None,
     ) -> list[str]:
         """Each condition the ticket's facts fail, in plain words (empty: the rule matches)."""
@@ -123,7 +124,6 @@ _CONDITIONS = ("kinds", "categories", "channels", "languages", "customer_tiers",
 _ENUMS: dict[str, type[Any]] = {
     "kinds": TicketKind,
     "channels": Channel,
-    "customer_tiers": CustomerTier,
 }
 
 
@@ -158,7 +158,7 @@ def _rule_problems(rule: RoutingRule) -> list[Problem]:
                 problems.append(Problem(key, f"{value!r} is not a {kind.__name__}"))
             elif key == "response_levels" and not (is_int(value) and value in RESPONSE_LEVELS):
                 problems.append(Problem(key, f"{value!r} is not a response level (1, 2, 3)"))
-            elif key in ("categories", "languages") and not is_text(value):
+            elif key in ("categories", "languages", "customer_tiers") and not is_text(value):
                 problems.append(Problem(key, f"expected non-blank strings, got {value!r}"))
     problems.extend(skill_problems(rule.skills))
     if not is_a(rule.senior, bool):
@@ -177,11 +177,17 @@ class RoutingRules:
 
     ``language_attribute`` names the ticket attribute that holds the requester's language (a
     ticket carries it in ``Ticket.attributes``); when present, agents must speak it.
+
+    ``tier_vocabulary`` is the desk's customer-tier vocabulary: a rule's ``customer_tiers``
+    outside it are refused (listing the known tiers), an alias is kept as its tier name, and
+    :func:`route` refuses a ticket whose tier it does not know
+    (:class:`~itsm_core.errors.UnknownTier`).
     """
 
     rules: tuple[RoutingRule, ...] = attrs.field(converter=_rule_tuple)
     default_group: str
     language_attribute: str = "language"
+    tier_vocabulary: TierVocabulary = DEFAULT_TIERS
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
@@ -198,8 +204,41 @@ class RoutingRules:
             for name in ("default_group", "language_attribute")
             if not is_text(getattr(self, name))
         )
+        vocabulary: object = self.tier_vocabulary
+        if not isinstance(vocabulary, TierVocabulary):
+            problems.append(
+                Problem("tier_vocabulary", f"expected a TierVocabulary, got {shown(vocabulary)}")
+            )
+        elif not problems:
+            rules = [self._with_tier_names(i, rule, problems) for i, rule in enumerate(self.rules)]
+            object.__setattr__(self, "rules", tuple(rules))
         if problems:
             raise InvalidRouting("rules", problems)
+
+    def _with_tier_names(
+        self, index: int, rule: RoutingRule, problems: list[Problem]
+    ) -> RoutingRule:
+        """``rule`` with its customer tiers as tier names; a problem for each unknown one."""
+        if rule.customer_tiers is None:
+            return rule
+        where = f"rules[{index}].customer_tiers"
+        names: set[str] = set()
+        for tier in sorted(rule.customer_tiers):
+            problem = self.tier_vocabulary.problem(tier, where)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                names.add(self.tier_vocabulary.canonical(tier))
+        if names == rule.customer_tiers:
+            return rule
+        return attrs.evolve(rule, customer_tiers=names)
+
+    def tier_of(self, ticket: Ticket) -> str:
+        """The ticket's customer tier as a name of :attr:`tier_vocabulary`;
+        :class:`~itsm_core.errors.UnknownTier` when the vocabulary does not know it."""
+        return self.tier_vocabulary.canonical(
+            ticket.customer_tier, path="customer_tier", subject=f"ticket {ticket.id!r}"
+        )
 
     def groups(self) -> frozenset[str]:
         """Every group the rules send tickets to."""
@@ -212,11 +251,14 @@ class RoutingRules:
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-safe data; :meth:`from_dict` reads it back to equal rules."""
-        return {
+        data: dict[str, object] = {
             "rules": [rule.to_dict() for rule in self.rules],
             "default_group": self.default_group,
             "language_attribute": self.language_attribute,
         }
+        if self.tier_vocabulary != DEFAULT_TIERS:
+            data["tier_vocabulary"] = self.tier_vocabulary.to_dict()
+        return data
 
     @staticmethod
     def from_dict(data: object) -> RoutingRules:
@@ -246,7 +288,19 @@ def _read_rules(data: object, problems: list[Problem]) -> RoutingRules | None:
     mapping = as_mapping(data, "", problems)
     if mapping is None:
         return None
-    check_keys(mapping, "", ("rules", "default_group"), ("language_attribute",), problems)
+    check_keys(
+        mapping,
+        "",
+        ("rules", "default_group"),
+        ("language_attribute", "tier_vocabulary"),
+        problems,
+    )
+    vocabulary = DEFAULT_TIERS
+    if "tier_vocabulary" in mapping:
+        try:
+            vocabulary = TierVocabulary.from_dict(mapping["tier_vocabulary"], "tier_vocabulary")
+        except InvalidPriorityMatrix as error:
+            problems.extend(error.problems)
     problems.extend(
         Problem(key, f"expected a non-blank string, got {shown(mapping[key])}")
         for key in ("default_group", "language_attribute")
@@ -261,6 +315,7 @@ def _read_rules(data: object, problems: list[Problem]) -> RoutingRules | None:
             rules=[rule for rule in rules if rule is not None],
             default_group=mapping["default_group"],  # type: ignore[arg-type]
             language_attribute=mapping.get("language_attribute", "language"),  # type: ignore[arg-type]
+            tier_vocabulary=vocabulary,
         ),
         InvalidRouting,
         "",

@@ -36,8 +36,8 @@ from itsm_core.sla._engine import SlaTracker, evaluate, evaluate_many
 from itsm_core.sla._policy import MetricSpec, SlaPolicy
 from itsm_core.sla._selection import PolicySet, Selection
 from itsm_core.sla._standard import STANDARD_POLICIES
-from itsm_core.sla._state import ClockState, ClockStatus, SlaReport
-from itsm_core.sla._sweep import ClockColumns, SlaSweep, SweepError, SweepResult, sweep
+from itsm_core.sla._state import ClockState, ClockStatus, SlaBatch, SlaReport, SweepError
+from itsm_core.sla._sweep import ClockColumns, SlaSweep, SweepResult, sweep
 from itsm_core.sla._thresholds import SERVICENOW_THRESHOLDS, ActionKind, Threshold
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "PolicySet",
     "PublicComment",
     "Selection",
+    "SlaBatch",
     "SlaPolicy",
     "SlaReport",
     "SlaSweep",

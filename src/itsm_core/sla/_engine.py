@@ -9,14 +9,14 @@ import attrs
 
 from itsm_core._checks import check_aware
 from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import ItsmError, Problem, ValidationError
 from itsm_core.sla._conditions import Fact
 from itsm_core.sla._definition import Restart
 from itsm_core.sla._measure import GAP, Run
 from itsm_core.sla._plan import TrackerPlan, tracker_plan
 from itsm_core.sla._policy import MetricSpec, OnChange, SlaPolicy
 from itsm_core.sla._selection import PolicySet, Selection, metrics_in_force
-from itsm_core.sla._state import ClockState, SlaReport
+from itsm_core.sla._state import ClockState, SlaBatch, SlaReport, SweepError
 from itsm_core.sla._track import InForce, Track, measure, not_started
 from itsm_core.tickets import Ticket, TicketEvent, apply_event
 
@@ -150,7 +150,16 @@ class SlaTracker:
         """Every clock measured at ``now`` (not before the last event)."""
         check_aware(now, "now")
         if self.ticket is None:
-            raise ValidationError("SlaTracker", [Problem("events", "no events yet")])
+            raise ValidationError(
+                "SlaTracker.report",
+                [
+                    Problem(
+                        "events",
+                        "no events yet: a ticket's SLA clocks start with its first event "
+                        "('open'); apply the ticket's events before measuring it",
+                    )
+                ],
+            )
         if now < self.ticket.updated_at:
             raise ValidationError(
                 "SlaTracker.report",
@@ -294,14 +303,29 @@ def evaluate(
     customer_calendars: Calendars | None = None,
 ) -> SlaReport:
     """The SLA clocks of one ticket at ``now``, from its events (those after ``now`` are not
-    yet history and are left out). Pure: the same arguments always give the same report."""
+    yet history and are left out). Pure: the same arguments always give the same report.
+
+    Raises ValidationError when there is nothing to measure yet (no events, or none at or
+    before ``now``), saying which."""
     check_aware(now, "now")
+    history = list(events)
+    kept = [e for e in history if e.at <= now]
+    if not kept:
+        if history:
+            first = min(e.at for e in history)
+            why = (
+                f"ticket {history[0].ticket_id!r} has no event at or before now "
+                f"({now.isoformat()}): its first is at {first.isoformat()}"
+            )
+        else:
+            why = "no events: a ticket's SLA clocks start with its first event ('open')"
+        raise ValidationError("evaluate", [Problem("events", why)])
     tracker = SlaTracker(
         policies=policies,
         calendars=calendars or {},
         customer_calendars=customer_calendars or {},
     )
-    return tracker.apply_all(e for e in events if e.at <= now).report(now)
+    return tracker.apply_all(kept).report(now)
 
 
 def evaluate_many(
@@ -311,12 +335,41 @@ def evaluate_many(
     *,
     calendars: Calendars | None = None,
     customer_calendars: Calendars | None = None,
-) -> tuple[SlaReport, ...]:
+    strict: bool = False,
+) -> SlaBatch:
     """:func:`evaluate` for many tickets at one instant (a dashboard, a scheduler run).
 
+    A history that cannot be measured (no events yet, an event of another ticket, a calendar
+    not given...) does not fail the batch: its error is in the result's ``errors`` (with its
+    position and ticket) and the others are measured as usual. The result iterates like the
+    tuple of reports it holds; with ``strict=True`` the first error is raised instead (as
+    before errors were collected). A bad argument (a naive ``now``) still raises.
+
     Each history is folded again; a desk that measures the same open tickets again and again
-    keeps an :class:`SlaTracker` per ticket and measures them all with :func:`sweep`."""
-    return tuple(
-        evaluate(policies, events, now, calendars=calendars, customer_calendars=customer_calendars)
-        for events in histories
-    )
+    keeps an :class:`SlaTracker` per ticket and measures them all with :func:`sweep`.
+
+    >>> batch = evaluate_many(PolicySet(policies=()), [[]], dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    >>> batch.reports, [(e.index, e.ticket_id) for e in batch.errors]
+    ((), [(0, None)])
+    """
+    check_aware(now, "now")
+    reports: list[SlaReport] = []
+    errors: list[SweepError] = []
+    for index, events in enumerate(histories):
+        history = list(events)
+        try:
+            reports.append(
+                evaluate(
+                    policies,
+                    history,
+                    now,
+                    calendars=calendars,
+                    customer_calendars=customer_calendars,
+                )
+            )
+        except ItsmError as error:
+            if strict:
+                raise
+            ticket_id = history[0].ticket_id if history else None
+            errors.append(SweepError(index, ticket_id, error))
+    return SlaBatch(at=now, reports=tuple(reports), errors=tuple(errors))

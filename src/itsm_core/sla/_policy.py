@@ -44,12 +44,18 @@ class OnChange(enum.StrEnum):
     RETROACTIVE = "retroactive"
 
 
-def _targets(value: Mapping[str, Duration | str]) -> Mapping[str, Duration]:
+def _targets(value: Mapping[str, Duration | str | dt.timedelta]) -> Mapping[str, Duration]:
     if not isinstance(value, Mapping):
         raise InvalidPolicy("metric", [Problem("targets", f"expected a mapping, got {value!r}")])
     out: dict[str, Duration] = {}
+    problems: list[Problem] = []
     for key, target in value.items():
-        out[str(key)] = target if isinstance(target, Duration) else Duration.parse(target)
+        try:
+            out[str(key)] = Duration.of(target)
+        except ValidationError as error:
+            problems.extend(Problem(f"targets.{key}", p.message) for p in error.problems)
+    if problems:
+        raise InvalidPolicy("metric", problems)
     return dict(sorted(out.items()))
 
 
@@ -65,8 +71,10 @@ class MetricSpec:
     """One metric of a policy: a clock definition, its targets, calendar and thresholds.
 
     ``targets`` maps a value of the ticket field ``target_by`` (``"priority"`` by default,
-    so keys ``"1"``, ``"2"``...) to a :class:`Duration`; ``"*"`` is the fallback. A ticket
-    with no matching key has a clock without a target (measured, never breached).
+    so keys ``"1"``, ``"2"``...) to a :class:`Duration` (or its text, ``"4 business hours"``,
+    or a ``timedelta`` of working time under a day: see :meth:`Duration.of`); ``"*"`` is the
+    fallback. A ticket with no matching key has a clock without a target (measured, never
+    breached).
 
     ``calendar`` names a business calendar passed at evaluation (None: 24x7 calendar time);
     with ``customer_calendar`` the requester's own calendar (and so time zone) is used when
@@ -329,7 +337,7 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
     else:
         for key, text in targets.items():
             try:
-                Duration.parse(text)
+                Duration.of(text)
             except ValidationError as exc:
                 problems.extend(Problem(f"{path}.targets.{key}", p.message) for p in exc.problems)
     thresholds = data.get("thresholds", [])

@@ -8,10 +8,14 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import InvalidPolicy, Problem
-from itsm_core.sla._conditions import Fact
-from itsm_core.sla._policy import MetricSpec, SlaPolicy
+from itsm_core.errors import InvalidPolicy, InvalidPriorityMatrix, Problem
+from itsm_core.priority import DEFAULT_TIERS, TierVocabulary
+from itsm_core.sla._conditions import AllOf, AnyOf, Condition, Fact, FieldIn, Not
+from itsm_core.sla._policy import ANY, MetricSpec, SlaPolicy
 from itsm_core.tickets import Ticket
+
+#: The ticket field that holds the customer tier.
+_TIER = "customer_tier"
 
 
 class SelectionMode(enum.StrEnum):
@@ -46,6 +50,10 @@ class PolicySet:
     Candidates are tried by ``precedence`` then name, so the order never depends on storage;
     the ``default`` policy (by name) applies only when no other matched.
 
+    Customer tiers in the policies (``FieldIn("customer_tier", [...])`` conditions, targets
+    keyed by ``customer_tier``) are names of ``tier_vocabulary``: one outside it is refused,
+    listing the known tiers, and an alias is kept as its tier name.
+
     >>> from itsm_core.sla import STANDARD_POLICIES
     >>> [p.name for p in STANDARD_POLICIES.policies]
     ['complaint-response', 'technical-response']
@@ -54,9 +62,21 @@ class PolicySet:
     policies: tuple[SlaPolicy, ...] = attrs.field(converter=_policies)
     mode: SelectionMode = attrs.field(default=SelectionMode.FIRST, converter=SelectionMode)
     default: str | None = None
+    tier_vocabulary: TierVocabulary = DEFAULT_TIERS
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
+        vocabulary: object = self.tier_vocabulary
+        if not isinstance(vocabulary, TierVocabulary):
+            problems.append(
+                Problem("tier_vocabulary", f"expected a TierVocabulary, got {vocabulary!r}")
+            )
+        else:
+            policies = tuple(
+                _with_tier_names(policy, vocabulary, f"policies[{i}]", problems)
+                for i, policy in enumerate(self.policies)
+            )
+            object.__setattr__(self, "policies", policies)
         seen: dict[tuple[str, object], int] = {}
         for i, policy in enumerate(self.policies):
             key = (policy.name, policy.effective_from)
@@ -87,11 +107,14 @@ class PolicySet:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
-        return {
+        data: dict[str, Any] = {
             "mode": self.mode.value,
             "default": self.default,
             "policies": [p.to_dict() for p in self.policies],
         }
+        if self.tier_vocabulary != DEFAULT_TIERS:
+            data["tier_vocabulary"] = self.tier_vocabulary.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> PolicySet:
@@ -114,9 +137,70 @@ class PolicySet:
         default = data.get("default")
         if default is not None and not isinstance(default, str):
             problems.append(Problem("default", f"{default!r} is not a policy name"))
+        vocabulary = DEFAULT_TIERS
+        if "tier_vocabulary" in data:
+            try:
+                vocabulary = TierVocabulary.from_dict(data["tier_vocabulary"], "tier_vocabulary")
+            except InvalidPriorityMatrix as exc:
+                problems.extend(exc.problems)
         if problems:
             raise InvalidPolicy("policy set", problems)
-        return cls(policies=policies, mode=mode, default=default)
+        return cls(policies=policies, mode=mode, default=default, tier_vocabulary=vocabulary)
+
+
+def _with_tier_names(
+    policy: SlaPolicy, vocabulary: TierVocabulary, path: str, problems: list[Problem]
+) -> SlaPolicy:
+    """``policy`` with the customer tiers it names as tier names of ``vocabulary``; a problem
+    (listing the known tiers) for each tier outside it."""
+    condition = _tier_condition(policy.condition, vocabulary, f"{path}.condition", problems)
+    metrics = tuple(
+        _tier_targets(metric, vocabulary, f"{path}.metrics[{j}]", problems)
+        for j, metric in enumerate(policy.metrics)
+    )
+    if condition is policy.condition and metrics == policy.metrics:
+        return policy
+    return attrs.evolve(policy, condition=condition, metrics=metrics)
+
+
+def _tier_condition(
+    condition: Condition, vocabulary: TierVocabulary, path: str, problems: list[Problem]
+) -> Condition:
+    if isinstance(condition, FieldIn) and condition.field == _TIER:
+        names: set[str | int | bool | None] = set()
+        for value in sorted(condition.values, key=repr):
+            problem = None if value is None else vocabulary.problem(value, path)
+            if problem is not None:
+                problems.append(problem)
+            names.add(None if value is None else vocabulary.find(value))
+        return condition if names == condition.values else FieldIn(_TIER, names)
+    if isinstance(condition, AllOf | AnyOf):
+        parts = tuple(
+            _tier_condition(part, vocabulary, f"{path}[{i}]", problems)
+            for i, part in enumerate(condition.conditions)
+        )
+        return condition if parts == condition.conditions else type(condition)(parts)
+    if isinstance(condition, Not):
+        inner = _tier_condition(condition.condition, vocabulary, path, problems)
+        return condition if inner is condition.condition else Not(inner)
+    return condition
+
+
+def _tier_targets(
+    metric: MetricSpec, vocabulary: TierVocabulary, path: str, problems: list[Problem]
+) -> MetricSpec:
+    if metric.target_by != _TIER:
+        return metric
+    targets = {}
+    for key, target in metric.targets.items():
+        problem = None if key == ANY else vocabulary.problem(key, f"{path}.targets.{key}")
+        if problem is not None:
+            problems.append(problem)
+        name = key if key == ANY else vocabulary.find(key) or key
+        if name in targets:
+            problems.append(Problem(f"{path}.targets.{key}", f"tier {name!r} has two targets"))
+        targets[name] = target
+    return metric if targets == metric.targets else attrs.evolve(metric, targets=targets)
 
 
 def _label(policy: SlaPolicy) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterator
 
 import attrs
 
-from itsm_core.errors import Problem, ValidationError
+from itsm_core.errors import ItsmError, Problem, ValidationError
 from itsm_core.sla._definition import ClockKind
 from itsm_core.sla._duration import Duration
 from itsm_core.sla._thresholds import ActionKind
@@ -58,6 +59,11 @@ class ClockState:
     current breach time (None while paused before the target: a paused clock has no deadline),
     ``original_due_at`` the one computed when the cycle started, ``breached_at`` the instant
     the target was reached. ``paused`` lists the pauses (the last one open while paused).
+
+    ``coverage_warning`` says when some of these instants lie beyond the dates the calendar's
+    holiday data covers (a ticket opened on 30 December with a 3-working-day target, before
+    next year's holidays are known): the clock was measured there on the calendar's weekly
+    pattern instead of failing, and may move once the data is loaded. None otherwise.
     """
 
     name: str
@@ -82,6 +88,7 @@ class ClockState:
     paused_time: dt.timedelta = dt.timedelta(0)
     thresholds: tuple[ThresholdState, ...] = ()
     reason: str | None = None
+    coverage_warning: str | None = None
 
     @property
     def key(self) -> str:
@@ -106,6 +113,13 @@ class SlaReport:
     policies: tuple[str, ...]
     selection: tuple[str, ...]
 
+    @property
+    def coverage_warnings(self) -> tuple[str, ...]:
+        """The distinct ``coverage_warning`` of its clocks (latest cycles and history): clocks
+        measured beyond a calendar's holiday data. Empty when there are none."""
+        found = (c.coverage_warning for c in (*self.history, *self.clocks))
+        return tuple(dict.fromkeys(w for w in found if w is not None))
+
     def clock(self, name: str, group: str | None = None) -> ClockState:
         """The latest cycle of the clock ``name`` (of ``group`` for a per-group clock)."""
         for clock in self.clocks:
@@ -122,3 +136,50 @@ class SlaReport:
         return tuple(
             c for c in (*self.history, *self.clocks) if c.name == name and c.group == group
         )
+
+
+@attrs.frozen
+class SweepError:
+    """A ticket that could not be measured: its position among the trackers of a
+    :func:`sweep` (or the histories of :func:`evaluate_many`), its ticket (None without
+    events) and the error measuring it alone raises (its ``report(at)``, the listing of its
+    actions, or :func:`evaluate`)."""
+
+    index: int
+    ticket_id: str | None
+    error: ItsmError
+
+
+@attrs.frozen(kw_only=True)
+class SlaBatch:
+    """What :func:`evaluate_many` gives: the report of every history it could measure, in
+    order, and the error of each one it could not (``errors``), so one ticket's bad data or
+    missing calendar never fails the whole batch.
+
+    It iterates, indexes and counts like the tuple of ``reports`` (what ``evaluate_many``
+    returned before), so ``for report in evaluate_many(...)`` keeps working; check
+    ``errors`` (or call :meth:`raise_first`) to learn what was left out.
+    """
+
+    at: dt.datetime
+    reports: tuple[SlaReport, ...]
+    errors: tuple[SweepError, ...] = ()
+
+    def __iter__(self) -> Iterator[SlaReport]:
+        return iter(self.reports)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    def __getitem__(self, index: int) -> SlaReport:
+        return self.reports[index]
+
+    @property
+    def ok(self) -> bool:
+        """True when every history was measured."""
+        return not self.errors
+
+    def raise_first(self) -> None:
+        """Raise the error of the first history that could not be measured, if any."""
+        if self.errors:
+            raise self.errors[0].error

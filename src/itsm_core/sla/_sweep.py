@@ -35,7 +35,7 @@ from itsm_core.sla._actions import DueAction, due_actions, next_change_at
 from itsm_core.sla._columns import BREACHED, PAUSED, TICKING, Columns, Measured
 from itsm_core.sla._engine import SlaTracker, plan_of
 from itsm_core.sla._plan import LivePlan, TrackerPlan
-from itsm_core.sla._state import ClockState, ClockStatus, SlaReport
+from itsm_core.sla._state import ClockState, ClockStatus, SlaReport, SweepError
 from itsm_core.sla._track import Track, clock_state, not_started
 
 _PLAN = attrgetter("_plan")
@@ -49,17 +49,6 @@ assert (TICKING, PAUSED, BREACHED) == (0, 1, 2)
 Change = tuple[int, int, int, int]
 #: What the per-ticket functions gave for a ticket measured alone.
 Alone = tuple[SlaReport, tuple[DueAction, ...], dt.datetime | None]
-
-
-@attrs.frozen
-class SweepError:
-    """A tracker the sweep could not measure: its position among the trackers, its ticket
-    (None for a tracker without events) and the error its own ``report(at)`` (or the listing
-    of its actions) raises."""
-
-    index: int
-    ticket_id: str | None
-    error: ItsmError
 
 
 @attrs.frozen(kw_only=True)

@@ -29,12 +29,23 @@ def _action(value: Any) -> Any:
 _ACTIONS = frozenset(a.value for a in ActionKind)
 
 
+def _offset(value: Any) -> Any:
+    """A ``timedelta`` offset as a Duration in minutes or hours; anything else as given."""
+    if isinstance(value, dt.timedelta):
+        try:
+            return Duration.from_timedelta(value, working=False)
+        except ValidationError:
+            return value  # refused by the checks, with the threshold's other problems
+    return value
+
+
 @attrs.frozen(kw_only=True)
 class Threshold:
     """A point on a clock and the action due when the clock reaches it.
 
     The point is exactly one of: ``percent`` of the target (50, 75, 100...), ``before_breach``
-    or ``after_breach`` (a :class:`Duration` in minutes or hours). Points are measured on the
+    or ``after_breach`` (a :class:`Duration` in minutes or hours, or a ``timedelta`` of whole
+    minutes under a day). Points are measured on the
     clock's own time (business time for a business clock): "15 minutes before breach" on a
     9-to-5 clock due at 09:10 Monday is 16:55 on Friday, and a paused clock reaches nothing.
 
@@ -49,8 +60,8 @@ class Threshold:
     name: str
     action: ActionKind = attrs.field(default=ActionKind.WARN, converter=_action)
     percent: float | None = None
-    before_breach: Duration | None = None
-    after_breach: Duration | None = None
+    before_breach: Duration | None = attrs.field(default=None, converter=_offset)
+    after_breach: Duration | None = attrs.field(default=None, converter=_offset)
     notify: tuple[str, ...] = attrs.field(default=(), converter=tuple_or_given)
     level: int | None = None
 
@@ -96,9 +107,9 @@ class Threshold:
             Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known, key=str)
         )
         for key in ("before_breach", "after_breach"):
-            if isinstance(values.get(key), str):
+            if isinstance(values.get(key), str | dt.timedelta):
                 try:
-                    values[key] = Duration.parse(values[key])
+                    values[key] = Duration.of(values[key], working=False)
                 except ValidationError as exc:
                     problems.extend(Problem(f"{prefix}{key}", p.message) for p in exc.problems)
         if "name" not in values:

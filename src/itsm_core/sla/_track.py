@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime
+from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime, Calendar
 from itsm_core.sla._definition import ClockDefinition
 from itsm_core.sla._duration import Duration
 from itsm_core.sla._measure import Progress, Run
@@ -35,6 +35,10 @@ class InForce:
     the calendar's working-day index) and remembered in ``_target_times``. That memo is private and
     derived: it maps a cycle's start to a value that depends only on this instance's fields,
     so sharing it between threads can at worst compute the same value twice.
+
+    Beyond the dates a calendar's holiday data covers, the clock is measured on the
+    calendar's weekly pattern (its :meth:`~itsm_core.calendar.Calendar.extrapolating` twin)
+    instead of failing, and each state measured there carries a ``coverage_warning``.
     """
 
     policy: str
@@ -48,10 +52,19 @@ class InForce:
     )
     #: The clock's time base: the calendar for working units, else physical time.
     base: BusinessTime = attrs.field(init=False, eq=False, repr=False)
+    #: The calendar as clocks measure on it: extrapolating beyond its holiday coverage.
+    measuring: BusinessTime = attrs.field(init=False, eq=False, repr=False)
+    #: The calendar whose coverage the clock's instants are checked against (None: no limit).
+    bounded: Calendar | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         physical = self.target is not None and not self.target.working
-        object.__setattr__(self, "base", TWENTY_FOUR_SEVEN if physical else self.calendar)
+        calendar = self.calendar
+        measuring = calendar.extrapolating() if isinstance(calendar, Calendar) else calendar
+        bounded = None if physical or measuring is calendar else calendar
+        object.__setattr__(self, "measuring", measuring)
+        object.__setattr__(self, "bounded", bounded)
+        object.__setattr__(self, "base", TWENTY_FOUR_SEVEN if physical else measuring)
 
     def target_time(self, started_at: dt.datetime) -> dt.timedelta | None:
         """The target as clock time for a cycle started at ``started_at``."""
@@ -59,9 +72,24 @@ class InForce:
             return None
         found = self._target_times.get(started_at)
         if found is None:
-            found = self.target.clock_time(started_at, self.calendar)
+            found = self.target.clock_time(started_at, self.measuring)
             self._target_times[started_at] = found
         return found
+
+    def coverage_warning(self, *instants: dt.datetime | None) -> str | None:
+        """What to say when one of ``instants`` lies beyond the holiday data of the calendar
+        (measured there on its weekly pattern); None when all are covered."""
+        bounded = self.bounded
+        if bounded is None:
+            return None
+        outside = [t for t in instants if t is not None and not bounded.covers(t)]
+        if not outside:
+            return None
+        first, last = bounded.covered_from, bounded.covered_until
+        return (
+            f"calendar {self.calendar_name!r} has holiday data for {first} to {last} only: "
+            f"times outside it (from {min(outside).isoformat()}) follow its weekly pattern"
+        )
 
     def same_terms(self, other: InForce) -> bool:
         """True when ``other`` differs from this at most in its calendar object (an edited
@@ -217,6 +245,9 @@ def clock_state(
         status = ClockStatus.RUNNING if run.running else ClockStatus.PAUSED
     pauses = run.pauses(open_end=not stopped)
     paused_time = sum((TWENTY_FOUR_SEVEN.elapsed(a, b or now) for a, b in pauses), dt.timedelta(0))
+    warning = in_force.coverage_warning(
+        run.started_at, now, due, *(t.at for t in thresholds), run.original_due_at
+    )
     return ClockState(
         name=track.name,
         group=track.group,
@@ -240,6 +271,7 @@ def clock_state(
         paused_time=paused_time,
         thresholds=thresholds,
         reason=reason,
+        coverage_warning=warning,
     )
 
 

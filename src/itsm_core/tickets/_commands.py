@@ -18,7 +18,6 @@ from itsm_core.tickets._vocabulary import (
     ChangeType,
     Channel,
     ComplaintType,
-    CustomerTier,
     EscalationKind,
     HoldReason,
     TicketKind,
@@ -89,6 +88,11 @@ class OpenTicket:
     ``workflow`` names the workflow to follow; by default the built-in one for ``kind`` (and
     ``change_type`` for changes). ``attributes`` are extra JSON-safe fields the workflow's
     guards may read (``{"affects_customer_business": True}`` for a change).
+    ``customer_tier`` is a tier of the context's ``tier_vocabulary`` (a :class:`CustomerTier`
+    or its value by default); ``decide`` records its name (an alias such as ``standard`` is
+    recorded as ``regular``) and refuses a tier outside the vocabulary with
+    :class:`~itsm_core.errors.UnknownTier`. Left out, the ticket gets the vocabulary's first
+    tier (``regular`` by default).
     """
 
     EVENT: ClassVar[str] = "open"
@@ -98,7 +102,7 @@ class OpenTicket:
     requester: str
     symptom: str | None = None
     channel: Channel | None = None
-    customer_tier: CustomerTier = CustomerTier.REGULAR
+    customer_tier: str | None = None
     service: str | None = None
     configuration_item: str | None = None
     occurred_at: dt.datetime | None = None
@@ -124,8 +128,8 @@ class OpenTicket:
         )
         problems.extend(
             Problem(name, "must not be empty")
-            for name in ("ticket_id", "requester")
-            if not getattr(self, name).strip()
+            for name in ("ticket_id", "requester", "customer_tier")
+            if getattr(self, name) is not None and not getattr(self, name).strip()
         )
         if self.change_type is not None and self.kind is not TicketKind.CHANGE:
             problems.append(Problem("change_type", f"only changes have one, not a {self.kind}"))
@@ -380,6 +384,195 @@ class Advance:
         _require(self, "event")
 
 
+class WorkflowStep:
+    """A typed command for a workflow event that only moves the ticket and records its fields.
+
+    Each built-in workflow event without a command of its own has one (``Handle`` is complaint
+    step 3, ``Approve`` a service-request or change approval...). Such a command is short for
+    :class:`Advance` with the same event, its fields kept in the ticket's ``attributes`` (a
+    datetime as ISO 8601 text) and its ``note`` (or ``reason``) as the event's reason:
+    :meth:`as_advance` gives that command, and ``decide`` treats both alike. ``Advance`` stays
+    open for these events, so a custom workflow that names one with other fields still works.
+
+    >>> Approve(approval="CAB-42", note="risk accepted").as_advance()
+    Advance(event='approve', fields=mappingproxy({'approval': 'CAB-42'}), reason='risk accepted')
+    """
+
+    EVENT: ClassVar[str]
+    __slots__ = ()
+
+    def as_advance(self) -> Advance:
+        """The :class:`Advance` this command is short for."""
+        fields: dict[str, Json] = {}
+        reason: str | None = None
+        for field in attrs.fields(type(self)):  # type: ignore[arg-type]  # attrs classes below
+            value = getattr(self, field.name)
+            if field.name in ("note", "reason"):
+                reason = value
+            elif isinstance(value, dt.datetime):
+                fields[field.name] = value.isoformat()
+            elif value is not None:
+                fields[field.name] = value
+        return Advance(event=self.EVENT, fields=fields, reason=reason)
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class RequestApproval(WorkflowStep):
+    """Service request: ask the approvers (``new`` -> ``awaiting_approval``)."""
+
+    EVENT: ClassVar[str] = "request_approval"
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Approve(WorkflowStep):
+    """Approve a service request (``approval``: the approver's reference) or a change (CAB
+    approval, with the ``planned_start`` of its implementation)."""
+
+    EVENT: ClassVar[str] = "approve"
+
+    approval: str
+    planned_start: dt.datetime | None = None
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "approval")
+        check_aware_fields(self, "planned_start")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Deny(WorkflowStep):
+    """Deny a service request (it is rejected) or a change authorisation (back to assess)."""
+
+    EVENT: ClassVar[str] = "deny"
+
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "reason")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class StartFulfilment(WorkflowStep):
+    """Service request: fulfilment starts once approved (``approved`` -> ``in_progress``)."""
+
+    EVENT: ClassVar[str] = "start_fulfilment"
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Handle(WorkflowStep):
+    """Complaint step 3: graded handling starts (``analysing`` -> ``handling``).
+
+    The complaint must be classified (type and response level); a level-1 (major) complaint
+    also needs management involved (a hierarchical :class:`Escalate`) first.
+    """
+
+    EVENT: ClassVar[str] = "handle"
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class RecordKnownError(WorkflowStep):
+    """Problem: record the root cause and the workaround (a known error)."""
+
+    EVENT: ClassVar[str] = "record_known_error"
+
+    root_cause: str
+    workaround: str
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "root_cause", "workaround")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Assess(WorkflowStep):
+    """Normal change: start the assessment (``new`` -> ``assess``)."""
+
+    EVENT: ClassVar[str] = "assess"
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class RequestAuthorisation(WorkflowStep):
+    """Change: ask the CAB to authorise it; a normal change states its ``risk`` (``low``,
+    ``moderate`` or ``high``, as the workflow's choices say)."""
+
+    EVENT: ClassVar[str] = "request_authorisation"
+
+    risk: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Schedule(WorkflowStep):
+    """Standard change: schedule it from its pre-authorised ``template``."""
+
+    EVENT: ClassVar[str] = "schedule"
+
+    template: str
+    planned_start: dt.datetime
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "template")
+        check_aware_fields(self, "planned_start")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class ConfirmPlan(WorkflowStep):
+    """Change: the customer confirms a plan that affects their business (in the
+    ``customer`` role); ``plan_confirmation`` says how (a mail, a signed form...)."""
+
+    EVENT: ClassVar[str] = "confirm_plan"
+
+    plan_confirmation: str
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "plan_confirmation")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Implement(WorkflowStep):
+    """Change: implementation starts (``scheduled`` -> ``implement``), once authorised and,
+    when it affects the customer's business, its plan confirmed."""
+
+    EVENT: ClassVar[str] = "implement"
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class StartReview(WorkflowStep):
+    """Major incident: the mandatory post-incident review starts, led by ``review_lead``."""
+
+    EVENT: ClassVar[str] = "start_review"
+
+    review_lead: str
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "review_lead")
+
+
 #: Every command :func:`decide` accepts.
 Command = (
     OpenTicket
@@ -399,6 +592,18 @@ Command = (
     | Cancel
     | Archive
     | LinkSurvey
+    | RequestApproval
+    | Approve
+    | Deny
+    | StartFulfilment
+    | Handle
+    | RecordKnownError
+    | Assess
+    | RequestAuthorisation
+    | Schedule
+    | ConfirmPlan
+    | Implement
+    | StartReview
     | Advance
 )
 
@@ -411,16 +616,19 @@ def _event_of_command() -> Mapping[type, str]:
 def _commands_of_event() -> Mapping[str, str]:
     names: dict[str, list[str]] = {}
     for cls, event in EVENT_OF_COMMAND.items():
-        names.setdefault(event, []).append(cls.__name__)
+        if not issubclass(cls, WorkflowStep):
+            names.setdefault(event, []).append(cls.__name__)
     return types.MappingProxyType({event: " or ".join(sorted(n)) for event, n in names.items()})
 
 
-#: The event each dedicated command records, as its class declares it (``Resolve.EVENT`` is
-#: ``"resolve"``); :class:`Advance` names its own event and is not listed.
+#: The event each typed command records, as its class declares it (``Resolve.EVENT`` is
+#: ``"resolve"``, ``Handle.EVENT`` is ``"handle"``); :class:`Advance` names its own event and
+#: is not listed.
 EVENT_OF_COMMAND: Mapping[type, str] = _event_of_command()
 
-#: The inverse of :data:`EVENT_OF_COMMAND`: the events owned by a dedicated command, with its
-#: name (``"reopen"``: ``"RejectResolution or Reopen"``). :class:`Advance` refuses them.
+#: The events owned by a command that does more than move the ticket, with its name
+#: (``"reopen"``: ``"RejectResolution or Reopen"``): :class:`Advance` refuses them. The events
+#: of the :class:`WorkflowStep` commands are not listed: ``Advance`` may fire them too.
 COMMAND_EVENTS: Mapping[str, str] = _commands_of_event()
 
 

@@ -8,7 +8,13 @@ from typing import Any
 
 import attrs
 
-from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
+from itsm_core.errors import (
+    CommandRejected,
+    Problem,
+    TransitionNotAllowed,
+    UnknownRole,
+    ValidationError,
+)
 from itsm_core.kernel import Decision
 from itsm_core.tickets._commands import (
     COMMAND_EVENTS,
@@ -31,6 +37,7 @@ from itsm_core.tickets._commands import (
     Resolve,
     Resume,
     Transfer,
+    WorkflowStep,
     event_name,
 )
 from itsm_core.tickets._comment import Comment
@@ -84,7 +91,10 @@ def decide(
     Pure: the ticket is not modified, nothing is read but the arguments. A refused command
     raises :class:`~itsm_core.errors.CommandRejected` (or its subclass
     :class:`~itsm_core.errors.TransitionNotAllowed` when the workflow has no such transition
-    from the current state) listing every reason, and nothing happens.
+    from the current state) listing every reason, and nothing happens. A role that no
+    workflow of ``ctx.workflows`` names, used on a transition that limits roles, raises
+    :class:`~itsm_core.errors.UnknownRole` listing the roles they name; a customer tier
+    outside ``ctx.tier_vocabulary`` raises :class:`~itsm_core.errors.UnknownTier`.
 
     The new ticket is the old one with the events folded in (:func:`apply_event`), so
     replaying all of a ticket's events always rebuilds it exactly.
@@ -111,6 +121,8 @@ def decide(
     if early:
         raise CommandRejected(plan.event, early, state=ticket.state)
     transition = workflow.transition(state, plan.event)
+    if transition is not None and transition.roles:
+        _check_role(ctx)
     reasons = list(plan.refusals)
     if transition is not None:
         guard_ctx = GuardContext(
@@ -148,6 +160,14 @@ def decide(
     return TICKET.decided(ticket, (event,))
 
 
+def _check_role(ctx: CommandContext) -> None:
+    """Refuse a role that none of the context's workflows names (a typo, or a role of another
+    vocabulary) with :class:`~itsm_core.errors.UnknownRole`, instead of "may not fire"."""
+    known = ctx.workflows.roles
+    if known and ctx.role not in known:
+        raise UnknownRole(ctx.role, known, path="ctx.role", subject="command context")
+
+
 def status_effects(ticket: Ticket, to_status: StatusCategory, now: dt.datetime) -> dict[str, Any]:
     """Changes every transition implies by the status it reaches.
 
@@ -183,9 +203,9 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-#: The fields of OpenTicket an ``open`` event copies when they differ from their default.
+#: The fields of OpenTicket an ``open`` event copies when they differ from the ticket's default.
 _OPENING_DEFAULTS = tuple(
-    (field.name, field.default)
+    (field.name, getattr(attrs.fields(Ticket), field.name).default)
     for field in attrs.fields(OpenTicket)
     if field.name not in ("ticket_id", "kind", "workflow", "attributes")
 )
@@ -195,8 +215,14 @@ def _open(command: OpenTicket, ctx: CommandContext) -> Decision[Ticket, TicketEv
     name = command.workflow or default_workflow_name(command.kind, command.change_type)
     workflow = ctx.workflows.get(name)
     changes: dict[str, Any] = {"kind": command.kind, "workflow": name}
+    vocabulary = ctx.tier_vocabulary
+    tier = (
+        vocabulary.names[0]
+        if command.customer_tier is None
+        else vocabulary.canonical(command.customer_tier, path="customer_tier", subject="OpenTicket")
+    )
     for field, default in _OPENING_DEFAULTS:
-        value = getattr(command, field)
+        value = tier if field == "customer_tier" else getattr(command, field)
         if value != default:
             changes[field] = value
     if command.attributes:
@@ -347,6 +373,8 @@ def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:
             if ticket.survey == survey:
                 plan.refusals.append(f"survey {survey!r} is already linked")
             return plan
+        case WorkflowStep():
+            return _plan(ticket, command.as_advance(), ctx)
         case Advance(event=event, fields=fields, reason=reason):
             if event in COMMAND_EVENTS:
                 raise CommandRejected(

@@ -93,7 +93,8 @@ def frozen_payload(payload: Mapping[str, object]) -> Mapping[str, object]:
                     where, f"naive datetime {value.isoformat()} (a time zone is required)"
                 )
             if problem is None:
-                out[key] = value
+                # A text field keeps plain text (CustomerTier.VIP is recorded as "vip").
+                out[key] = str(value) if str in classes and isinstance(value, str) else value
             else:
                 problems.append(problem)
         elif key == "priority_explanation":

@@ -48,6 +48,17 @@ class WorkflowRegistry:
     """
 
     workflows: Mapping[str, TicketWorkflow] = attrs.field(converter=_by_name)
+    #: Every role a transition of these workflows names, sorted: the roles ``decide`` knows.
+    roles: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        named = {
+            str(role)
+            for workflow in self.workflows.values()
+            for transition in workflow.transitions
+            for role in transition.roles
+        }
+        object.__setattr__(self, "roles", tuple(sorted(named)))
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -34,6 +34,12 @@ _DATETIMES = (
 )
 
 
+def _plain_text(value: Any) -> Any:
+    """Text as a plain ``str`` (``CustomerTier.VIP`` becomes ``"vip"``); anything else as
+    given."""
+    return str(value) if isinstance(value, str) else value
+
+
 # Not slotted: a ticket keeps its fields in one dict, so the fold copies them in one step and
 # builds the next ticket from one dict (``ticket_values``, ``checked_ticket``).
 @attrs.frozen(kw_only=True, slots=False)
@@ -45,7 +51,9 @@ class Ticket:
     number of events folded into it).
 
     Intake: ``channel``, ``requester``, ``customer_tier``, ``service`` and ``configuration_item``
-    affected, ``symptom``, ``occurred_at``, ``impact_scope``, ``expected_resolution_at``.
+    affected, ``symptom``, ``occurred_at``, ``impact_scope``, ``expected_resolution_at``. The
+    customer tier is a name of the desk's tier vocabulary (``CommandContext.tier_vocabulary``,
+    by default ``regular``, ``vip`` or ``enterprise``, the values of :class:`CustomerTier`).
 
     Classification: ``category``, ``impact``, ``urgency`` and ``priority`` (positive ints, 1 is
     highest, as in ITIL and ServiceNow), ``priority_explanation``, ``complaint_type``,
@@ -72,7 +80,7 @@ class Ticket:
     updated_at: dt.datetime
     requester: str
     channel: Channel | None = None
-    customer_tier: CustomerTier = CustomerTier.REGULAR
+    customer_tier: str = attrs.field(default=CustomerTier.REGULAR.value, converter=_plain_text)
     service: str | None = None
     configuration_item: str | None = None
     symptom: str | None = None
@@ -149,7 +157,7 @@ def _numbers(**values: object) -> list[tuple[str, object]]:
 
 
 _NUMBERS = ("impact", "urgency", "priority", "response_level")
-_REQUIRED = ("id", "workflow", "state", "opened_by", "requester")
+_REQUIRED = ("id", "workflow", "state", "opened_by", "requester", "customer_tier")
 
 #: The fields a ticket checks beyond their types (and beyond its datetimes being aware).
 CHECKED_FIELDS = frozenset((*_NUMBERS, *_REQUIRED, "version", "reopen_count"))

@@ -29,7 +29,13 @@ class Channel(enum.StrEnum):
 
 
 class CustomerTier(enum.StrEnum):
-    """The requester's customer tier."""
+    """The customer tiers of the default tier vocabulary
+    (:data:`~itsm_core.priority.DEFAULT_TIERS`), as enum members for convenience.
+
+    A ticket records its tier as a plain name of the context's tier vocabulary, so a desk with
+    other tiers (gold, silver...) configures a :class:`~itsm_core.priority.TierVocabulary`
+    instead; these members compare equal to those names.
+    """
 
     REGULAR = "regular"
     VIP = "vip"
@@ -89,7 +95,13 @@ class EscalationKind(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
-    """The roles the built-in workflows name. Contexts take any role string."""
+    """The roles the built-in workflows name.
+
+    A context may name another role (a custom workflow's, an access policy's), but ``decide``
+    refuses, with :class:`~itsm_core.errors.UnknownRole`, a role that no workflow of the
+    context's registry names when it meets a transition that limits roles
+    (``WorkflowRegistry.roles`` lists them).
+    """
 
     AGENT = "agent"
     SUPERVISOR = "supervisor"
