@@ -29,8 +29,8 @@ from itsm_core.serialization import DEFAULT_TYPES, Serializer, TypeSpec
 WORKDAY = [["09:00", "12:00"], ["13:00", "18:00"]]
 WEEK = dict.fromkeys(["monday", "tuesday", "wednesday", "thursday", "friday"], WORKDAY)
 OFFICE = {"sh": BusinessCalendar.from_dict({"timezone": "Asia/Shanghai", "weekly": WEEK})}
-RESPOND = sla.MetricSpec(clock=sla.FIRST_RESPONSE, targets={"*": "1 working hour"}, calendar="sh")
-TARGETS = {"1": "4 working hours", "2": "8 working hours", "*": "3 working days"}
+RESPOND = sla.MetricSpec(clock=sla.FIRST_RESPONSE, targets={"*": "1 business hour"}, calendar="sh")
+TARGETS = {"1": "4 business hours", "2": "8 business hours", "*": "3 business days"}
 WARN = sla.SERVICENOW_THRESHOLDS  # warn at 50 % and 75 % of the target, breach at 100 %
 RESOLVE = sla.MetricSpec(clock=sla.RESOLUTION, targets=TARGETS, calendar="sh", thresholds=WARN)
 POLICIES = sla.PolicySet(policies=[sla.SlaPolicy(name="support", metrics=[RESPOND, RESOLVE])])
