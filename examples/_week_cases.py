@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from _week_days import duration, when
-from _week_desk import CALENDARS, END_OF_WEEK, POLICIES, table
+from _week_desk import END_OF_WEEK, table
 from _week_run import Week
 
-from itsm_core.sla import ClockStatus, evaluate
+from itsm_core.sla import ClockStatus
 from itsm_core.tickets import TicketEvent
 
 #: The complaint standard's five steps, by the event that reaches them.
@@ -43,7 +43,7 @@ def _detail(event: TicketEvent) -> str:
 
 def _trail(week: Week, ticket_id: str, steps: Mapping[str, str] | None = None) -> None:
     rows = []
-    for event in week.history(ticket_id):
+    for event in week.desk.history(ticket_id):
         state = f"{event.from_state or '-'} -> {event.to_state}" if event.moved else event.to_state
         last = steps.get(event.name, "") if steps else _detail(event)
         rows.append((event.sequence, when(event.at), event.name, event.role, state, last))
@@ -53,7 +53,7 @@ def _trail(week: Week, ticket_id: str, steps: Mapping[str, str] | None = None) -
 
 def show_complaint(week: Week) -> None:
     """The VIP complaint CMP-113 through its five steps."""
-    ticket = week.ticket("CMP-113")
+    ticket = week.desk.ticket("CMP-113")
     print(
         f"CMP-113 from {ticket.requester} (VIP, {ticket.category}): response level "
         f"{ticket.response_level}, so a manager handles it after a hierarchical escalation"
@@ -67,11 +67,11 @@ def show_complaint(week: Week) -> None:
 
 def show_change(week: Week) -> None:
     """The normal change CHG-115 through CAB approval, and the problem it closed."""
-    change = week.ticket("CHG-115")
+    change = week.desk.ticket("CHG-115")
     print("CHG-115: new firmware for the branch VPN concentrator (normal change)")
     _trail(week, "CHG-115")
     print(f"  -> {change.state}, approval {change.attributes['approval']}")
-    problem = week.ticket("PRB-132")
+    problem = week.desk.ticket("PRB-132")
     print()
     print("PRB-132: the problem behind the week's VPN incidents")
     _trail(week, "PRB-132")
@@ -81,11 +81,11 @@ def show_change(week: Week) -> None:
 def show_open(week: Week) -> None:
     """The clocks of the tickets still open at the end of the week."""
     rows = []
-    for ticket_id, history in week.histories().items():
-        report = evaluate(POLICIES, history, END_OF_WEEK, calendars=CALENDARS)
-        ticket = week.ticket(ticket_id)
+    for ticket_id in week.rows:
+        ticket = week.desk.ticket(ticket_id)
         if ticket.status.is_final:
             continue
+        report = week.desk.evaluate(ticket_id, END_OF_WEEK)
         for clock in report.clocks:
             if clock.status in (ClockStatus.MET, ClockStatus.MET_LATE, ClockStatus.CANCELLED):
                 continue

@@ -1,8 +1,8 @@
 """Day by day: the requests that came in, their priorities, the work done, the SLA board.
 
 The SLA scheduler never polls: after each event of a ticket, and at each instant
-``next_change_at`` names, it evaluates the ticket's clocks from its stored events
-(``itsm_core.sla.evaluate`` on the office calendar) and sends the actions then due. Each action
+``next_change_at`` names, it has the desk evaluate the ticket's clocks from its stored events
+(``ServiceDesk.evaluate``, on the office calendar) and sends the actions then due. Each action
 has a key, recorded once, so it is never sent twice. At close of business (18:00) the
 supervisor reads the SLA board: the clocks that need attention (paused, past 75 % of their
 target, breached) and the actions the scheduler sent that day.
@@ -14,7 +14,7 @@ import collections
 import datetime as dt
 import textwrap
 
-from _week_desk import CALENDARS, DAYS, END_OF_WEEK, POLICIES, close_of_business, table
+from _week_desk import DAYS, END_OF_WEEK, close_of_business, table
 from _week_run import Week
 
 from itsm_core.sla import (
@@ -23,7 +23,6 @@ from itsm_core.sla import (
     DueAction,
     SlaReport,
     due_actions,
-    evaluate,
     next_change_at,
 )
 from itsm_core.tickets import Channel, TicketEvent, TicketKind
@@ -75,7 +74,7 @@ def board(week: Week, now: dt.datetime) -> list[SlaReport]:
     reports = []
     for ticket_id, row in week.rows.items():
         if row.opened_at < now:
-            reports.append(evaluate(POLICIES, week.history(ticket_id), now, calendars=CALENDARS))
+            reports.append(week.desk.evaluate(ticket_id, now))
     return reports
 
 
@@ -138,7 +137,7 @@ def _intake(week: Week, day: int) -> None:
 
 def _work(week: Week, day: int) -> None:
     counts: collections.Counter[str] = collections.Counter()
-    for record in week.store.read_all():
+    for record in week.desk.store.read_all():
         event = record.event
         if event.at.date() == DAYS[day] and event.name not in ("open", "classify"):
             counts[event.name] += 1
@@ -152,11 +151,12 @@ def scheduler(week: Week) -> list[tuple[dt.datetime, DueAction]]:
     For each ticket it wakes at each of its events and at each ``next_change_at``.
     """
     sent: list[tuple[dt.datetime, DueAction]] = []
-    for history in week.histories().values():
+    for ticket_id in week.rows:
+        history = week.desk.history(ticket_id)
         recorded: set[str] = set()
         now: dt.datetime | None = history[0].at
         while now is not None and now < END_OF_WEEK:
-            report = evaluate(POLICIES, history, now, calendars=CALENDARS)
+            report = week.desk.evaluate(ticket_id, now)
             for action in due_actions(report, now, recorded=frozenset(recorded)):
                 sent.append((now, action))
                 recorded.add(action.key)

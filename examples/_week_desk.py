@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from itsm_core.calendar import BusinessCalendar
+from itsm_core.records import AccessPolicy
 from itsm_core.sla import PolicySet
 
 ZONE = "Asia/Shanghai"
@@ -57,6 +58,28 @@ GROUP_OF_CATEGORY = {
 SUPERVISOR = "liu.yang"
 MANAGER = "he.jun"
 APPROVER = "ma.li"
+
+#: Who may do what. A small desk: every agent works every ticket (the service desk resolves
+#: what it can at first contact and hands the rest to the group that owns the category), the
+#: supervisor and the manager handle the serious complaints, the approver and the CAB approve,
+#: and the CAB closes a change after its review; customers act on their own tickets only.
+ACCESS = AccessPolicy.from_dict(
+    {
+        "name": "shanghai-desk",
+        "rules": [
+            {"role": "agent", "actions": ["*"]},
+            {"role": "supervisor", "actions": ["*"]},
+            {"role": "manager", "actions": ["*"]},
+            {"role": "approver", "actions": ["read", "approve", "deny"]},
+            {"role": "cab", "actions": ["read", "approve", "deny", "close"]},
+            {
+                "role": "customer",
+                "actions": ["open", "read", "comment", "confirm", "reopen", "resume", "cancel"],
+                "when": ["requested_by_actor"],
+            },
+        ],
+    }
+)
 
 _WARN_AND_BREACH = [
     {"name": "warn-75", "action": "warn", "percent": 75, "notify": ["assignee"]},

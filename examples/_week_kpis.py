@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from _week_days import channel_label
-from _week_desk import CALENDARS, DAYS, END_OF_WEEK, OFFICE, POLICIES, ZONE, table
+from _week_desk import DAYS, END_OF_WEEK, OFFICE, ZONE, table
 from _week_run import Week
 
 from itsm_core.metrics import (
@@ -28,7 +28,6 @@ from itsm_core.metrics import (
     TimeBasis,
     sla_outcomes,
 )
-from itsm_core.sla import evaluate
 from itsm_core.tickets import Channel
 
 BUSINESS_TIME_TO_RESOLVE = DurationKpi(
@@ -49,10 +48,10 @@ def week_report(
         group_by=group_by,
     )
     accumulator = KpiAccumulator(spec, calendar=OFFICE)
-    accumulator.add_all(record.event for record in week.store.read_all())
-    for history in week.histories().values():
-        report = evaluate(POLICIES, history, END_OF_WEEK, calendars=CALENDARS)
-        for outcome in sla_outcomes(report, at=history[0].at):
+    accumulator.add_all(record.event for record in week.desk.store.read_all())
+    for ticket_id, row in week.rows.items():
+        report = week.desk.evaluate(ticket_id, END_OF_WEEK)
+        for outcome in sla_outcomes(report, at=row.opened_at):
             accumulator.add_sla(outcome)
     for answer in answers:
         accumulator.add_survey(answer)

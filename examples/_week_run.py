@@ -1,11 +1,14 @@
-"""The week played out: every request decided at intake, then worked, event by event.
+"""The week played out: every request decided at intake, then worked, command by command.
 
 Each ticket is opened at its arrival with ``OpenTicket`` and classified with the priority the
 policy decided (the explanation is kept on the ticket). Every later step of its plan becomes
-a command decided by ``itsm_core.tickets.decide`` at its instant, in time order across all
-tickets, by the right person (the assignee, the customer, the approver, the manager...). The
-events are appended to an in-memory event store, one stream per ticket, with optimistic
-concurrency: the store is the week's only record, and every later section reads it.
+a command at its instant, in time order across all tickets, by the right person (the assignee,
+the customer, the approver, the manager...). Each command is one call to the service desk
+(``itsm_core.desk.ServiceDesk.execute``), which loads the ticket, checks the desk's access
+policy, decides, and appends the events to an in-memory event store, one stream per ticket.
+Each step of the script is a command with its own idempotency key, so playing the script
+again appends nothing. The store is the week's only record, and every later section reads it
+through the desk.
 """
 
 from __future__ import annotations
@@ -13,20 +16,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 
 from _week_desk import (
+    ACCESS,
     APPROVER,
+    CALENDARS,
     END_OF_WEEK,
     GROUP_OF_CATEGORY,
     GROUPS,
     OFFICE,
+    POLICIES,
     SUPERVISOR,
     at,
 )
 from _week_script import CUSTOMERS, FACTS, INTAKE, STORIES, Row
 
+from itsm_core.desk import CommandOutcome, ServiceDesk
 from itsm_core.priority import COMPLAINT_GRADING, ITIL_POLICY, GradingDecision, PriorityDecision
-from itsm_core.repositories import EventStore, InMemoryEventStore
+from itsm_core.repositories import InMemoryEventStore
 from itsm_core.tickets import (
     Acknowledge,
     Advance,
@@ -36,7 +44,6 @@ from itsm_core.tickets import (
     Classify,
     Close,
     Command,
-    CommandContext,
     ConfirmResolution,
     CustomerTier,
     Escalate,
@@ -47,11 +54,7 @@ from itsm_core.tickets import (
     Reopen,
     Resolve,
     Resume,
-    Ticket,
-    TicketEvent,
     TicketKind,
-    decide,
-    replay,
 )
 
 RESOLUTION_CODES = {
@@ -64,7 +67,7 @@ RESOLUTION_CODES = {
 
 @dataclasses.dataclass(frozen=True)
 class Action:
-    """One command to decide at an instant, by someone."""
+    """One command of the script, at an instant, by someone."""
 
     at: dt.datetime
     ticket_id: str
@@ -75,25 +78,15 @@ class Action:
 
 @dataclasses.dataclass(frozen=True)
 class Week:
-    """What the week left behind: the event store and what was decided at intake."""
+    """What the week left behind: the desk (and its event store), the script it played (each
+    action with its idempotency key, in time order) and what was decided at intake."""
 
-    store: EventStore[TicketEvent]
+    desk: ServiceDesk
+    script: tuple[tuple[str, Action], ...]
     rows: dict[str, Row]
     priorities: dict[str, PriorityDecision]
     gradings: dict[str, GradingDecision]
     requesters: dict[str, str]
-
-    def history(self, ticket_id: str) -> tuple[TicketEvent, ...]:
-        """The stored events of one ticket."""
-        return self.store.read(ticket_id)
-
-    def ticket(self, ticket_id: str) -> Ticket:
-        """One ticket as it stands at the end of the week (replayed from its events)."""
-        return replay(self.store.read(ticket_id))
-
-    def histories(self) -> dict[str, tuple[TicketEvent, ...]]:
-        """Every ticket's events, by ticket id in arrival order."""
-        return {ticket_id: self.history(ticket_id) for ticket_id in self.rows}
 
 
 def _opening(row: Row, requester: str, decision: PriorityDecision | None) -> list[Command]:
@@ -199,15 +192,22 @@ def _plan_actions(row: Row, requester: str, desk_agent: str, assignee: str) -> l
 
 
 def play_week() -> Week:
-    """Decide every request of the week and store the events."""
-    store: InMemoryEventStore[TicketEvent] = InMemoryEventStore()
+    """Decide every request of the week through the service desk."""
+    numbers = itertools.count(1)
+    desk = ServiceDesk(
+        store=InMemoryEventStore(),
+        ids=lambda: f"evt-{next(numbers)}",
+        sla=POLICIES,
+        calendars=CALENDARS,
+        access=ACCESS,
+    )
     rows = {row.ticket_id: row for row in INTAKE}
     priorities: dict[str, PriorityDecision] = {}
     gradings: dict[str, GradingDecision] = {}
     requesters: dict[str, str] = {}
     rotation = {group: itertools.cycle(agents) for group, agents in GROUPS.items()}
-    desk = itertools.cycle(GROUPS["service-desk"])
-    actions: list[Action] = []
+    frontline = itertools.cycle(GROUPS["service-desk"])
+    script: list[tuple[str, Action]] = []  # (idempotency key, action)
     for number, row in enumerate(INTAKE):
         requester = "ops" if row.channel is None else CUSTOMERS[number % len(CUSTOMERS)]
         requesters[row.ticket_id] = requester
@@ -218,32 +218,46 @@ def play_week() -> Week:
         grading = _grading(row)
         if grading is not None:
             gradings[row.ticket_id] = grading
-        desk_agent = next(desk)
-        actions.extend(
+        desk_agent = next(frontline)
+        actions = [
             Action(row.opened_at, row.ticket_id, desk_agent, "agent", command)
             for command in _opening(row, requester, decision)
-        )
+        ]
         if row.ticket_id in STORIES:
             for day, clock, actor, role, command in STORIES[row.ticket_id]:
                 actions.append(Action(at(day, clock), row.ticket_id, actor, role, command))
         else:
             assignee = next(rotation[GROUP_OF_CATEGORY[row.category]])
             actions.extend(_plan_actions(row, requester, desk_agent, assignee))
-    tickets: dict[str, Ticket | None] = dict.fromkeys(rows)
-    # Python's sort is stable: actions at the same instant keep their order of arrival.
-    for action in sorted(actions, key=lambda a: a.at):
-        if action.at >= END_OF_WEEK:
-            continue  # next week's work
-        ticket = tickets[action.ticket_id]
-        context = CommandContext(actor=action.actor, role=action.role, now=action.at)
-        new_ticket, events = decide(ticket, action.command, context)
-        expected = 0 if ticket is None else ticket.version
-        store.append(action.ticket_id, events, expected_version=expected)
-        tickets[action.ticket_id] = new_ticket
+        script.extend((f"{row.ticket_id}/{step}", action) for step, action in enumerate(actions))
+    # Python's sort is stable: actions at the same instant keep their order of arrival; the
+    # actions after Sunday midnight are next week's work.
+    this_week = tuple(
+        (key, action)
+        for key, action in sorted(script, key=lambda keyed: keyed[1].at)
+        if action.at < END_OF_WEEK
+    )
+    play(desk, this_week)
     return Week(
-        store=store,
+        desk=desk,
+        script=this_week,
         rows=rows,
         priorities=priorities,
         gradings=gradings,
         requesters=requesters,
     )
+
+
+def play(desk: ServiceDesk, script: Iterable[tuple[str, Action]]) -> list[CommandOutcome]:
+    """Execute each action of ``script`` through ``desk`` with its idempotency key."""
+    return [
+        desk.execute(
+            action.ticket_id,
+            action.command,
+            actor=action.actor,
+            role=action.role,
+            now=action.at,
+            idempotency_key=key,
+        )
+        for key, action in script
+    ]

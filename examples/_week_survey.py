@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import random
 
-from _week_desk import CALENDARS, END_OF_WEEK, POLICIES, table
+from _week_desk import END_OF_WEEK, table
 from _week_run import Week
 
 from itsm_core.metrics import SurveyAnswer
@@ -37,7 +37,7 @@ from itsm_core.satisfaction import (
     nps,
     servqual,
 )
-from itsm_core.sla import ClockStatus, evaluate
+from itsm_core.sla import ClockStatus
 from itsm_core.tickets import TicketKind
 
 SEED = "2025-W39"
@@ -85,8 +85,8 @@ class Round:
 def _late_tickets(week: Week) -> frozenset[str]:
     """Tickets with a clock that ended (or stands) past its target."""
     late = set()
-    for ticket_id, history in week.histories().items():
-        report = evaluate(POLICIES, history, END_OF_WEEK, calendars=CALENDARS)
+    for ticket_id in week.rows:
+        report = week.desk.evaluate(ticket_id, END_OF_WEEK)
         if any(c.status in (ClockStatus.MET_LATE, ClockStatus.BREACHED) for c in report.clocks):
             late.add(ticket_id)
     return frozenset(late)
@@ -100,7 +100,7 @@ def run_round(week: Week) -> Round:
     sampled = dict.fromkeys(SamplingOutcome, 0)
     answers = []
     for ticket_id in week.rows:
-        ticket = week.ticket(ticket_id)
+        ticket = week.desk.ticket(ticket_id)
         if ticket.kind not in SURVEYED_KINDS or ticket.resolved_at is None:
             continue
         decision = RULE.decide(

@@ -2,11 +2,12 @@
 
 Monday 22 to Sunday 28 September 2025, the week before the National Day holiday (Sunday is a
 make-up working day). Fifty-eight requests arrive by phone, e-mail, the web portal, chat and at
-the walk-in counter; each gets a priority that explains itself, is worked by the desk with
-``decide`` and lands in an in-memory event store. Every later section reads the store: the SLA
-board each evening, the complaint and the change followed end to end, the clocks left open for
-after the holiday, the survey round, the KPI report and the complaint Pareto that starts a PDCA
-cycle. The output is deterministic: no clock, and the only randomness is seeded.
+the walk-in counter; each gets a priority that explains itself and is worked command by command
+through the service desk (``itsm_core.desk.ServiceDesk``), which keeps the events in an
+in-memory event store. Every later section reads them through the desk: the SLA board each
+evening, the complaint and the change followed end to end, the clocks left open for after the
+holiday, the survey round, the KPI report and the complaint Pareto that starts a PDCA cycle.
+The output is deterministic: no clock, and the only randomness is seeded.
 
 Run: ``.venv/bin/python examples/week.py``. The story's data is in ``_week_script.py``.
 """

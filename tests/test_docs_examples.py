@@ -39,7 +39,9 @@ def test_page_code_blocks_run(page: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs:{page.name}"}
     for line, source in python_blocks(page.read_text(encoding="utf-8")):
         label = f"{page.relative_to(REPO_ROOT)}:{line}"
-        code = compile("\n" * (line - 1) + source, str(page), "exec")
+        # dont_inherit: run as typed, not under this module's `from __future__ import
+        # annotations` (which would leave a page's annotations as strings pydantic cannot read).
+        code = compile("\n" * (line - 1) + source, str(page), "exec", dont_inherit=True)
         try:
             exec(code, namespace)
         except Exception as error:

@@ -133,6 +133,26 @@ def test_complaint_five_steps(week: str) -> None:
     assert "-> archived, archived=True" in steps
 
 
+def test_week_runs_on_the_desk_and_replaying_its_script_appends_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    import _week_run
+
+    week = _week_run.play_week()
+    recorded = week.desk.store.read_all()
+    # One command per action of the script, each appending events caused by its key (the
+    # ticket and the step of its script).
+    keys = [key for key, _ in week.script]
+    assert len(set(keys)) == len(keys) > 58
+    causes = [None if r.metadata is None else r.metadata.causation_id for r in recorded]
+    assert causes[:2] == ["INC-101/0", "INC-101/1"]
+    assert set(causes) == set(keys)
+    again = _week_run.play(week.desk, week.script)
+    assert all(outcome.duplicate for outcome in again)
+    assert week.desk.store.read_all() == recorded
+
+
 def test_tour_runs() -> None:
     assert run("demo.py")
 

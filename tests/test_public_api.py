@@ -406,6 +406,7 @@ PUBLIC_API: dict[str, set[str]] = {
     },
     "itsm_core.desk": {
         "CatchUpResult",
+        "CommandOutcome",
         "ComplaintArchive",
         "Deadline",
         "InMemoryProjectionStore",
@@ -414,6 +415,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "ProjectionStore",
         "RowHit",
         "RowQuery",
+        "ServiceDesk",
         "SlaSchedule",
         "Subscription",
         "TicketEntry",
@@ -443,10 +445,6 @@ PUBLIC_API: dict[str, set[str]] = {
         "check_key",
         "check_read",
         "check_save",
-    },
-    "itsm_core.desk": {
-        "CommandOutcome",
-        "ServiceDesk",
     },
     "itsm_core.serialization": {
         "DEFAULT_TYPES",
