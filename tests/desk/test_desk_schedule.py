@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itsm_core.adapters.sqlite import SqliteDatabase, SqliteProjectionStore
-from itsm_core.calendar import BusinessCalendar
+from itsm_core.calendar import BusinessCalendar, BusinessTime
 from itsm_core.desk import (
     InMemoryProjectionStore,
     ProjectionStore,
@@ -175,15 +175,7 @@ def test_a_paused_clock_has_no_deadline_and_wakes_nobody() -> None:
         schedule.breached(dt.datetime(2026, 1, 1))
 
 
-def test_a_ticket_whose_clocks_cannot_be_computed_is_listed_apart() -> None:
-    short = BusinessCalendar.from_dict(
-        {
-            "name": "short",
-            "timezone": "UTC",
-            "weekly": {"monday": [["09:00", "17:00"]]},
-            "coverage": {"start": "2025-01-01", "end": "2025-03-05"},
-        }
-    )
+def _three_working_days(calendar: BusinessTime) -> SlaSchedule:
     policies = PolicySet(
         policies=[
             SlaPolicy(
@@ -197,10 +189,44 @@ def test_a_ticket_whose_clocks_cannot_be_computed_is_listed_apart() -> None:
     events: InMemoryEventStore[TicketEvent] = InMemoryEventStore()
     events.append("INC1", _opened("INC1", START), 0)
     store = InMemoryProjectionStore()
-    catch_up(events, TicketProjection(policies=policies, calendars={"c": short}), store)
-    schedule = SlaSchedule(store)
+    catch_up(events, TicketProjection(policies=policies, calendars={"c": calendar}), store)
+    return SlaSchedule(store)
+
+
+def test_clocks_past_a_calendars_coverage_follow_its_weekly_pattern() -> None:
+    short = BusinessCalendar.from_dict(
+        {
+            "name": "short",
+            "timezone": "UTC",
+            "weekly": {"monday": [["09:00", "17:00"]]},
+            "coverage": {"start": "2025-01-01", "end": "2025-03-05"},
+        }
+    )
+    schedule = _three_working_days(short)
+    assert schedule.errors() == ()
+    assert [d.ticket_id for d in schedule.breached(START + dt.timedelta(days=30))] == ["INC1"]
+
+
+class _NoTime:
+    """A business-time calendar that can answer nothing: every question is out of range."""
+
+    def _refuse(self, when: dt.datetime) -> CalendarCoverageError:
+        return CalendarCoverageError("nowhere", when.date(), (dt.date(2000, 1, 1),) * 2)
+
+    def elapsed(self, start: dt.datetime, end: dt.datetime, /) -> dt.timedelta:
+        raise self._refuse(start)
+
+    def add(self, start: dt.datetime, duration: dt.timedelta, /) -> dt.datetime:
+        raise self._refuse(start)
+
+    def next_working(self, when: dt.datetime, /) -> dt.datetime:
+        raise self._refuse(when)
+
+
+def test_a_ticket_whose_clocks_cannot_be_computed_is_listed_apart() -> None:
+    schedule = _three_working_days(_NoTime())
     (entry,) = schedule.errors()
     assert entry.ticket.id == "INC1"
     assert entry.sla_error is not None
-    assert entry.sla_error.startswith(CalendarCoverageError.__name__)
+    assert entry.sla_error.startswith(("ValidationError", "CalendarCoverageError"))
     assert schedule.breached(START + dt.timedelta(days=30)) == ()
