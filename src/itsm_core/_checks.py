@@ -11,7 +11,9 @@ import datetime as dt
 import math
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
+
+import attrs
 
 from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
 
@@ -137,3 +139,58 @@ def frozen_json(value: Mapping[str, object]) -> Mapping[str, Json]:
     frozen = freeze_json(value, "")
     assert isinstance(frozen, Mapping)  # a mapping freezes to a mapping
     return frozen
+
+
+def text_problems(value: object, path: str) -> list[Problem]:
+    """A :class:`~itsm_core.errors.Problem` for each string inside ``value`` (mapping keys,
+    list items and attrs fields included) that is not Unicode text: one holding a lone
+    surrogate, which no UTF-8 file, database or JSON document can hold.
+
+    Stores and the audit seal refuse such text the same way, naming the field, instead of
+    failing with ``UnicodeEncodeError`` in one place and accepting it in another.
+
+    >>> [str(p) for p in text_problems({"note": "ok", "tags": ["a\\ud800"]}, "payload")]
+    ["payload.tags[0]: lone surrogate '\\\\ud800' at index 1 (not Unicode text, not storable)"]
+    """
+    problems: list[Problem] = []
+    todo: list[tuple[object, str]] = [(value, path)]
+    seen: set[int] = set()
+    while todo:  # a loop, not recursion: deeply nested data is walked without RecursionError
+        item, where = todo.pop()
+        if not isinstance(item, str):
+            if id(item) in seen:  # shared, or a cycle
+                continue
+            seen.add(id(item))
+        if isinstance(item, str):
+            problem = _lone_surrogate(item, where)
+            if problem is not None:
+                problems.append(problem)
+        elif isinstance(item, Mapping):
+            for key, inner in item.items():
+                label = key if isinstance(key, str) else f"<{type(key).__name__} key>"
+                inside = f"{where}.{label}" if where else label
+                if isinstance(key, str) and _lone_surrogate(key, where) is not None:
+                    problems.append(Problem(where, f"key {key!r}: not Unicode text"))
+                    inside = where
+                todo.append((inner, inside))
+        elif isinstance(item, list | tuple | set | frozenset):
+            todo.extend((inner, f"{where}[{index}]") for index, inner in enumerate(item))
+        elif attrs.has(type(item)):
+            todo.extend(
+                (getattr(item, field.name), f"{where}.{field.name}" if where else field.name)
+                for field in attrs.fields(cast(Any, type(item)))
+            )
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+def _lone_surrogate(text: str, where: str) -> Problem | None:
+    if text.isascii():
+        return None
+    for index, char in enumerate(text):
+        if "\ud800" <= char <= "\udfff":
+            return Problem(
+                where,
+                f"lone surrogate {char!r} at index {index} (not Unicode text, not storable)",
+            )
+    return None
+

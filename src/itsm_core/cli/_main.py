@@ -186,9 +186,11 @@ def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
             due = calendar.add(start, duration.clock_time_plain(), extrapolate=args.extrapolate)
         else:
             due = start + duration.clock_time_plain()
+        return due.astimezone(tz).isoformat() + "\n"
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
-    return due.astimezone(tz).isoformat() + "\n"
+    except OverflowError:  # past the year 9999
+        raise CliError([f"--duration: {args.duration} from {args.start} is past 9999"]) from None
 
 
 def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
@@ -200,6 +202,10 @@ def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
         working = calendar.elapsed(start, end, extrapolate=args.extrapolate)
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
+    except OverflowError:  # a calendar's look at the years around an instant near 1 or 9999
+        raise CliError(
+            [f"--start, --end: {args.start} to {args.end} is too near year 1 or 9999"]
+        ) from None
     return in_unit(working, args.unit) + "\n"
 
 
@@ -259,8 +265,6 @@ def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[L
         return read_event_log(path, mapping, progress=bar)
     except OSError as error:
         raise CliError([f"{path}: cannot read: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise CliError([f"{path}: not UTF-8 text (byte {error.start})"]) from None
     except DeserializationError as error:
         raise CliError(
             [f"{error.subject}, {p.path}: {p.message}" for p in error.problems]

@@ -1,13 +1,28 @@
-"""Argument checks every store applies the same way (the in-memory ones and the adapters)."""
+"""Argument checks every store applies the same way (the in-memory ones and the adapters).
+
+Text that is not Unicode (a lone surrogate, such as ``"\\ud800"``) is refused by every store
+alike, in stream names, keys and every string inside a stored value, with a
+:class:`~itsm_core.errors.ValidationError` naming where: a database or a file cannot hold it
+as UTF-8, so an in-memory store that kept it would accept what a durable one must refuse.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from itsm_core._checks import text_problems
 from itsm_core._plain import integer, text
 from itsm_core.errors import Problem, ValidationError
 
 
-def check_append(stream: object, expected_version: object) -> None:
-    """The arguments of ``EventStore.append``; ValidationError lists every problem.
+def _name(value: object, name: str, problems: list[Problem]) -> None:
+    if text(value, name, problems) is not None:
+        problems.extend(text_problems(value, name))
+
+
+def check_append(stream: object, expected_version: object, events: Sequence[object] = ()) -> None:
+    """The arguments of ``EventStore.append``; ValidationError lists every problem, text
+    that is not Unicode in the events included (``events[1].reason``).
 
     >>> check_append("", -1)
     Traceback (most recent call last):
@@ -17,8 +32,9 @@ def check_append(stream: object, expected_version: object) -> None:
       - expected_version: expected an integer >= 0, got -1
     """
     problems: list[Problem] = []
-    text(stream, "stream", problems)
+    _name(stream, "stream", problems)
     integer(expected_version, "expected_version", problems, minimum=0)
+    problems.extend(text_problems(list(events), "events"))
     if problems:
         raise ValidationError("append", problems)
 
@@ -27,7 +43,7 @@ def check_read(stream: object | None = None, after: object = 0, limit: object = 
     """The arguments of ``read`` / ``read_all``; ValidationError lists every problem."""
     problems: list[Problem] = []
     if stream is not None:
-        text(stream, "stream", problems)
+        _name(stream, "stream", problems)
     integer(after, "after", problems, minimum=0)
     if limit is not None:
         integer(limit, "limit", problems, minimum=1)
@@ -35,11 +51,13 @@ def check_read(stream: object | None = None, after: object = 0, limit: object = 
         raise ValidationError("read", problems)
 
 
-def check_save(key: object, expected_version: object) -> None:
-    """The arguments of ``Repository.save``; ValidationError lists every problem."""
+def check_save(key: object, expected_version: object, value: object = None) -> None:
+    """The arguments of ``Repository.save``; ValidationError lists every problem, text that
+    is not Unicode in the value included (``value.comments[0].text``)."""
     problems: list[Problem] = []
-    text(key, "key", problems)
+    _name(key, "key", problems)
     integer(expected_version, "expected_version", problems, minimum=0)
+    problems.extend(text_problems(value, "value"))
     if problems:
         raise ValidationError("save", problems)
 
@@ -47,6 +65,6 @@ def check_save(key: object, expected_version: object) -> None:
 def check_key(key: object) -> None:
     """A repository key: a non-empty string."""
     problems: list[Problem] = []
-    text(key, "key", problems)
+    _name(key, "key", problems)
     if problems:
         raise ValidationError("key", problems)

@@ -37,8 +37,8 @@ class InMemoryEventStore(Generic[E]):
 
     def append(self, stream: str, events: Sequence[E], expected_version: int) -> int:
         """Append ``events`` if ``stream`` is at ``expected_version``; the new version."""
-        check_append(stream, expected_version)
         batch = list(events)
+        check_append(stream, expected_version, batch)
         with self._lock:
             recorded = self._streams.get(stream, [])
             if len(recorded) != expected_version:
@@ -110,7 +110,7 @@ class InMemoryRepository(Generic[T]):
 
     def save(self, key: str, value: T, expected_version: int) -> Versioned[T]:
         """Save ``value`` if ``key`` is at ``expected_version``; the saved version."""
-        check_save(key, expected_version)
+        check_save(key, expected_version, value)
         with self._lock:
             current = self._values.get(key)
             actual = 0 if current is None else current.version

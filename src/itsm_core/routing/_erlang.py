@@ -100,7 +100,8 @@ class QueueFigures:
     With no traffic nobody waits: service level 1, ASA 0, occupancy 0, whatever the agents.
     ``stable`` is false when ``0 < traffic`` and ``agents <= traffic``: every call waits, the
     queue grows without bound, the service level is 0, the average speed of answer is None
-    (infinite) and occupancy is 1.
+    (infinite) and occupancy is 1. An ASA longer than a timedelta holds (traffic a hair below
+    the agents, 4.999999999 erlangs on 5) is ``timedelta.max``.
     """
 
     agents: int
@@ -179,6 +180,16 @@ def figures_from_blocking(
         probability_of_waiting=waiting,
         service_level=min(max(level, 0.0), 1.0),
         answer_within=answer_within,
-        average_speed_of_answer=dt.timedelta(seconds=waiting * aht / spare),
+        average_speed_of_answer=_seconds(waiting * aht / spare),
         occupancy=traffic / agents,
     )
+
+
+def _seconds(value: float) -> dt.timedelta:
+    """``value`` seconds, or :attr:`datetime.timedelta.max` beyond it: with traffic a hair
+    below the agents (4.999999999 erlangs on 5) the average speed of answer is finite but
+    longer than a timedelta holds (about 2.7 million years), which no target can meet."""
+    try:
+        return dt.timedelta(seconds=value)
+    except OverflowError:
+        return dt.timedelta.max
