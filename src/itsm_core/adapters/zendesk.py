@@ -404,7 +404,7 @@ def _identifier(
         return None
     if isinstance(value, str) and value.strip():
         return value
-    if type(value) is int and shown(value) == repr(value):  # not thousands of digits
+    if type(value) is int and value.bit_length() <= 64:  # Zendesk ids are 64-bit integers
         return str(value)
     problems.append(
         Problem(f"{path}.{key}", f"expected an id (integer or string), got {shown(value)}")

@@ -59,7 +59,7 @@ def zone_problem(key: object) -> str | None:
         return f"expected an IANA time zone name, got {key!r}"
     try:
         zoneinfo.ZoneInfo(key)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory
         return f"unknown time zone {key!r}"
     return None
 

@@ -94,7 +94,7 @@ class PeriodGrid:
         zone: zoneinfo.ZoneInfo | None = None
         try:
             zone = zoneinfo.ZoneInfo(self.tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
             problems.append(Problem("tz", f"{self.tz!r} is not an IANA time zone"))
         if self.last < self.first:
             problems.append(Problem("last", f"{self.last} is before first {self.first}"))

@@ -194,6 +194,8 @@ def _check_end(
 ) -> Tamper | None:
     count = len(records)
     last = records[-1] if records else None
+    if last is not None and seal.head == GENESIS:  # sealed with no events: every one was added
+        return _inserted(records, 0)
     if last is not None and last.event.ticket_id != seal.ticket_id:
         return Tamper(
             kind=TamperKind.ALTERED,
@@ -204,8 +206,6 @@ def _check_end(
         )
     if (last.digest if last is not None else GENESIS) == seal.head:
         return None
-    if seal.head == GENESIS:  # sealed with no events: every event was added
-        return _inserted(records, 0)
     if seal.head in positions:
         cut = positions[seal.head][0] + 1
         return _inserted(records, cut)

@@ -58,6 +58,6 @@ def parse_datetime(text: object) -> dt.datetime:
         return value
     try:
         zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(f"unknown time zone {zone_name!r}") from exc
     return value.astimezone(zone)

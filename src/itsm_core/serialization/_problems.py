@@ -20,7 +20,7 @@ def join(path: str, part: object) -> str:
     ('ticket', 'ticket.id', 'comments[2]', 'data[7]')
     """
     if not isinstance(part, str):
-        part = f"[{_key(part)}]"
+        part = f"[{key_text(part)}]"
     if not path:
         return part
     return f"{path}{part}" if part.startswith("[") else f"{path}.{part}"
@@ -44,7 +44,7 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
             found.extend(problems_from(inner, path))
         return found
     if isinstance(exc, ForbiddenExtraKeysError):
-        keys: list[object] = sorted(exc.extra_fields, key=_key)  # data may hold any key
+        keys: list[object] = sorted(exc.extra_fields, key=key_text)  # data may hold any key
         return [
             Problem(join(path, key), "unknown key" if isinstance(key, str) else "key not a string")
             for key in keys
@@ -57,7 +57,8 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
     return [Problem(path, str(exc) or type(exc).__name__)]
 
 
-def _key(key: object) -> str:
-    """A mapping key for a path: the key itself for text, else :func:`~itsm_core._plain.shown`
-    (never failing, so an integer of thousands of digits is described instead)."""
+def key_text(key: object) -> str:
+    """A mapping key as a path shows it: the key itself for text, else
+    :func:`~itsm_core._plain.shown` (never failing: an integer of thousands of digits, whose
+    repr Python refuses, is described)."""
     return key if isinstance(key, str) else shown(key)
