@@ -193,4 +193,3 @@ def _lone_surrogate(text: str, where: str) -> Problem | None:
                 f"lone surrogate {char!r} at index {index} (not Unicode text, not storable)",
             )
     return None
-
