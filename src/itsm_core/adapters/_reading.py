@@ -41,9 +41,26 @@ def decode_utf8(data: bytes, source: str) -> str:
 
 
 def read_utf8(path: Path | str) -> str:
-    """The text of the UTF-8 file at ``path``; DeserializationError naming the file and line
-    of a byte that is not UTF-8 (OSError when it cannot be read at all)."""
-    return decode_utf8(Path(path).read_bytes(), str(path))
+    """The text of the UTF-8 file at ``path``; DeserializationError naming the file (and the
+    line of a byte that is not UTF-8) when it cannot be read or is not UTF-8.
+
+    >>> read_utf8("no/such/file.csv")
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.DeserializationError: invalid data for no/such/file.csv: 1 problem
+      - cannot read: No such file or directory
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise cannot_read(path, error) from None
+    return decode_utf8(data, str(path))
+
+
+def cannot_read(path: Path | str, error: OSError) -> DeserializationError:
+    """The error for a file that cannot be read at all (missing, a directory, no permission),
+    naming the file: an importer raises ItsmErrors only."""
+    return DeserializationError(str(path), [Problem("", f"cannot read: {error.strerror or error}")])
 
 
 def not_utf8(cells: Iterable[str]) -> bool:

@@ -46,7 +46,7 @@ import attrs
 from itsm_core._checks import frozen_mapping, is_aware, is_int
 from itsm_core._plain import shown
 from itsm_core.adapters._carry import carry_fields
-from itsm_core.adapters._reading import csv_records, load_json, not_utf8, text_keys
+from itsm_core.adapters._reading import cannot_read, csv_records, load_json, not_utf8, text_keys
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import (
@@ -300,6 +300,7 @@ def _is_row(item: object) -> bool:
         isinstance(item, tuple)
         and len(item) == 2
         and type(item[0]) is int
+        and item[0].bit_length() < 64  # a line number, not thousands of digits
         and isinstance(item[1], Mapping)
     )
 
@@ -437,15 +438,19 @@ def read_event_log(
     ``progress(done, total)`` is called now and then with the bytes read. Raises
     DeserializationError naming the file, with every bad line and field: also for a line
     that is not UTF-8 or not JSON, a CSV record the ``csv`` module refuses (a cell over its
-    field limit) and a CSV row with fewer cells than the header (cut short). OSError when the
-    file cannot be read at all.
+    field limit), a CSV row with fewer cells than the header (cut short) and a file that
+    cannot be read at all (missing, a directory).
     """
     path = Path(path)
     log_format = mapping.format or (
         "jsonl" if path.suffix.lower() in {".jsonl", ".ndjson"} else "csv"
     )
-    total = path.stat().st_size
-    with path.open("rb") as binary:
+    try:
+        total = path.stat().st_size
+        binary = path.open("rb")
+    except OSError as error:
+        raise cannot_read(path, error) from None
+    with binary:
         counted = _CountingReader(binary, total, progress)
         # A byte that is not UTF-8 becomes a lone surrogate, reported with its line below.
         text = io.TextIOWrapper(

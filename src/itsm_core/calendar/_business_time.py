@@ -14,6 +14,8 @@ import attrs
 
 from itsm_core._checks import check_aware
 
+from ._instants import from_delta, outside_years, to_delta
+
 
 @runtime_checkable
 class BusinessTime(Protocol):
@@ -66,13 +68,21 @@ class AlwaysWorking:
 
     def elapsed(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Physical time from ``start`` to ``end`` (signed)."""
-        utc_end = check_aware(end, "end").astimezone(dt.UTC)
-        return utc_end - check_aware(start, "start").astimezone(dt.UTC)
+        utc_end = to_delta(check_aware(end, "end"), "end")
+        return utc_end - to_delta(check_aware(start, "start"), "start")
 
     def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
-        """``start`` plus ``duration`` of physical time, in ``start``'s time zone."""
-        utc = check_aware(start, "start").astimezone(dt.UTC) + duration
-        return utc.astimezone(start.tzinfo)
+        """``start`` plus ``duration`` of physical time, in ``start``'s time zone.
+
+        Raises:
+            ValidationError: when the result is outside the years 1 to 9999 in that zone.
+        """
+        instant = to_delta(check_aware(start, "start"), "start")
+        try:
+            instant += duration
+        except OverflowError:  # millions of years: past the end of time as well
+            raise outside_years(instant.days, start.tzinfo) from None
+        return from_delta(instant, start.tzinfo)
 
     def next_working(self, when: dt.datetime) -> dt.datetime:
         """Always ``when``: every instant is working time."""

@@ -189,7 +189,7 @@ def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
         return due.astimezone(tz).isoformat() + "\n"
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
-    except OverflowError:  # past the year 9999
+    except OverflowError:  # clock time past the year 9999 (a calendar raises an ItsmError)
         raise CliError([f"--duration: {args.duration} from {args.start} is past 9999"]) from None
 
 
@@ -202,10 +202,6 @@ def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
         working = calendar.elapsed(start, end, extrapolate=args.extrapolate)
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
-    except OverflowError:  # a calendar's look at the years around an instant near 1 or 9999
-        raise CliError(
-            [f"--start, --end: {args.start} to {args.end} is too near year 1 or 9999"]
-        ) from None
     return in_unit(working, args.unit) + "\n"
 
 
@@ -263,12 +259,12 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
 def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[LogRecord, ...]:
     try:
         return read_event_log(path, mapping, progress=bar)
-    except OSError as error:
-        raise CliError([f"{path}: cannot read: {error.strerror or error}"]) from None
     except DeserializationError as error:
-        raise CliError(
-            [f"{error.subject}, {p.path}: {p.message}" for p in error.problems]
-        ) from None
+        lines = []
+        for problem in error.problems:
+            where = f"{error.subject}, {problem.path}" if problem.path else error.subject
+            lines.append(f"{where}: {problem.message}")
+        raise CliError(lines) from None
 
 
 def _load_policies(name: str | None) -> PolicySet:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
+from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, shown, type_problem
 from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
 from itsm_core.priority._decision import GradingDecision
 from itsm_core.priority._matrix import GradingMatrix, read_matrix
@@ -39,14 +39,14 @@ class ResponseGrading:
         problems = [problem for problem in checks if problem is not None]
         problems.extend(tier_problems(self.tiers))
         if problems:
-            raise InvalidPriorityMatrix(f"grading {self.name!r}", problems)
+            raise InvalidPriorityMatrix(f"grading {shown(self.name)}", problems)
 
     def grade(self, row: int, column: int, *, tier: str | None = None) -> GradingDecision:
         """The response level for the matrix inputs ``row`` and ``column``, explained."""
         if tier is not None and tier not in self.tiers:
             known = ", ".join(sorted(self.tiers)) or "none"
             raise ValidationError(
-                "customer tier", [Problem("tier", f"unknown tier {tier!r} (known: {known})")]
+                "customer tier", [Problem("tier", f"unknown tier {shown(tier)} (known: {known})")]
             )
         cell = self.matrix.explain(row, column)
         steps = [cell]
@@ -82,5 +82,5 @@ class ResponseGrading:
         tiers = mapping.get("tiers", {})
         problems.extend(tier_problems(tiers))
         if problems or name is None or matrix is None:
-            raise InvalidPriorityMatrix(f"grading {name!r}" if name else "grading", problems)
+            raise InvalidPriorityMatrix(f"grading {shown(name)}" if name else "grading", problems)
         return cls(name=name, matrix=matrix, tiers=tiers)  # type: ignore[arg-type]

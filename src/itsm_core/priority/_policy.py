@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
+from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, shown, type_problem
 from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
 from itsm_core.priority._decision import PriorityDecision
 from itsm_core.priority._explanation import ExplanationStep, StepKind
@@ -54,7 +54,7 @@ class PriorityPolicy:
                         problems.append(problem)
         problems.extend(tier_problems(self.tiers))
         if problems:
-            raise InvalidPriorityMatrix(f"policy {self.name!r}", problems)
+            raise InvalidPriorityMatrix(f"policy {shown(self.name)}", problems)
 
     @property
     def impact_scale(self) -> PriorityScale:
@@ -168,7 +168,7 @@ class PriorityPolicy:
         problems = [problem for problem in checks if problem is not None]
         if tier is not None and tier not in self.tiers:
             known = ", ".join(sorted(self.tiers)) or "none"
-            problems.append(Problem("tier", f"unknown tier {tier!r} (known: {known})"))
+            problems.append(Problem("tier", f"unknown tier {shown(tier)} (known: {known})"))
         given: object = override
         if isinstance(given, Override):
             found = self.priority_scale.problem(given.priority, "override.priority")
@@ -243,7 +243,7 @@ class PriorityPolicy:
         intake = read_rules(mapping["intake"], "intake", problems) if "intake" in mapping else None
         tiers = mapping.get("tiers", {})
         problems.extend(tier_problems(tiers))
-        subject = f"policy {name!r}" if name else "policy"
+        subject = f"policy {shown(name)}" if name else "policy"
         if problems or name is None or matrix is None or intake is None:
             raise InvalidPriorityMatrix(subject, problems or [Problem("", "incomplete")])
         try:

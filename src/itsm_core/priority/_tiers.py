@@ -23,7 +23,7 @@ def tier_problems(tiers: object, path: str = "tiers") -> list[Problem]:
     mapping = as_mapping(tiers, path, problems)
     for name, steps in (mapping or {}).items():
         if not name.strip():
-            problems.append(Problem(join(path, repr(name)), "a tier needs a non-blank name"))
+            problems.append(Problem(join(path, shown(name)), "a tier needs a non-blank name"))
         if not (is_int(steps) and steps >= 0):
             problems.append(
                 Problem(

@@ -25,8 +25,8 @@ from typing import Any
 import attrs
 import cattrs
 
-from itsm_core._checks import is_int, text_problems
-from itsm_core._plain import under
+from itsm_core._checks import is_int, unstorable_problems
+from itsm_core._plain import shown, under
 from itsm_core.errors import DeserializationError, InvalidEventStream, Problem, ValidationError
 from itsm_core.serialization import make_converter
 from itsm_core.serialization._problems import problems_from
@@ -68,7 +68,7 @@ def canonical_json(data: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        problems = text_problems(data, "") or [Problem("", "not Unicode text")]
+        problems = unstorable_problems(data, "") or [Problem("", "not Unicode text")]
         raise ValidationError("canonical JSON", problems) from None
 
 
@@ -324,7 +324,10 @@ def _check_continues(last: TicketEvent | None, events: tuple[TicketEvent, ...]) 
     for index, event in enumerate(events):
         if event.ticket_id != ticket_id:
             problems.append(
-                Problem(f"events[{index}].ticket_id", f"{event.ticket_id!r} is not {ticket_id!r}")
+                Problem(
+                    f"events[{index}].ticket_id",
+                    (f"{shown(event.ticket_id)} is not {shown(ticket_id)}"),
+                )
             )
         if event.sequence != sequence + 1:
             problems.append(
@@ -334,7 +337,7 @@ def _check_continues(last: TicketEvent | None, events: tuple[TicketEvent, ...]) 
             )
         sequence = event.sequence
     if problems:
-        raise InvalidEventStream(repr(ticket_id), problems)
+        raise InvalidEventStream(shown(ticket_id), problems)
 
 
 def seal_events(events: Iterable[TicketEvent]) -> SealedStream:

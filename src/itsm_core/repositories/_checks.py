@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from itsm_core._checks import text_problems
+from itsm_core._checks import unstorable_problems
 from itsm_core._plain import integer, text
 from itsm_core.errors import Problem, ValidationError
+
+#: Versions, positions and limits fit a 64-bit signed integer (SQLite's INTEGER and most
+#: databases'); a larger one is refused by every store alike.
+_LARGEST = 2**63 - 1
+
+
+def _count(value: object, name: str, minimum: int, problems: list[Problem]) -> None:
+    integer(value, name, problems, minimum=minimum, maximum=_LARGEST)
 
 
 def _name(value: object, name: str, problems: list[Problem]) -> None:
     if text(value, name, problems) is not None:
-        problems.extend(text_problems(value, name))
+        problems.extend(unstorable_problems(value, name))
 
 
 def check_append(stream: object, expected_version: object, events: Sequence[object] = ()) -> None:
@@ -29,12 +37,12 @@ def check_append(stream: object, expected_version: object, events: Sequence[obje
     ...
     itsm_core.errors.ValidationError: invalid value for append: 2 problems
       - stream: expected a non-blank string, got ''
-      - expected_version: expected an integer >= 0, got -1
+      - expected_version: expected an integer from 0 to 9223372036854775807, got -1
     """
     problems: list[Problem] = []
     _name(stream, "stream", problems)
-    integer(expected_version, "expected_version", problems, minimum=0)
-    problems.extend(text_problems(list(events), "events"))
+    _count(expected_version, "expected_version", 0, problems)
+    problems.extend(unstorable_problems(list(events), "events"))
     if problems:
         raise ValidationError("append", problems)
 
@@ -44,9 +52,9 @@ def check_read(stream: object | None = None, after: object = 0, limit: object = 
     problems: list[Problem] = []
     if stream is not None:
         _name(stream, "stream", problems)
-    integer(after, "after", problems, minimum=0)
+    _count(after, "after", 0, problems)
     if limit is not None:
-        integer(limit, "limit", problems, minimum=1)
+        _count(limit, "limit", 1, problems)
     if problems:
         raise ValidationError("read", problems)
 
@@ -56,8 +64,8 @@ def check_save(key: object, expected_version: object, value: object = None) -> N
     is not Unicode in the value included (``value.comments[0].text``)."""
     problems: list[Problem] = []
     _name(key, "key", problems)
-    integer(expected_version, "expected_version", problems, minimum=0)
-    problems.extend(text_problems(value, "value"))
+    _count(expected_version, "expected_version", 0, problems)
+    problems.extend(unstorable_problems(value, "value"))
     if problems:
         raise ValidationError("save", problems)
 

@@ -24,16 +24,16 @@ import math
 import attrs
 
 from itsm_core._checks import is_int
-from itsm_core._plain import is_duration, is_number
+from itsm_core._plain import is_duration, is_number, shown
 from itsm_core.errors import Problem, ValidationError
 
 
 def _check(agents: int, traffic: float) -> None:
     problems = []
     if not (is_int(agents) and agents >= 0):
-        problems.append(Problem("agents", f"expected an integer >= 0, got {agents!r}"))
+        problems.append(Problem("agents", f"expected an integer >= 0, got {shown(agents)}"))
     if not (is_number(traffic) and traffic >= 0):
-        problems.append(Problem("traffic", f"expected a finite number >= 0, got {traffic!r}"))
+        problems.append(Problem("traffic", f"expected a finite number >= 0, got {shown(traffic)}"))
     if problems:
         raise ValidationError("Erlang formula", problems)
 
@@ -88,7 +88,7 @@ def level_from_waiting(waiting: float, spare: float, answer_within: float, aht: 
 
 def _positive_seconds(value: dt.timedelta, name: str, problems: list[Problem]) -> float:
     if not is_duration(value, positive=True):
-        problems.append(Problem(name, f"expected a positive timedelta, got {value!r}"))
+        problems.append(Problem(name, f"expected a positive timedelta, got {shown(value)}"))
         return 1.0
     return value.total_seconds()
 
@@ -138,7 +138,7 @@ def queue_figures(
     aht = _positive_seconds(handle_time, "handle_time", problems)
     if not is_duration(answer_within, positive=False):
         problems.append(
-            Problem("answer_within", f"expected a timedelta >= 0, got {answer_within!r}")
+            Problem("answer_within", f"expected a timedelta >= 0, got {shown(answer_within)}")
         )
     if problems:
         raise ValidationError("queue figures", problems)

@@ -8,7 +8,7 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
-from itsm_core._plain import shown
+from itsm_core._plain import key_text
 from itsm_core.errors import Problem
 
 
@@ -55,10 +55,3 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
     if isinstance(problems, tuple) and all(isinstance(p, Problem) for p in problems):
         return [Problem(join(path, p.path) if p.path else path, p.message) for p in problems]
     return [Problem(path, str(exc) or type(exc).__name__)]
-
-
-def key_text(key: object) -> str:
-    """A mapping key as a path shows it: the key itself for text, else
-    :func:`~itsm_core._plain.shown` (never failing: an integer of thousands of digits, whose
-    repr Python refuses, is described)."""
-    return key if isinstance(key, str) else shown(key)

@@ -8,10 +8,10 @@ from typing import Any, TypeVar, overload
 
 import cattrs
 
-from itsm_core._plain import shown
+from itsm_core._plain import key_text, shown
 from itsm_core.errors import DeserializationError, InvalidTypeSpec, Problem, ValidationError
 from itsm_core.serialization._converter import make_converter
-from itsm_core.serialization._problems import join, key_text, problems_from
+from itsm_core.serialization._problems import join, problems_from
 from itsm_core.serialization._types import DEFAULT_TYPES, TypeSpec
 
 T = TypeVar("T")

@@ -11,6 +11,7 @@ import types
 import typing
 from typing import Any
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem
 
 
@@ -32,7 +33,7 @@ def type_problem(path: str, value: object, expected: tuple[type, ...]) -> Proble
     """
     if isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
         return None
-    return Problem(path, f"{value!r} is not {' or '.join(_type_name(t) for t in expected)}")
+    return Problem(path, f"{shown(value)} is not {' or '.join(_type_name(t) for t in expected)}")
 
 
 def strings_problem(path: str, values: object) -> Problem | None:
