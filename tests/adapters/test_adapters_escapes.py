@@ -369,3 +369,30 @@ def test_zendesk_values_python_cannot_show_are_named(change: dict[str, Any], whe
     with pytest.raises(DeserializationError) as info:
         parse_export(data)
     assert [problem.path for problem in info.value.problems] == [where]
+
+
+# --- files that cannot be read at all ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda path: read_event_log(path, MAPPING),
+        lambda path: read_issues(path, tz=dt.UTC),
+        lambda path: read_changelog(path, tz=dt.UTC),
+        lambda path: read_incident_log(path, tz=dt.UTC),
+        read_export,
+    ],
+    ids=["event-log", "jira-issues", "jira-changelog", "servicenow", "zendesk"],
+)
+@pytest.mark.parametrize("name", ["missing.csv", "folder"])
+def test_a_file_that_cannot_be_read_is_a_deserialization_error_naming_it(
+    tmp_path: Path, read: Any, name: str
+) -> None:
+    """OSError (FileNotFoundError, IsADirectoryError) escaped every reader."""
+    (tmp_path / "folder").mkdir()
+    path = tmp_path / name
+    with pytest.raises(DeserializationError) as caught:
+        read(path)
+    assert caught.value.subject == str(path)
+    assert _problems(caught.value)[0].startswith("cannot read: ")

@@ -132,6 +132,14 @@ def test_a_log_python_cannot_read_names_file_and_line(
     assert err == f"itsm-core: error: {tmp_path / 'log.csv'}, {line}" + err.split(line, 1)[1]
 
 
+def test_a_log_that_cannot_be_read_names_it(tmp_path: Path) -> None:
+    (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
+    log = tmp_path / "absent.csv"
+    code, out, err = run("replay", str(log), "--mapping", str(tmp_path / "map.toml"))
+    assert (code, out) == (1, "")
+    assert err == f"itsm-core: error: {log}: cannot read: No such file or directory\n"
+
+
 @pytest.mark.parametrize("tz", ["America", "x" * 5000, "../etc"])
 def test_a_report_zone_that_is_no_zone_is_a_usage_error(tmp_path: Path, tz: str) -> None:
     (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
