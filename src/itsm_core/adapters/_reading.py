@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,18 +154,3 @@ def load_json(text: object, source: str, *, line: int | None = None) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
-
-
-def text_keys(data: Mapping[Any, object], path: str, problems: list[Problem]) -> bool:
-    """True when every key of ``data`` is text; else False and a problem naming one (a key of
-    another type, such as a number, names nothing the readers look for).
-
-    >>> problems: list[Problem] = []
-    >>> text_keys({"a": 1, 7: 2}, "statuses", problems), [str(p) for p in problems]
-    (False, ['statuses: keys must be text, got 7'])
-    """
-    for key in data:
-        if not isinstance(key, str):
-            problems.append(Problem(path, f"keys must be text, got {shown(key)}"))
-            return False
-    return True

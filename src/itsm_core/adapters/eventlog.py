@@ -44,9 +44,9 @@ from typing import Any, TextIO
 import attrs
 
 from itsm_core._checks import frozen_mapping, is_aware, is_int
-from itsm_core._plain import shown
+from itsm_core._plain import as_mapping, shown
 from itsm_core.adapters._carry import carry_fields
-from itsm_core.adapters._reading import cannot_read, csv_records, load_json, not_utf8, text_keys
+from itsm_core.adapters._reading import cannot_read, csv_records, load_json, not_utf8
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import (
@@ -138,7 +138,7 @@ class EventLogMapping:
         """
         problems: list[Problem] = []
         raw: object = data  # any value reaches here from a file
-        if not isinstance(raw, Mapping) or not text_keys(raw, "", problems):
+        if not isinstance(raw, Mapping) or as_mapping(raw, "", problems) is None:
             raise InvalidMapping("event log mapping", problems or [Problem("", "expected a table")])
         problems.extend(Problem(key, "unknown key") for key in sorted(set(data) - _KEYS))
         columns = _columns(data.get("columns"), problems)
@@ -199,7 +199,7 @@ def _columns(raw: object, problems: list[Problem]) -> dict[str, str]:
     if not isinstance(raw, Mapping):
         problems.append(Problem("columns", "expected a table: our field -> the log's column"))
         return {}
-    if not text_keys(raw, "columns", problems):
+    if as_mapping(raw, "columns", problems) is None:
         return {}
     columns: dict[str, str] = {}
     for field, column in raw.items():
@@ -231,7 +231,7 @@ def _channels(raw: object, problems: list[Problem]) -> dict[str, Channel]:
     if not isinstance(raw, Mapping):
         problems.append(Problem("channels", "expected a table: the log's channel -> ours"))
         return {}
-    if not text_keys(raw, "channels", problems):
+    if as_mapping(raw, "channels", problems) is None:
         return {}
     known = [channel.value for channel in Channel]
     out: dict[str, Channel] = {}
@@ -247,7 +247,7 @@ def _levels(raw: object, problems: list[Problem]) -> dict[str, int]:
     if not isinstance(raw, Mapping):
         problems.append(Problem("levels", "expected a table: the log's level name -> 1..5"))
         return {}
-    if not text_keys(raw, "levels", problems):
+    if as_mapping(raw, "levels", problems) is None:
         return {}
     out: dict[str, int] = {}
     for name, value in raw.items():

@@ -45,9 +45,9 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import check_aware, is_aware
-from itsm_core._plain import shown
+from itsm_core._plain import as_mapping, shown
 from itsm_core.adapters._batch import map_all
-from itsm_core.adapters._reading import csv_records, read_utf8, text_keys
+from itsm_core.adapters._reading import csv_records, read_utf8
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -332,7 +332,7 @@ def _rows(data: object, problems: list[Problem]) -> list[Mapping[str, str] | Non
         if not isinstance(row, Mapping):
             problems.append(Problem(where, "expected a row: column name -> cell text"))
             rows.append(None)
-        elif not text_keys(row, where, problems):
+        elif as_mapping(row, where, problems) is None:
             rows.append(None)
         elif any(cell is not None and not isinstance(cell, str) for cell in row.values()):
             problems.append(Problem(where, "expected text (or null) in every cell"))

@@ -29,8 +29,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import frozen_mapping
-from itsm_core._plain import shown
-from itsm_core.adapters._reading import text_keys
+from itsm_core._plain import as_mapping, shown
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import BUILTIN_WORKFLOWS, HoldReason, TicketKind, WorkflowRegistry
 from itsm_core.workflow import StatusCategory
@@ -82,7 +81,7 @@ class StatusMap:
         problems: list[Problem] = []
         if not isinstance(data, Mapping):
             raise InvalidMapping("status map", [Problem("", "expected a table (mapping)")])
-        text_keys(data, "", problems)
+        as_mapping(data, "", problems)
         if problems:
             raise InvalidMapping("status map", problems)
         workflow = data.get("workflow")
@@ -93,7 +92,7 @@ class StatusMap:
         if not isinstance(raw, Mapping) or not raw:
             problems.append(Problem("statuses", "expected a non-empty table of statuses"))
             raw = {}
-        elif not text_keys(raw, "statuses", problems):
+        elif as_mapping(raw, "statuses", problems) is None:
             raw = {}
         for name, value in raw.items():
             target = _target(f"statuses.{name}", value, problems)
@@ -174,7 +173,7 @@ def _target(path: str, value: object, problems: list[Problem]) -> StatusTarget |
     if not isinstance(value, Mapping):
         problems.append(Problem(path, "expected a state name or {state, hold_reason}"))
         return None
-    if not text_keys(value, path, problems):
+    if as_mapping(value, path, problems) is None:
         return None
     state = value.get("state")
     hold = value.get("hold_reason")
