@@ -165,6 +165,19 @@ def as_seconds(value: object) -> dt.timedelta | None:
         return None
 
 
+def refuse_constant(name: str) -> Any:
+    """A ``json.loads(parse_constant=...)`` hook: ``NaN``, ``Infinity`` and ``-Infinity`` are
+    not JSON, and a ValueError says so (the callers turn it into their own error).
+
+    >>> import json
+    >>> json.loads("[NaN]", parse_constant=refuse_constant)
+    Traceback (most recent call last):
+    ...
+    ValueError: NaN is not a JSON number
+    """
+    raise ValueError(f"{name} is not a JSON number")
+
+
 # -- readers ----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from itsm_core._plain import shown
+from itsm_core._plain import refuse_constant, shown
 from itsm_core.errors import DeserializationError, Problem
 
 
@@ -141,7 +141,7 @@ def load_json(text: object, source: str, *, line: int | None = None) -> Any:
             source, [Problem(where, f"expected JSON text, got {shown(text)}")]
         )
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         at = f"{where}, column {exc.colno}" if where else f"line {exc.lineno} column {exc.colno}"
         raise DeserializationError(source, [Problem(at, f"invalid JSON: {exc.msg}")]) from None
@@ -150,7 +150,3 @@ def load_json(text: object, source: str, *, line: int | None = None) -> Any:
     except ValueError as exc:  # an integer over Python's digit limit, NaN, Infinity
         message = f"invalid JSON: {exc}"
     raise DeserializationError(source, [Problem(where, message)])
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")

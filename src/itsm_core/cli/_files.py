@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from itsm_core._plain import refuse_constant
 from itsm_core.errors import DefinitionError, ItsmError, Problem, ValidationError
 
 _T = TypeVar("_T")
@@ -53,7 +54,7 @@ def load_definition(path: Path) -> tuple[Any, str]:
         except ValueError as error:  # an integer of thousands of digits
             raise CliError([f"{path}: invalid TOML: {error}"]) from None
     try:
-        return json.loads(text, parse_constant=_no_constant), text
+        return json.loads(text, parse_constant=refuse_constant), text
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise CliError([f"{path}, {where}: invalid JSON: {error.msg}"]) from None
@@ -61,10 +62,6 @@ def load_definition(path: Path) -> tuple[Any, str]:
         raise CliError([f"{path}: invalid JSON: nested too deep"]) from None
     except ValueError as error:  # an integer of thousands of digits, NaN, Infinity
         raise CliError([f"{path}: invalid JSON: {error}"]) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def load(path: Path, build: Callable[[Any], _T]) -> _T:

@@ -26,7 +26,7 @@ import attrs
 import cattrs
 
 from itsm_core._checks import is_int, unstorable_problems
-from itsm_core._plain import shown, under
+from itsm_core._plain import refuse_constant, shown, under
 from itsm_core.errors import DeserializationError, InvalidEventStream, Problem, ValidationError
 from itsm_core.serialization import make_converter
 from itsm_core.serialization._problems import problems_from
@@ -273,10 +273,6 @@ class SealedStream:
         return cls(records)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _record_from_line(data: bytes, path: str, problems: list[Problem]) -> SealedEvent | None:
     try:
         line = data.decode("utf-8")
@@ -284,7 +280,7 @@ def _record_from_line(data: bytes, path: str, problems: list[Problem]) -> Sealed
         problems.append(Problem(path, f"not UTF-8 text (byte {exc.start + 1} of the line)"))
         return None
     try:
-        raw = json.loads(line, parse_constant=_reject_constant)
+        raw = json.loads(line, parse_constant=refuse_constant)
     except (ValueError, RecursionError) as exc:
         problems.append(Problem(path, f"not JSON: {exc}"))
         return None
