@@ -916,6 +916,11 @@ FOUND: list[tuple[str, Callable[[], Any], str]] = [
     ),
     ("sla.Threshold.from_dict", lambda: {"name": HUGE, "action": "warn", "percent": 75}, REPR),
     ("sla.condition_from_dict", _deep_list, "RecursionError: repr() in a message"),
+    (  # found by make fuzz
+        "sla.PolicySet.from_dict",
+        lambda: {"policies": [_sla_policy(targets={HUGE: "4 hours"})]},
+        "ValueError: str() of a key",
+    ),
     (
         "workflow.workflow_from_dict",
         lambda: _with(BUILTIN_WORKFLOWS.get("incident").to_dict(), "name", HUGE),
@@ -930,8 +935,24 @@ def test_an_input_found_by_fuzzing(name: str, make: Callable[[], Any], was: str)
     fuzz_call(entry.feed, resolve(name), make())
 
 
-def test_commands_refuse_huge_numbers() -> None:  # was: ValueError, repr() in a message
-    fuzz_call(lambda text: AddComment(text=text), HUGE)
+#: Command fields that once escaped (found by ``make fuzz``): (command, its fields, how).
+COMMAND_ESCAPES: list[tuple[type, Callable[[], dict[str, Any]], str]] = [
+    (AddComment, lambda: {"text": HUGE}, REPR),
+    (Classify, lambda: {"response_level": HUGE}, REPR),
+    (Classify, lambda: {"explanation": HUGE}, REPR),
+    (Classify, lambda: {"explanation": _deep_list()}, "RecursionError: repr() in a message"),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "make", "was"),
+    COMMAND_ESCAPES,
+    ids=[f"{c.__name__}-{w}-{i}" for i, (c, _, w) in enumerate(COMMAND_ESCAPES)],
+)
+def test_commands_refuse_what_they_cannot_show(
+    command: type, make: Callable[[], dict[str, Any]], was: str
+) -> None:
+    assert isinstance(fuzz_call(lambda fields: command(**fields), make()), ItsmError)
 
 
 def test_survey_answers_refuse_huge_numbers() -> None:  # was: ValueError, repr() in a message

@@ -341,7 +341,9 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
             try:
                 Duration.parse(text)
             except ValidationError as exc:
-                problems.extend(Problem(f"{path}.targets.{key}", p.message) for p in exc.problems)
+                problems.extend(
+                    Problem(f"{path}.targets.{key_text(key)}", p.message) for p in exc.problems
+                )
     thresholds = data.get("thresholds", [])
     if not isinstance(thresholds, list | tuple):
         problems.append(Problem(f"{path}.thresholds", f"expected a list, got {shown(thresholds)}"))

@@ -40,12 +40,12 @@ def strings_problem(path: str, values: object) -> Problem | None:
     """A problem unless ``values`` is a tuple of strings."""
     if isinstance(values, tuple) and all(isinstance(value, str) for value in values):
         return None
-    return Problem(path, f"expected a list of strings, got {values!r}")
+    return Problem(path, f"expected a list of strings, got {shown(values)}")
 
 
 def _type_name(kind: type) -> str:
     if kind is type(None):
         return "None"
     if issubclass(kind, enum.Enum):
-        return f"a {kind.__name__} ({', '.join(repr(m.value) for m in kind)})"
+        return f"a {kind.__name__} ({', '.join(shown(m.value) for m in kind)})"
     return kind.__name__
