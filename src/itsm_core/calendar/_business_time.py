@@ -14,7 +14,7 @@ import attrs
 
 from itsm_core._checks import check_aware
 
-from ._instants import from_delta, outside_years, to_delta
+from ._instants import outside_years, to_delta
 
 
 @runtime_checkable
@@ -68,8 +68,11 @@ class AlwaysWorking:
 
     def elapsed(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Physical time from ``start`` to ``end`` (signed)."""
-        utc_end = to_delta(check_aware(end, "end"), "end")
-        return utc_end - to_delta(check_aware(start, "start"), "start")
+        utc_end = check_aware(end, "end")
+        try:
+            return utc_end.astimezone(dt.UTC) - check_aware(start, "start").astimezone(dt.UTC)
+        except OverflowError:  # an instant whose UTC reading is before year 1 or after 9999
+            return to_delta(end, "end") - to_delta(start, "start")
 
     def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
         """``start`` plus ``duration`` of physical time, in ``start``'s time zone.
@@ -77,12 +80,12 @@ class AlwaysWorking:
         Raises:
             ValidationError: when the result is outside the years 1 to 9999 in that zone.
         """
-        instant = to_delta(check_aware(start, "start"), "start")
         try:
-            instant += duration
-        except OverflowError:  # millions of years: past the end of time as well
-            raise outside_years(instant.days, start.tzinfo) from None
-        return from_delta(instant, start.tzinfo)
+            utc = check_aware(start, "start").astimezone(dt.UTC) + duration
+            return utc.astimezone(start.tzinfo)
+        except OverflowError:  # at the ends of time only: no cost on the way
+            days = to_delta(start, "start").days + duration.days
+            raise outside_years(days, start.tzinfo) from None
 
     def next_working(self, when: dt.datetime) -> dt.datetime:
         """Always ``when``: every instant is working time."""
