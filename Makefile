@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo tour test lint typecheck pytest docs bench clean
+.PHONY: demo tour test fuzz lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ tour: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: lint typecheck pytest docs
+
+# The long random search: every property, stateful and fuzz test (pytest marker `property`)
+# with fresh random seeds and 10x CI's examples (hypothesis profile `fuzz`, tests/conftest.py).
+# CI stays derandomized; what this finds becomes an explicit @example or regression test.
+# Narrow it with FUZZ_ARGS, e.g. `make fuzz FUZZ_ARGS=tests/fuzz`.
+FUZZ_ARGS ?= tests
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m property --no-header -q $(FUZZ_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,13 +9,20 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+# ../shared/data beside the clone; ITSM_SHARED_DATA points elsewhere (a git worktree, say).
+SHARED_DATA = Path(os.environ.get("ITSM_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
 SERVICENOW_CSV = SHARED_DATA / "servicenow_incident_events_sample.csv"
 
-# `dev` keeps the edit-test loop quick and draws new examples on every run, so local runs keep
-# exploring; `ci` (CI=true) searches harder, never times out on a busy machine, and is
-# derandomized so that a CI verdict is reproducible (a counterexample found locally becomes a
-# regression test). Both print the reproduction blob of a failure.
+# Three profiles; HYPOTHESIS_PROFILE names one, else CI=true picks `ci` and anything else `dev`.
+#
+# * `dev` keeps the edit-test loop quick and draws new examples on every run, so local runs keep
+#   exploring;
+# * `ci` searches harder, never times out on a busy machine, and is derandomized so that a CI
+#   verdict is reproducible (a counterexample found locally becomes a regression test);
+# * `fuzz` (`make fuzz`) is the long random search: fresh seeds every run, ten times `ci`'s
+#   examples, for the property and fuzz tests (the `property` marker).
+#
+# All print the reproduction blob of a failure.
 settings.register_profile(
     "dev",
     max_examples=60,
@@ -31,7 +38,45 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
+settings.register_profile(
+    "fuzz",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def _profile() -> str:
+    chosen = os.environ.get("HYPOTHESIS_PROFILE", "").strip()
+    if chosen:
+        return chosen
+    return "ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev"
+
+
+settings.load_profile(_profile())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "property: a hypothesis test (property, stateful or fuzz); set automatically"
+    )
+
+
+def _is_hypothesis_test(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    if getattr(function, "is_hypothesis_test", False):
+        return True
+    cls = getattr(item, "cls", None)  # a stateful machine's TestCase
+    return cls is not None and any(base.__module__ == "hypothesis.stateful" for base in cls.__mro__)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every hypothesis test `property`, so `make fuzz` selects them all (`-m property`)."""
+    for item in items:
+        if _is_hypothesis_test(item):
+            item.add_marker(pytest.mark.property)
 
 
 @pytest.fixture(scope="session")

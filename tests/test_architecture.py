@@ -42,9 +42,10 @@ LAYERS: dict[str, set[str]] = {
     "metrics": {"tickets", "sla", "satisfaction", "stats"},
     "improvement": {"workflow", "metrics", "satisfaction", "stats"},
     "knowledge": {"workflow"},
+    # records seals and exports events in the one wire format: it sits above serialization.
     "records": {"tickets", "serialization"},
     "routing": {"calendar", "tickets"},
-    "serialization": set(DOMAIN),
+    "serialization": set(DOMAIN) - {"records"},
     "repositories": {"serialization", *DOMAIN},
     "desk": {"repositories", "serialization", *DOMAIN},
     "testing": {"desk", "repositories", "serialization", *DOMAIN},
@@ -182,3 +183,8 @@ def test_import_finder(source: str, expected: list[tuple[int, str]]) -> None:
 def test_closure_follows_layers_transitively() -> None:
     assert closure("sla") == {"calendar", "tickets", "workflow", "priority"}
     assert closure("calendar") == set()
+
+
+def test_records_sits_above_serialization() -> None:
+    assert "serialization" in closure("records")
+    assert "records" not in closure("serialization")

@@ -11,7 +11,9 @@ import datetime as dt
 import math
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
+
+import attrs
 
 from itsm_core.errors import NaiveDatetimeError, Problem, ValidationError
 
@@ -101,7 +103,10 @@ def freeze_json(value: object, where: str) -> Json:
       - attributes.n: nan is not a finite number
     """
     problems: list[Problem] = []
-    frozen = _freeze(value, where, problems)
+    try:
+        frozen = _freeze(value, where, problems)
+    except RecursionError:  # nested thousands deep: no JSON document a person wrote
+        raise ValidationError(where or "JSON value", [Problem(where, "nested too deep")]) from None
     if problems:
         raise ValidationError(where or "JSON value", problems)
     return frozen
@@ -120,7 +125,7 @@ def _freeze(value: object, path: str, problems: list[Problem]) -> Json:
         out: dict[str, Json] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                problems.append(Problem(path, f"key {key!r} is not a string"))
+                problems.append(Problem(path, f"a key of type {type_name(key)} is not a string"))
                 continue
             out[key] = _freeze(item, f"{path}.{key}" if path else key, problems)
         return types.MappingProxyType(out)
@@ -133,7 +138,78 @@ def frozen_json(value: Mapping[str, object]) -> Mapping[str, Json]:
     a frozen copy, or a :class:`~itsm_core.errors.ValidationError` listing every value that is
     not JSON-safe, each by its key path."""
     if not isinstance(value, Mapping):
-        raise ValidationError("JSON object", [Problem("", f"expected a mapping, got {value!r}")])
+        raise ValidationError(
+            "JSON object", [Problem("", f"expected a mapping, got {type_name(value)}")]
+        )
     frozen = freeze_json(value, "")
     assert isinstance(frozen, Mapping)  # a mapping freezes to a mapping
     return frozen
+
+
+def unstorable_problems(value: object, path: str) -> list[Problem]:
+    """A :class:`~itsm_core.errors.Problem` for each value inside ``value`` (mapping keys,
+    list items and attrs fields included) that no UTF-8 file, database or JSON document can
+    hold: a string with a lone surrogate (not Unicode text), an integer of thousands of digits
+    (Python refuses to write it as text).
+
+    Stores and the audit seal refuse such values the same way, naming the field, instead of
+    failing with ``UnicodeEncodeError`` or ``ValueError`` in one place and accepting them in
+    another.
+
+    >>> [str(p) for p in unstorable_problems({"note": "ok", "tags": ["a\\ud800"]}, "payload")]
+    ["payload.tags[0]: lone surrogate '\\\\ud800' at index 1 (not Unicode text, not storable)"]
+    >>> [str(p) for p in unstorable_problems({"n": 10**5000}, "attributes")]
+    ['attributes.n: an integer of about 5001 digits (too long to write as text, not storable)']
+    """
+    problems: list[Problem] = []
+    todo: list[tuple[object, str]] = [(value, path)]
+    seen: set[int] = set()
+    while todo:  # a loop, not recursion: deeply nested data is walked without RecursionError
+        item, where = todo.pop()
+        if not isinstance(item, str):
+            if id(item) in seen:  # shared, or a cycle
+                continue
+            seen.add(id(item))
+        if isinstance(item, str):
+            problem = _lone_surrogate(item, where)
+            if problem is not None:
+                problems.append(problem)
+        elif isinstance(item, int) and item.bit_length() > _MOST_BITS_WRITTEN:
+            digits = int(item.bit_length() * math.log10(2)) + 1
+            message = (
+                f"an integer of about {digits} digits (too long to write as text, not storable)"
+            )
+            problems.append(Problem(where, message))
+        elif isinstance(item, Mapping):
+            for key, inner in item.items():
+                label = key if isinstance(key, str) else f"<{type(key).__name__} key>"
+                inside = f"{where}.{label}" if where else label
+                if isinstance(key, str) and _lone_surrogate(key, where) is not None:
+                    problems.append(Problem(where, f"key {key!r}: not Unicode text"))
+                    inside = where
+                todo.append((inner, inside))
+        elif isinstance(item, list | tuple | set | frozenset):
+            todo.extend((inner, f"{where}[{index}]") for index, inner in enumerate(item))
+        elif attrs.has(type(item)):
+            todo.extend(
+                (getattr(item, field.name), f"{where}.{field.name}" if where else field.name)
+                for field in attrs.fields(cast(Any, type(item)))
+            )
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+#: Integers longer than this are refused by stores: Python writes at most 4300 digits as
+#: text (``sys.get_int_max_str_digits``), and 14000 bits stay below that.
+_MOST_BITS_WRITTEN = 14_000
+
+
+def _lone_surrogate(text: str, where: str) -> Problem | None:
+    if text.isascii():
+        return None
+    for index, char in enumerate(text):
+        if "\ud800" <= char <= "\udfff":
+            return Problem(
+                where,
+                f"lone surrogate {char!r} at index {index} (not Unicode text, not storable)",
+            )
+    return None

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeGuard, TypeVar
 
 from itsm_core._checks import is_int
@@ -75,6 +75,16 @@ def shown(value: object) -> str:
     except Exception:  # a message must be written whatever the value
         return type(value).__name__
     return text if len(text) <= _LONGEST_SHOWN else text[: _LONGEST_SHOWN - 3] + "..."
+
+
+def key_text(key: object) -> str:
+    """A mapping key as a path shows it: the key itself for text, else :func:`shown` (data may
+    hold any key; an integer of thousands of digits is described, never ``str()``-ed).
+
+    >>> key_text("name"), key_text(7), key_text(10**5000)
+    ('name', '7', 'an integer of about 5001 digits')
+    """
+    return key if isinstance(key, str) else shown(key)
 
 
 def under(path: str, problems: Iterable[Problem]) -> list[Problem]:
@@ -140,6 +150,34 @@ def is_duration(value: object, *, positive: bool) -> bool:
     return value > dt.timedelta(0) if positive else value >= dt.timedelta(0)
 
 
+def as_seconds(value: object) -> dt.timedelta | None:
+    """``value`` seconds as a timedelta; None when it is not a number (a bool, NaN, text) or
+    more seconds than a timedelta holds.
+
+    >>> as_seconds(90), as_seconds(True), as_seconds(1e300)
+    (datetime.timedelta(seconds=90), None, None)
+    """
+    if not is_number(value):
+        return None
+    try:
+        return dt.timedelta(seconds=value)
+    except OverflowError:
+        return None
+
+
+def refuse_constant(name: str) -> Any:
+    """A ``json.loads(parse_constant=...)`` hook: ``NaN``, ``Infinity`` and ``-Infinity`` are
+    not JSON, and a ValueError says so (the callers turn it into their own error).
+
+    >>> import json
+    >>> json.loads("[NaN]", parse_constant=refuse_constant)
+    Traceback (most recent call last):
+    ...
+    ValueError: NaN is not a JSON number
+    """
+    raise ValueError(f"{name} is not a JSON number")
+
+
 # -- readers ----------------------------------------------------------------------------------
 
 
@@ -201,11 +239,20 @@ def texts(value: object, path: str, problems: list[Problem]) -> tuple[str, ...] 
     return tuple(item for item in read if item is not None)
 
 
-def integer(value: object, path: str, problems: list[Problem], *, minimum: int) -> int | None:
-    """``value`` if it is an int (not a bool) ``>= minimum``, else None and a problem."""
-    if is_int(value) and value >= minimum:
+def integer(
+    value: object, path: str, problems: list[Problem], *, minimum: int, maximum: int | None = None
+) -> int | None:
+    """``value`` if it is an int (not a bool) ``>= minimum`` (and ``<= maximum``, if given),
+    else None and a problem.
+
+    >>> problems: list[Problem] = []
+    >>> integer(2**63, "after", problems, minimum=0, maximum=2**63 - 1), str(problems[0])
+    (None, 'after: expected an integer from 0 to 9223372036854775807, got 9223372036854775808')
+    """
+    if is_int(value) and value >= minimum and (maximum is None or value <= maximum):
         return value
-    problems.append(Problem(path, f"expected an integer >= {minimum}, got {shown(value)}"))
+    expected = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+    problems.append(Problem(path, f"expected an integer {expected}, got {shown(value)}"))
     return None
 
 
@@ -247,6 +294,28 @@ def read_int(
     if key not in data:
         return None
     return integer(data[key], join(path, key), problems, minimum=minimum)
+
+
+def read_list(
+    data: Mapping[str, object],
+    key: str,
+    path: str,
+    problems: list[Problem],
+    default: Sequence[object] = (),
+) -> list[object]:
+    """The list under ``key`` of ``data`` (``default`` when absent); an empty list and a
+    problem when it is not a list.
+
+    >>> problems: list[Problem] = []
+    >>> read_list({"kinds": ["a"]}, "kinds", "population", problems), read_list({}, "kinds", "p",
+    ...     problems, ["b"]), read_list({"kinds": 5}, "kinds", "population", problems)
+    (['a'], ['b'], [])
+    >>> print(problems[0])
+    population.kinds: expected a list, got 5
+    """
+    value = data.get(key, default)
+    found = as_list(value, join(path, key), problems)
+    return found if found is not None else []
 
 
 # -- building values --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import string
 
@@ -10,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.errors import InvalidPolicy
-from itsm_core.records import MaskingPolicy, export_event, export_ticket, mask_text
+from itsm_core.records import (
+    STANDARD_ACCESS_POLICY,
+    Actor,
+    MaskingPolicy,
+    export_event,
+    export_ticket,
+    mask_text,
+    redacted_view,
+)
 from itsm_core.records._masking import MASK_ALL
 from itsm_core.records._personal_data import (
     PersonalDataKind,
@@ -18,7 +27,16 @@ from itsm_core.records._personal_data import (
     is_resident_id,
     resident_id_check_digit,
 )
-from itsm_core.tickets import Ticket, TicketEvent
+from itsm_core.serialization import make_converter
+from itsm_core.tickets import (
+    AddComment,
+    CommandContext,
+    OpenTicket,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    decide,
+)
 
 Story = tuple[Ticket, tuple[TicketEvent, ...]]
 
@@ -155,3 +173,58 @@ def test_an_exported_audit_trail_is_masked(story: Story) -> None:
     assert all("comment" not in e["payload"] and "work_note" not in e["payload"] for e in exported)
     kept = [export_event(event, MaskingPolicy()) for event in story[1]]
     assert kept[3]["payload"]["comment"]["text"] == "Please mail logs to a**@example.com"
+
+
+# --- one person, masked the same way in every export and view -------------------------------
+
+CUSTOMER = "zhang.wei@example.com"
+AGENT = "ana.li@example.com"
+
+
+def _story_by_email() -> tuple[Ticket, tuple[TicketEvent, ...]]:
+    """The customer (an e-mail address) opens and comments; the agent (another) answers."""
+    ctx = CommandContext(
+        actor=CUSTOMER, role="customer", now=dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    )
+    ticket, opened = decide(
+        None, OpenTicket(ticket_id="INC9", kind=TicketKind.INCIDENT, requester=CUSTOMER), ctx
+    )
+    ticket, commented = decide(ticket, AddComment(text="still down"), ctx)
+    agent = CommandContext(actor=AGENT, role="agent", now=ctx.now + dt.timedelta(minutes=5))
+    ticket, answered = decide(ticket, AddComment(text="on it"), agent)
+    return ticket, (*opened, *commented, *answered)
+
+
+def test_the_same_person_is_masked_the_same_way_in_every_export() -> None:
+    ticket, events = _story_by_email()
+    policy = MaskingPolicy()
+    masked_customer = policy.mask_text(CUSTOMER)
+    assert masked_customer != CUSTOMER
+    exported = export_ticket(ticket, policy)
+    trail = [export_event(event, policy) for event in events]
+    view = redacted_view(
+        STANDARD_ACCESS_POLICY, Actor(id="boss", roles={"manager"}), ticket, policy
+    )
+    assert exported["requester"] == masked_customer
+    assert view["requester"] == masked_customer
+    assert exported["comments"][0]["author"] == masked_customer
+    assert [entry["actor"] for entry in trail] == [
+        masked_customer,
+        masked_customer,
+        policy.mask_text(AGENT),
+    ]
+    assert trail[0]["payload"]["requester"] == masked_customer
+    assert trail[1]["payload"]["comment"]["author"] == masked_customer
+    raw = json.dumps([exported, trail, dict(view.fields)], ensure_ascii=False)
+    assert CUSTOMER not in raw
+    assert AGENT not in raw
+
+
+def test_identifiers_and_vocabulary_of_an_event_are_kept() -> None:
+    _, events = _story_by_email()
+    exported = export_event(events[0], MaskingPolicy())
+    plain = make_converter().unstructure(events[0])
+    kept = {name: value for name, value in exported.items() if value == plain[name]}
+    assert set(kept) >= {"ticket_id", "sequence", "name", "at", "role", "to_state", "to_status"}
+    assert exported["actor"] != plain["actor"]
+    assert set(exported) == set(plain)

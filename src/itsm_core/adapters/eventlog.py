@@ -33,10 +33,8 @@ bad cell with its line and field; :func:`import_log` replays each ticket's recor
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import json
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -46,7 +44,9 @@ from typing import Any, TextIO
 import attrs
 
 from itsm_core._checks import frozen_mapping, is_aware, is_int
+from itsm_core._plain import as_mapping, shown
 from itsm_core.adapters._carry import carry_fields
+from itsm_core.adapters._reading import cannot_read, csv_records, load_json, not_utf8
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import (
@@ -84,7 +84,7 @@ FIELDS = (
 _LOG_FORMATS = ("csv", "jsonl")
 #: ``progress(done, total)``: bytes read so far and the file's size.
 Progress = Callable[[int, int], None]
-_LEADING_INT = re.compile(r"\s*(\d+)")
+_LEADING_INT = re.compile(r"\s*(\d{1,9})(?!\d)")
 _KEYS = {
     "format",
     "time_zone",
@@ -136,9 +136,10 @@ class EventLogMapping:
         ``workflow``, ``kind`` and ``statuses`` form the :class:`StatusMap`; the other keys are
         the attributes. Raises InvalidMapping listing every problem with its path.
         """
-        if not isinstance(data, Mapping):
-            raise InvalidMapping("event log mapping", [Problem("", "expected a table")])
         problems: list[Problem] = []
+        raw: object = data  # any value reaches here from a file
+        if not isinstance(raw, Mapping) or as_mapping(raw, "", problems) is None:
+            raise InvalidMapping("event log mapping", problems or [Problem("", "expected a table")])
         problems.extend(Problem(key, "unknown key") for key in sorted(set(data) - _KEYS))
         columns = _columns(data.get("columns"), problems)
         time_zone = data.get("time_zone")
@@ -198,6 +199,8 @@ def _columns(raw: object, problems: list[Problem]) -> dict[str, str]:
     if not isinstance(raw, Mapping):
         problems.append(Problem("columns", "expected a table: our field -> the log's column"))
         return {}
+    if as_mapping(raw, "columns", problems) is None:
+        return {}
     columns: dict[str, str] = {}
     for field, column in raw.items():
         if field not in FIELDS:
@@ -220,13 +223,15 @@ def _check_zone(name: object, problems: list[Problem]) -> None:
         return
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        problems.append(Problem("time_zone", f"unknown time zone {name!r}"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        problems.append(Problem("time_zone", f"unknown time zone {shown(name)}"))
 
 
 def _channels(raw: object, problems: list[Problem]) -> dict[str, Channel]:
     if not isinstance(raw, Mapping):
         problems.append(Problem("channels", "expected a table: the log's channel -> ours"))
+        return {}
+    if as_mapping(raw, "channels", problems) is None:
         return {}
     known = [channel.value for channel in Channel]
     out: dict[str, Channel] = {}
@@ -241,6 +246,8 @@ def _channels(raw: object, problems: list[Problem]) -> dict[str, Channel]:
 def _levels(raw: object, problems: list[Problem]) -> dict[str, int]:
     if not isinstance(raw, Mapping):
         problems.append(Problem("levels", "expected a table: the log's level name -> 1..5"))
+        return {}
+    if as_mapping(raw, "levels", problems) is None:
         return {}
     out: dict[str, int] = {}
     for name, value in raw.items():
@@ -275,13 +282,27 @@ def parse_records(
     reader = _RecordReader(mapping)
     records: list[LogRecord] = []
     problems: list[Problem] = []
-    for line, row in rows:
+    for index, item in enumerate(rows):
+        if not _is_row(item):
+            problems.append(Problem(f"rows[{index}]", "expected a (line number, row) pair"))
+            continue
+        line, row = item
         record = reader.record(line, row, problems)
         if record is not None:
             records.append(record)
     if problems:
         raise DeserializationError(source, problems)
     return tuple(records)
+
+
+def _is_row(item: object) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and type(item[0]) is int
+        and item[0].bit_length() < 64  # a line number, not thousands of digits
+        and isinstance(item[1], Mapping)
+    )
 
 
 class _RecordReader:
@@ -351,7 +372,12 @@ class _RecordReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            problems.append(self.problem(line, field, f"expected text or a number, not {value!r}"))
+            problems.append(
+                self.problem(line, field, f"expected text or a number, not {shown(value)}")
+            )
+            return None
+        if isinstance(value, int) and value.bit_length() > 200:  # str() of it could fail
+            problems.append(self.problem(line, field, f"{shown(value)}: too long for a cell"))
             return None
         text = str(value).strip()
         return None if text in self.missing or str(value) in self.missing else text
@@ -386,7 +412,7 @@ class _RecordReader:
             return None
         if text in self.mapping.levels:
             return self.mapping.levels[text]
-        match = _LEADING_INT.match(text)
+        match = _LEADING_INT.match(text)  # at most 9 digits: int() of thousands would fail
         if match is None or not 1 <= int(match.group(1)) <= 5:
             problems.append(self.problem(line, field, f"{text!r} is not a level from 1 to 5"))
             return None
@@ -410,16 +436,26 @@ def read_event_log(
     ``.jsonl``/``.ndjson`` are JSON Lines, anything else CSV).
 
     ``progress(done, total)`` is called now and then with the bytes read. Raises
-    DeserializationError naming the file, with every bad line and field.
+    DeserializationError naming the file, with every bad line and field: also for a line
+    that is not UTF-8 or not JSON, a CSV record the ``csv`` module refuses (a cell over its
+    field limit), a CSV row with fewer cells than the header (cut short) and a file that
+    cannot be read at all (missing, a directory).
     """
     path = Path(path)
     log_format = mapping.format or (
         "jsonl" if path.suffix.lower() in {".jsonl", ".ndjson"} else "csv"
     )
-    total = path.stat().st_size
-    with path.open("rb") as binary:
+    try:
+        total = path.stat().st_size
+        binary = path.open("rb")
+    except OSError as error:
+        raise cannot_read(path, error) from None
+    with binary:
         counted = _CountingReader(binary, total, progress)
-        text = io.TextIOWrapper(io.BufferedReader(counted), encoding="utf-8-sig", newline="")
+        # A byte that is not UTF-8 becomes a lone surrogate, reported with its line below.
+        text = io.TextIOWrapper(
+            io.BufferedReader(counted), encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
         rows = _jsonl_rows(text, str(path)) if log_format == "jsonl" else _csv_rows(text, str(path))
         records = parse_records(rows, mapping, source=str(path))
     if progress is not None:
@@ -445,34 +481,26 @@ class _CountingReader(io.RawIOBase):
 
 
 def _csv_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
-    reader = csv.DictReader(text)
-    fieldnames = reader.fieldnames
-    if not fieldnames:
+    records = csv_records(text, source)
+    first = next(records, None)
+    if first is None:
         raise DeserializationError(source, [Problem("line 1", "no header row")])
-    line = reader.line_num + 1
-    try:
-        for row in reader:
-            if None in row:
-                raise DeserializationError(
-                    source, [Problem(f"line {line}", "more cells than the header has columns")]
-                )
-            yield line, row
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise DeserializationError(
-            source, [Problem(f"line {reader.line_num}", str(error))]
-        ) from None
+    header = first[1]
+    for line, cells in records:
+        if len(cells) > len(header):
+            raise DeserializationError(
+                source, [Problem(f"line {line}", "more cells than the header has columns")]
+            )
+        yield line, dict(zip(header, cells, strict=True))
 
 
 def _jsonl_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
     for line, content in enumerate(text, start=1):
         if not content.strip():
             continue
-        try:
-            value = json.loads(content)
-        except json.JSONDecodeError as error:
-            where = f"line {line}, column {error.colno}"
-            raise DeserializationError(source, [Problem(where, error.msg)]) from None
+        if not_utf8([content]):
+            raise DeserializationError(source, [Problem(f"line {line}", "not UTF-8 text")])
+        value = load_json(content, source, line=line)
         if not isinstance(value, dict):
             raise DeserializationError(source, [Problem(f"line {line}", "expected a JSON object")])
         yield line, value

@@ -35,7 +35,6 @@ case), and priorities map as :data:`PRIORITIES`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -46,7 +45,9 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import check_aware, is_aware
+from itsm_core._plain import as_mapping, shown
 from itsm_core.adapters._batch import map_all
+from itsm_core.adapters._reading import csv_records, read_utf8
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -236,7 +237,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
     """A Jira date (``dd/MMM/yy h:mm a``) or ISO 8601 time, local to ``tz`` unless it carries
-    an offset; None for an empty cell. ValueError for anything else.
+    an offset; None for an empty cell. DeserializationError (a ValueError) for anything else.
 
     >>> parse_timestamp("21/Nov/26 9:15 PM", dt.UTC).isoformat()
     '2026-11-21T21:15:00+00:00'
@@ -245,6 +246,15 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
     >>> parse_timestamp("", dt.UTC) is None
     True
     """
+    try:
+        return _parse_timestamp(text, tz)
+    except ValueError as exc:
+        raise DeserializationError("Jira date", [Problem("", str(exc))]) from None
+
+
+def _parse_timestamp(text: object, tz: dt.tzinfo) -> dt.datetime | None:
+    if not isinstance(text, str):
+        raise ValueError(f"expected text, got {shown(text)}")
     text = text.strip()
     if not text:
         return None
@@ -252,10 +262,10 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
     if match is not None:
         month = match["month"].lower()
         if month not in _MONTHS:
-            raise ValueError(f"unknown month {match['month']!r} in {text!r}")
+            raise ValueError(f"unknown month {match['month']!r} in {shown(text)}")
         hour = int(match["hour"])
         if not 1 <= hour <= 12:
-            raise ValueError(f"hour {hour} is not 1..12 in {text!r}")
+            raise ValueError(f"hour {hour} is not 1..12 in {shown(text)}")
         hour = hour % 12 + (12 if match["half"].lower() == "pm" else 0)
         try:
             naive = dt.datetime(
@@ -266,12 +276,14 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
                 int(match["minute"]),
             )
         except ValueError as exc:
-            raise ValueError(f"{exc} in {text!r}") from None
+            raise ValueError(f"{exc} in {shown(text)}") from None
     else:
         try:
             naive = dt.datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"not a Jira date (dd/MMM/yy h:mm a) or ISO 8601: {text!r}") from None
+            raise ValueError(
+                f"not a Jira date (dd/MMM/yy h:mm a) or ISO 8601: {shown(text)}"
+            ) from None
         if is_aware(naive):
             return naive
     return naive.replace(tzinfo=tz)
@@ -281,31 +293,53 @@ Rows = str | Sequence[Mapping[str, str]]
 
 
 def _records(
-    data: Rows, required: Sequence[str], problems: list[Problem]
+    data: Rows, required: Sequence[str], problems: list[Problem], source: str
 ) -> Iterator[tuple[int, Mapping[str, str]]]:
     """(physical line, row) pairs of CSV text (header on line 1) or of already-read rows
-    (numbered as if a header were line 1). Missing header columns of a text are problems."""
+    (numbered as if a header were line 1). Missing header columns of a text are problems; a
+    row of text cut short, or an unreadable record, is a DeserializationError naming
+    ``source`` and its line."""
     if not isinstance(data, str):
-        yield from enumerate(data, start=2)
+        for line, row in enumerate(_rows(data, problems), start=2):
+            if row is not None:
+                yield line, row
         return
-    reader = csv.reader(io.StringIO(data, newline=""))
-    header = next(reader, None)
-    if header is None:
+    records = csv_records(io.StringIO(data, newline=""), source)
+    first = next(records, None)
+    if first is None:
         problems.append(Problem("line 1", "empty file: expected a header row"))
         return
     columns: dict[str, int] = {}
-    for position, name in enumerate(header):
+    for position, name in enumerate(first[1]):
         columns.setdefault(name.strip(), position)
     missing = [name for name in required if name not in columns]
     problems.extend(Problem("line 1", f"missing column {name!r}") for name in missing)
     if missing:
         return
-    last = reader.line_num
-    for cells in reader:
-        start, last = last + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        yield start, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+    for start, cells in records:
+        yield start, {name: cells[i] for name, i in columns.items()}
+
+
+def _rows(data: object, problems: list[Problem]) -> list[Mapping[str, str] | None]:
+    """Rows already read: a list of mappings of column name to cell text (or None); each
+    row that is not is a problem (and None in the result)."""
+    if not isinstance(data, list | tuple):
+        problems.append(Problem("", "expected CSV text or a list of rows"))
+        return []
+    rows: list[Mapping[str, str] | None] = []
+    for line, row in enumerate(data, start=2):
+        where = f"line {line}"
+        if not isinstance(row, Mapping):
+            problems.append(Problem(where, "expected a row: column name -> cell text"))
+            rows.append(None)
+        elif as_mapping(row, where, problems) is None:
+            rows.append(None)
+        elif any(cell is not None and not isinstance(cell, str) for cell in row.values()):
+            problems.append(Problem(where, "expected text (or null) in every cell"))
+            rows.append(None)
+        else:
+            rows.append(row)
+    return rows
 
 
 class _Row:
@@ -339,7 +373,7 @@ class _Row:
         if text is None:
             return None
         try:
-            return parse_timestamp(text, tz)
+            return _parse_timestamp(text, tz)
         except ValueError as exc:
             self.problem(column, str(exc))
             return None
@@ -355,7 +389,7 @@ def parse_issues(data: Rows, *, tz: dt.tzinfo, source: str = "payload") -> tuple
     check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "parse_issues.tz")
     problems: list[Problem] = []
     issues: list[JiraIssue] = []
-    for line, row in _records(data, ISSUE_COLUMNS[0], problems):
+    for line, row in _records(data, ISSUE_COLUMNS[0], problems, f"Jira issues {source!r}"):
         cells = _Row(line, row, problems)
         key = cells.text("Issue key", required=True)
         issue_type = cells.text("Issue Type", required=True)
@@ -364,7 +398,9 @@ def parse_issues(data: Rows, *, tz: dt.tzinfo, source: str = "payload") -> tuple
         created = cells.time("Created", tz, required=True)
         priority = cells.text("Priority")
         if priority is not None and priority not in PRIORITIES:
-            cells.problem("Priority", f"unknown priority {priority!r} ({', '.join(PRIORITIES)})")
+            cells.problem(
+                "Priority", f"unknown priority {shown(priority)} ({', '.join(PRIORITIES)})"
+            )
         updated = cells.time("Updated", tz)
         resolved = cells.time("Resolved", tz)
         if not cells.ok:
@@ -399,8 +435,7 @@ def parse_issues(data: Rows, *, tz: dt.tzinfo, source: str = "payload") -> tuple
 
 def read_issues(path: Path | str, *, tz: dt.tzinfo) -> tuple[JiraIssue, ...]:
     """Read the issue CSV at ``path`` (UTF-8, a byte-order mark allowed); errors name it."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    return parse_issues(text, tz=tz, source=str(path))
+    return parse_issues(read_utf8(path), tz=tz, source=str(path))
 
 
 def parse_changelog(
@@ -413,12 +448,16 @@ def parse_changelog(
     or the columns it cannot find.
     """
     check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "parse_changelog.tz")
+    subject = f"Jira changelog {source!r}"
     problems: list[Problem] = []
     if isinstance(data, str):
-        header = next(csv.reader(io.StringIO(data, newline="")), [])
+        header = next(csv_records(io.StringIO(data, newline=""), subject), (1, []))[1]
         names = {name.strip() for name in header}
     else:
-        names = set(data[0]) if data else set()
+        rows = [row for row in _rows(data, problems) if row is not None]
+        names = set(rows[0]) if rows else set()
+    if problems:
+        raise DeserializationError(subject, problems)
     columns: dict[str, str] = {}
     for column, aliases in CHANGELOG_COLUMNS.items():
         found = next((alias for alias in aliases if alias in names), None)
@@ -428,9 +467,9 @@ def parse_changelog(
             accepted = " or ".join(repr(alias) for alias in aliases)
             problems.append(Problem("line 1", f"missing column {accepted}"))
     if problems:
-        raise DeserializationError(f"Jira changelog {source!r}", problems)
+        raise DeserializationError(subject, problems)
     changes: list[JiraStatusChange] = []
-    for line, row in _records(data, [], problems):
+    for line, row in _records(data, [], problems, subject):
         cells = _Row(line, row, problems)
         field = cells.text(columns["field"], required=True)
         if field is None or field.lower() != "status":
@@ -463,8 +502,7 @@ def parse_changelog(
 
 def read_changelog(path: Path | str, *, tz: dt.tzinfo) -> tuple[JiraStatusChange, ...]:
     """Read the changelog CSV at ``path`` (UTF-8, a byte-order mark allowed); errors name it."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    return parse_changelog(text, tz=tz, source=str(path))
+    return parse_changelog(read_utf8(path), tz=tz, source=str(path))
 
 
 def status_map_for(

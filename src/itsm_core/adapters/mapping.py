@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import frozen_mapping
+from itsm_core._plain import as_mapping, shown
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import BUILTIN_WORKFLOWS, HoldReason, TicketKind, WorkflowRegistry
 from itsm_core.workflow import StatusCategory
@@ -80,6 +81,9 @@ class StatusMap:
         problems: list[Problem] = []
         if not isinstance(data, Mapping):
             raise InvalidMapping("status map", [Problem("", "expected a table (mapping)")])
+        as_mapping(data, "", problems)
+        if problems:
+            raise InvalidMapping("status map", problems)
         workflow = data.get("workflow")
         if not isinstance(workflow, str):
             problems.append(Problem("workflow", "expected the name of a workflow"))
@@ -88,6 +92,8 @@ class StatusMap:
         if not isinstance(raw, Mapping) or not raw:
             problems.append(Problem("statuses", "expected a non-empty table of statuses"))
             raw = {}
+        elif as_mapping(raw, "statuses", problems) is None:
+            raw = {}
         for name, value in raw.items():
             target = _target(f"statuses.{name}", value, problems)
             if target is not None:
@@ -95,7 +101,9 @@ class StatusMap:
         kind = data.get("kind")
         kinds = [k.value for k in TicketKind]
         if kind is not None and kind not in kinds:
-            problems.append(Problem("kind", f"unknown ticket kind {kind!r} ({', '.join(kinds)})"))
+            problems.append(
+                Problem("kind", f"unknown ticket kind {shown(kind)} ({', '.join(kinds)})")
+            )
         unknown = sorted(set(data) - {"workflow", "statuses", "kind"})
         problems.extend(Problem(key, "unknown key") for key in unknown)
         if problems or not isinstance(workflow, str):
@@ -165,6 +173,8 @@ def _target(path: str, value: object, problems: list[Problem]) -> StatusTarget |
     if not isinstance(value, Mapping):
         problems.append(Problem(path, "expected a state name or {state, hold_reason}"))
         return None
+    if as_mapping(value, path, problems) is None:
+        return None
     state = value.get("state")
     hold = value.get("hold_reason")
     before = len(problems)
@@ -173,7 +183,9 @@ def _target(path: str, value: object, problems: list[Problem]) -> StatusTarget |
     reasons = [reason.value for reason in HoldReason]
     if hold is not None and hold not in reasons:
         problems.append(
-            Problem(f"{path}.hold_reason", f"unknown hold reason {hold!r} ({', '.join(reasons)})")
+            Problem(
+                f"{path}.hold_reason", f"unknown hold reason {shown(hold)} ({', '.join(reasons)})"
+            )
         )
     extra = sorted(set(value) - {"state", "hold_reason"})
     problems.extend(Problem(f"{path}.{key}", "unknown key") for key in extra)

@@ -595,7 +595,7 @@ class PostgresRepository(_Store, Generic[T]):
 
     def save(self, key: str, value: T, expected_version: int) -> Versioned[T]:
         """Save ``value`` if ``key`` is at ``expected_version``; the saved version."""
-        check_save(key, expected_version)
+        check_save(key, expected_version, value)
         text = self.serializer.dumps(value)
         database = self.database
         with database.transaction(f"save {self.kind} {key!r}") as connection:

@@ -22,8 +22,8 @@ Closed                closed
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -31,7 +31,9 @@ from typing import TypeVar
 import attrs
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.adapters._carry import carry_fields
+from itsm_core.adapters._reading import csv_records, read_utf8
 from itsm_core.adapters.mapping import StatusMap, StatusTarget
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -94,7 +96,8 @@ _MISSING = "?"
 
 
 def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
-    """``DD-MM-YYYY HH:MM`` in time zone ``tz``; None for ``?``.
+    """``DD-MM-YYYY HH:MM`` in time zone ``tz``; None for ``?``. DeserializationError (a
+    ValueError) for anything else.
 
     >>> import zoneinfo
     >>> parse_timestamp("29-02-2016 01:16", zoneinfo.ZoneInfo("Europe/Lisbon")).isoformat()
@@ -104,19 +107,29 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime | None:
     """
     if text == _MISSING:
         return None
-    naive = dt.datetime.strptime(text, "%d-%m-%Y %H:%M")
+    try:
+        naive = dt.datetime.strptime(text, "%d-%m-%Y %H:%M")
+    except (TypeError, ValueError) as exc:
+        raise DeserializationError("ServiceNow time", [Problem("", str(exc))]) from None
     return naive.replace(tzinfo=tz)
 
 
 def parse_level(text: str) -> int | None:
-    """The number of a ``"2 - Medium"`` style value; None for ``?``.
+    """The number of a ``"2 - Medium"`` style value; None for ``?``. DeserializationError (a
+    ValueError) for anything else.
 
     >>> parse_level("1 - Critical"), parse_level("?")
     (1, None)
     """
-    if text == _MISSING:
+    raw: object = text  # any value reaches here from data read
+    if raw == _MISSING:
         return None
-    return int(text.split(" - ", 1)[0])
+    number = raw.split(" - ", 1)[0].strip() if isinstance(raw, str) else ""
+    if not (number.isascii() and number.isdigit() and len(number) <= 9):
+        raise DeserializationError(
+            "ServiceNow level", [Problem("", f"expected '<number> - <name>', got {shown(text)}")]
+        )
+    return int(number)
 
 
 def _text(value: str) -> str | None:
@@ -157,16 +170,15 @@ def read_incident_log(path: Path | str, *, tz: dt.tzinfo) -> tuple[ServiceNowRow
     check_aware(dt.datetime(2000, 1, 1, tzinfo=tz), "read_incident_log.tz")
     rows: list[ServiceNowRow] = []
     problems: list[Problem] = []
-    with Path(path).open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        line = 2
-        for i, raw in enumerate(reader, start=1):
-            row = _row(i, line, raw, tz, problems)
-            if row is not None:
-                rows.append(row)
-            line = reader.line_num + 1
+    source = f"ServiceNow log {str(path)!r}"
+    records = csv_records(io.StringIO(read_utf8(path), newline=""), source)
+    _, header = next(records, (1, []))
+    for i, (line, cells) in enumerate(records, start=1):
+        row = _row(i, line, dict(zip(header, cells, strict=False)), tz, problems)
+        if row is not None:
+            rows.append(row)
     if problems:
-        raise DeserializationError(f"ServiceNow log {str(path)!r}", problems)
+        raise DeserializationError(source, problems)
     return tuple(rows)
 
 
@@ -187,8 +199,15 @@ def _cell(
     try:
         return parse(raw[column])
     except ValueError as exc:
-        problems.append(Problem(f"{where}, field {column}", f"{raw[column]!r}: {exc}"))
+        message = exc.problems[0].message if isinstance(exc, DeserializationError) else str(exc)
+        problems.append(Problem(f"{where}, field {column}", f"{shown(raw[column])}: {message}"))
         return None
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise ValueError("expected a whole number")
+    return int(text)
 
 
 def _state(text: str) -> str:
@@ -213,7 +232,7 @@ def _row(
     opened_at = cell("opened_at", stamp) or cell("sys_created_at", stamp)
     state = cell("incident_state", _state)
     levels = {name: cell(name, parse_level) for name in ("impact", "urgency", "priority")}
-    reopen_count = cell("reopen_count", int)
+    reopen_count = cell("reopen_count", _count)
     texts = {
         column: cell(column, _text)
         for column in (

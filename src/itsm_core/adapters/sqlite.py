@@ -12,6 +12,9 @@ on one database file, which several threads and several processes may use at onc
   writes nothing. ``UNIQUE (stream, version)`` backs the check up;
 * values are stored as the JSON envelopes of :class:`~itsm_core.serialization.Serializer`
   (type, schema version, data), so a newer release reads and upgrades older rows;
+* text that is not Unicode (a lone surrogate) in a stream name, key or value is refused with
+  a :class:`~itsm_core.errors.ValidationError` naming where, as the in-memory stores refuse
+  it: UTF-8 cannot hold it;
 * positions are ``INTEGER PRIMARY KEY`` row ids, allocated under the write lock: they grow in
   commit order, so a projection reading ``read_all(after=p)`` never misses a late commit.
 
@@ -418,7 +421,7 @@ class SqliteRepository(_Store, Generic[T]):
 
     def save(self, key: str, value: T, expected_version: int) -> Versioned[T]:
         """Save ``value`` if ``key`` is at ``expected_version``; the saved version."""
-        check_save(key, expected_version)
+        check_save(key, expected_version, value)
         text = self.serializer.dumps(value)
         with self.database.transaction() as connection:
             row = connection.execute(

@@ -56,14 +56,15 @@ workflows have no on-hold state, so their clocks do not pause. Priorities map as
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
 
 from itsm_core._checks import is_aware
+from itsm_core._plain import shown
 from itsm_core.adapters._batch import map_all
+from itsm_core.adapters._reading import load_json, read_utf8
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import (
@@ -218,21 +219,16 @@ class ZendeskTicket:
 def loads_export(text: str, *, source: str = "payload") -> tuple[ZendeskTicket, ...]:
     """Parse the JSON ``text`` of an export (see :func:`parse_export`).
 
-    Invalid JSON raises DeserializationError with the line and column.
+    Invalid JSON raises DeserializationError with the line and column (also for JSON nested
+    too deep, numbers of thousands of digits, NaN, and bytes that are not UTF-8).
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DeserializationError(
-            f"Zendesk export {source!r}",
-            [Problem(f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")],
-        ) from None
-    return parse_export(data, source=source)
+    return parse_export(load_json(text, f"Zendesk export {source!r}"), source=source)
 
 
 def read_export(path: Path | str) -> tuple[ZendeskTicket, ...]:
-    """Read the JSON export at ``path`` (UTF-8); errors name the file."""
-    return loads_export(Path(path).read_text(encoding="utf-8"), source=str(path))
+    """Read the JSON export at ``path`` (UTF-8); errors name the file (and the line of a byte
+    that is not UTF-8)."""
+    return loads_export(read_utf8(path), source=str(path))
 
 
 def parse_export(data: object, *, source: str = "payload") -> tuple[ZendeskTicket, ...]:
@@ -283,7 +279,9 @@ def _ticket(
     priority = _string(raw, "priority", path, problems)
     if priority is not None and priority not in PRIORITIES:
         known = ", ".join(PRIORITIES)
-        problems.append(Problem(f"{path}.priority", f"unknown priority {priority!r} ({known})"))
+        problems.append(
+            Problem(f"{path}.priority", f"unknown priority {shown(priority)} ({known})")
+        )
     via = raw.get("via")
     channel: str | None = None
     if via is not None and not isinstance(via, Mapping):
@@ -388,7 +386,7 @@ def _string(
         return None
     if not isinstance(value, str) or not value:
         expected = "a non-empty string" if required else "a non-empty string or null"
-        problems.append(Problem(f"{path}.{key}", f"expected {expected}, got {value!r}"))
+        problems.append(Problem(f"{path}.{key}", f"expected {expected}, got {shown(value)}"))
         return None
     return value
 
@@ -404,9 +402,13 @@ def _identifier(
     value = raw.get(key)
     if value is None and not required:
         return None
-    if type(value) is int or (isinstance(value, str) and value.strip()):
+    if isinstance(value, str) and value.strip():
+        return value
+    if type(value) is int and value.bit_length() <= 64:  # Zendesk ids are 64-bit integers
         return str(value)
-    problems.append(Problem(f"{path}.{key}", f"expected an id (integer or string), got {value!r}"))
+    problems.append(
+        Problem(f"{path}.{key}", f"expected an id (integer or string), got {shown(value)}")
+    )
     return None
 
 
@@ -416,15 +418,15 @@ def _timestamp(
     value = raw.get(key)
     where = f"{path}.{key}"
     if not isinstance(value, str):
-        problems.append(Problem(where, f"expected an ISO 8601 time, got {value!r}"))
+        problems.append(Problem(where, f"expected an ISO 8601 time, got {shown(value)}"))
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        problems.append(Problem(where, f"not an ISO 8601 time: {value!r}"))
+        problems.append(Problem(where, f"not an ISO 8601 time: {shown(value)}"))
         return None
     if not is_aware(parsed):
-        problems.append(Problem(where, f"no time zone in {value!r} (Zendesk writes ...Z)"))
+        problems.append(Problem(where, f"no time zone in {shown(value)} (Zendesk writes ...Z)"))
         return None
     return parsed
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidCalendar, Problem, ValidationError
 
 from ._base import Calendar, CoverageLimit, bounds_of
@@ -56,11 +57,11 @@ def _closures(value: Iterable[Closure]) -> tuple[Closure, ...]:
 def zone_problem(key: object) -> str | None:
     """Why ``key`` is not an IANA time zone, or None."""
     if not isinstance(key, str) or not key:
-        return f"expected an IANA time zone name, got {key!r}"
+        return f"expected an IANA time zone name, got {shown(key)}"
     try:
         zoneinfo.ZoneInfo(key)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {key!r}"
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory
+        return f"unknown time zone {shown(key)}"
     return None
 
 
@@ -317,7 +318,7 @@ class BusinessCalendar(Calendar):
         """
         count: object = days
         if isinstance(count, bool) or not isinstance(count, int):
-            raise ValidationError("days", [Problem("days", f"expected an int, got {days!r}")])
+            raise ValidationError("days", [Problem("days", f"expected an int, got {shown(days)}")])
         instant = self._instant(start, "start")
         if not extrapolate:
             self._check(instant)

@@ -14,6 +14,8 @@ import attrs
 
 from itsm_core._checks import check_aware
 
+from ._instants import outside_years, to_delta
+
 
 @runtime_checkable
 class BusinessTime(Protocol):
@@ -66,13 +68,24 @@ class AlwaysWorking:
 
     def elapsed(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Physical time from ``start`` to ``end`` (signed)."""
-        utc_end = check_aware(end, "end").astimezone(dt.UTC)
-        return utc_end - check_aware(start, "start").astimezone(dt.UTC)
+        utc_end = check_aware(end, "end")
+        try:
+            return utc_end.astimezone(dt.UTC) - check_aware(start, "start").astimezone(dt.UTC)
+        except OverflowError:  # an instant whose UTC reading is before year 1 or after 9999
+            return to_delta(end, "end") - to_delta(start, "start")
 
     def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
-        """``start`` plus ``duration`` of physical time, in ``start``'s time zone."""
-        utc = check_aware(start, "start").astimezone(dt.UTC) + duration
-        return utc.astimezone(start.tzinfo)
+        """``start`` plus ``duration`` of physical time, in ``start``'s time zone.
+
+        Raises:
+            ValidationError: when the result is outside the years 1 to 9999 in that zone.
+        """
+        try:
+            utc = check_aware(start, "start").astimezone(dt.UTC) + duration
+            return utc.astimezone(start.tzinfo)
+        except OverflowError:  # at the ends of time only: no cost on the way
+            days = to_delta(start, "start").days + duration.days
+            raise outside_years(days, start.tzinfo) from None
 
     def next_working(self, when: dt.datetime) -> dt.datetime:
         """Always ``when``: every instant is working time."""

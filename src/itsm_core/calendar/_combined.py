@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidCalendar, Problem
 
 from ._base import Calendar, CoverageLimit, bounds_of
@@ -53,7 +54,8 @@ class CombinedCalendar(Calendar):
         if self.operation not in OPERATIONS:
             problems.append(
                 Problem(
-                    "operation", f"expected one of {', '.join(OPERATIONS)}, got {self.operation!r}"
+                    "operation",
+                    f"expected one of {', '.join(OPERATIONS)}, got {shown(self.operation)}",
                 )
             )
         if len(self.calendars) < 2:
@@ -61,7 +63,7 @@ class CombinedCalendar(Calendar):
         parts: tuple[object, ...] = self.calendars
         for i, part in enumerate(parts):
             if not isinstance(part, Calendar):
-                problems.append(Problem(f"calendars[{i}]", f"not a calendar: {part!r}"))
+                problems.append(Problem(f"calendars[{i}]", f"not a calendar: {shown(part)}"))
         if problems:
             raise InvalidCalendar(repr(self.name or self.operation), problems)
         limits = tuple(limit for part in self.calendars for limit in part._limits)

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from itsm_core._plain import join, key_text, shown
 from itsm_core.errors import InvalidCalendar, Problem
 
 from ._business import BusinessCalendar, calendar_problems
@@ -52,12 +53,6 @@ _CALENDAR_KEYS = {
 }
 
 
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
 class _Reader:
     """Collects problems while reading; every method returns None for what it could not read."""
 
@@ -69,7 +64,7 @@ class _Reader:
 
     def extend(self, path: str, problems: list[Problem]) -> None:
         for problem in problems:
-            self.add(_join(path, problem.path) if problem.path else path, problem.message)
+            self.add(join(path, problem.path) if problem.path else path, problem.message)
 
     def mapping(
         self, value: object, path: str, allowed: set[str], required: tuple[str, ...] = ()
@@ -80,11 +75,12 @@ class _Reader:
         for key in value:
             if key not in allowed:
                 self.add(
-                    _join(path, str(key)), f"unknown key (expected: {', '.join(sorted(allowed))})"
+                    join(path, key_text(key)),
+                    f"unknown key (expected: {', '.join(sorted(allowed))})",
                 )
         for key in required:
             if key not in value:
-                self.add(_join(path, key), "is required")
+                self.add(join(path, key), "is required")
         return value
 
     def sequence(self, value: object, path: str) -> list[Any]:
@@ -95,7 +91,7 @@ class _Reader:
 
     def text(self, value: object, path: str) -> str | None:
         if not isinstance(value, str):
-            self.add(path, f"expected a string, got {value!r}")
+            self.add(path, f"expected a string, got {shown(value)}")
             return None
         return value
 
@@ -105,7 +101,7 @@ class _Reader:
                 return dt.date.fromisoformat(value)
         except ValueError:
             pass
-        self.add(path, f'expected a date "YYYY-MM-DD", got {value!r}')
+        self.add(path, f'expected a date "YYYY-MM-DD", got {shown(value)}')
         return None
 
     def instant(self, value: object, path: str) -> dt.datetime | None:
@@ -114,7 +110,7 @@ class _Reader:
         except ValueError:
             parsed = None
         if parsed is None:
-            self.add(path, f"expected an ISO 8601 datetime with offset, got {value!r}")
+            self.add(path, f"expected an ISO 8601 datetime with offset, got {shown(value)}")
             return None
         if parsed.utcoffset() is None:
             self.add(path, f"naive datetime {value} (a UTC offset is required)")
@@ -123,14 +119,14 @@ class _Reader:
 
     def window(self, value: object, path: str) -> Window | None:
         if not isinstance(value, list | tuple) or len(value) != 2:
-            self.add(path, f'expected ["HH:MM", "HH:MM"], got {value!r}')
+            self.add(path, f'expected ["HH:MM", "HH:MM"], got {shown(value)}')
             return None
         bounds = []
         for i, item in enumerate(value):
             try:
                 bounds.append(parse_clock(item))
             except ValueError as error:
-                self.add(_join(path, i), str(error))
+                self.add(join(path, i), str(error))
         if len(bounds) != 2:
             return None
         problem = window_problem(bounds[0], bounds[1])
@@ -141,7 +137,7 @@ class _Reader:
 
     def windows(self, value: object, path: str) -> tuple[Window, ...] | None:
         items = self.sequence(value, path)
-        windows = [self.window(item, _join(path, i)) for i, item in enumerate(items)]
+        windows = [self.window(item, join(path, i)) for i, item in enumerate(items)]
         if any(w is None for w in windows):
             return None
         return tuple(w for w in windows if w is not None)
@@ -150,7 +146,7 @@ class _Reader:
         data = self.mapping(value, path, set(DAY_KEYS))
         if data is None:
             return None
-        days = [self.windows(data.get(key, []), _join(path, key)) for key in DAY_KEYS]
+        days = [self.windows(data.get(key, []), join(path, key)) for key in DAY_KEYS]
         # Check what could be read (an unreadable day counts as empty) to report every problem.
         checked = tuple(() if day is None else day for day in days)
         problems = weekly_problems(checked)
@@ -163,8 +159,8 @@ class _Reader:
         data = self.mapping(value, path, {"valid_from", "weekly"}, ("valid_from", "weekly"))
         if data is None or "valid_from" not in data or "weekly" not in data:
             return None
-        valid_from = self.date(data["valid_from"], _join(path, "valid_from"))
-        weekly = self.weekly(data["weekly"], _join(path, "weekly"))
+        valid_from = self.date(data["valid_from"], join(path, "valid_from"))
+        weekly = self.weekly(data["weekly"], join(path, "weekly"))
         if valid_from is None or weekly is None:
             return None
         return PatternVersion(valid_from, weekly)
@@ -176,13 +172,13 @@ class _Reader:
         data = self.mapping(value, path, {"start", "end", "name"}, ("start",))
         if data is None or "start" not in data:
             return None
-        start = self.date(data["start"], _join(path, "start"))
-        end = self.date(data.get("end", data["start"]), _join(path, "end"))
-        name = self.text(data.get("name", ""), _join(path, "name"))
+        start = self.date(data["start"], join(path, "start"))
+        end = self.date(data.get("end", data["start"]), join(path, "end"))
+        name = self.text(data.get("name", ""), join(path, "name"))
         if start is None or end is None or name is None:
             return None
         if end < start:
-            self.add(_join(path, "end"), f"{end} is before start {start}")
+            self.add(join(path, "end"), f"{end} is before start {start}")
             return None
         return Holiday(start, end, name)
 
@@ -190,14 +186,14 @@ class _Reader:
         data = self.mapping(value, path, {"rrule", "name"}, ("rrule",))
         if data is None or "rrule" not in data:
             return None
-        text = self.text(data["rrule"], _join(path, "rrule"))
-        name = self.text(data.get("name", ""), _join(path, "name"))
+        text = self.text(data["rrule"], join(path, "rrule"))
+        name = self.text(data.get("name", ""), join(path, "name"))
         if text is None or name is None:
             return None
         try:
             parse_rrule(text)
         except (ValueError, TypeError) as error:
-            self.add(_join(path, "rrule"), str(error))
+            self.add(join(path, "rrule"), str(error))
             return None
         return HolidayRule(text, name)
 
@@ -218,16 +214,16 @@ class _Reader:
         ok = True
         for key in ("windows", "add", "remove"):
             if key in data:
-                fields[key] = self.windows(data[key], _join(path, key))
+                fields[key] = self.windows(data[key], join(path, key))
                 ok = ok and fields[key] is not None
         if "like" in data:
             like = data["like"]
             if like in DAY_KEYS:
                 fields["like"] = Weekday[like.upper()]
             else:
-                self.add(_join(path, "like"), f"expected a weekday name, got {like!r}")
+                self.add(join(path, "like"), f"expected a weekday name, got {shown(like)}")
                 ok = False
-        name = self.text(data.get("name", ""), _join(path, "name"))
+        name = self.text(data.get("name", ""), join(path, "name"))
         if not ok or name is None:
             return None
         problems = override_problems(
@@ -243,9 +239,9 @@ class _Reader:
         data = self.mapping(value, path, {"start", "end", "name"}, ("start", "end"))
         if data is None or "start" not in data or "end" not in data:
             return None
-        start = self.instant(data["start"], _join(path, "start"))
-        end = self.instant(data["end"], _join(path, "end"))
-        name = self.text(data.get("name", ""), _join(path, "name"))
+        start = self.instant(data["start"], join(path, "start"))
+        end = self.instant(data["end"], join(path, "end"))
+        name = self.text(data.get("name", ""), join(path, "name"))
         if start is None or end is None or name is None:
             return None
         problems = closure_problems(start, end)
@@ -256,8 +252,8 @@ class _Reader:
         data = self.mapping(value, path, {"start", "end"}, ("start", "end"))
         if data is None or "start" not in data or "end" not in data:
             return None
-        start = self.date(data["start"], _join(path, "start"))
-        end = self.date(data["end"], _join(path, "end"))
+        start = self.date(data["start"], join(path, "start"))
+        end = self.date(data["end"], join(path, "end"))
         return None if start is None or end is None else (start, end)
 
     def business(self, value: object, path: str) -> BusinessCalendar | None:
@@ -265,13 +261,13 @@ class _Reader:
         if data is None:
             return None
         before = len(self.problems)
-        name = self.text(data.get("name", ""), _join(path, "name"))
+        name = self.text(data.get("name", ""), join(path, "name"))
         timezone = data.get("timezone")
-        weekly = self.weekly(data["weekly"], _join(path, "weekly")) if "weekly" in data else None
+        weekly = self.weekly(data["weekly"], join(path, "weekly")) if "weekly" in data else None
 
         def listed(key: str, read: Any) -> list[Any]:
-            items = self.sequence(data.get(key, []), _join(path, key))
-            return [read(item, _join(_join(path, key), i)) for i, item in enumerate(items)]
+            items = self.sequence(data.get(key, []), join(path, key))
+            return [read(item, join(join(path, key), i)) for i, item in enumerate(items)]
 
         versions = listed("versions", self.version)
         holidays = listed("holidays", self.holiday)
@@ -281,19 +277,19 @@ class _Reader:
         raw_overrides = data.get("overrides", {})
         if isinstance(raw_overrides, Mapping):
             for key, item in raw_overrides.items():
-                where = _join(_join(path, "overrides"), str(key))
+                where = join(join(path, "overrides"), key_text(key))
                 day = self.date(key, where)
                 override = self.override(item, where)
                 if day is not None and override is not None:
                     overrides[day] = override
         else:
-            self.add(_join(path, "overrides"), "expected an object keyed by dates")
+            self.add(join(path, "overrides"), "expected an object keyed by dates")
         coverage = None
         if data.get("coverage") is not None:
-            coverage = self.coverage(data["coverage"], _join(path, "coverage"))
+            coverage = self.coverage(data["coverage"], join(path, "coverage"))
         extrapolate = data.get("extrapolate", False)
         if not isinstance(extrapolate, bool):
-            self.add(_join(path, "extrapolate"), f"expected true or false, got {extrapolate!r}")
+            self.add(join(path, "extrapolate"), f"expected true or false, got {shown(extrapolate)}")
         self.extend(
             path,
             calendar_problems(
@@ -330,14 +326,13 @@ class _Reader:
                 self.add(path, f"give exactly one of {', '.join(OPERATIONS)}")
                 return None
             operation = operations[0]
-            items = self.sequence(data[operation], _join(path, operation))
+            items = self.sequence(data[operation], join(path, operation))
             parts = [
-                self.calendar(item, _join(_join(path, operation), i))
-                for i, item in enumerate(items)
+                self.calendar(item, join(join(path, operation), i)) for i, item in enumerate(items)
             ]
-            name = self.text(data.get("name", ""), _join(path, "name"))
+            name = self.text(data.get("name", ""), join(path, "name"))
             if len(parts) < 2:
-                self.add(_join(path, operation), "combine at least two calendars")
+                self.add(join(path, operation), "combine at least two calendars")
                 return None
             read = [part for part in parts if part is not None]
             if len(read) < len(parts) or name is None:

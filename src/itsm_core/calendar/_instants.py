@@ -47,8 +47,12 @@ def to_us(value: dt.datetime, where: str) -> int:
 
 
 def from_us(us: int, tz: dt.tzinfo | None) -> dt.datetime:
-    """The aware datetime of an instant, expressed in ``tz``."""
-    return (EPOCH + dt.timedelta(microseconds=us)).astimezone(tz)
+    """The aware datetime of an instant, expressed in ``tz``; ValidationError when a datetime
+    cannot show it (its date in ``tz`` is before year 1 or after 9999)."""
+    try:
+        return (EPOCH + dt.timedelta(microseconds=us)).astimezone(tz)
+    except OverflowError:  # only ever at the ends of time: no cost on the way in
+        raise outside_years(us // US_PER_DAY, tz) from None
 
 
 def to_delta(value: dt.datetime, where: str) -> dt.timedelta:
@@ -62,8 +66,28 @@ def to_delta(value: dt.datetime, where: str) -> dt.timedelta:
 
 
 def from_delta(delta: dt.timedelta, tz: dt.tzinfo | None) -> dt.datetime:
-    """The aware datetime of an instant given as a timedelta since the epoch, in ``tz``."""
-    return (EPOCH + delta).astimezone(tz)
+    """The aware datetime of an instant given as a timedelta since the epoch, in ``tz``;
+    ValidationError when a datetime cannot show it (its date in ``tz`` is before year 1 or
+    after 9999: a result near the ends of time, or a time zone that moves it past them).
+
+    >>> from_delta(dt.timedelta(days=2932896), dt.UTC).year
+    9999
+    >>> from_delta(dt.timedelta(days=2932897), dt.UTC)
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.ValidationError: invalid value for instant: 1 problem
+      - instant: 2932897 days after 1970-01-01 UTC is outside the years 1 to 9999 in UTC
+    """
+    try:
+        return (EPOCH + delta).astimezone(tz)
+    except OverflowError:  # only ever at the ends of time: no cost on the way in
+        raise outside_years(delta.days, tz) from None
+
+
+def outside_years(days: int, tz: dt.tzinfo | None) -> ValidationError:
+    """The error for an instant ``days`` after the epoch that no datetime in ``tz`` can show."""
+    message = f"{days} days after 1970-01-01 UTC is outside the years 1 to 9999 in {tz}"
+    return ValidationError("instant", [Problem("instant", message)])
 
 
 def delta_us(delta: dt.timedelta) -> int:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import attrs
 from dateutil import rrule as rrules
 
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidCalendar, Problem
 
 from ._instants import to_us
@@ -24,7 +25,7 @@ def plain_date(_instance: object, attribute: attrs.Attribute[Any], value: object
     """attrs validator: a ``date`` that is not a ``datetime``."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise InvalidCalendar(
-            attribute.name, [Problem(attribute.name, f"expected a date, got {value!r}")]
+            attribute.name, [Problem(attribute.name, f"expected a date, got {shown(value)}")]
         )
 
 
@@ -274,7 +275,7 @@ def closure_problems(start: object, end: object) -> list[Problem]:
     problems = []
     for label, value in (("start", start), ("end", end)):
         if not isinstance(value, dt.datetime):
-            problems.append(Problem(label, f"expected a datetime, got {value!r}"))
+            problems.append(Problem(label, f"expected a datetime, got {shown(value)}"))
         elif value.utcoffset() is None:
             problems.append(Problem(label, f"naive datetime {value.isoformat()}"))
     if not problems and not to_us(start, "start") < to_us(end, "end"):  # type: ignore[arg-type]

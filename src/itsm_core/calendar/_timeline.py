@@ -316,7 +316,8 @@ class Timeline:
             first, last = state.first, state.last
             step = min(last - first + 1, GROWTH_MONTHS)
             ahead = (last + 1, last + step) if forward else (first - step, first - 1)
-            self.zone_map(zone, ahead[0] - 1, ahead[1] + 1)  # one map for the months compiled next
+            # one map for the months compiled next (never past the months a datetime can show)
+            self.zone_map(zone, max(ahead[0], FIRST_MONTH) - 1, min(ahead[1], LAST_MONTH) + 1)
             added = empty = 0
             while empty < SEARCH_YEARS * 12:
                 month = last + 1 if forward else first - 1

@@ -13,6 +13,7 @@ import re
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidCalendar, Problem
 
 from ._instants import US_PER_DAY, US_PER_SECOND
@@ -32,7 +33,7 @@ def parse_clock(text: object) -> int:
     """
     match = _CLOCK.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(f'expected "HH:MM" (hours 00-48), got {text!r}')
+        raise ValueError(f'expected "HH:MM" (hours 00-48), got {shown(text)}')
     hours, minutes = int(match[1]), int(match[2])
     seconds = int(match[3] or 0)
     micros = int((match[4] or "0").ljust(6, "0"))

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from itsm_core.errors import DefinitionError, Problem
+from itsm_core._plain import refuse_constant
+from itsm_core.errors import DefinitionError, ItsmError, Problem, ValidationError
 
 _T = TypeVar("_T")
 
@@ -48,21 +49,32 @@ def load_definition(path: Path) -> tuple[Any, str]:
             return tomllib.loads(text), text
         except tomllib.TOMLDecodeError as error:
             raise CliError([f"{path}: invalid TOML: {error}"]) from None
+        except RecursionError:
+            raise CliError([f"{path}: invalid TOML: nested too deep"]) from None
+        except ValueError as error:  # an integer of thousands of digits
+            raise CliError([f"{path}: invalid TOML: {error}"]) from None
     try:
-        return json.loads(text), text
+        return json.loads(text, parse_constant=refuse_constant), text
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise CliError([f"{path}, {where}: invalid JSON: {error.msg}"]) from None
+    except RecursionError:
+        raise CliError([f"{path}: invalid JSON: nested too deep"]) from None
+    except ValueError as error:  # an integer of thousands of digits, NaN, Infinity
+        raise CliError([f"{path}: invalid JSON: {error}"]) from None
 
 
 def load(path: Path, build: Callable[[Any], _T]) -> _T:
     """``build`` (a ``from_dict``) applied to the plain data of the definition file at ``path``;
-    its DefinitionError becomes a CliError that names file, line and field of each problem."""
+    its error becomes a CliError that names file, line and field of each problem (any other
+    :class:`~itsm_core.errors.ItsmError` names the file)."""
     data, text = load_definition(path)
     try:
         return build(data)
-    except DefinitionError as error:
+    except (DefinitionError, ValidationError) as error:
         raise CliError(problem_lines(path, text, error.problems)) from None
+    except ItsmError as error:
+        raise CliError([f"{path}: {error}"]) from None
 
 
 def locate(text: str, field: str) -> int | None:
@@ -100,13 +112,24 @@ def problem_lines(path: Path, text: str, problems: Sequence[Problem]) -> list[st
     lines = []
     for problem in problems:
         where = [str(path)]
-        line = locate(text, problem.path) if problem.path else None
+        line = _locate(text, problem.path) if problem.path else None
         if line is not None:
             where.append(f"line {line}")
         if problem.path:
             where.append(f"field {problem.path}")
         lines.append(f"{', '.join(where)}: {problem.message}")
     return lines
+
+
+def _locate(text: str, field: str) -> int | None:
+    """:func:`locate`, or None when the path is too odd to search for (a regular expression
+    over a huge or deeply bracketed path could take long or fail)."""
+    if len(field) > 1000:
+        return None
+    try:
+        return locate(text, field)
+    except (re.error, RecursionError, OverflowError):
+        return None
 
 
 def write_whole(path: Path, text: str) -> None:

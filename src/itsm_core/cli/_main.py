@@ -186,9 +186,11 @@ def _due(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
             due = calendar.add(start, duration.clock_time_plain(), extrapolate=args.extrapolate)
         else:
             due = start + duration.clock_time_plain()
+        return due.astimezone(tz).isoformat() + "\n"
     except ItsmError as error:
         raise CliError([f"{args.calendar}: {error}"]) from None
-    return due.astimezone(tz).isoformat() + "\n"
+    except OverflowError:  # clock time past the year 9999 (a calendar raises an ItsmError)
+        raise CliError([f"--duration: {args.duration} from {args.start} is past 9999"]) from None
 
 
 def _elapsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
@@ -257,14 +259,12 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
 def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[LogRecord, ...]:
     try:
         return read_event_log(path, mapping, progress=bar)
-    except OSError as error:
-        raise CliError([f"{path}: cannot read: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise CliError([f"{path}: not UTF-8 text (byte {error.start})"]) from None
     except DeserializationError as error:
-        raise CliError(
-            [f"{error.subject}, {p.path}: {p.message}" for p in error.problems]
-        ) from None
+        lines = []
+        for problem in error.problems:
+            where = f"{error.subject}, {problem.path}" if problem.path else error.subject
+            lines.append(f"{where}: {problem.message}")
+        raise CliError(lines) from None
 
 
 def _load_policies(name: str | None) -> PolicySet:

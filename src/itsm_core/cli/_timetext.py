@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 from itsm_core._checks import is_aware
+from itsm_core._plain import shown
 from itsm_core.cli._files import CliError
 
 
@@ -13,8 +14,14 @@ def zone(name: str, *, option: str) -> zoneinfo.ZoneInfo:
     """The IANA zone ``name``; CliError naming the option otherwise."""
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise CliError([f"{option}: unknown time zone {name!r}"], code=2) from None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise CliError([f"{option}: unknown time zone {shown(name)}"], code=2) from None
+
+
+#: The instants the command line takes: a day inside datetime's range at both ends, so that
+#: any UTC offset and the calendar's look at the day around an instant stay in range.
+EARLIEST = dt.datetime(1, 1, 3, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 29, tzinfo=dt.UTC)
 
 
 def instant(text: str, *, option: str, tz: dt.tzinfo) -> dt.datetime:
@@ -22,16 +29,29 @@ def instant(text: str, *, option: str, tz: dt.tzinfo) -> dt.datetime:
 
     >>> instant("2025-09-30T16:00", option="--start", tz=zoneinfo.ZoneInfo("Asia/Shanghai"))
     datetime.datetime(2025, 9, 30, 16, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+    >>> instant("9999-12-31T23:00", option="--start", tz=dt.UTC)
+    Traceback (most recent call last):
+    ...
+    itsm_core.cli._files.CliError: --start: 9999-12-31T23:00 is outside 0001-01-03 to 9999-12-29 UTC
     """
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise CliError(
-            [f"{option}: {text!r} is not an ISO 8601 time (2025-09-30T16:00 or with +08:00)"],
+            [f"{option}: {shown(text)} is not an ISO 8601 time (2025-09-30T16:00 or with +08:00)"],
             code=2,
         ) from None
     if not is_aware(value):
         value = value.replace(tzinfo=tz)
+    try:
+        inside = EARLIEST <= value <= LATEST
+    except OverflowError:  # its offset moves it past year 1 or 9999
+        inside = False
+    if not inside:
+        raise CliError(
+            [f"{option}: {text} is outside {EARLIEST.date()} to {LATEST.date()} UTC"],
+            code=2,
+        )
     return value
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.calendar import BusinessTime
 from itsm_core.errors import (
     InvalidKpiDefinition,
@@ -100,7 +101,7 @@ class KpiAccumulator:
                     latest = max(latest, at)
                     raise ValidationError(
                         "KpiAccumulator.add",
-                        [Problem("event", f"ticket {event.ticket_id!r} is opened twice")],
+                        [Problem("event", f"ticket {shown(event.ticket_id)} is opened twice")],
                     )
                 if at < track.last_at:
                     at = track.last_at

@@ -8,6 +8,7 @@ from statistics import NormalDist
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics._definitions import DurationKpi, RateKpi
 from itsm_core.metrics._results import DurationResult, KpiReport, RateResult, find
@@ -128,7 +129,7 @@ def compare_periods(
     """
     labels = {p.label for p in report.periods}
     problems = [
-        Problem(name, f"no period {label!r} in the report")
+        Problem(name, f"no period {shown(label)} in the report")
         for name, label in (("first", first), ("second", second))
         if label not in labels
     ]

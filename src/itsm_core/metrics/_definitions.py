@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import frozen_set, is_int
+from itsm_core._plain import as_mapping, join, read_enum, read_list, shown, texts
 from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.tickets import TicketKind
 
@@ -164,28 +165,39 @@ class Population:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], path: str, problems: list[Problem]) -> Population:
         """Read :meth:`to_dict` data, adding problems (with paths) to ``problems``."""
+        table = as_mapping(data, path, problems)
+        if table is None:
+            return cls()
         kinds = set()
-        for i, raw in enumerate(data.get("kinds", [])):
-            try:
-                kinds.add(TicketKind(raw))
-            except ValueError:
-                problems.append(Problem(f"{path}.kinds[{i}]", f"unknown ticket kind {raw!r}"))
+        for i, raw in enumerate(read_list(table, "kinds", path, problems)):
+            kind = read_enum(raw, TicketKind, f"{path}.kinds[{i}]", problems)
+            if kind is not None:
+                kinds.add(kind)
         priorities = set()
-        for i, raw in enumerate(data.get("priorities", [])):
+        for i, raw in enumerate(read_list(table, "priorities", path, problems)):
             if is_int(raw) and raw >= 1:
                 priorities.add(raw)
             else:
-                problems.append(Problem(f"{path}.priorities[{i}]", f"not a priority: {raw!r}"))
-        include = data.get("include_cancelled", True)
+                problems.append(Problem(f"{path}.priorities[{i}]", f"not a priority: {shown(raw)}"))
+        include = table.get("include_cancelled", True)
         if not isinstance(include, bool):
-            problems.append(Problem(f"{path}.include_cancelled", f"not a bool: {include!r}"))
+            problems.append(Problem(f"{path}.include_cancelled", f"not a bool: {shown(include)}"))
             include = True
-        unknown = set(data) - {"kinds", "channels", "categories", "priorities", "include_cancelled"}
-        problems.extend(Problem(f"{path}.{key}", "unknown key") for key in sorted(unknown))
+        names = {}
+        for key in ("channels", "categories"):
+            names[key] = texts(table.get(key, []), join(path, key), problems) or ()
+        unknown = set(table) - {
+            "kinds",
+            "channels",
+            "categories",
+            "priorities",
+            "include_cancelled",
+        }
+        problems.extend(Problem(join(path, key), "unknown key") for key in sorted(unknown))
         return cls(
             kinds=kinds,
-            channels=[str(c) for c in data.get("channels", [])],
-            categories=[str(c) for c in data.get("categories", [])],
+            channels=names["channels"],
+            categories=names["categories"],
             priorities=priorities,
             include_cancelled=include,
         )
@@ -222,11 +234,11 @@ class DurationKpi:
         if not self.name:
             problems.append(Problem("name", "must not be empty"))
         if self.start is self.end:
-            problems.append(Problem("end", f"is the start milestone {self.start.value!r}"))
+            problems.append(Problem("end", f"is the start milestone {shown(self.start.value)}"))
         if not self.statistics:
             problems.append(Problem("statistics", "ask for at least one"))
         if problems:
-            raise InvalidKpiDefinition(repr(self.name), problems)
+            raise InvalidKpiDefinition(shown(self.name), problems)
 
     def describe(self) -> str:
         """One line: name, milestones, time basis, population."""
@@ -272,10 +284,10 @@ class RateKpi:
             problems.append(Problem("numerator", "'all' is only a denominator"))
         if self.denominator not in (Outcome.ALL, Outcome.RESOLVED):
             problems.append(
-                Problem("denominator", f"{self.denominator.value!r}: use 'all' or 'resolved'")
+                Problem("denominator", f"{shown(self.denominator.value)}: use 'all' or 'resolved'")
             )
         if problems:
-            raise InvalidKpiDefinition(repr(self.name), problems)
+            raise InvalidKpiDefinition(shown(self.name), problems)
 
     def describe(self) -> str:
         """One line: name, numerator / denominator, population, open tickets."""
@@ -301,12 +313,7 @@ Kpi = DurationKpi | RateKpi
 
 
 def _enum(kind: type[enum.StrEnum], raw: object, path: str, problems: list[Problem]) -> Any:
-    try:
-        return kind(raw)  # type: ignore[arg-type]
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        problems.append(Problem(path, f"{raw!r} is not one of {allowed}"))
-        return None
+    return read_enum(raw, kind, path, problems)
 
 
 def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
@@ -320,6 +327,8 @@ def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
     True
     """
     problems: list[Problem] = []
+    if as_mapping(data, path, problems) is None:
+        raise InvalidKpiDefinition("KPI", problems)
     kind = data.get("type")
     name = data.get("name")
     if not isinstance(name, str) or not name:
@@ -331,7 +340,9 @@ def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
         basis = _enum(TimeBasis, data.get("basis", "calendar"), f"{path}.basis", problems)
         statistics = [
             _enum(Statistic, raw, f"{path}.statistics[{i}]", problems)
-            for i, raw in enumerate(data.get("statistics", ["mean", "median", "p90"]))
+            for i, raw in enumerate(
+                read_list(data, "statistics", path, problems, ["mean", "median", "p90"])
+            )
         ]
         known = {"type", "name", "start", "end", "basis", "population", "statistics"}
     elif kind == "rate":
@@ -344,11 +355,11 @@ def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
         )
         known = {"type", "name", "numerator", "denominator", "population", "open_tickets"}
     else:
-        problems.append(Problem(f"{path}.type", f"{kind!r} is not 'duration' or 'rate'"))
+        problems.append(Problem(f"{path}.type", f"{shown(kind)} is not 'duration' or 'rate'"))
         known = set(data)
-    problems.extend(Problem(f"{path}.{key}", "unknown key") for key in sorted(set(data) - known))
+    problems.extend(Problem(join(path, key), "unknown key") for key in sorted(set(data) - known))
     if problems:
-        raise InvalidKpiDefinition(repr(name), problems)
+        raise InvalidKpiDefinition(shown(name), problems)
     try:
         if kind == "duration":
             return DurationKpi(
@@ -368,7 +379,7 @@ def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
         )
     except InvalidKpiDefinition as error:
         raise InvalidKpiDefinition(
-            repr(name), [Problem(f"{path}.{p.path}", p.message) for p in error.problems]
+            shown(name), [Problem(f"{path}.{p.path}", p.message) for p in error.problems]
         ) from error
 
 

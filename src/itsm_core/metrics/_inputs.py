@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import attrs
 
 from itsm_core._checks import check_aware_fields, is_int
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 
 
@@ -56,7 +57,7 @@ class SlaOutcome:
             if not getattr(self, name)
         ]
         if type(self.status) is not SlaStatus:
-            problems.append(Problem("status", f"{self.status!r} is not an SlaStatus"))
+            problems.append(Problem("status", f"{shown(self.status)} is not an SlaStatus"))
         if problems:
             raise ValidationError("SlaOutcome", problems)
 
@@ -79,7 +80,7 @@ class SurveyAnswer:
         for name, low, high in (("csat", 1, 5), ("nps", 0, 10)):
             value = getattr(self, name)
             if value is not None and not (is_int(value) and low <= value <= high):
-                problems.append(Problem(name, f"{value!r} is not an integer {low}..{high}"))
+                problems.append(Problem(name, f"{shown(value)} is not an integer {low}..{high}"))
         if self.csat is None and self.nps is None:
             problems.append(Problem("", "give a csat or an nps score"))
         if problems:

@@ -10,6 +10,7 @@ from bisect import bisect_right
 import attrs
 
 from itsm_core._checks import check_aware_fields
+from itsm_core._plain import as_mapping, read_enum, shown
 from itsm_core.errors import InvalidKpiDefinition, Problem
 
 
@@ -90,12 +91,14 @@ class PeriodGrid:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         if type(self.granularity) is not Granularity:
-            problems.append(Problem("granularity", f"{self.granularity!r} is not day/week/month"))
+            problems.append(
+                Problem("granularity", f"{shown(self.granularity)} is not day/week/month")
+            )
         zone: zoneinfo.ZoneInfo | None = None
         try:
             zone = zoneinfo.ZoneInfo(self.tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-            problems.append(Problem("tz", f"{self.tz!r} is not an IANA time zone"))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+            problems.append(Problem("tz", f"{shown(self.tz)} is not an IANA time zone"))
         if self.last < self.first:
             problems.append(Problem("last", f"{self.last} is before first {self.first}"))
         if problems:
@@ -150,17 +153,18 @@ class PeriodGrid:
     def from_dict(cls, data: dict[str, str], path: str = "periods") -> PeriodGrid:
         """Build from :meth:`to_dict` data; every problem is reported with its path."""
         problems: list[Problem] = []
-        granularity: Granularity | None = None
-        try:
-            granularity = Granularity(str(data.get("granularity")))
-        except ValueError:
-            problems.append(Problem(f"{path}.granularity", f"{data.get('granularity')!r}"))
+        if as_mapping(data, path, problems) is None:
+            raise InvalidKpiDefinition("report spec", problems)
+        granularity = read_enum(
+            data.get("granularity"), Granularity, f"{path}.granularity", problems
+        )
         dates: dict[str, dt.date] = {}
         for key in ("first", "last"):
+            raw = data.get(key)
             try:
-                dates[key] = dt.date.fromisoformat(str(data.get(key)))
-            except ValueError:
-                problems.append(Problem(f"{path}.{key}", f"not an ISO date: {data.get(key)!r}"))
+                dates[key] = dt.date.fromisoformat(raw)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                problems.append(Problem(f"{path}.{key}", f"not an ISO date: {shown(raw)}"))
         tz = data.get("tz")
         if not isinstance(tz, str):
             problems.append(Problem(f"{path}.tz", "missing"))

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics._definitions import DurationKpi, RateKpi, Statistic
 from itsm_core.metrics._periods import Period
@@ -220,6 +221,8 @@ def find(results: Iterable[_Result], kpi: str, period: str, group: Group) -> _Re
 
 def _found(kind: str, result: _Result | None, kpi: str, period: str, group: Group) -> _Result:
     if result is None:
-        message = f"no {kind} result {kpi!r} for period {period!r} and group {group!r}"
+        message = (
+            f"no {kind} result {shown(kpi)} for period {shown(period)} and group {shown(group)}"
+        )
         raise ValidationError("KpiReport", [Problem("kpi", message)])
     return result

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._plain import is_number
+from itsm_core._plain import as_mapping, is_number, read_list, shown
 from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.metrics._definitions import Statistic
 from itsm_core.metrics._results import ALL_PERIODS, KpiReport
@@ -73,6 +73,13 @@ def _dimensions(values: Iterable[ScoreDimension]) -> tuple[ScoreDimension, ...]:
     return tuple(values)
 
 
+def _listed(
+    table: Mapping[str, object] | None, key: str, path: str, problems: list[Problem]
+) -> list[object]:
+    """``table[key]`` when it is a list (empty when absent); else [] and a problem."""
+    return [] if table is None else read_list(table, key, path, problems)
+
+
 def _positive(value: object) -> bool:
     return is_number(value) and value > 0
 
@@ -125,14 +132,20 @@ class Scorecard:
         for i, dimension in enumerate(self.dimensions):
             path = f"dimensions[{i}]"
             if not dimension.name or dimension.name in names[:i]:
-                problems.append(Problem(f"{path}.name", f"empty or repeated: {dimension.name!r}"))
+                problems.append(
+                    Problem(f"{path}.name", f"empty or repeated: {shown(dimension.name)}")
+                )
             if not _positive(dimension.weight):
-                problems.append(Problem(f"{path}.weight", f"not positive: {dimension.weight!r}"))
+                problems.append(
+                    Problem(f"{path}.weight", f"not positive: {shown(dimension.weight)}")
+                )
             if not dimension.items:
                 problems.append(Problem(f"{path}.items", "give at least one"))
             for j, item in enumerate(dimension.items):
                 problems.extend(
-                    Problem(f"{path}.items[{j}].{name}", f"not positive: {getattr(item, name)!r}")
+                    Problem(
+                        f"{path}.items[{j}].{name}", f"not positive: {shown(getattr(item, name))}"
+                    )
                     for name in ("weight", "target")
                     if not _positive(getattr(item, name))
                 )
@@ -155,20 +168,34 @@ class Scorecard:
         """Build from plain data; InvalidKpiDefinition lists every problem with its path."""
         problems: list[Problem] = []
         dimensions = []
-        for i, raw in enumerate(data.get("dimensions", [])):
+        top = as_mapping(data, "", problems)
+        for i, raw in enumerate(_listed(top, "dimensions", "", problems)):
+            where = f"dimensions[{i}]"
+            dimension: Mapping[str, Any] | None = as_mapping(raw, where, problems)
+            if dimension is None:
+                continue
             items = []
-            for j, item in enumerate(raw.get("items", [])):
-                path = f"dimensions[{i}].items[{j}]"
-                try:
-                    statistic = Statistic(item.get("statistic", "median"))
-                except ValueError:
-                    problems.append(Problem(f"{path}.statistic", f"{item.get('statistic')!r}"))
+            for j, raw_item in enumerate(_listed(dimension, "items", where, problems)):
+                path = f"{where}.items[{j}]"
+                item: Mapping[str, Any] | None = as_mapping(raw_item, path, problems)
+                if item is None:
                     continue
+                raw_statistic = item.get("statistic", "median")
+                if raw_statistic not in [s.value for s in Statistic]:  # text only, by equality
+                    problems.append(Problem(f"{path}.statistic", shown(raw_statistic)))
+                    continue
+                statistic = Statistic(raw_statistic)
                 unknown = set(item) - set(attrs.fields_dict(ScoreItem))
                 problems.extend(Problem(f"{path}.{k}", "unknown key") for k in sorted(unknown))
+                kpi = item.get("kpi", "")
+                if not isinstance(kpi, str):
+                    problems.append(
+                        Problem(f"{path}.kpi", f"expected a KPI name, got {shown(kpi)}")
+                    )
+                    continue
                 items.append(
                     ScoreItem(
-                        kpi=str(item.get("kpi", "")),
+                        kpi=kpi,
                         target=item.get("target", 0),
                         weight=item.get("weight", 1.0),
                         higher_is_better=bool(item.get("higher_is_better", True)),
@@ -176,10 +203,12 @@ class Scorecard:
                         count=bool(item.get("count", False)),
                     )
                 )
+            name = dimension.get("name", "")
+            if not isinstance(name, str):
+                problems.append(Problem(f"{where}.name", f"expected a name, got {shown(name)}"))
+                continue
             dimensions.append(
-                ScoreDimension(
-                    name=str(raw.get("name", "")), weight=raw.get("weight", 0), items=items
-                )
+                ScoreDimension(name=name, weight=dimension.get("weight", 0), items=items)
             )
         try:
             scorecard = cls(dimensions=dimensions)

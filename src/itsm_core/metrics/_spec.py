@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import as_mapping, as_seconds, read_list, shown
 from itsm_core.errors import InvalidKpiDefinition, Problem
 from itsm_core.metrics._definitions import (
     STANDARD_KPIS,
@@ -65,13 +66,13 @@ class ReportSpec:
         problems: list[Problem] = []
         names = [k.name for k in self.kpis]
         problems.extend(
-            Problem(f"kpis[{i}].name", f"duplicate KPI name {name!r}")
+            Problem(f"kpis[{i}].name", f"duplicate KPI name {shown(name)}")
             for i, name in enumerate(names)
             if name in names[:i]
         )
         for field, values in (("group_by", self.group_by), ("breakdowns", self.breakdowns)):
             problems.extend(
-                Problem(f"{field}[{i}]", f"{value!r} is repeated")
+                Problem(f"{field}[{i}]", f"{shown(value)} is repeated")
                 for i, value in enumerate(values)
                 if value in values[:i]
             )
@@ -111,13 +112,17 @@ class ReportSpec:
     def from_dict(cls, data: Mapping[str, Any]) -> ReportSpec:
         """Build from plain data; InvalidKpiDefinition lists every problem with its path."""
         problems: list[Problem] = []
+        if as_mapping(data, "", problems) is None:
+            raise InvalidKpiDefinition("report spec", problems)
         periods = None
         try:
             periods = PeriodGrid.from_dict(data.get("periods", {}))
         except InvalidKpiDefinition as error:
             problems.extend(error.problems)
         kpis = []
-        for i, raw in enumerate(data.get("kpis", [k.to_dict() for k in STANDARD_KPIS])):
+        standard = [k.to_dict() for k in STANDARD_KPIS]
+        raw: Any
+        for i, raw in enumerate(read_list(data, "kpis", "", problems, standard)):
             try:
                 kpis.append(kpi_from_dict(raw, f"kpis[{i}]"))
             except InvalidKpiDefinition as error:
@@ -125,20 +130,22 @@ class ReportSpec:
         dims: dict[str, list[Dimension]] = {"group_by": [], "breakdowns": []}
         for field in dims:
             default = [] if field == "group_by" else [d.value for d in _DIMENSIONS_BROKEN_DOWN]
-            for i, raw in enumerate(data.get(field, default)):
+            for i, raw in enumerate(read_list(data, field, "", problems, default)):
                 try:
                     dims[field].append(Dimension(raw))
                 except ValueError:
-                    problems.append(Problem(f"{field}[{i}]", f"unknown dimension {raw!r}"))
+                    problems.append(Problem(f"{field}[{i}]", f"unknown dimension {shown(raw)}"))
         window = data.get("reopen_window_seconds", 7 * 86400)
-        buckets = data.get("age_buckets_seconds", [b.total_seconds() for b in DEFAULT_AGE_BUCKETS])
+        default_buckets = [b.total_seconds() for b in DEFAULT_AGE_BUCKETS]
+        buckets = read_list(data, "age_buckets_seconds", "", problems, default_buckets)
         numbers = [("reopen_window_seconds", window)] + [
             (f"age_buckets_seconds[{i}]", b) for i, b in enumerate(buckets)
         ]
+        reopen_window, *age_buckets = (as_seconds(value) for _, value in numbers)
         problems.extend(
-            Problem(path, f"not a number of seconds: {value!r}")
-            for path, value in numbers
-            if isinstance(value, bool) or not isinstance(value, int | float)
+            Problem(path, f"not a number of seconds: {shown(value)}")
+            for (path, value), seconds in zip(numbers, [reopen_window, *age_buckets], strict=True)
+            if seconds is None
         )
         known = {
             "periods",
@@ -149,15 +156,15 @@ class ReportSpec:
             "age_buckets_seconds",
         }
         problems.extend(Problem(key, "unknown key") for key in sorted(set(data) - known))
-        if problems or periods is None:
+        if problems or periods is None or reopen_window is None:
             raise InvalidKpiDefinition("report spec", problems)
         return cls(
             periods=periods,
             kpis=kpis,
             group_by=dims["group_by"],
             breakdowns=dims["breakdowns"],
-            reopen_window=dt.timedelta(seconds=window),
-            age_buckets=[dt.timedelta(seconds=b) for b in buckets],
+            reopen_window=reopen_window,
+            age_buckets=[age for age in age_buckets if age is not None],
         )
 
 

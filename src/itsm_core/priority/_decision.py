@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from itsm_core._checks import is_int
-from itsm_core._plain import as_list, as_mapping, check_keys, join, read_str
+from itsm_core._plain import as_list, as_mapping, check_keys, join, read_str, shown
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.priority._explanation import ExplanationStep, read_step
 
@@ -131,7 +131,7 @@ def _read_record(
     for key in ints:
         value = mapping.get(key)
         if key in mapping and not (is_int(value) and value >= 1):
-            problems.append(Problem(key, f"expected a level >= 1, got {value!r}"))
+            problems.append(Problem(key, f"expected a level >= 1, got {shown(value)}"))
         fields[key] = value
     items = as_list(mapping["steps"], "steps", problems) if "steps" in mapping else []
     fields["steps"] = [

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import attrs
 
 from itsm_core._checks import is_int
-from itsm_core._plain import as_mapping, check_keys, read_str
+from itsm_core._plain import as_mapping, check_keys, join, read_enum, read_str, shown
 from itsm_core.errors import DeserializationError, Problem
 
 
@@ -87,22 +87,21 @@ def read_step(value: object, path: str, problems: list[Problem]) -> ExplanationS
         return None
     before = len(problems)
     check_keys(data, path, _FIELDS, (), problems)
-    kind_value = data.get("kind")
-    kinds = {kind.value: kind for kind in StepKind}
-    if "kind" in data and kind_value not in kinds:
-        problems.append(
-            Problem(f"{path}.kind" if path else "kind", f"unknown step kind {kind_value!r}")
-        )
+    kind = (
+        read_enum(data["kind"], StepKind, join(path, "kind"), problems) if "kind" in data else None
+    )
     texts = {key: read_str(data, key, path, problems) for key in _FIELDS if key != "value"}
     number = data.get("value")
     if "value" in data and not is_int(number):
         problems.append(
-            Problem(f"{path}.value" if path else "value", f"expected an integer, got {number!r}")
+            Problem(
+                f"{path}.value" if path else "value", f"expected an integer, got {shown(number)}"
+            )
         )
-    if len(problems) > before or not is_int(number):
+    if len(problems) > before or kind is None or not is_int(number):
         return None
     return ExplanationStep(
-        kind=kinds[str(kind_value)],
+        kind=kind,
         source=str(texts["source"]),
         target=str(texts["target"]),
         value=number,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
+from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, shown, type_problem
 from itsm_core.errors import InvalidPriorityMatrix, Problem, UnknownTier
 from itsm_core.priority._decision import GradingDecision
 from itsm_core.priority._matrix import GradingMatrix, read_matrix
@@ -56,7 +56,7 @@ class ResponseGrading:
         else:
             problems.extend(tier_problems(self.tiers, self.tier_vocabulary))
         if problems:
-            raise InvalidPriorityMatrix(f"grading {self.name!r}", problems)
+            raise InvalidPriorityMatrix(f"grading {shown(self.name)}", problems)
         object.__setattr__(self, "tiers", canonical_tiers(self.tiers, self.tier_vocabulary))
 
     def grade(self, row: int, column: int, *, tier: str | None = None) -> GradingDecision:
@@ -106,7 +106,7 @@ class ResponseGrading:
         if vocabulary is not None:
             problems.extend(tier_problems(tiers, vocabulary))
         if problems or name is None or matrix is None or vocabulary is None:
-            raise InvalidPriorityMatrix(f"grading {name!r}" if name else "grading", problems)
+            raise InvalidPriorityMatrix(f"grading {shown(name)}" if name else "grading", problems)
         return cls(
             name=name,
             matrix=matrix,

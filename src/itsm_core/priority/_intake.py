@@ -18,6 +18,7 @@ from itsm_core._plain import (
     read_enum,
     read_int,
     read_str,
+    shown,
     type_problem,
     under,
 )
@@ -56,13 +57,15 @@ class IntakeFacts:
             problems.append(found)
         if not (is_int(self.users_affected) and self.users_affected >= 0):
             problems.append(
-                Problem("users_affected", f"expected an integer >= 0, got {self.users_affected!r}")
+                Problem(
+                    "users_affected", f"expected an integer >= 0, got {shown(self.users_affected)}"
+                )
             )
         if not (is_int(self.service_criticality) and self.service_criticality >= 1):
             problems.append(
                 Problem(
                     "service_criticality",
-                    f"expected an integer >= 1, got {self.service_criticality!r}",
+                    f"expected an integer >= 1, got {shown(self.service_criticality)}",
                 )
             )
         resolution: object = self.expected_resolution
@@ -70,7 +73,9 @@ class IntakeFacts:
             isinstance(resolution, dt.timedelta) and resolution > dt.timedelta(0)
         ):
             problems.append(
-                Problem("expected_resolution", f"expected a positive timedelta, got {resolution!r}")
+                Problem(
+                    "expected_resolution", f"expected a positive timedelta, got {shown(resolution)}"
+                )
             )
         if problems:
             raise ValidationError("intake facts", problems)
@@ -129,7 +134,7 @@ class IntakeRule:
     def __attrs_post_init__(self) -> None:
         problems = _rule_problems(self)
         if problems:
-            raise InvalidPriorityMatrix(f"intake rule {self.name!r}", problems)
+            raise InvalidPriorityMatrix(f"intake rule {shown(self.name)}", problems)
 
     @property
     def is_catch_all(self) -> bool:
@@ -196,18 +201,18 @@ def _rule_problems(rule: IntakeRule) -> list[Problem]:
     if found is not None:
         problems.append(found)
     if not (is_int(rule.level) and rule.level >= 1):
-        problems.append(Problem("level", f"expected a level >= 1, got {rule.level!r}"))
+        problems.append(Problem("level", f"expected a level >= 1, got {shown(rule.level)}"))
     kinds: object = rule.interruption
     if kinds is not None and not (
         isinstance(kinds, frozenset) and kinds and all(isinstance(k, Interruption) for k in kinds)
     ):
         problems.append(
-            Problem("interruption", f"expected a non-empty set of Interruption, got {kinds!r}")
+            Problem("interruption", f"expected a non-empty set of Interruption, got {shown(kinds)}")
         )
     for name, minimum in (("min_users", 0), ("max_criticality", 1)):
         value = getattr(rule, name)
         if value is not None and not (is_int(value) and value >= minimum):
-            problems.append(Problem(name, f"expected an integer >= {minimum}, got {value!r}"))
+            problems.append(Problem(name, f"expected an integer >= {minimum}, got {shown(value)}"))
     limit: object = rule.max_expected_resolution
     if limit is not None and not (
         isinstance(limit, dt.timedelta)
@@ -217,7 +222,7 @@ def _rule_problems(rule: IntakeRule) -> list[Problem]:
         problems.append(
             Problem(
                 "max_expected_resolution",
-                f"expected a positive timedelta of whole seconds, got {limit!r}",
+                f"expected a positive timedelta of whole seconds, got {shown(limit)}",
             )
         )
     return problems
@@ -293,7 +298,7 @@ class IntakeRules:
     def first_match(self, target: str, facts: IntakeFacts) -> RuleMatch:
         """The first rule of the ``"impact"`` or ``"urgency"`` list that fires for ``facts``."""
         if target not in ("impact", "urgency"):
-            raise ValidationError("intake target", [Problem("target", f"unknown {target!r}")])
+            raise ValidationError("intake target", [Problem("target", f"unknown {shown(target)}")])
         rules: tuple[IntakeRule, ...] = getattr(self, target)
         for index, rule in enumerate(rules):
             reasons = rule.reasons(facts)
@@ -326,17 +331,18 @@ def _list_problems(target: str, rules: Sequence[object]) -> list[Problem]:
     for index, rule in enumerate(rules):
         path = join(target, index)
         if not isinstance(rule, IntakeRule):
-            problems.append(Problem(path, f"expected an IntakeRule, got {rule!r}"))
+            problems.append(Problem(path, f"expected an IntakeRule, got {shown(rule)}"))
             continue
         if rule.name in names:
             problems.append(
-                Problem(path, f"rule name {rule.name!r} repeats {target}[{names[rule.name]}]")
+                Problem(path, f"rule name {shown(rule.name)} repeats {target}[{names[rule.name]}]")
             )
         names.setdefault(rule.name, index)
         if rule.is_catch_all and index < len(rules) - 1:
             problems.append(
                 Problem(
-                    path, f"catch-all rule {rule.name!r} is not last: the rules after it never fire"
+                    path,
+                    f"catch-all rule {shown(rule.name)} is not last: the rules after it never fire",
                 )
             )
     last = rules[-1]
@@ -344,7 +350,10 @@ def _list_problems(target: str, rules: Sequence[object]) -> list[Problem]:
         problems.append(
             Problem(
                 join(target, len(rules) - 1),
-                f"the last rule {last.name!r} has conditions: end the list with a catch-all rule",
+                (
+                    f"the last rule {shown(last.name)} has "
+                    "conditions: end the list with a catch-all rule"
+                ),
             )
         )
     return problems

@@ -14,6 +14,7 @@ from itsm_core._plain import (
     check_keys,
     join,
     read_str,
+    shown,
     type_problem,
     under,
 )
@@ -80,7 +81,7 @@ class GradingMatrix:
         if not problems:
             problems.extend(grid_problems(self.rows, self.columns, self.result, self.cells))
         if problems:
-            raise InvalidPriorityMatrix(repr(self.name), problems)
+            raise InvalidPriorityMatrix(shown(self.name), problems)
 
     def grade(self, row: int, column: int) -> int:
         """The result level for ``row`` and ``column``; off-scale input is a ``ValidationError``."""
@@ -93,7 +94,7 @@ class GradingMatrix:
             if p is not None
         ]
         if problems:
-            raise ValidationError(f"lookup in {self.name!r}", problems)
+            raise ValidationError(f"lookup in {shown(self.name)}", problems)
         return self.cells[row - 1][column - 1]
 
     def cell_name(self, row: int, column: int) -> str:
@@ -148,7 +149,7 @@ class GradingMatrix:
         if matrix is None:
             found: object = data
             name = found.get("name") if isinstance(found, Mapping) else None
-            raise InvalidPriorityMatrix(repr(name) if name is not None else "matrix", problems)
+            raise InvalidPriorityMatrix(shown(name) if name is not None else "matrix", problems)
         return matrix
 
 
@@ -164,7 +165,7 @@ def grid_problems(
 ) -> list[Problem]:
     """Every problem of a grid against its scales: shape, missing cells, off-scale, monotone."""
     if not isinstance(grid, list | tuple):
-        return [Problem("cells", f"expected a list of rows, got {grid!r}")]
+        return [Problem("cells", f"expected a list of rows, got {shown(grid)}")]
     problems: list[Problem] = []
     valid: dict[tuple[int, int], int] = {}
     for r, row in enumerate(grid, start=1):
@@ -177,7 +178,9 @@ def grid_problems(
             )
             continue
         if not isinstance(row, list | tuple):
-            problems.append(Problem(_cell_path(rows, r, columns), f"expected a row, got {row!r}"))
+            problems.append(
+                Problem(_cell_path(rows, r, columns), f"expected a row, got {shown(row)}")
+            )
             continue
         for c, value in enumerate(row, start=1):
             path = _cell_path(rows, r, columns, c)
@@ -191,7 +194,9 @@ def grid_problems(
             elif value is None:
                 problems.append(Problem(path, f"missing: no {result.name} set"))
             elif not is_int(value):
-                problems.append(Problem(path, f"expected a {result.name} level, got {value!r}"))
+                problems.append(
+                    Problem(path, f"expected a {result.name} level, got {shown(value)}")
+                )
             elif value not in result:
                 problems.append(result.problem(value, path))  # type: ignore[arg-type]
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from itsm_core._checks import is_int
-from itsm_core._plain import is_text
+from itsm_core._plain import is_text, shown
 from itsm_core.errors import Problem, ValidationError
 
 
@@ -29,10 +29,14 @@ class Override:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         if not (is_int(self.priority) and self.priority >= 1):
-            problems.append(Problem("priority", f"expected a level >= 1, got {self.priority!r}"))
+            problems.append(
+                Problem("priority", f"expected a level >= 1, got {shown(self.priority)}")
+            )
         if not is_text(self.reason):
             problems.append(Problem("reason", "a manual override needs a reason"))
         if self.by is not None and not is_text(self.by):
-            problems.append(Problem("by", f"expected a non-blank name or None, got {self.by!r}"))
+            problems.append(
+                Problem("by", f"expected a non-blank name or None, got {shown(self.by)}")
+            )
         if problems:
             raise ValidationError("override", problems)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, type_problem
+from itsm_core._plain import as_mapping, blank_problem, check_keys, read_str, shown, type_problem
 from itsm_core.errors import InvalidPriorityMatrix, Problem, UnknownTier, ValidationError
 from itsm_core.priority._decision import PriorityDecision
 from itsm_core.priority._explanation import ExplanationStep, StepKind
@@ -72,7 +72,7 @@ class PriorityPolicy:
         else:
             problems.extend(tier_problems(self.tiers, self.tier_vocabulary))
         if problems:
-            raise InvalidPriorityMatrix(f"policy {self.name!r}", problems)
+            raise InvalidPriorityMatrix(f"policy {shown(self.name)}", problems)
         object.__setattr__(self, "tiers", canonical_tiers(self.tiers, self.tier_vocabulary))
 
     @property
@@ -276,7 +276,7 @@ class PriorityPolicy:
         tiers = mapping.get("tiers", {})
         if vocabulary is not None:
             problems.extend(tier_problems(tiers, vocabulary))
-        subject = f"policy {name!r}" if name else "policy"
+        subject = f"policy {shown(name)}" if name else "policy"
         if problems or name is None or matrix is None or intake is None or vocabulary is None:
             raise InvalidPriorityMatrix(subject, problems or [Problem("", "incomplete")])
         try:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from itsm_core._checks import is_int
-from itsm_core._plain import as_list, as_mapping, check_keys, is_text, join, read_str, under
+from itsm_core._plain import as_list, as_mapping, check_keys, is_text, join, read_str, shown, under
 from itsm_core.errors import InvalidPriorityMatrix, Problem, ValidationError
 
 
@@ -36,7 +36,7 @@ class PriorityScale:
     def __attrs_post_init__(self) -> None:
         problems = scale_problems(self.name, self.labels)
         if problems:
-            raise InvalidPriorityMatrix(f"scale {self.name!r}", problems)
+            raise InvalidPriorityMatrix(f"scale {shown(self.name)}", problems)
 
     @property
     def size(self) -> int:
@@ -65,7 +65,8 @@ class PriorityScale:
         if level in self:
             return None
         return Problem(
-            path, f"{level!r} is not a {self.name} level (levels 1..{self.size}, 1 the highest)"
+            path,
+            f"{shown(level)} is not a {self.name} level (levels 1..{self.size}, 1 the highest)",
         )
 
     def check(self, level: object, path: str) -> None:
@@ -92,9 +93,9 @@ def scale_problems(name: object, labels: object) -> list[Problem]:
     """Every problem of a scale definition (used by the class and by readers)."""
     problems: list[Problem] = []
     if not (isinstance(name, str) and name.strip()):
-        problems.append(Problem("name", f"expected a non-blank string, got {name!r}"))
+        problems.append(Problem("name", f"expected a non-blank string, got {shown(name)}"))
     if not isinstance(labels, tuple | list):
-        problems.append(Problem("labels", f"expected a list of labels, got {labels!r}"))
+        problems.append(Problem("labels", f"expected a list of labels, got {shown(labels)}"))
         return problems
     if not labels:
         problems.append(Problem("labels", "a scale needs at least one level"))
@@ -102,11 +103,11 @@ def scale_problems(name: object, labels: object) -> list[Problem]:
     for index, label in enumerate(labels):
         if not is_text(label):
             problems.append(
-                Problem(join("labels", index), f"expected a non-blank label, got {label!r}")
+                Problem(join("labels", index), f"expected a non-blank label, got {shown(label)}")
             )
         elif label in seen:
             problems.append(
-                Problem(join("labels", index), f"label {label!r} repeats level {seen[label]}")
+                Problem(join("labels", index), f"label {shown(label)} repeats level {seen[label]}")
             )
         else:
             seen[label] = index + 1

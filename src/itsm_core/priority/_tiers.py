@@ -207,7 +207,8 @@ def tier_problems(
                 problems.append(
                     Problem(
                         join(path, name),
-                        f"{name!r} and {named[canonical]!r} are the same tier ({canonical!r})",
+                        f"{shown(name)} and {shown(named[canonical])} are the same tier "
+                        f"({shown(canonical)})",
                     )
                 )
             named[canonical] = name

@@ -16,6 +16,7 @@ from itsm_core._plain import (
     is_text,
     join,
     read_enum,
+    shown,
     string_set,
     text,
     texts,
@@ -98,12 +99,12 @@ class AccessRule:
         if not self.actions:
             problems.append(Problem("actions", "a rule grants at least one action"))
         problems.extend(
-            Problem("actions", f"{action!r} is not an action name")
+            Problem("actions", f"{shown(action)} is not an action name")
             for action in sorted(self.actions, key=repr)
             if not _is_action(action)
         )
         if problems:
-            raise InvalidPolicy(f"for access rule {self.role!r}", problems)
+            raise InvalidPolicy(f"for access rule {shown(self.role)}", problems)
 
     def grants(self, action: str) -> bool:
         """True when the rule names ``action`` (or all actions)."""
@@ -185,14 +186,14 @@ class AccessPolicy:
         if not is_text(self.name):
             problems.append(Problem("name", "must be a non-empty string"))
         problems.extend(
-            Problem("confidential_fields", f"{name!r} is not a ticket field")
+            Problem("confidential_fields", f"{shown(name)} is not a ticket field")
             for name in sorted(self.confidential_fields, key=repr)
             if name not in TICKET_FIELDS
         )
         if "id" in self.confidential_fields:
             problems.append(Problem("confidential_fields", "the ticket id cannot be confidential"))
         if problems:
-            raise InvalidPolicy(f"for access {self.name!r}", problems)
+            raise InvalidPolicy(f"for access {shown(self.name)}", problems)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -208,7 +209,7 @@ class AccessPolicy:
         """
         if not _is_action(action):
             raise ValidationError(
-                "access check", [Problem("action", f"{action!r} is not an action name")]
+                "access check", [Problem("action", f"{shown(action)} is not an action name")]
             )
         failures: list[str] = []
         for index, rule in enumerate(self.rules):
@@ -230,7 +231,7 @@ class AccessPolicy:
                 )
             failures.append(f"rule {index} ({rule.summary()}) does not apply: {'; '.join(missing)}")
         if not failures:
-            roles = ", ".join(repr(role) for role in sorted(actor.roles))
+            roles = ", ".join(shown(role) for role in sorted(actor.roles))
             failures.append(f"no rule grants {action!r} to role {roles}")
         return AccessDecision(
             allowed=False,
@@ -271,10 +272,13 @@ class AccessPolicy:
         for position, field in enumerate(confidential):
             if field not in TICKET_FIELDS or field == "id":
                 problems.append(
-                    Problem(f"confidential_fields[{position}]", f"{field!r} is not a ticket field")
+                    Problem(
+                        f"confidential_fields[{position}]",
+                        (f"{shown(field)} is not a ticket field"),
+                    )
                 )
         if problems or name is None:
-            raise InvalidPolicy(f"for access {name!r}" if name else "for access", problems)
+            raise InvalidPolicy(f"for access {shown(name)}" if name else "for access", problems)
         return cls(name=name, rules=rules, confidential_fields=confidential)
 
 
@@ -291,7 +295,7 @@ def _rule_from(raw: object, path: str, problems: list[Problem]) -> AccessRule | 
     for index, action in enumerate(actions or ()):
         if not _is_action(action):
             problems.append(
-                Problem(f"{path}.actions[{index}]", f"{action!r} is not an action name")
+                Problem(f"{path}.actions[{index}]", f"{shown(action)} is not an action name")
             )
     when = as_list(data.get("when", []), join(path, "when"), problems) or []
     conditions = [
@@ -301,7 +305,7 @@ def _rule_from(raw: object, path: str, problems: list[Problem]) -> AccessRule | 
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(
-            Problem(join(path, "description"), f"expected a string, got {description!r}")
+            Problem(join(path, "description"), f"expected a string, got {shown(description)}")
         )
     if len(problems) > count or role is None or actions is None:
         return None

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from itsm_core._plain import is_text, string_set
+from itsm_core._plain import is_text, shown, string_set
 from itsm_core.errors import Problem, ValidationError
 
 
@@ -41,19 +41,23 @@ class Actor:
         if not self.roles:
             problems.append(Problem("roles", "an actor holds at least one role"))
         problems.extend(
-            Problem(name, f"{value!r} is not a non-empty string")
+            Problem(name, f"{shown(value)} is not a non-empty string")
             for name in ("roles", "groups")
             for value in sorted(getattr(self, name), key=repr)
             if not is_text(value)
         )
         if problems:
-            raise ValidationError(f"actor {self.id!r}", problems)
+            raise ValidationError(f"actor {shown(self.id)}", problems)
 
     def acting_as(self, role: str) -> Actor:
         """The same actor restricted to one of their roles (the role of a command context)."""
         if role not in self.roles:
             raise ValidationError(
-                f"actor {self.id!r}",
-                [Problem("roles", f"does not hold role {role!r} (holds {sorted(self.roles)})")],
+                f"actor {shown(self.id)}",
+                [
+                    Problem(
+                        "roles", (f"does not hold role {shown(role)} (holds {sorted(self.roles)})")
+                    )
+                ],
             )
         return attrs.evolve(self, roles=frozenset({role}))

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import attrs
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.records._legal_hold import LegalHold
 from itsm_core.records._retention import RetentionPolicy, closed_at
@@ -81,7 +82,7 @@ def retention_due(
     held: list[RetentionItem] = []
     for index, ticket in enumerate(tickets):
         if ticket.id in seen:
-            problems.append(Problem(f"tickets[{index}]", f"ticket {ticket.id!r} listed twice"))
+            problems.append(Problem(f"tickets[{index}]", f"ticket {shown(ticket.id)} listed twice"))
             continue
         seen.add(ticket.id)
         closed = closed_at(ticket)

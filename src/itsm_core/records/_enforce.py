@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from itsm_core._plain import shown
 from itsm_core.errors import AccessDenied, Problem, UnknownRole, ValidationError
 from itsm_core.kernel import Decision
 from itsm_core.records._access import WORK_NOTE, AccessPolicy
@@ -38,7 +39,7 @@ def command_action(command: Command) -> str:
         return event_name(command)
     except KeyError:
         raise ValidationError(
-            "command", [Problem("command", f"{command!r} is not a ticket command")]
+            "command", [Problem("command", f"{shown(command)} is not a ticket command")]
         ) from None
 
 
@@ -61,9 +62,13 @@ def decide_as(
     """
     problems: list[Problem] = []
     if ctx.actor != actor.id:
-        problems.append(Problem("ctx.actor", f"{ctx.actor!r} is not the actor {actor.id!r}"))
+        problems.append(
+            Problem("ctx.actor", (f"{shown(ctx.actor)} is not the actor {shown(actor.id)}"))
+        )
     if ctx.role not in actor.roles:
-        problems.append(Problem("ctx.role", f"{actor.id!r} does not hold role {ctx.role!r}"))
+        problems.append(
+            Problem("ctx.role", (f"{shown(actor.id)} does not hold role {shown(ctx.role)}"))
+        )
     if problems:
         raise ValidationError("decide_as", problems)
     if ctx.role not in policy.roles:

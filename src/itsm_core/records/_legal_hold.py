@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import check_aware, check_aware_fields
-from itsm_core._plain import is_text, string_set
+from itsm_core._plain import is_text, shown, string_set
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets import Ticket
 
@@ -51,7 +51,7 @@ class LegalHold:
             if not is_text(getattr(self, name))
         ]
         problems.extend(
-            Problem(name, f"{value!r} is not a non-empty string")
+            Problem(name, f"{shown(value)} is not a non-empty string")
             for name in ("ticket_ids", "requesters")
             for value in sorted(getattr(self, name), key=repr)
             if not is_text(value)
@@ -61,7 +61,7 @@ class LegalHold:
         if self.released_at is not None and self.released_at <= self.placed_at:
             problems.append(Problem("released_at", "must come after placed_at"))
         if problems:
-            raise ValidationError(f"legal hold {self.id!r}", problems)
+            raise ValidationError(f"legal hold {shown(self.id)}", problems)
 
     def active_at(self, at: dt.datetime) -> bool:
         """True when the hold is in force at ``at``."""

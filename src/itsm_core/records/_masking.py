@@ -14,6 +14,7 @@ from itsm_core._plain import (
     enum_set,
     join,
     read_enum,
+    shown,
     string_set,
     texts,
 )
@@ -55,7 +56,7 @@ class MaskingPolicy:
 
     def __attrs_post_init__(self) -> None:
         problems = [
-            Problem("drop_fields", f"{name!r} is not a ticket field")
+            Problem("drop_fields", f"{shown(name)} is not a ticket field")
             for name in sorted(self.drop_fields, key=repr)
             if name not in TICKET_FIELDS or name == "id"
         ]
@@ -100,7 +101,7 @@ class MaskingPolicy:
         ]
         drop = texts(top.get("drop_fields", []), "drop_fields", problems) or ()
         problems.extend(
-            Problem(f"drop_fields[{index}]", f"{name!r} is not a ticket field")
+            Problem(f"drop_fields[{index}]", f"{shown(name)} is not a ticket field")
             for index, name in enumerate(drop)
             if name not in TICKET_FIELDS or name == "id"
         )

@@ -126,7 +126,7 @@ def _rules_by_kind(
         try:
             out[TicketKind(key)] = rule
         except ValueError:
-            problems.append(Problem(f"by_kind.{key}", f"{key!r} is not a ticket kind"))
+            problems.append(Problem(f"by_kind.{key}", f"{shown(key)} is not a ticket kind"))
     if problems:
         raise InvalidPolicy("for retention", problems)
     return dict(sorted(out.items()))

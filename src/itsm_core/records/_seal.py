@@ -1,11 +1,16 @@
 """Sealing a ticket's event stream as a SHA-256 hash chain (tamper-evident audit trail).
 
-Each event is written in a canonical JSON form (the converter's plain form of the event, see
-:func:`itsm_core.serialization.make_converter`; keys sorted, no
-whitespace, UTF-8) and chained: ``digest = sha256(previous + "\\n" + canonical)`` where
-``previous`` is the digest of the event before (64 zeros for the first). Changing, removing,
-inserting or moving any event breaks the chain from that point; keeping the last digest (the
-:class:`Seal`) somewhere else also catches events cut from, or appended to, the end.
+Each event is written in a canonical JSON form (its plain data from the serialization
+converter, keys sorted, no whitespace, UTF-8) and chained:
+``digest = sha256(previous + "\\n" + canonical)`` where ``previous`` is the digest of the event
+before (64 zeros for the first). Changing, removing, inserting or moving any event breaks the
+chain from that point; keeping the last digest (the :class:`Seal`) somewhere else also catches
+events cut from, or appended to, the end.
+
+The digest covers the event data *as stored*: a stream read back keeps each event's canonical
+JSON text (:attr:`SealedEvent.stored`) and verification hashes that text, never a re-encoding
+of the loaded event. So a stream sealed by an older release, whose events' plain form differed
+(a bare UTC offset where today's converter also writes the zone name), still verifies.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from typing import Any
 import attrs
 import cattrs
 
+from itsm_core._checks import is_int, unstorable_problems
+from itsm_core._plain import refuse_constant, shown, under
 from itsm_core.errors import DeserializationError, InvalidEventStream, Problem, ValidationError
-from itsm_core.records._fields import is_int
 from itsm_core.serialization import make_converter
 from itsm_core.serialization._problems import problems_from
 from itsm_core.tickets import TicketEvent
@@ -32,27 +38,62 @@ _HEX = re.compile(r"[0-9a-f]{64}")
 _RECORD_KEYS = frozenset({"digest", "event", "previous"})
 
 
-@functools.cache
-def _converter() -> cattrs.Converter:
-    return make_converter()
-
-
-def _event_data(event: TicketEvent) -> dict[str, Any]:
-    """The plain form of ``event`` (the converter's) that is sealed."""
-    data: dict[str, Any] = _converter().unstructure(event)
-    return data
-
-
 def is_digest(value: object) -> bool:
     """True for a lowercase hex SHA-256 digest."""
     return isinstance(value, str) and _HEX.fullmatch(value) is not None
 
 
 def canonical_json(data: Any) -> bytes:
-    """Plain JSON data in canonical form: sorted keys, no whitespace, UTF-8, no NaN."""
-    return json.dumps(
-        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """Plain JSON data in canonical form: sorted keys, no whitespace, UTF-8, no NaN.
+
+    Raises:
+        ValidationError: for what has no canonical form: NaN, values JSON does not know,
+            nesting too deep to write, integers of thousands of digits, text that is not
+            Unicode (a lone surrogate, named by its path).
+
+    >>> canonical_json({"b": [1, 2.5], "a": "张"}).decode()
+    '{"a":"张","b":[1,2.5]}'
+    >>> canonical_json({"note": chr(0xD800)})
+    Traceback (most recent call last):
+    ...
+    itsm_core.errors.ValidationError: invalid value for canonical JSON: 1 problem
+      - note: lone surrogate '\\ud800' at index 0 (not Unicode text, not storable)
+    """
+    try:
+        text = json.dumps(
+            data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ValidationError("canonical JSON", [Problem("", f"not plain JSON: {exc}")]) from None
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        problems = unstorable_problems(data, "") or [Problem("", "not Unicode text")]
+        raise ValidationError("canonical JSON", problems) from None
+
+
+def _chain(previous: str, stored: str) -> str:
+    """``sha256(previous + "\n" + stored)`` in hex: one link of the chain."""
+    data = previous.encode("utf-8") + b"\n" + stored.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter that writes and reads sealed events: built once (it costs milliseconds),
+    never configured after."""
+    return make_converter()
+
+
+def _stored(event: TicketEvent) -> str:
+    """The canonical JSON text of ``event``'s plain data (what a new seal stores)."""
+    return canonical_json(_event_data(event)).decode("utf-8")
+
+
+def _event_data(event: TicketEvent) -> dict[str, Any]:
+    """The plain form of ``event`` (the converter's) that is sealed and exported."""
+    data: dict[str, Any] = _converter().unstructure(event, TicketEvent)
+    return data
 
 
 def link_digest(previous: str, event: TicketEvent) -> str:
@@ -66,27 +107,39 @@ def link_digest(previous: str, event: TicketEvent) -> str:
     >>> len(link_digest(GENESIS, event))
     64
     """
-    data = previous.encode("ascii") + b"\n" + canonical_json(_event_data(event))
-    return hashlib.sha256(data).hexdigest()
+    return _chain(previous, _stored(event))
 
 
 @attrs.frozen(kw_only=True)
 class SealedEvent:
-    """One event of a sealed stream with the digest before it and its own digest."""
+    """One event of a sealed stream with the digest before it and its own digest.
+
+    ``stored`` is the event's plain data as it was sealed (canonical JSON text): the digest
+    covers it. A stream read back or sealed by :func:`seal_events` keeps it; a record built
+    by hand may leave it None, meaning "the plain form of ``event``".
+    """
 
     event: TicketEvent
     previous: str
     digest: str
+    stored: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data."""
-        return {"digest": self.digest, "event": _event_data(self.event), "previous": self.previous}
+        """Plain JSON data: the digests, and the event as stored."""
+        return _record_data(self)
+
+
+def _record_data(record: SealedEvent) -> dict[str, Any]:
+    event = json.loads(record.stored) if record.stored is not None else _event_data(record.event)
+    return {"digest": record.digest, "event": event, "previous": record.previous}
 
 
 @attrs.frozen(kw_only=True)
 class Seal:
     """What to keep apart from the stream (signed, printed, in another store): the ticket,
     the number of events and the last digest. :func:`verify_sealed` checks a stream against it.
+
+    A seal of no events has the :data:`GENESIS` head, and only such a seal has it.
     """
 
     ticket_id: str
@@ -95,12 +148,23 @@ class Seal:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
-        if not is_int(self.count) or self.count < 0:
-            problems.append(Problem("count", f"expected a whole number >= 0, got {self.count!r}"))
+        ticket_id: object = self.ticket_id  # any value reaches here from data read
+        if not isinstance(ticket_id, str):
+            problems.append(
+                Problem("ticket_id", f"expected a string, got {type(ticket_id).__name__}")
+            )
+        count_ok = is_int(self.count) and self.count >= 0
+        if not count_ok:
+            shown = "a negative number" if is_int(self.count) else type(self.count).__name__
+            problems.append(Problem("count", f"expected a whole number >= 0, got {shown}"))
         if not is_digest(self.head):
-            problems.append(Problem("head", f"not a lowercase hex SHA-256 digest: {self.head!r}"))
+            problems.append(Problem("head", "not a lowercase hex SHA-256 digest"))
+        elif count_ok and (self.count == 0) != (self.head == GENESIS):
+            problems.append(
+                Problem("head", "the genesis digest is the head of 0 events, and only of 0")
+            )
         if problems:
-            raise ValidationError(f"seal of {self.ticket_id!r}", problems)
+            raise ValidationError("seal", problems)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; :meth:`from_dict` reads it back."""
@@ -109,13 +173,10 @@ class Seal:
     @classmethod
     def from_dict(cls, data: object) -> Seal:
         """Load :meth:`to_dict` data; DeserializationError when it does not fit."""
-        if not isinstance(data, dict) or set(data) != {"ticket_id", "count", "head"}:
+        keys = {"ticket_id", "count", "head"}
+        if not isinstance(data, dict) or set(data) != keys:
             raise DeserializationError(
                 "seal", [Problem("", "expected an object with keys ticket_id, count, head")]
-            )
-        if not isinstance(data["ticket_id"], str):
-            raise DeserializationError(
-                "seal", [Problem("ticket_id", f"expected a string, got {data['ticket_id']!r}")]
             )
         try:
             return cls(ticket_id=data["ticket_id"], count=data["count"], head=data["head"])
@@ -153,21 +214,36 @@ class SealedStream:
         return Seal(ticket_id=ticket_id, count=len(self.records), head=self.head)
 
     def extend(self, events: Iterable[TicketEvent]) -> SealedStream:
-        """This stream with ``events`` (the ticket's next ones) sealed after it."""
+        """This stream with ``events`` (the ticket's next ones) sealed after it.
+
+        Raises:
+            InvalidEventStream: events of another ticket, or a sequence that skips or repeats.
+            ValidationError: an event whose data has no canonical JSON form (text that is not
+                Unicode, named by its path ``events[i].field``); nothing is sealed.
+        """
         added = tuple(events)
         last = self.records[-1].event if self.records else None
         _check_continues(last, added)
+        texts: list[str] = []
+        problems: list[Problem] = []
+        for index, event in enumerate(added):
+            try:
+                texts.append(_stored(event))
+            except ValidationError as exc:
+                problems.extend(under(f"events[{index}]", exc.problems))
+        if problems:
+            raise ValidationError("events to seal", problems)
         records = list(self.records)
         previous = self.head
-        for event in added:
-            digest = link_digest(previous, event)
-            records.append(SealedEvent(event=event, previous=previous, digest=digest))
+        for event, text in zip(added, texts, strict=True):
+            digest = _chain(previous, text)
+            records.append(SealedEvent(event=event, previous=previous, digest=digest, stored=text))
             previous = digest
         return SealedStream(records)
 
     def to_bytes(self) -> bytes:
         """JSON lines, one canonical record per line; :meth:`from_bytes` reads them back."""
-        return b"".join(canonical_json(record.to_dict()) + b"\n" for record in self.records)
+        return b"".join(canonical_json(_record_data(record)) + b"\n" for record in self.records)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SealedStream:
@@ -175,18 +251,20 @@ class SealedStream:
         byte can change without the change being seen (by this or by :func:`verify_sealed`).
 
         Raises:
-            DeserializationError: listing every line that is not a canonical sealed record.
+            DeserializationError: listing every line that is not a canonical sealed record
+                (``line N``: not UTF-8, not JSON, not canonical, or an event that does not
+                load).
         """
+        if not isinstance(data, bytes | bytearray):
+            raise DeserializationError(
+                "sealed stream", [Problem("", f"expected bytes, got {type(data).__name__}")]
+            )
         problems: list[Problem] = []
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DeserializationError("sealed stream", [Problem("", str(exc))]) from exc
-        if text and not text.endswith("\n"):
-            problems.append(Problem("", "the last line does not end with a newline"))
+        lines = bytes(data).split(b"\n")
+        if lines[-1]:
+            problems.append(Problem(f"line {len(lines)}", "does not end with a newline"))
         records: list[SealedEvent] = []
-        lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
-        for number, line in enumerate(lines if text else [], start=1):
+        for number, line in enumerate(lines[:-1] if data else [], start=1):
             record = _record_from_line(line, f"line {number}", problems)
             if record is not None:
                 records.append(record)
@@ -195,13 +273,14 @@ class SealedStream:
         return cls(records)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _record_from_line(line: str, path: str, problems: list[Problem]) -> SealedEvent | None:
+def _record_from_line(data: bytes, path: str, problems: list[Problem]) -> SealedEvent | None:
     try:
-        raw = json.loads(line, parse_constant=_reject_constant)
+        line = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, f"not UTF-8 text (byte {exc.start + 1} of the line)"))
+        return None
+    try:
+        raw = json.loads(line, parse_constant=refuse_constant)
     except (ValueError, RecursionError) as exc:
         problems.append(Problem(path, f"not JSON: {exc}"))
         return None
@@ -209,7 +288,7 @@ def _record_from_line(line: str, path: str, problems: list[Problem]) -> SealedEv
         problems.append(Problem(path, "expected an object with keys digest, event, previous"))
         return None
     found = [
-        Problem(f"{path}.{key}", f"not a lowercase hex SHA-256 digest: {raw[key]!r}")
+        Problem(f"{path}.{key}", "not a lowercase hex SHA-256 digest")
         for key in ("previous", "digest")
         if not is_digest(raw[key])
     ]
@@ -220,16 +299,18 @@ def _record_from_line(line: str, path: str, problems: list[Problem]) -> SealedEv
         return None
     try:
         event = _converter().structure(raw["event"], TicketEvent)
-    except Exception as exc:  # cattrs groups and our errors: every problem, with its path
-        problems.extend(
-            Problem(f"{path}.event.{p.path}".rstrip("."), p.message) for p in problems_from(exc)
-        )
+    except Exception as exc:  # cattrs groups and our own errors, each made a problem
+        problems.extend(problems_from(exc, f"{path}.event"))
         return None
-    record = SealedEvent(event=event, previous=raw["previous"], digest=raw["digest"])
-    if canonical_json(record.to_dict()).decode("utf-8") != line:
+    try:
+        canonical = canonical_json(raw).decode("utf-8")
+    except ValidationError:
+        canonical = None
+    if canonical != line:
         problems.append(Problem(path, "not in canonical form (sorted keys, no spaces, as written)"))
         return None
-    return record
+    stored = canonical_json(raw["event"]).decode("utf-8")
+    return SealedEvent(event=event, previous=raw["previous"], digest=raw["digest"], stored=stored)
 
 
 def _check_continues(last: TicketEvent | None, events: tuple[TicketEvent, ...]) -> None:
@@ -239,7 +320,10 @@ def _check_continues(last: TicketEvent | None, events: tuple[TicketEvent, ...]) 
     for index, event in enumerate(events):
         if event.ticket_id != ticket_id:
             problems.append(
-                Problem(f"events[{index}].ticket_id", f"{event.ticket_id!r} is not {ticket_id!r}")
+                Problem(
+                    f"events[{index}].ticket_id",
+                    (f"{shown(event.ticket_id)} is not {shown(ticket_id)}"),
+                )
             )
         if event.sequence != sequence + 1:
             problems.append(
@@ -249,7 +333,7 @@ def _check_continues(last: TicketEvent | None, events: tuple[TicketEvent, ...]) 
             )
         sequence = event.sequence
     if problems:
-        raise InvalidEventStream(repr(ticket_id), problems)
+        raise InvalidEventStream(shown(ticket_id), problems)
 
 
 def seal_events(events: Iterable[TicketEvent]) -> SealedStream:
@@ -257,5 +341,6 @@ def seal_events(events: Iterable[TicketEvent]) -> SealedStream:
 
     Raises:
         InvalidEventStream: when the events are of several tickets or skip or repeat a number.
+        ValidationError: when an event holds text that is not Unicode (a lone surrogate).
     """
     return SealedStream(()).extend(events)

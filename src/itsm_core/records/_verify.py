@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import enum
+import json
 
 import attrs
 
-from itsm_core.errors import Problem, SealBroken
-from itsm_core.records._seal import GENESIS, Seal, SealedEvent, SealedStream, link_digest
+from itsm_core.errors import Problem, SealBroken, ValidationError
+from itsm_core.records._seal import (
+    GENESIS,
+    Seal,
+    SealedEvent,
+    SealedStream,
+    _chain,
+    _converter,
+    _stored,
+    is_digest,
+)
+from itsm_core.tickets import TicketEvent
 
 
 class TamperKind(enum.StrEnum):
@@ -68,8 +79,10 @@ def verify_sealed(stream: SealedStream, seal: Seal | None = None) -> Verificatio
     - **inserted**: an event repeats another, or the chain continues as if it were absent;
     - **reordered**: an event was sealed after one that now comes later.
 
-    Without a seal, events cut from the end cannot be seen (nothing follows them); an event
-    forged and inserted at a fork of the chain is named at the fork.
+    Each digest is checked against the event data as stored (:attr:`SealedEvent.stored`),
+    so streams sealed by older releases verify. Without a seal, events cut from the end cannot
+    be seen (nothing follows them); an event forged and inserted at a fork of the chain is
+    named at the fork, one forged before the first event as inserted at position 0.
     """
     records = stream.records
     ticket_id = seal.ticket_id if seal is not None else stream.seal().ticket_id
@@ -84,12 +97,30 @@ def verify_sealed(stream: SealedStream, seal: Seal | None = None) -> Verificatio
     return Verification(ticket_id=ticket_id, checked=len(records), tamper=tamper)
 
 
+def _digest_matches(record: SealedEvent) -> bool:
+    """True when the record's digest covers its stored data and that data is its event."""
+    if not (is_digest(record.previous) and is_digest(record.digest)):
+        return False
+    try:
+        stored = record.stored if record.stored is not None else _stored(record.event)
+    except ValidationError:  # an event built by hand that has no canonical form
+        return False
+    if _chain(record.previous, stored) != record.digest:
+        return False
+    if record.stored is None:
+        return True
+    try:
+        return bool(_converter().structure(json.loads(stored), TicketEvent) == record.event)
+    except Exception:  # stored text that does not load is not the event
+        return False
+
+
 def _check_record(
     records: tuple[SealedEvent, ...], index: int, positions: dict[str, list[int]]
 ) -> Tamper | None:
     record = records[index]
     sequence = record.event.sequence
-    if link_digest(record.previous, record.event) != record.digest:
+    if not _digest_matches(record):
         return Tamper(
             kind=TamperKind.ALTERED,
             position=index,
@@ -120,6 +151,8 @@ def _check_record(
         return _inserted(records, index)
     if earlier:
         return _inserted(records, earlier[0] + 1)
+    if record.previous == GENESIS:  # sealed first, yet events come before it
+        return _inserted(records, 0)
     if index == 0:
         return Tamper(
             kind=TamperKind.REMOVED,
@@ -161,6 +194,8 @@ def _check_end(
 ) -> Tamper | None:
     count = len(records)
     last = records[-1] if records else None
+    if last is not None and seal.head == GENESIS:  # sealed with no events: every one was added
+        return _inserted(records, 0)
     if last is not None and last.event.ticket_id != seal.ticket_id:
         return Tamper(
             kind=TamperKind.ALTERED,
@@ -174,7 +209,7 @@ def _check_end(
     if seal.head in positions:
         cut = positions[seal.head][0] + 1
         return _inserted(records, cut)
-    if count < seal.count:
+    if count < seal.count or last is None:
         after = last.event.sequence if last is not None else 0
         return Tamper(
             kind=TamperKind.REMOVED,
@@ -183,7 +218,6 @@ def _check_end(
             message=f"the seal counts {seal.count} events, the stream ends after {count}: "
             f"event #{after + 1} and after removed",
         )
-    assert last is not None  # count >= seal.count >= 0 and the head differs
     return Tamper(
         kind=TamperKind.ALTERED,
         position=count - 1,

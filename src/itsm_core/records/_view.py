@@ -11,7 +11,7 @@ from itsm_core._checks import frozen_mapping, frozen_set
 from itsm_core.errors import AccessDenied
 from itsm_core.records._access import READ, READ_CONFIDENTIAL, AccessPolicy
 from itsm_core.records._actor import Actor
-from itsm_core.records._export import STRUCTURAL_FIELDS
+from itsm_core.records._export import mask_fields
 from itsm_core.records._masking import MaskingPolicy
 from itsm_core.records._ticket_data import ticket_data
 from itsm_core.tickets import Ticket
@@ -41,7 +41,9 @@ def redacted_view(
 ) -> TicketView:
     """The view of ``ticket`` for ``actor``: refused unless they may ``read`` it; without
     ``read_confidential``, the policy's confidential fields are left out. With ``masking``,
-    personal data is masked in the fields shown (identifiers and workflow fields excepted).
+    personal data is masked in the fields shown (identifiers and workflow fields excepted),
+    the same way :func:`~itsm_core.records.export_ticket` and
+    :func:`~itsm_core.records.export_event` mask it.
 
     Raises:
         AccessDenied: when the actor may not read the ticket (with the reason).
@@ -56,8 +58,5 @@ def redacted_view(
     )
     data = {name: value for name, value in ticket_data(ticket).items() if name not in hidden}
     if masking is not None:
-        data = {
-            name: value if name in STRUCTURAL_FIELDS else masking.mask_json(value)
-            for name, value in data.items()
-        }
+        data = mask_fields(data, masking)
     return TicketView(ticket_id=ticket.id, actor=actor.id, fields=data, hidden=hidden)

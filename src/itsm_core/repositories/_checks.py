@@ -1,13 +1,32 @@
-"""Argument checks every store applies the same way (the in-memory ones and the adapters)."""
+"""Argument checks every store applies the same way (the in-memory ones and the adapters).
+
+Text that is not Unicode (a lone surrogate, such as ``"\\ud800"``) is refused by every store
+alike, in stream names, keys and every string inside a stored value, with a
+:class:`~itsm_core.errors.ValidationError` naming where: a database or a file cannot hold it
+as UTF-8, so an in-memory store that kept it would accept what a durable one must refuse.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from itsm_core._checks import is_int
+from itsm_core._checks import is_int, unstorable_problems
 from itsm_core._plain import integer, shown, text
 from itsm_core.errors import Problem, ValidationError, VersionConflict
 from itsm_core.repositories._records import EventMetadata, ExpectedVersion
+
+#: Versions, positions and limits fit a 64-bit signed integer (SQLite's INTEGER and most
+#: databases'); a larger one is refused by every store alike.
+_LARGEST = 2**63 - 1
+
+
+def _count(value: object, name: str, minimum: int, problems: list[Problem]) -> None:
+    integer(value, name, problems, minimum=minimum, maximum=_LARGEST)
+
+
+def _name(value: object, name: str, problems: list[Problem]) -> None:
+    if text(value, name, problems) is not None:
+        problems.extend(unstorable_problems(value, name))
 
 
 def check_append(
@@ -17,30 +36,33 @@ def check_append(
     metadata: Sequence[object] | None = None,
     idempotency_key: object = None,
 ) -> None:
-    """The arguments of ``EventStore.append``; ValidationError lists every problem.
+    """The arguments of ``EventStore.append``; ValidationError lists every problem, text
+    that is not Unicode in the events included (``events[1].reason``).
 
     ``expected_version`` is an int ``>= 0`` or an :class:`ExpectedVersion`; ``metadata``, when
     given, holds one :class:`EventMetadata` per event with ids unique in the batch.
 
-    >>> check_append("", -1)
+    >>> check_append("", -1)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     itsm_core.errors.ValidationError: invalid value for append: 2 problems
       - stream: expected a non-blank string, got ''
-      - expected_version: expected an integer >= 0 or one of 'any', 'no stream', 'exists', got -1
+      - expected_version: expected an integer from 0 to 9223372036854775807 or one of ...
     """
     problems: list[Problem] = []
-    text(stream, "stream", problems)
+    _name(stream, "stream", problems)
     if not isinstance(expected_version, ExpectedVersion) and not (
-        is_int(expected_version) and expected_version >= 0
+        is_int(expected_version) and 0 <= expected_version <= _LARGEST
     ):
         choices = ", ".join(repr(member.value) for member in ExpectedVersion)
         problems.append(
             Problem(
                 "expected_version",
-                f"expected an integer >= 0 or one of {choices}, got {shown(expected_version)}",
+                f"expected an integer from 0 to {_LARGEST} or one of {choices}, "
+                f"got {shown(expected_version)}",
             )
         )
+    problems.extend(unstorable_problems(list(events), "events"))
     if metadata is not None:
         if len(metadata) != len(events):
             problems.append(
@@ -59,13 +81,14 @@ def check_append(
                 problems.append(
                     Problem(
                         f"metadata[{index}].event_id",
-                        f"event id {entry.event_id!r} appears twice in the batch",
+                        f"event id {shown(entry.event_id)} appears twice in the batch",
                     )
                 )
             else:
                 seen.add(entry.event_id)
+                problems.extend(unstorable_problems(entry, f"metadata[{index}]"))
     if idempotency_key is not None:
-        text(idempotency_key, "idempotency_key", problems)
+        _name(idempotency_key, "idempotency_key", problems)
     if problems:
         raise ValidationError("append", problems)
 
@@ -95,19 +118,21 @@ def check_read(stream: object | None = None, after: object = 0, limit: object = 
     """The arguments of ``read`` / ``read_all``; ValidationError lists every problem."""
     problems: list[Problem] = []
     if stream is not None:
-        text(stream, "stream", problems)
-    integer(after, "after", problems, minimum=0)
+        _name(stream, "stream", problems)
+    _count(after, "after", 0, problems)
     if limit is not None:
-        integer(limit, "limit", problems, minimum=1)
+        _count(limit, "limit", 1, problems)
     if problems:
         raise ValidationError("read", problems)
 
 
-def check_save(key: object, expected_version: object) -> None:
-    """The arguments of ``Repository.save``; ValidationError lists every problem."""
+def check_save(key: object, expected_version: object, value: object = None) -> None:
+    """The arguments of ``Repository.save``; ValidationError lists every problem, text that
+    is not Unicode in the value included (``value.comments[0].text``)."""
     problems: list[Problem] = []
-    text(key, "key", problems)
-    integer(expected_version, "expected_version", problems, minimum=0)
+    _name(key, "key", problems)
+    _count(expected_version, "expected_version", 0, problems)
+    problems.extend(unstorable_problems(value, "value"))
     if problems:
         raise ValidationError("save", problems)
 
@@ -115,6 +140,6 @@ def check_save(key: object, expected_version: object) -> None:
 def check_key(key: object) -> None:
     """A repository key: a non-empty string."""
     problems: list[Problem] = []
-    text(key, "key", problems)
+    _name(key, "key", problems)
     if problems:
         raise ValidationError("key", problems)

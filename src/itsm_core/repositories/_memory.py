@@ -150,7 +150,7 @@ class InMemoryRepository(Generic[T]):
 
     def save(self, key: str, value: T, expected_version: int) -> Versioned[T]:
         """Save ``value`` if ``key`` is at ``expected_version``; the saved version."""
-        check_save(key, expected_version)
+        check_save(key, expected_version, value)
         with self._lock:
             current = self._values.get(key)
             actual = 0 if current is None else current.version

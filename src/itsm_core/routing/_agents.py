@@ -59,7 +59,7 @@ class Agent:
     def __attrs_post_init__(self) -> None:
         problems = _agent_problems(self)
         if problems:
-            raise InvalidRouting(f"agent {self.id!r}", problems)
+            raise InvalidRouting(f"agent {shown(self.id)}", problems)
 
     def skill_level(self, skill: str) -> int:
         """The agent's level in ``skill``, 0 when they do not have it."""
@@ -82,25 +82,29 @@ class Agent:
 
 def _agent_problems(agent: Agent) -> list[Problem]:
     problems = [
-        Problem(name, f"expected a non-blank string, got {getattr(agent, name)!r}")
+        Problem(name, f"expected a non-blank string, got {shown(getattr(agent, name))}")
         for name in ("id", "roster")
         if not is_text(getattr(agent, name))
     ]
     if not is_a(agent.name, str):
-        problems.append(Problem("name", f"expected a string, got {agent.name!r}"))
+        problems.append(Problem("name", f"expected a string, got {shown(agent.name)}"))
     if not is_a(agent.level, SupportLevel):
-        problems.append(Problem("level", f"{agent.level!r} is not a SupportLevel"))
+        problems.append(Problem("level", f"{shown(agent.level)} is not a SupportLevel"))
     if not is_a(agent.senior, bool):
-        problems.append(Problem("senior", f"expected true or false, got {agent.senior!r}"))
+        problems.append(Problem("senior", f"expected true or false, got {shown(agent.senior)}"))
     for field in ("groups", "languages"):
         values = getattr(agent, field)
         if not is_a(values, frozenset) or not all(is_text(v) for v in values):
-            problems.append(Problem(field, f"expected a set of non-blank strings, got {values!r}"))
+            problems.append(
+                Problem(field, f"expected a set of non-blank strings, got {shown(values)}")
+            )
     if not agent.groups:
         problems.append(Problem("groups", "an agent belongs to at least one group"))
     problems.extend(skill_problems(agent.skills))
     if not (is_int(agent.capacity) and agent.capacity >= 1):
-        problems.append(Problem("capacity", f"expected an integer >= 1, got {agent.capacity!r}"))
+        problems.append(
+            Problem("capacity", f"expected an integer >= 1, got {shown(agent.capacity)}")
+        )
     return problems
 
 

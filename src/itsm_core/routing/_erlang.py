@@ -24,16 +24,16 @@ import math
 import attrs
 
 from itsm_core._checks import is_int
-from itsm_core._plain import is_duration, is_number
+from itsm_core._plain import is_duration, is_number, shown
 from itsm_core.errors import Problem, ValidationError
 
 
 def _check(agents: int, traffic: float) -> None:
     problems = []
     if not (is_int(agents) and agents >= 0):
-        problems.append(Problem("agents", f"expected an integer >= 0, got {agents!r}"))
+        problems.append(Problem("agents", f"expected an integer >= 0, got {shown(agents)}"))
     if not (is_number(traffic) and traffic >= 0):
-        problems.append(Problem("traffic", f"expected a finite number >= 0, got {traffic!r}"))
+        problems.append(Problem("traffic", f"expected a finite number >= 0, got {shown(traffic)}"))
     if problems:
         raise ValidationError("Erlang formula", problems)
 
@@ -88,7 +88,7 @@ def level_from_waiting(waiting: float, spare: float, answer_within: float, aht: 
 
 def _positive_seconds(value: dt.timedelta, name: str, problems: list[Problem]) -> float:
     if not is_duration(value, positive=True):
-        problems.append(Problem(name, f"expected a positive timedelta, got {value!r}"))
+        problems.append(Problem(name, f"expected a positive timedelta, got {shown(value)}"))
         return 1.0
     return value.total_seconds()
 
@@ -100,7 +100,8 @@ class QueueFigures:
     With no traffic nobody waits: service level 1, ASA 0, occupancy 0, whatever the agents.
     ``stable`` is false when ``0 < traffic`` and ``agents <= traffic``: every call waits, the
     queue grows without bound, the service level is 0, the average speed of answer is None
-    (infinite) and occupancy is 1.
+    (infinite) and occupancy is 1. An ASA longer than a timedelta holds (traffic a hair below
+    the agents, 4.999999999 erlangs on 5) is ``timedelta.max``.
     """
 
     agents: int
@@ -137,7 +138,7 @@ def queue_figures(
     aht = _positive_seconds(handle_time, "handle_time", problems)
     if not is_duration(answer_within, positive=False):
         problems.append(
-            Problem("answer_within", f"expected a timedelta >= 0, got {answer_within!r}")
+            Problem("answer_within", f"expected a timedelta >= 0, got {shown(answer_within)}")
         )
     if problems:
         raise ValidationError("queue figures", problems)
@@ -179,6 +180,16 @@ def figures_from_blocking(
         probability_of_waiting=waiting,
         service_level=min(max(level, 0.0), 1.0),
         answer_within=answer_within,
-        average_speed_of_answer=dt.timedelta(seconds=waiting * aht / spare),
+        average_speed_of_answer=_seconds(waiting * aht / spare),
         occupancy=traffic / agents,
     )
+
+
+def _seconds(value: float) -> dt.timedelta:
+    """``value`` seconds, or :attr:`datetime.timedelta.max` beyond it: with traffic a hair
+    below the agents (4.999999999 erlangs on 5) the average speed of answer is finite but
+    longer than a timedelta holds (about 2.7 million years), which no target can meet."""
+    try:
+        return dt.timedelta(seconds=value)
+    except OverflowError:
+        return dt.timedelta.max

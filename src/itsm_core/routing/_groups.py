@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from itsm_core._plain import as_mapping, build, check_keys, is_a, is_text, read_enum
+from itsm_core._plain import as_mapping, build, check_keys, is_a, is_text, read_enum, shown
 from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.tickets import SupportLevel
 
@@ -39,18 +39,20 @@ class Group:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         if not is_text(self.name):
-            problems.append(Problem("name", f"expected a non-blank string, got {self.name!r}"))
+            problems.append(Problem("name", f"expected a non-blank string, got {shown(self.name)}"))
         if not is_a(self.level, SupportLevel):
-            problems.append(Problem("level", f"{self.level!r} is not a SupportLevel"))
+            problems.append(Problem("level", f"{shown(self.level)} is not a SupportLevel"))
         if not is_a(self.strategy, AssignmentStrategy):
-            problems.append(Problem("strategy", f"{self.strategy!r} is not an AssignmentStrategy"))
+            problems.append(
+                Problem("strategy", f"{shown(self.strategy)} is not an AssignmentStrategy")
+            )
         target = self.escalates_to
         if target is not None and not is_text(target):
-            problems.append(Problem("escalates_to", f"expected a group name, got {target!r}"))
+            problems.append(Problem("escalates_to", f"expected a group name, got {shown(target)}"))
         elif target is not None and target == self.name:
             problems.append(Problem("escalates_to", "a group cannot escalate to itself"))
         if problems:
-            raise InvalidRouting(f"group {self.name!r}", problems)
+            raise InvalidRouting(f"group {shown(self.name)}", problems)
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-safe data (the form ``Team.from_dict`` reads)."""

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidRouting, Problem
 from itsm_core.routing._agents import Agent
 from itsm_core.routing._decision import RouteOutcome, RoutingDecision, RoutingStep, StepKind
@@ -49,7 +50,7 @@ def route(
     unknown = sorted(name for name in rules.groups() if team.group(name) is None)
     if unknown:
         raise InvalidRouting(
-            "rules", [Problem("", f"group {name!r} is not in the team") for name in unknown]
+            "rules", [Problem("", f"group {shown(name)} is not in the team") for name in unknown]
         )
     steps: list[RoutingStep] = []
     language = rules.language_of(ticket)

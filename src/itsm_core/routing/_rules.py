@@ -63,7 +63,7 @@ class RoutingRule:
     def __attrs_post_init__(self) -> None:
         problems = _rule_problems(self)
         if problems:
-            raise InvalidRouting(f"rule {self.name!r}", problems)
+            raise InvalidRouting(f"rule {shown(self.name)}", problems)
 
     def mismatches(
         self,
@@ -141,7 +141,7 @@ def _listed(values: frozenset[Any]) -> str:
 
 def _rule_problems(rule: RoutingRule) -> list[Problem]:
     problems = [
-        Problem(name, f"expected a non-blank string, got {getattr(rule, name)!r}")
+        Problem(name, f"expected a non-blank string, got {shown(getattr(rule, name))}")
         for name in ("name", "group")
         if not is_text(getattr(rule, name))
     ]
@@ -150,19 +150,19 @@ def _rule_problems(rule: RoutingRule) -> list[Problem]:
         if allowed is None:
             continue
         if not isinstance(allowed, frozenset) or not allowed:
-            problems.append(Problem(key, f"expected a non-empty set or None, got {allowed!r}"))
+            problems.append(Problem(key, f"expected a non-empty set or None, got {shown(allowed)}"))
             continue
         kind = _ENUMS.get(key)
         for value in sorted(allowed, key=repr):
             if kind is not None and not isinstance(value, kind):
-                problems.append(Problem(key, f"{value!r} is not a {kind.__name__}"))
+                problems.append(Problem(key, f"{shown(value)} is not a {kind.__name__}"))
             elif key == "response_levels" and not (is_int(value) and value in RESPONSE_LEVELS):
-                problems.append(Problem(key, f"{value!r} is not a response level (1, 2, 3)"))
+                problems.append(Problem(key, f"{shown(value)} is not a response level (1, 2, 3)"))
             elif key in ("categories", "languages", "customer_tiers") and not is_text(value):
-                problems.append(Problem(key, f"expected non-blank strings, got {value!r}"))
+                problems.append(Problem(key, f"expected non-blank strings, got {shown(value)}"))
     problems.extend(skill_problems(rule.skills))
     if not is_a(rule.senior, bool):
-        problems.append(Problem("senior", f"expected true or false, got {rule.senior!r}"))
+        problems.append(Problem("senior", f"expected true or false, got {shown(rule.senior)}"))
     return problems
 
 
@@ -194,9 +194,11 @@ class RoutingRules:
         names: set[str] = set()
         for i, rule in enumerate(self.rules):
             if not is_a(rule, RoutingRule):
-                problems.append(Problem(f"rules[{i}]", f"expected a RoutingRule, got {rule!r}"))
+                problems.append(
+                    Problem(f"rules[{i}]", f"expected a RoutingRule, got {shown(rule)}")
+                )
             elif rule.name in names:
-                problems.append(Problem(f"rules[{i}].name", f"duplicate rule {rule.name!r}"))
+                problems.append(Problem(f"rules[{i}].name", f"duplicate rule {shown(rule.name)}"))
             else:
                 names.add(rule.name)
         problems.extend(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import attrs
 
 from itsm_core._checks import check_aware_fields, is_int
-from itsm_core._plain import as_mapping, check_keys, is_duration, is_number
+from itsm_core._plain import as_mapping, as_seconds, check_keys, is_duration, is_number, shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.routing._erlang import (
     QueueFigures,
@@ -46,27 +46,34 @@ class ServiceTarget:
         problems = []
         if not (is_number(self.service_level) and 0 < self.service_level < 1):
             problems.append(
-                Problem("service_level", f"expected a share in (0, 1), got {self.service_level!r}")
+                Problem(
+                    "service_level", f"expected a share in (0, 1), got {shown(self.service_level)}"
+                )
             )
         if not is_duration(self.answer_within, positive=False):
             problems.append(
-                Problem("answer_within", f"expected a timedelta >= 0, got {self.answer_within!r}")
+                Problem(
+                    "answer_within", f"expected a timedelta >= 0, got {shown(self.answer_within)}"
+                )
             )
         occupancy = self.max_occupancy
         if occupancy is not None and not (is_number(occupancy) and 0 < occupancy <= 1):
             problems.append(
-                Problem("max_occupancy", f"expected a share in (0, 1], got {occupancy!r}")
+                Problem("max_occupancy", f"expected a share in (0, 1], got {shown(occupancy)}")
             )
         asa = self.max_average_speed_of_answer
         if asa is not None and not is_duration(asa, positive=True):
             problems.append(
                 Problem(
-                    "max_average_speed_of_answer", f"expected a positive timedelta, got {asa!r}"
+                    "max_average_speed_of_answer",
+                    f"expected a positive timedelta, got {shown(asa)}",
                 )
             )
         if not (is_int(self.minimum_agents) and self.minimum_agents >= 0):
             problems.append(
-                Problem("minimum_agents", f"expected an integer >= 0, got {self.minimum_agents!r}")
+                Problem(
+                    "minimum_agents", f"expected an integer >= 0, got {shown(self.minimum_agents)}"
+                )
             )
         if problems:
             raise ValidationError("service target", problems)
@@ -108,10 +115,10 @@ class ServiceTarget:
         durations: dict[str, dt.timedelta | None] = {}
         for key in ("answer_within_seconds", "max_average_speed_of_answer_seconds"):
             value = mapping.get(key)
-            if isinstance(value, int | float) and is_number(value):
-                durations[key] = dt.timedelta(seconds=value)
+            if (duration := as_seconds(value)) is not None:
+                durations[key] = duration
             elif value is not None:
-                problems.append(Problem(key, f"expected a number of seconds, got {value!r}"))
+                problems.append(Problem(key, f"expected a number of seconds, got {shown(value)}"))
         if problems:
             raise ValidationError("service target", problems)
         return ServiceTarget(
@@ -145,10 +152,10 @@ def traffic_of(calls: float, interval: dt.timedelta, handle_time: dt.timedelta) 
     """
     problems = []
     if not (is_number(calls) and calls >= 0):
-        problems.append(Problem("calls", f"expected a number >= 0, got {calls!r}"))
+        problems.append(Problem("calls", f"expected a number >= 0, got {shown(calls)}"))
     for name, value in (("interval", interval), ("handle_time", handle_time)):
         if not is_duration(value, positive=True):
-            problems.append(Problem(name, f"expected a positive timedelta, got {value!r}"))
+            problems.append(Problem(name, f"expected a positive timedelta, got {shown(value)}"))
     if problems:
         raise ValidationError("traffic", problems)
     return calls * handle_time.total_seconds() / interval.total_seconds()
@@ -184,7 +191,8 @@ def _on_the_phones(shrinkage: float) -> tuple[int, int]:
     """``1 - shrinkage`` exactly, as a numerator and a denominator."""
     if not (is_number(shrinkage) and 0 <= shrinkage < 1):
         raise ValidationError(
-            "staffing", [Problem("shrinkage", f"expected a share in [0, 1), got {shrinkage!r}")]
+            "staffing",
+            [Problem("shrinkage", f"expected a share in [0, 1), got {shown(shrinkage)}")],
         )
     shrunk, whole = shrinkage.as_integer_ratio()
     return whole - shrunk, whole
@@ -316,7 +324,7 @@ def staffing_plan(
     if not is_duration(interval, positive=True):
         raise ValidationError(
             "staffing plan",
-            [Problem("interval", f"expected a positive timedelta, got {interval!r}")],
+            [Problem("interval", f"expected a positive timedelta, got {shown(interval)}")],
         )
     starts = [forecast.start.astimezone(dt.UTC) for forecast in rows]
     for i in range(1, len(rows)):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from itsm_core._checks import frozen_mapping, is_int
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.routing._team import Team
 
@@ -36,20 +37,33 @@ class TeamState:
 
     def __attrs_post_init__(self) -> None:
         problems = [
-            Problem(f"loads.{agent_id}", f"expected a count >= 0 of a known agent, got {count!r}")
+            Problem(
+                f"loads.{agent_id}", f"expected a count >= 0 of a known agent, got {shown(count)}"
+            )
             for agent_id, count in self.loads.items()
             if not (is_int(count) and count >= 0 and self.team.agent(agent_id) is not None)
         ]
         for group, agent_id in self.last_assigned.items():
             if agent_id not in {a.id for a in self.team.members(group)}:
                 problems.append(
-                    Problem(f"last_assigned.{group}", f"{agent_id!r} is not a member of {group!r}")
+                    Problem(
+                        f"last_assigned.{group}",
+                        f"{shown(agent_id)} is not a member of {shown(group)}",
+                    )
                 )
         if problems:
             raise ValidationError("team state", problems)
 
     def load(self, agent_id: str) -> int:
-        """The agent's open tickets."""
+        """The agent's open tickets (0 for an agent without any).
+
+        Raises:
+            ValidationError: when ``agent_id`` is not text.
+        """
+        if not isinstance(agent_id, str):
+            raise ValidationError(
+                "team state", [Problem("agent_id", f"expected text, got {shown(agent_id)}")]
+            )
         return self.loads.get(agent_id, 0)
 
     def assign(self, agent_id: str, group: str) -> TeamState:

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import check_aware, frozen_mapping
-from itsm_core._plain import as_list, as_mapping, check_keys, is_text
+from itsm_core._plain import as_list, as_mapping, check_keys, is_text, shown
 from itsm_core.calendar import Calendar
 from itsm_core.errors import InvalidCalendar, InvalidRouting, NoWorkingTimeError, Problem
 from itsm_core.routing._agents import Agent, read_agent
@@ -173,15 +173,15 @@ def _team_problems(
     groups = list(given_groups)
     for name, roster in rosters.items():
         if not is_text(name):
-            problems.append(Problem("rosters", f"roster name {name!r} is blank"))
+            problems.append(Problem("rosters", f"roster name {shown(name)} is blank"))
         if not isinstance(roster, Calendar):
-            problems.append(Problem(f"rosters.{name}", f"expected a calendar, got {roster!r}"))
+            problems.append(Problem(f"rosters.{name}", f"expected a calendar, got {shown(roster)}"))
     by_name: dict[str, Group] = {}
     for i, group in enumerate(groups):
         if not isinstance(group, Group):
-            problems.append(Problem(f"groups[{i}]", f"expected a Group, got {group!r}"))
+            problems.append(Problem(f"groups[{i}]", f"expected a Group, got {shown(group)}"))
         elif group.name in by_name:
-            problems.append(Problem(f"groups[{i}].name", f"duplicate group {group.name!r}"))
+            problems.append(Problem(f"groups[{i}].name", f"duplicate group {shown(group.name)}"))
         else:
             by_name[group.name] = group
     for i, group in enumerate(groups):
@@ -190,29 +190,29 @@ def _team_problems(
         target = by_name.get(group.escalates_to) if group.escalates_to else None
         if group.escalates_to is not None and target is None:
             problems.append(
-                Problem(f"groups[{i}].escalates_to", f"unknown group {group.escalates_to!r}")
+                Problem(f"groups[{i}].escalates_to", f"unknown group {shown(group.escalates_to)}")
             )
         elif target is not None and _rank(target) <= _rank(group):
             problems.append(
                 Problem(
                     f"groups[{i}].escalates_to",
-                    f"{target.name!r} is {target.level.value}, not above {group.level.value}",
+                    f"{shown(target.name)} is {target.level.value}, not above {group.level.value}",
                 )
             )
     seen: set[str] = set()
     for i, agent in enumerate(agents):
         if not isinstance(agent, Agent):
-            problems.append(Problem(f"agents[{i}]", f"expected an Agent, got {agent!r}"))
+            problems.append(Problem(f"agents[{i}]", f"expected an Agent, got {shown(agent)}"))
             continue
         if agent.id in seen:
-            problems.append(Problem(f"agents[{i}].id", f"duplicate agent {agent.id!r}"))
+            problems.append(Problem(f"agents[{i}].id", f"duplicate agent {shown(agent.id)}"))
         seen.add(agent.id)
         problems.extend(
-            Problem(f"agents[{i}].groups", f"unknown group {name!r}")
+            Problem(f"agents[{i}].groups", f"unknown group {shown(name)}")
             for name in sorted(agent.groups - by_name.keys())
         )
         if agent.roster not in rosters:
-            problems.append(Problem(f"agents[{i}].roster", f"unknown roster {agent.roster!r}"))
+            problems.append(Problem(f"agents[{i}].roster", f"unknown roster {shown(agent.roster)}"))
     return problems
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem
 from itsm_core.satisfaction._scales import Scale
 from itsm_core.satisfaction._scoring import mean_index, positive_set, scores_on_scale
@@ -113,7 +114,7 @@ def _find(scores: tuple[CsatScore, ...], key: str, kind: str) -> CsatScore:
     for score in scores:
         if score.key == key:
             return score
-    raise_if("CsatReport", [Problem(kind, f"no {kind} {key!r} in the report")])
+    raise_if("CsatReport", [Problem(kind, f"no {kind} {shown(key)} in the report")])
     raise AssertionError  # pragma: no cover
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InsufficientData, Problem
 from itsm_core.satisfaction._checks import instance_of
 from itsm_core.stats._checks import count_problems, is_number, raise_if
@@ -81,7 +82,7 @@ def kano_category(functional: KanoAnswer, dysfunctional: KanoAnswer) -> KanoCate
     'M'
     """
     problems = [
-        Problem(name, f"not a KanoAnswer: {value!r}")
+        Problem(name, f"not a KanoAnswer: {shown(value)}")
         for name, value in (("functional", functional), ("dysfunctional", dysfunctional))
         if not instance_of(value, KanoAnswer)
     ]
@@ -161,10 +162,12 @@ def classify_feature(
     pairs = list(answers)
     problems: list[Problem] = []
     if not is_number(tie_margin) or not 0 <= tie_margin < 1:
-        problems.append(Problem("tie_margin", f"must be in [0, 1), got {tie_margin!r}"))
+        problems.append(Problem("tie_margin", f"must be in [0, 1), got {shown(tie_margin)}"))
     for index, pair in enumerate(pairs):
         if not _is_answer_pair(pair):
-            problems.append(Problem(f"answers[{index}]", f"not a pair of KanoAnswer: {pair!r}"))
+            problems.append(
+                Problem(f"answers[{index}]", f"not a pair of KanoAnswer: {shown(pair)}")
+            )
     raise_if(subject, problems)
     counts = dict.fromkeys(KanoCategory, 0)
     for functional, dysfunctional in pairs:
@@ -186,17 +189,17 @@ def kano_from_counts(
     """
     subject = "kano_from_counts"
     problems = [
-        Problem(f"counts.{key}", f"must be a count >= 0, got {value!r}")
+        Problem(f"counts.{key}", f"must be a count >= 0, got {shown(value)}")
         for key, value in counts.items()
         if not instance_of(key, KanoCategory) or count_problems(value, "")
     ]
     if not is_number(tie_margin) or not 0 <= tie_margin < 1:
-        problems.append(Problem("tie_margin", f"must be in [0, 1), got {tie_margin!r}"))
+        problems.append(Problem("tie_margin", f"must be in [0, 1), got {shown(tie_margin)}"))
     raise_if(subject, problems)
     full = {category: counts.get(category, 0) for category in KanoCategory}
     n = sum(full.values())
     if n == 0:
-        raise InsufficientData(subject, [Problem("answers", f"no answers for {feature!r}")])
+        raise InsufficientData(subject, [Problem("answers", f"no answers for {shown(feature)}")])
     ranked = sorted(_TIE_ORDER, key=lambda c: (-full[c], _TIE_ORDER.index(c)))
     mode = ranked[0]
     category = mode

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._plain import as_mapping, shown
 from itsm_core.errors import InvalidSurvey, Problem
 from itsm_core.satisfaction._scales import ZERO_TO_TEN
 from itsm_core.satisfaction._scoring import scores_on_scale
@@ -75,10 +76,13 @@ class NpsBreaks:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> NpsBreaks:
         """Build breaks from plain data, reporting every problem."""
+        problems: list[Problem] = []
+        if as_mapping(data, "", problems) is None:
+            raise InvalidSurvey("NPS breaks", problems)
         problems = [
-            Problem(str(k), "unknown key")
-            for k in sorted(map(str, data))
-            if k not in {"detractor_max", "promoter_min"}
+            Problem(key, "unknown key")
+            for key in sorted(data)
+            if key not in {"detractor_max", "promoter_min"}
         ]
         low, high = data.get("detractor_max", 6), data.get("promoter_min", 9)
         problems += _breaks_problems(low, high)
@@ -93,13 +97,15 @@ def _breaks_problems(low: object, high: object) -> list[Problem]:
     problems = []
     for name, value in (("detractor_max", low), ("promoter_min", high)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            problems.append(Problem(name, f"must be an integer in 0..10, got {value!r}"))
+            problems.append(Problem(name, f"must be an integer in 0..10, got {shown(value)}"))
     if not problems:
         assert isinstance(low, int)
         assert isinstance(high, int)
         if high <= low:
             problems.append(
-                Problem("promoter_min", f"must be above detractor_max = {low}, got {high}")
+                Problem(
+                    "promoter_min", f"must be above detractor_max = {shown(low)}, got {shown(high)}"
+                )
             )
     return problems
 
@@ -201,7 +207,7 @@ def _counts_of(
 def _check(subject: str, confidence: float, method: object) -> IntervalMethod:
     problems = confidence_problems(confidence)
     if not (isinstance(method, IntervalMethod) and method in _METHODS):
-        problems.append(Problem("method", f"{method!r} is not adjusted_wald or wald"))
+        problems.append(Problem("method", f"{shown(method)} is not adjusted_wald or wald"))
     raise_if(subject, problems)
     assert isinstance(method, IntervalMethod)
     return method

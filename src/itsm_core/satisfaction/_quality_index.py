@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidSurvey, Problem
 from itsm_core.stats._checks import is_number, raise_if
 
@@ -18,7 +19,9 @@ _TOLERANCE = 1e-9
 
 def _weight_problems(weights: object) -> list[Problem]:
     if not isinstance(weights, Mapping) or not weights:
-        return [Problem("weights", f"must be a non-empty mapping of name to weight: {weights!r}")]
+        return [
+            Problem("weights", f"must be a non-empty mapping of name to weight: {shown(weights)}")
+        ]
     problems: list[Problem] = []
     for name, value in weights.items():
         if not isinstance(name, str) or not name:
@@ -27,7 +30,7 @@ def _weight_problems(weights: object) -> list[Problem]:
             )
         if not is_number(value) or not math.isfinite(value) or value < 0:
             problems.append(
-                Problem(f"weights.{name}", f"must be a finite number >= 0, got {value!r}")
+                Problem(f"weights.{name}", f"must be a finite number >= 0, got {shown(value)}")
             )
     return problems
 
@@ -131,7 +134,9 @@ def service_quality_index(
         if name not in weights.dimensions:
             problems.append(Problem(f"scores.{name}", "dimension has no weight"))
         elif not is_number(value) or not 0.0 <= value <= 100.0:
-            problems.append(Problem(f"scores.{name}", f"must be a number in 0..100, got {value!r}"))
+            problems.append(
+                Problem(f"scores.{name}", f"must be a number in 0..100, got {shown(value)}")
+            )
     raise_if("service_quality_index", problems)
     contributions = tuple((name, weight * scores[name]) for name, weight in weights.pairs)
     value = math.fsum(c for _, c in contributions)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InsufficientData, Problem
 from itsm_core.satisfaction._checks import instance_of
 from itsm_core.stats import Interval, IntervalMethod
@@ -86,7 +87,7 @@ def cronbach_alpha(
     table = [list(row) for row in rows]
     problems = confidence_problems(confidence)
     if not instance_of(missing, MissingPolicy):
-        problems.append(Problem("missing", f"not a MissingPolicy: {missing!r}"))
+        problems.append(Problem("missing", f"not a MissingPolicy: {shown(missing)}"))
     k = len(table[0]) if table else 0
     clean: list[list[float | None]] = []
     for r, row in enumerate(table):
@@ -101,7 +102,7 @@ def cronbach_alpha(
                 values.append(float(value))
             else:
                 problems.append(
-                    Problem(f"rows[{r}][{c}]", f"not a finite number or None: {value!r}")
+                    Problem(f"rows[{r}][{c}]", f"not a finite number or None: {shown(value)}")
                 )
         clean.append(values)
     raise_if(subject, problems)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-import math
 from collections.abc import Mapping
 
 import attrs
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import as_mapping, as_seconds, is_number, shown
 from itsm_core.errors import InvalidSurvey, Problem, ValidationError
 from itsm_core.satisfaction._checks import nonempty_str
 
@@ -70,19 +70,16 @@ def _rule_problems(
     rate: object, delay: object, validity: object, cooldown: object
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if (
-        isinstance(rate, bool)
-        or not isinstance(rate, int | float)
-        or not math.isfinite(rate)
-        or not 0 <= rate <= 1
-    ):
-        problems.append(Problem("rate", f"must be a number in [0, 1], got {rate!r}"))
+    if not (is_number(rate) and 0 <= rate <= 1):
+        problems.append(Problem("rate", f"must be a number in [0, 1], got {shown(rate)}"))
     if not isinstance(delay, dt.timedelta) or delay < _ZERO:
-        problems.append(Problem("delay", f"must be a timedelta >= 0, got {delay!r}"))
+        problems.append(Problem("delay", f"must be a timedelta >= 0, got {shown(delay)}"))
     if not isinstance(validity, dt.timedelta) or validity <= _ZERO:
-        problems.append(Problem("validity", f"must be a timedelta > 0, got {validity!r}"))
+        problems.append(Problem("validity", f"must be a timedelta > 0, got {shown(validity)}"))
     if cooldown is not None and (not isinstance(cooldown, dt.timedelta) or cooldown <= _ZERO):
-        problems.append(Problem("cooldown", f"must be a timedelta > 0 or None, got {cooldown!r}"))
+        problems.append(
+            Problem("cooldown", f"must be a timedelta > 0 or None, got {shown(cooldown)}")
+        )
     return problems
 
 
@@ -154,9 +151,9 @@ class SamplingRule:
         """
         problems = []
         if not nonempty_str(ticket_id):
-            problems.append(Problem("ticket_id", f"must be a non-empty string: {ticket_id!r}"))
+            problems.append(Problem("ticket_id", f"must be a non-empty string: {shown(ticket_id)}"))
         if not nonempty_str(seed):
-            problems.append(Problem("seed", f"must be a non-empty string: {seed!r}"))
+            problems.append(Problem("seed", f"must be a non-empty string: {shown(seed)}"))
         if problems:
             raise ValidationError("sampling decision", problems)
         check_aware(now, "now")
@@ -209,22 +206,23 @@ class SamplingRule:
           - rate: must be a number in [0, 1], got 1.5
           - validity: must be a timedelta > 0, got datetime.timedelta(0)
         """
+        problems: list[Problem] = []
+        if as_mapping(data, "", problems) is None:
+            raise InvalidSurvey("sampling rule", problems)
         known = {"rate", "delay_seconds", "validity_seconds", "cooldown_seconds"}
-        problems = [
-            Problem(str(k), "unknown key") for k in sorted(map(str, data)) if k not in known
-        ]
+        problems = [Problem(key, "unknown key") for key in sorted(data) if key not in known]
         durations: dict[str, dt.timedelta | None] = {}
         for key, default in (("delay", 0), ("validity", None), ("cooldown", None)):
             raw = data.get(f"{key}_seconds", default)
             if raw is None:
                 durations[key] = None
-            elif (
-                isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw)
-            ):
-                problems.append(Problem(f"{key}_seconds", f"must be a number of seconds: {raw!r}"))
+            elif (duration := as_seconds(raw)) is None:
+                problems.append(
+                    Problem(f"{key}_seconds", f"must be a number of seconds: {shown(raw)}")
+                )
                 durations[key] = _ZERO if key == "delay" else None
             else:
-                durations[key] = dt.timedelta(seconds=raw)
+                durations[key] = duration
         checked_validity = durations["validity"]
         if checked_validity is None:
             if not any(p.path == "validity_seconds" for p in problems):

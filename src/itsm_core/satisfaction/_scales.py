@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from itsm_core._plain import key_text, shown
 from itsm_core.errors import InvalidSurvey, Problem
 
 
@@ -63,11 +64,11 @@ class Scale:
         if self.yes_no:
             if isinstance(value, bool):
                 return None
-            return f"a yes/no answer must be True or False, got {value!r}"
+            return f"a yes/no answer must be True or False, got {shown(value)}"
         if isinstance(value, bool) or not isinstance(value, int):
-            return f"must be an integer on the scale {self.low}..{self.high}, got {value!r}"
+            return f"must be an integer on the scale {self.low}..{self.high}, got {shown(value)}"
         if not self.low <= value <= self.high:
-            return f"{value} is off the scale {self.low}..{self.high}"
+            return f"{shown(value)} is off the scale {self.low}..{self.high}"
         return None
 
     def to_dict(self) -> dict[str, object]:
@@ -91,16 +92,18 @@ def _scale_problems(
     problems: list[Problem] = []
     for name, value in (("low", low), ("high", high)):
         if not isinstance(value, int) or isinstance(value, bool):
-            problems.append(Problem(prefix + name, f"must be an integer, got {value!r}"))
+            problems.append(Problem(prefix + name, f"must be an integer, got {shown(value)}"))
     for name, value in (("higher_is_better", higher_is_better), ("yes_no", yes_no)):
         if not isinstance(value, bool):
-            problems.append(Problem(prefix + name, f"must be true or false, got {value!r}"))
+            problems.append(Problem(prefix + name, f"must be true or false, got {shown(value)}"))
     if problems:
         return problems
     assert isinstance(low, int)
     assert isinstance(high, int)
     if high <= low:
-        problems.append(Problem(prefix + "high", f"must be above low = {low}, got {high}"))
+        problems.append(
+            Problem(prefix + "high", f"must be above low = {shown(low)}, got {shown(high)}")
+        )
     if yes_no and (low, high, higher_is_better) != (0, 1, True):
         problems.append(Problem(prefix + "yes_no", "a yes/no scale is low=0, high=1, yes best"))
     return problems
@@ -109,11 +112,11 @@ def _scale_problems(
 def scale_dict_problems(data: object, path: str) -> list[Problem]:
     """Every problem with plain scale data ``data`` (empty when it is valid)."""
     if not isinstance(data, Mapping):
-        return [Problem(path, f"must be a mapping, got {data!r}")]
+        return [Problem(path, f"must be a mapping, got {shown(data)}")]
     if data.get("yes_no") is True:
-        extra = sorted(str(k) for k in data if k != "yes_no")
+        extra = sorted(key_text(k) for k in data if k != "yes_no")
         return [Problem(f"{path}.{k}", "unexpected with yes_no") for k in extra]
-    unknown = sorted(str(k) for k in data if k not in {"low", "high", "higher_is_better"})
+    unknown = sorted(key_text(k) for k in data if k not in {"low", "high", "higher_is_better"})
     problems = [Problem(f"{path}.{k}", "unknown key") for k in unknown]
     missing = [k for k in ("low", "high") if k not in data]
     problems += [Problem(f"{path}.{k}", "missing") for k in missing]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem
 from itsm_core.satisfaction._scales import Scale
 from itsm_core.stats._checks import raise_if
@@ -35,7 +36,7 @@ def positive_set(
         return scale.best(1 if scale.yes_no else 2)
     chosen = frozenset(positive)
     problems = [
-        Problem(path, f"{value!r} is not a value of the scale {scale.low}..{scale.high}")
+        Problem(path, f"{shown(value)} is not a value of the scale {scale.low}..{scale.high}")
         for value in sorted(chosen, key=repr)
         if isinstance(value, bool) or value not in scale.values
     ]

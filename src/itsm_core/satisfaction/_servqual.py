@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InsufficientData, InvalidSurvey, Problem
 from itsm_core.satisfaction._checks import instance_of
 from itsm_core.satisfaction._scales import SEVEN_POINT, Scale
@@ -90,18 +91,18 @@ class ServqualInstrument:
         seen: set[int] = set()
         for index, item in enumerate(self.items):
             if not instance_of(item, ServqualItem):
-                problems.append(Problem(f"items[{index}]", f"not a ServqualItem: {item!r}"))
+                problems.append(Problem(f"items[{index}]", f"not a ServqualItem: {shown(item)}"))
                 continue
             if isinstance(item.number, bool) or not isinstance(item.number, int):
                 problems.append(
-                    Problem(f"items[{index}].number", f"not an integer: {item.number!r}")
+                    Problem(f"items[{index}].number", f"not an integer: {shown(item.number)}")
                 )
             elif item.number in seen:
                 problems.append(Problem(f"items[{index}].number", f"duplicate item {item.number}"))
             seen.add(item.number)
         covered = {i.dimension for i in self.items if instance_of(i, ServqualItem)}
         problems += [
-            Problem("items", f"no item for dimension {d.value!r}")
+            Problem("items", f"no item for dimension {shown(d.value)}")
             for d in ServqualDimension
             if d not in covered
         ]
@@ -232,7 +233,7 @@ def _weights_problems(weights: Iterable[tuple[object, object]], path: str) -> li
             problems.append(Problem(f"{path}.{key}", "not a SERVQUAL dimension"))
         if not is_number(value) or not math.isfinite(value) or value < 0:  # type: ignore[arg-type, operator]
             problems.append(
-                Problem(f"{path}.{key}", f"must be a finite number >= 0, got {value!r}")
+                Problem(f"{path}.{key}", f"must be a finite number >= 0, got {shown(value)}")
             )
         else:
             total += float(value)  # type: ignore[arg-type]
@@ -254,7 +255,7 @@ def _response_problems(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if not instance_of(response, ServqualResponse):
-        return [Problem(path, f"not a ServqualResponse: {response!r}")]
+        return [Problem(path, f"not a ServqualResponse: {shown(response)}")]
     for label, scores in (
         ("expectations", response.expectations),
         ("perceptions", response.perceptions),
@@ -262,10 +263,10 @@ def _response_problems(
         seen: set[int] = set()
         for number, value in scores:
             if number in seen:
-                problems.append(Problem(f"{path}.{label}[{number!r}]", "item given twice"))
+                problems.append(Problem(f"{path}.{label}[{shown(number)}]", "item given twice"))
             seen.add(number)
             if instrument.item(number) is None:
-                problems.append(Problem(f"{path}.{label}[{number!r}]", "no such item"))
+                problems.append(Problem(f"{path}.{label}[{shown(number)}]", "no such item"))
                 continue
             message = instrument.scale.answer_problem(value)
             if message is not None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from itsm_core._plain import key_text, shown
 from itsm_core.errors import InvalidSurvey, Problem, ValidationError
 from itsm_core.satisfaction._checks import instance_of, nonempty_str
 from itsm_core.satisfaction._scales import (
@@ -101,7 +102,7 @@ class Survey:
     def __attrs_post_init__(self) -> None:
         problems = _survey_problems(self)
         if problems:
-            raise InvalidSurvey(repr(self.id), problems)
+            raise InvalidSurvey(shown(self.id), problems)
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -118,7 +119,8 @@ class Survey:
             if question.id == question_id:
                 return question
         raise ValidationError(
-            f"survey {self.id!r}", [Problem("question_id", f"no question {question_id!r}")]
+            f"survey {shown(self.id)}",
+            [Problem("question_id", f"no question {shown(question_id)}")],
         )
 
     def questions_in(self, dimension: str) -> tuple[Question, ...]:
@@ -131,7 +133,7 @@ class Survey:
         """Every problem with a mapping of answers: unknown ids, missing required, off scale."""
         known = {q.id for q in self.questions}
         problems = [
-            Problem(f"{path}.{qid}", "no such question in the survey")
+            Problem(f"{path}.{key_text(qid)}", "no such question in the survey")
             for qid in answers
             if qid not in known
         ]
@@ -163,16 +165,18 @@ class Survey:
         # Checked at run time, whatever the annotations promised (answers may come from data).
         given: object = answers
         if not isinstance(given, Mapping):
-            problems = [Problem("answers", f"must be a mapping, got {given!r}")]
+            problems = [Problem("answers", f"must be a mapping, got {shown(given)}")]
         else:
             problems = self.answer_problems(answers)
         if not nonempty_str(respondent_id):
             problems.insert(0, Problem("respondent_id", "must be a non-empty string"))
         ticket: object = ticket_id
         if ticket is not None and not isinstance(ticket, str):
-            problems.append(Problem("ticket_id", f"must be a string or null: {ticket!r}"))
+            problems.append(Problem("ticket_id", f"must be a string or null: {shown(ticket)}"))
         if problems:
-            raise ValidationError(f"response {respondent_id!r} to survey {self.id!r}", problems)
+            raise ValidationError(
+                f"response {shown(respondent_id)} to survey {shown(self.id)}", problems
+            )
         ordered = tuple(
             (q.id, value) for q in self.questions if (value := answers.get(q.id)) is not None
         )
@@ -189,7 +193,7 @@ class Survey:
         """
         if not isinstance(data, Mapping):
             raise ValidationError(
-                f"response to survey {self.id!r}",
+                f"response to survey {shown(self.id)}",
                 [Problem("", f"must be a mapping, got {type(data).__name__}")],
             )
         problems = _unknown_keys(data, _RESPONSE_KEYS, "")
@@ -198,17 +202,21 @@ class Survey:
         ticket = data.get("ticket_id")
         survey_id = data.get("survey_id", self.id)
         if survey_id != self.id:
-            problems.append(Problem("survey_id", f"{survey_id!r} is not this survey {self.id!r}"))
+            problems.append(
+                Problem("survey_id", f"{shown(survey_id)} is not this survey {shown(self.id)}")
+            )
         if not isinstance(respondent, str) or not respondent:
-            problems.append(Problem("respondent_id", f"must be a non-empty string: {respondent!r}"))
+            problems.append(
+                Problem("respondent_id", f"must be a non-empty string: {shown(respondent)}")
+            )
         if ticket is not None and not isinstance(ticket, str):
-            problems.append(Problem("ticket_id", f"must be a string or null: {ticket!r}"))
+            problems.append(Problem("ticket_id", f"must be a string or null: {shown(ticket)}"))
         if not isinstance(answers, Mapping):
-            problems.append(Problem("answers", f"must be a mapping: {answers!r}"))
+            problems.append(Problem("answers", f"must be a mapping: {shown(answers)}"))
         else:
             problems += self.answer_problems(answers)
         if problems:
-            raise ValidationError(f"response to survey {self.id!r}", problems)
+            raise ValidationError(f"response to survey {shown(self.id)}", problems)
         assert isinstance(respondent, str)
         assert isinstance(answers, Mapping)
         assert ticket is None or isinstance(ticket, str)
@@ -225,15 +233,17 @@ class Survey:
         for index, response in enumerate(result):
             path = f"responses[{index}]"
             if not instance_of(response, SurveyResponse):
-                problems.append(Problem(path, f"not a SurveyResponse: {response!r}"))
+                problems.append(Problem(path, f"not a SurveyResponse: {shown(response)}"))
                 continue
             if response.survey_id != self.id:
                 problems.append(
-                    Problem(f"{path}.survey_id", f"{response.survey_id!r} is not {self.id!r}")
+                    Problem(
+                        f"{path}.survey_id", f"{shown(response.survey_id)} is not {shown(self.id)}"
+                    )
                 )
             problems += self.answer_problems(response.as_dict(), f"{path}.answers")
         if problems:
-            raise ValidationError(f"responses to survey {self.id!r}", problems)
+            raise ValidationError(f"responses to survey {shown(self.id)}", problems)
         return result
 
     def to_dict(self) -> dict[str, object]:
@@ -268,9 +278,9 @@ class Survey:
         title = data.get("title", "")
         raw_questions = data.get("questions")
         if not isinstance(survey_id, str) or not survey_id:
-            problems.append(Problem("id", f"must be a non-empty string, got {survey_id!r}"))
+            problems.append(Problem("id", f"must be a non-empty string, got {shown(survey_id)}"))
         if not isinstance(title, str):
-            problems.append(Problem("title", f"must be a string, got {title!r}"))
+            problems.append(Problem("title", f"must be a string, got {shown(title)}"))
         questions: list[Question] = []
         seen: set[str] = set()
         if not isinstance(raw_questions, list | tuple):
@@ -281,13 +291,13 @@ class Survey:
                 raw_id = raw.get("id") if isinstance(raw, Mapping) else None
                 if isinstance(raw_id, str) and raw_id in seen:
                     problems.append(
-                        Problem(f"questions[{index}].id", f"duplicate question id {raw_id!r}")
+                        Problem(f"questions[{index}].id", f"duplicate question id {shown(raw_id)}")
                     )
                 if isinstance(raw_id, str):
                     seen.add(raw_id)
                 if question is not None:
                     questions.append(question)
-        name = repr(survey_id) if isinstance(survey_id, str) else "survey"
+        name = shown(survey_id) if isinstance(survey_id, str) else "survey"
         if problems:
             raise InvalidSurvey(name, problems)
         assert isinstance(survey_id, str)
@@ -305,32 +315,32 @@ def _unknown_keys(keys: Iterable[object], known: frozenset[str], path: str) -> l
     prefix = f"{path}." if path else ""
     return [
         Problem(f"{prefix}{key}", "unknown key")
-        for key in sorted(map(str, keys))
+        for key in sorted(map(key_text, keys))
         if key not in known
     ]
 
 
 def _question_from_dict(raw: object, path: str, problems: list[Problem]) -> Question | None:
     if not isinstance(raw, Mapping):
-        problems.append(Problem(path, f"must be a mapping, got {raw!r}"))
+        problems.append(Problem(path, f"must be a mapping, got {shown(raw)}"))
         return None
     found: list[Problem] = [
         Problem(f"{path}.{key}", "unknown key")
-        for key in sorted(map(str, raw))
+        for key in sorted(map(key_text, raw))
         if key not in _QUESTION_KEYS
     ]
     qid, text = raw.get("id"), raw.get("text", "")
     dimension, required = raw.get("dimension"), raw.get("required", True)
     if not isinstance(qid, str) or not qid:
-        found.append(Problem(f"{path}.id", f"must be a non-empty string, got {qid!r}"))
+        found.append(Problem(f"{path}.id", f"must be a non-empty string, got {shown(qid)}"))
     if not isinstance(text, str):
-        found.append(Problem(f"{path}.text", f"must be a string, got {text!r}"))
+        found.append(Problem(f"{path}.text", f"must be a string, got {shown(text)}"))
     if dimension is not None and (not isinstance(dimension, str) or not dimension):
         found.append(
-            Problem(f"{path}.dimension", f"must be a non-empty string or null: {dimension!r}")
+            Problem(f"{path}.dimension", f"must be a non-empty string or null: {shown(dimension)}")
         )
     if not isinstance(required, bool):
-        found.append(Problem(f"{path}.required", f"must be true or false, got {required!r}"))
+        found.append(Problem(f"{path}.required", f"must be true or false, got {shown(required)}"))
     scale_data = raw.get("scale")
     scale_problems = scale_dict_problems(scale_data, f"{path}.scale")
     found = scale_problems + found
@@ -354,7 +364,7 @@ def _question_from_dict(raw: object, path: str, problems: list[Problem]) -> Ques
 def _survey_problems(survey: Survey) -> list[Problem]:
     problems: list[Problem] = []
     if not nonempty_str(survey.id):
-        problems.append(Problem("id", f"must be a non-empty string, got {survey.id!r}"))
+        problems.append(Problem("id", f"must be a non-empty string, got {shown(survey.id)}"))
     if not instance_of(survey.questions, tuple) or not survey.questions:
         problems.append(Problem("questions", "a survey needs at least one question (a tuple)"))
         return problems
@@ -363,12 +373,14 @@ def _survey_problems(survey: Survey) -> list[Problem]:
     for index, question in enumerate(survey.questions):
         path = f"questions[{index}]"
         if not instance_of(question, Question):
-            problems.append(Problem(path, f"not a Question: {question!r}"))
+            problems.append(Problem(path, f"not a Question: {shown(question)}"))
             continue
         if not nonempty_str(question.id):
-            problems.append(Problem(f"{path}.id", f"must be a non-empty string: {question.id!r}"))
+            problems.append(
+                Problem(f"{path}.id", f"must be a non-empty string: {shown(question.id)}")
+            )
         elif question.id in seen:
-            problems.append(Problem(f"{path}.id", f"duplicate question id {question.id!r}"))
+            problems.append(Problem(f"{path}.id", f"duplicate question id {shown(question.id)}"))
         seen.add(question.id)
         if question.dimension is not None:
             first = scales.setdefault(question.dimension, (index, question.scale))
@@ -376,7 +388,7 @@ def _survey_problems(survey: Survey) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"{path}.scale",
-                        f"dimension {question.dimension!r} already uses the scale of "
+                        f"dimension {shown(question.dimension)} already uses the scale of "
                         f"questions[{first[0]}]; one dimension, one scale",
                     )
                 )

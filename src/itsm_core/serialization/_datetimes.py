@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from itsm_core.errors import NaiveDatetimeError
+from itsm_core._plain import shown
+from itsm_core.errors import DeserializationError, NaiveDatetimeError, Problem
 
 
 def format_datetime(value: dt.datetime) -> str:
@@ -32,17 +33,23 @@ def format_datetime(value: dt.datetime) -> str:
 
 
 def parse_datetime(text: object) -> dt.datetime:
-    """Read :func:`format_datetime` text back; ValueError (with the reason) when it is not one.
+    """Read :func:`format_datetime` text back.
+
+    Raises:
+        DeserializationError: (a ValueError) when the text is not an aware ISO 8601 datetime
+            with a known zone, or names an instant its zone cannot show (past year 9999).
+        TypeError: when ``text`` is not a string at all.
 
     >>> parse_datetime("2026-01-05T09:30:00+08:00[Asia/Shanghai]").tzinfo
     zoneinfo.ZoneInfo(key='Asia/Shanghai')
     >>> parse_datetime("2026-01-05T09:30:00")
     Traceback (most recent call last):
     ...
-    ValueError: '2026-01-05T09:30:00' has no UTC offset (a time zone is required)
+    itsm_core.errors.DeserializationError: invalid data for datetime: 1 problem
+      - '2026-01-05T09:30:00' has no UTC offset (a time zone is required)
     """
     if not isinstance(text, str):
-        raise TypeError(f"expected a datetime string, got {text!r}")
+        raise TypeError(f"expected a datetime string, got {shown(text)}")
     zone_name = None
     stamp = text
     if text.endswith("]") and "[" in text:
@@ -51,13 +58,20 @@ def parse_datetime(text: object) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(stamp)
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 datetime with its offset, got {text!r}") from None
+        message = f"expected an ISO 8601 datetime with its offset, got {shown(text)}"
+        raise DeserializationError("datetime", [Problem("", message)]) from None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{text!r} has no UTC offset (a time zone is required)")
+        message = f"{shown(text)} has no UTC offset (a time zone is required)"
+        raise DeserializationError("datetime", [Problem("", message)])
     if zone_name is None:
         return value
     try:
         zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {zone_name!r}") from exc
-    return value.astimezone(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        message = f"unknown time zone {shown(zone_name)}"
+        raise DeserializationError("datetime", [Problem("", message)]) from None
+    try:
+        return value.astimezone(zone)
+    except OverflowError:
+        message = f"{shown(text)} is outside the years {zone_name} can show (1 to 9999)"
+        raise DeserializationError("datetime", [Problem("", message)]) from None

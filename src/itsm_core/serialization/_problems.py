@@ -8,15 +8,19 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
+from itsm_core._plain import key_text
 from itsm_core.errors import Problem
 
 
-def join(path: str, part: str) -> str:
-    """``path`` extended by a field name (``a.b``) or an index (``a[0]``).
+def join(path: str, part: object) -> str:
+    """``path`` extended by a field name (``a.b``) or an index (``a[0]``); a key that is not
+    a string (data may hold any) is shown by its repr, in brackets.
 
-    >>> join("", "ticket"), join("ticket", "id"), join("comments", "[2]")
-    ('ticket', 'ticket.id', 'comments[2]')
+    >>> join("", "ticket"), join("ticket", "id"), join("comments", "[2]"), join("data", 7)
+    ('ticket', 'ticket.id', 'comments[2]', 'data[7]')
     """
+    if not isinstance(part, str):
+        part = f"[{key_text(part)}]"
     if not path:
         return part
     return f"{path}{part}" if part.startswith("[") else f"{path}.{part}"
@@ -40,7 +44,11 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
             found.extend(problems_from(inner, path))
         return found
     if isinstance(exc, ForbiddenExtraKeysError):
-        return [Problem(join(path, key), "unknown key") for key in sorted(exc.extra_fields)]
+        keys: list[object] = sorted(exc.extra_fields, key=key_text)  # data may hold any key
+        return [
+            Problem(join(path, key), "unknown key" if isinstance(key, str) else "key not a string")
+            for key in keys
+        ]
     if isinstance(exc, KeyError):
         return [Problem(path, "missing")]
     problems = getattr(exc, "problems", None)

@@ -8,9 +8,10 @@ from typing import Any, TypeVar, overload
 
 import cattrs
 
+from itsm_core._plain import key_text, shown
 from itsm_core.errors import DeserializationError, InvalidTypeSpec, Problem, ValidationError
 from itsm_core.serialization._converter import make_converter
-from itsm_core.serialization._problems import problems_from
+from itsm_core.serialization._problems import join, problems_from
 from itsm_core.serialization._types import DEFAULT_TYPES, TypeSpec
 
 T = TypeVar("T")
@@ -116,13 +117,14 @@ class Serializer:
             )
         problems = [Problem(k, "missing") for k in sorted(_ENVELOPE_KEYS - set(envelope))]
         problems += [
-            Problem(str(k), "unknown key") for k in sorted(map(str, set(envelope) - _ENVELOPE_KEYS))
+            Problem(join("", k), "unknown key")
+            for k in sorted(set(envelope) - _ENVELOPE_KEYS, key=key_text)
         ]
         name = envelope.get("type")
         spec = self._by_name.get(name) if isinstance(name, str) else None
         if "type" in envelope and spec is None:
             known = ", ".join(sorted(self._by_name))
-            problems.append(Problem("type", f"unknown type {name!r} (known: {known})"))
+            problems.append(Problem("type", f"unknown type {shown(name)} (known: {known})"))
         if spec is not None and into not in (None, object) and spec.cls is not into:
             problems.append(Problem("type", f"{name!r} is not a {into.__name__}"))
         version = envelope.get("version")
@@ -159,19 +161,23 @@ class Serializer:
         """:meth:`load` from JSON text; text that is not JSON is a DeserializationError too."""
         try:
             envelope = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # not JSON, not UTF-8, thousands of digits
             raise DeserializationError("JSON text", [Problem("", str(exc))]) from exc
+        except RecursionError:
+            raise DeserializationError("JSON text", [Problem("", "nested too deep")]) from None
         return self.load(envelope) if into is None else self.load(envelope, into)
 
 
 def _version_problems(spec: TypeSpec, version: object) -> list[Problem]:
     if isinstance(version, bool) or not isinstance(version, int):
-        return [Problem("version", f"expected an integer schema version, got {version!r}")]
+        return [Problem("version", f"expected an integer schema version, got {shown(version)}")]
     readable = [v for v in range(1, spec.version + 1) if _upgradable(spec, v)]
     if version not in readable:
         listed = ", ".join(map(str, readable))
         return [
-            Problem("version", f"unknown schema version {version} (this release reads {listed})")
+            Problem(
+                "version", f"unknown schema version {shown(version)} (this release reads {listed})"
+            )
         ]
     return []
 

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import frozen_set
+from itsm_core._plain import key_text, read_enum, shown
 from itsm_core.errors import DeserializationError, Problem
 from itsm_core.tickets import STAFF_ROLES, Comment, Role, Ticket, TicketEvent
 from itsm_core.workflow import StatusCategory
@@ -49,11 +50,11 @@ def field_value(ticket: Ticket, name: str) -> Any:
 
 def field_problem(name: object) -> str | None:
     if not isinstance(name, str) or not name:
-        return f"expected a ticket field name, got {name!r}"
+        return f"expected a ticket field name, got {shown(name)}"
     if name.startswith("attributes.") and len(name) > len("attributes."):
         return None
     if name not in _TICKET_FIELDS:
-        return f"{name!r} is not a ticket field (or 'attributes.<key>')"
+        return f"{shown(name)} is not a ticket field (or 'attributes.<key>')"
     return None
 
 
@@ -286,7 +287,7 @@ def condition_problem(value: object) -> str | None:
     if isinstance(value, AllOf | AnyOf):
         parts: tuple[object, ...] = value.conditions
         return next((p for p in map(condition_problem, parts) if p is not None), None)
-    return f"expected a condition (condition_from_dict reads plain data), got {value!r}"
+    return f"expected a condition (condition_from_dict reads plain data), got {shown(value)}"
 
 
 #: The condition that always holds, and the one that never does.
@@ -305,10 +306,10 @@ def condition_from_dict(data: object) -> Condition:
 
 def _parse(data: object, path: str, problems: list[Problem]) -> Condition | None:
     if not isinstance(data, Mapping) or len(data) != 1:
-        problems.append(Problem(path, f"expected a mapping with one key, got {data!r}"))
+        problems.append(Problem(path, f"expected a mapping with one key, got {shown(data)}"))
         return None
     ((key, value),) = data.items()
-    here = f"{path}.{key}" if path else str(key)
+    here = f"{path}.{key_text(key)}" if path else key_text(key)
     try:
         if key in ("all", "any"):
             if not isinstance(value, list | tuple):
@@ -343,7 +344,8 @@ def _parse(data: object, path: str, problems: list[Problem]) -> Condition | None
         if key == "field_changed":
             return FieldChanged(value)
         if key == "public_comment":
-            return PublicComment(value)
+            by = read_enum(value, CommentBy, here, problems)
+            return None if by is None else PublicComment(by)
     except DeserializationError as exc:
         problems.extend(Problem(here, p.message) for p in exc.problems)
         return None

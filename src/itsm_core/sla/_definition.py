@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import key_text, read_enum
 from itsm_core.errors import DeserializationError, InvalidPolicy, Problem
 from itsm_core.sla._conditions import (
     NEVER,
@@ -156,7 +157,8 @@ class ClockDefinition:
             raise InvalidPolicy("clock definition", [Problem(path, "expected a mapping")])
         known = {f.name for f in attrs.fields(cls) if f.init}
         problems.extend(
-            Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known, key=str)
+            Problem(f"{prefix}{key_text(k)}", "unknown key")
+            for k in sorted(set(data) - known, key=key_text)
         )
         problems.extend(
             Problem(f"{prefix}{key}", "missing")
@@ -184,13 +186,7 @@ class ClockDefinition:
             ("on_restart", Restart),
         ):
             if key in values:
-                try:
-                    kind(values[key])
-                except ValueError:
-                    choices = ", ".join(k.value for k in kind)
-                    problems.append(
-                        Problem(f"{prefix}{key}", f"{values[key]!r} is not one of {choices}")
-                    )
+                read_enum(values[key], kind, f"{prefix}{key}", problems)
         if "name" in values and not isinstance(values["name"], str):
             problems.append(Problem(f"{prefix}name", "expected a string"))
         if "per_group" in values and not isinstance(values["per_group"], bool):

@@ -13,6 +13,7 @@ import re
 import attrs
 
 from itsm_core._checks import is_int
+from itsm_core._plain import shown
 from itsm_core.calendar import BusinessTime
 from itsm_core.errors import Problem, ValidationError
 
@@ -96,9 +97,13 @@ MAX_AMOUNT = 999_999_999
 
 def _amount(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if not positive_int(value):
-        raise ValidationError("Duration", [Problem("amount", f"{value!r} is not a positive int")])
+        raise ValidationError(
+            "Duration", [Problem("amount", f"{shown(value)} is not a positive int")]
+        )
     if isinstance(value, int) and value > MAX_AMOUNT:
-        raise ValidationError("Duration", [Problem("amount", f"{value!r} is above {MAX_AMOUNT}")])
+        raise ValidationError(
+            "Duration", [Problem("amount", f"{shown(value)} is above {MAX_AMOUNT}")]
+        )
 
 
 @attrs.frozen
@@ -155,7 +160,7 @@ class Duration:
                 [
                     Problem(
                         "",
-                        f"cannot read {text!r} as a duration: {hint}; write a whole number "
+                        f"cannot read {shown(text)} as a duration: {hint}; write a whole number "
                         f"and one of: {ACCEPTED_UNITS}",
                     )
                 ],
@@ -233,7 +238,7 @@ class Duration:
             if add_days is None:
                 raise ValidationError(
                     "Duration",
-                    [Problem(str(self), f"{calendar!r} cannot count working days")],
+                    [Problem(str(self), f"{shown(calendar)} cannot count working days")],
                 )
             end: dt.datetime = add_days(start, self.amount)
             return calendar.elapsed(start, end)
@@ -251,5 +256,5 @@ class Duration:
 def name_problem(value: object) -> str | None:
     """What is wrong with ``value`` as a name (a string with more than blanks), or None."""
     if not isinstance(value, str):
-        return f"expected a string, got {value!r}"
+        return f"expected a string, got {shown(value)}"
     return None if value.strip() else "must not be empty"

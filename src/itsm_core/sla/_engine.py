@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.calendar import TWENTY_FOUR_SEVEN, BusinessTime
 from itsm_core.errors import ItsmError, Problem, ValidationError
 from itsm_core.sla._conditions import Fact
@@ -136,8 +137,8 @@ class SlaTracker:
             name, calendar = spec.calendar, self.calendars[spec.calendar]
         else:
             raise ValidationError(
-                f"policy {policy!r}",
-                [Problem(f"{spec.name}.calendar", f"no calendar {spec.calendar!r} was given")],
+                f"policy {shown(policy)}",
+                [Problem(f"{spec.name}.calendar", f"no calendar {shown(spec.calendar)} was given")],
             )
         target = spec.target_for(ticket)
         current = None if track is None else track.in_force

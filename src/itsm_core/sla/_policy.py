@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import is_aware, is_int
-from itsm_core._plain import member_or_given, tuple_or_given
+from itsm_core._plain import key_text, member_or_given, shown, tuple_or_given
 from itsm_core.errors import DeserializationError, InvalidPolicy, Problem, ValidationError
 from itsm_core.sla._conditions import (
     ALWAYS,
@@ -46,7 +46,9 @@ class OnChange(enum.StrEnum):
 
 def _targets(value: Mapping[str, Duration | str | dt.timedelta]) -> Mapping[str, Duration]:
     if not isinstance(value, Mapping):
-        raise InvalidPolicy("metric", [Problem("targets", f"expected a mapping, got {value!r}")])
+        raise InvalidPolicy(
+            "metric", [Problem("targets", f"expected a mapping, got {shown(value)}")]
+        )
     out: dict[str, Duration] = {}
     problems: list[Problem] = []
     for key, target in value.items():
@@ -95,25 +97,25 @@ class MetricSpec:
         on_change: object = self.on_change
         if not isinstance(on_change, OnChange):
             choices = ", ".join(o.value for o in OnChange)
-            problems.append(Problem("on_change", f"{on_change!r} is not one of {choices}"))
+            problems.append(Problem("on_change", f"{shown(on_change)} is not one of {choices}"))
         thresholds: object = self.thresholds
         if not isinstance(thresholds, tuple) or not all(
             isinstance(t, Threshold) for t in thresholds
         ):
             problems.append(
-                Problem("thresholds", f"expected a list of thresholds, got {thresholds!r}")
+                Problem("thresholds", f"expected a list of thresholds, got {shown(thresholds)}")
             )
         else:
             names = [t.name for t in self.thresholds]
             problems.extend(
-                Problem(f"thresholds[{i}].name", f"{name!r} is used twice")
+                Problem(f"thresholds[{i}].name", f"{shown(name)} is used twice")
                 for i, name in enumerate(names)
                 if name in names[:i]
             )
         clock: object = self.clock
-        subject = f"metric {clock.name!r}" if isinstance(clock, ClockDefinition) else "metric"
+        subject = f"metric {shown(clock.name)}" if isinstance(clock, ClockDefinition) else "metric"
         if not isinstance(clock, ClockDefinition):
-            problems.append(Problem("clock", f"expected a ClockDefinition, got {clock!r}"))
+            problems.append(Problem("clock", f"expected a ClockDefinition, got {shown(clock)}"))
         if problems:
             raise InvalidPolicy(subject, problems)
 
@@ -152,10 +154,10 @@ def _metric_field_problems(
     if target_by_problem is not None:
         problems.append(Problem("target_by", target_by_problem))
     if calendar is not None and not nonempty(calendar):
-        problems.append(Problem("calendar", f"expected a calendar name, got {calendar!r}"))
+        problems.append(Problem("calendar", f"expected a calendar name, got {shown(calendar)}"))
     if not isinstance(customer_calendar, bool):
         problems.append(
-            Problem("customer_calendar", f"expected true or false, got {customer_calendar!r}")
+            Problem("customer_calendar", f"expected true or false, got {shown(customer_calendar)}")
         )
     return problems
 
@@ -170,11 +172,13 @@ def _policy_field_problems(
     if name_message is not None:
         problems.append(Problem("name", name_message))
     if not isinstance(description, str):
-        problems.append(Problem("description", f"expected a string, got {description!r}"))
+        problems.append(Problem("description", f"expected a string, got {shown(description)}"))
     if not is_int(precedence):
-        problems.append(Problem("precedence", f"{precedence!r} is not an int"))
+        problems.append(Problem("precedence", f"{shown(precedence)} is not an int"))
     if effective_from is not None and not isinstance(effective_from, dt.datetime):
-        problems.append(Problem("effective_from", f"expected a datetime, got {effective_from!r}"))
+        problems.append(
+            Problem("effective_from", f"expected a datetime, got {shown(effective_from)}")
+        )
     elif isinstance(effective_from, dt.datetime) and not is_aware(effective_from):
         problems.append(Problem("effective_from", "naive datetime (a time zone is required)"))
     return problems
@@ -211,19 +215,19 @@ class SlaPolicy:
             problems.append(Problem("metrics", "a policy has at least one metric"))
         names = [m.name for m in self.metrics]
         problems.extend(
-            Problem(f"metrics[{i}]", f"metric {name!r} is defined twice")
+            Problem(f"metrics[{i}]", f"metric {shown(name)} is defined twice")
             for i, name in enumerate(names)
             if name in names[:i]
         )
         if problems:
-            raise InvalidPolicy(repr(self.name), problems)
+            raise InvalidPolicy(shown(self.name), problems)
 
     def metric(self, name: str) -> MetricSpec:
         """The metric called ``name``."""
         for metric in self.metrics:
             if metric.name == name:
                 return metric
-        raise ValidationError(repr(self.name), [Problem("metric", f"no metric {name!r}")])
+        raise ValidationError(shown(self.name), [Problem("metric", f"no metric {shown(name)}")])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-safe data that :meth:`from_dict` reads back to an equal policy."""
@@ -242,18 +246,21 @@ class SlaPolicy:
     def from_dict(cls, data: Mapping[str, Any]) -> SlaPolicy:
         """Build a policy from plain data; InvalidPolicy lists every problem with its path."""
         if not isinstance(data, Mapping):
-            raise InvalidPolicy("policy", [Problem("", f"expected a mapping, got {data!r}")])
-        subject = repr(data.get("name", "policy"))
+            raise InvalidPolicy("policy", [Problem("", f"expected a mapping, got {shown(data)}")])
+        subject = shown(data.get("name", "policy"))
         problems: list[Problem] = []
         known = {"name", "description", "precedence", "effective_from", "condition", "metrics"}
-        problems.extend(Problem(str(k), "unknown key") for k in sorted(set(data) - known, key=str))
+        unknown = sorted(set(data) - known, key=key_text)
+        problems.extend(Problem(key_text(k), "unknown key") for k in unknown)
         values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
         problems.extend(Problem(k, "missing") for k in ("name", "metrics") if k not in data)
         effective_from = _instant(values.get("effective_from"))
         if effective_from is None and values.get("effective_from") is not None:
             raw = values["effective_from"]
             problems.append(
-                Problem("effective_from", f"expected an ISO 8601 datetime with offset, got {raw!r}")
+                Problem(
+                    "effective_from", f"expected an ISO 8601 datetime with offset, got {shown(raw)}"
+                )
             )
         elif "effective_from" in values:
             values["effective_from"] = effective_from
@@ -301,7 +308,8 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
         return None
     known = {f.name for f in attrs.fields(MetricSpec)}
     problems.extend(
-        Problem(f"{path}.{k}", "unknown key") for k in sorted(set(data) - known, key=str)
+        Problem(f"{path}.{key_text(k)}", "unknown key")
+        for k in sorted(set(data) - known, key=key_text)
     )
     values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
     before = len(problems)
@@ -316,7 +324,9 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
         else:
             names = ", ".join(builtin)
             problems.append(
-                Problem(f"{path}.clock", f"no built-in clock {data['clock']!r} (known: {names})")
+                Problem(
+                    f"{path}.clock", f"no built-in clock {shown(data['clock'])} (known: {names})"
+                )
             )
     else:
         try:
@@ -339,10 +349,12 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
             try:
                 Duration.of(text)
             except ValidationError as exc:
-                problems.extend(Problem(f"{path}.targets.{key}", p.message) for p in exc.problems)
+                problems.extend(
+                    Problem(f"{path}.targets.{key_text(key)}", p.message) for p in exc.problems
+                )
     thresholds = data.get("thresholds", [])
     if not isinstance(thresholds, list | tuple):
-        problems.append(Problem(f"{path}.thresholds", f"expected a list, got {thresholds!r}"))
+        problems.append(Problem(f"{path}.thresholds", f"expected a list, got {shown(thresholds)}"))
         thresholds = []
     values["thresholds"] = []
     for i, raw in enumerate(thresholds):
@@ -352,7 +364,7 @@ def _metric(data: Any, path: str, problems: list[Problem]) -> MetricSpec | None:
             problems.extend(exc.problems)
     on_change = values.get("on_change", OnChange.CARRY_OVER.value)
     if not isinstance(on_change, str) or on_change not in _ON_CHANGES:
-        problems.append(Problem(f"{path}.on_change", f"unknown mode {on_change!r}"))
+        problems.append(Problem(f"{path}.on_change", f"unknown mode {shown(on_change)}"))
     if len(problems) > before:
         return None
     try:

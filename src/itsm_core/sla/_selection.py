@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import InvalidPolicy, InvalidPriorityMatrix, Problem
 from itsm_core.priority import DEFAULT_TIERS, TierVocabulary
 from itsm_core.sla._conditions import AllOf, AnyOf, Condition, Fact, FieldIn, Not
@@ -86,7 +87,7 @@ class PolicySet:
                 )
             seen.setdefault(key, i)
         if self.default is not None and self.default not in {p.name for p in self.policies}:
-            problems.append(Problem("default", f"no policy named {self.default!r}"))
+            problems.append(Problem("default", f"no policy named {shown(self.default)}"))
         if problems:
             raise InvalidPolicy("policy set", problems)
 
@@ -133,10 +134,10 @@ class PolicySet:
                 problems.extend(Problem(f"policies[{i}].{p.path}", p.message) for p in exc.problems)
         mode = data.get("mode", "first")
         if not isinstance(mode, str) or mode not in {m.value for m in SelectionMode}:
-            problems.append(Problem("mode", f"{mode!r} is not 'first' or 'all'"))
+            problems.append(Problem("mode", f"{shown(mode)} is not 'first' or 'all'"))
         default = data.get("default")
         if default is not None and not isinstance(default, str):
-            problems.append(Problem("default", f"{default!r} is not a policy name"))
+            problems.append(Problem("default", f"{shown(default)} is not a policy name"))
         vocabulary = DEFAULT_TIERS
         if "tier_vocabulary" in data:
             try:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import ItsmError, Problem, ValidationError
 from itsm_core.sla._definition import ClockKind
 from itsm_core.sla._duration import Duration
@@ -127,8 +128,8 @@ class SlaReport:
                 return clock
         known = ", ".join(c.key for c in self.clocks) or "none"
         raise ValidationError(
-            f"SLA report of {self.ticket_id!r}",
-            [Problem("clock", f"no clock {name!r} (group {group!r}); clocks: {known}")],
+            f"SLA report of {shown(self.ticket_id)}",
+            [Problem("clock", f"no clock {shown(name)} (group {shown(group)}); clocks: {known}")],
         )
 
     def cycles(self, name: str, group: str | None = None) -> tuple[ClockState, ...]:

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import check_aware
+from itsm_core._plain import shown
 from itsm_core.calendar import BusinessTime
 from itsm_core.calendar._instants import to_us
 from itsm_core.errors import ItsmError, Problem, ValidationError
@@ -205,7 +206,7 @@ class SweepResult:
         if not isinstance(given, int) or not 0 <= given < len(self._sweep.trackers):
             raise ValidationError(
                 "SweepResult.report",
-                [Problem("index", f"{index!r} is not the index of one of the trackers")],
+                [Problem("index", f"{shown(index)} is not the index of one of the trackers")],
             )
         if index in self._alone:
             return self._alone[index][0]

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from itsm_core._plain import is_number, member_or_given, tuple_or_given
+from itsm_core._plain import is_number, key_text, member_or_given, shown, tuple_or_given
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
 from itsm_core.sla._duration import Duration, Unit, name_problem, nonempty, positive_int
 
@@ -68,7 +68,7 @@ class Threshold:
     def __attrs_post_init__(self) -> None:
         problems = threshold_problems(self)
         if problems:
-            raise InvalidPolicy(f"threshold {self.name!r}", problems)
+            raise InvalidPolicy(f"threshold {shown(self.name)}", problems)
 
     def point(self, target: dt.timedelta) -> dt.timedelta:
         """The clock time at which a clock with ``target`` reaches this threshold."""
@@ -104,7 +104,8 @@ class Threshold:
         values = dict(data)
         known = {f.name for f in attrs.fields(cls)}
         problems.extend(
-            Problem(f"{prefix}{k}", "unknown key") for k in sorted(set(data) - known, key=str)
+            Problem(f"{prefix}{key_text(k)}", "unknown key")
+            for k in sorted(set(data) - known, key=key_text)
         )
         for key in ("before_breach", "after_breach"):
             if isinstance(values.get(key), str | dt.timedelta):
@@ -116,11 +117,13 @@ class Threshold:
             problems.append(Problem(f"{prefix}name", "missing"))
         action = values.get("action", ActionKind.WARN.value)
         if not isinstance(action, str) or action not in _ACTIONS:
-            problems.append(Problem(f"{prefix}action", f"unknown action {action!r}"))
+            problems.append(Problem(f"{prefix}action", f"unknown action {shown(action)}"))
         notify = values.get("notify", [])
         if not isinstance(notify, list | tuple) or not all(nonempty(n) for n in notify):
             problems.append(
-                Problem(f"{prefix}notify", f"expected a list of non-empty names, got {notify!r}")
+                Problem(
+                    f"{prefix}notify", f"expected a list of non-empty names, got {shown(notify)}"
+                )
             )
         if problems:
             raise InvalidPolicy("threshold", problems)
@@ -143,7 +146,7 @@ def threshold_problems(threshold: Threshold) -> list[Problem]:
     action: object = threshold.action
     if not isinstance(action, ActionKind):
         choices = ", ".join(a.value for a in ActionKind)
-        problems.append(Problem("action", f"{action!r} is not one of {choices}"))
+        problems.append(Problem("action", f"{shown(action)} is not one of {choices}"))
     points = [
         p
         for p in (threshold.percent, threshold.before_breach, threshold.after_breach)
@@ -154,21 +157,23 @@ def threshold_problems(threshold: Threshold) -> list[Problem]:
     percent = threshold.percent
     if percent is not None and not (is_number(percent) and percent > 0):
         problems.append(
-            Problem("percent", f"{threshold.percent!r} is not a positive finite number")
+            Problem("percent", f"{shown(threshold.percent)} is not a positive finite number")
         )
     for key in ("before_breach", "after_breach"):
         value = getattr(threshold, key)
         if value is not None and (
             not isinstance(value, Duration) or value.unit not in (Unit.MINUTES, Unit.HOURS)
         ):
-            problems.append(Problem(key, f"{value!r} is not a duration in minutes or hours"))
+            problems.append(Problem(key, f"{shown(value)} is not a duration in minutes or hours"))
     if threshold.action is ActionKind.ESCALATE and threshold.level is None:
         problems.append(Problem("level", "an escalation names its level"))
     if threshold.level is not None and not positive_int(threshold.level):
-        problems.append(Problem("level", f"{threshold.level!r} is not a positive int"))
+        problems.append(Problem("level", f"{shown(threshold.level)} is not a positive int"))
     notify: object = threshold.notify
     if not isinstance(notify, tuple) or not all(nonempty(n) for n in notify):
-        problems.append(Problem("notify", f"expected a list of non-empty names, got {notify!r}"))
+        problems.append(
+            Problem("notify", f"expected a list of non-empty names, got {shown(notify)}")
+        )
     return problems
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 from itsm_core.errors import (
@@ -41,6 +42,10 @@ from itsm_core.tickets import Comment, Ticket, TicketEvent, replay
 #: Threads in the concurrency tests, and appends (or saves) each one makes.
 THREADS = 4
 WRITES_PER_THREAD = 12
+
+#: Text that is not Unicode: a lone surrogate, which no UTF-8 database or file can hold.
+#: Every store refuses it alike, naming where it is (see ``test_text_that_is_not_unicode...``).
+NOT_UNICODE = "VPN down \ud800 since 8:00"
 
 T = TypeVar("T")
 
@@ -197,6 +202,26 @@ class EventStoreContract:
         with pytest.raises(ValidationError):
             contract_event_store.read_all(limit=0)
         assert contract_event_store.read_all() == ()
+
+    def test_text_that_is_not_unicode_is_refused_and_nothing_is_written(
+        self, contract_event_store: EventStore[TicketEvent]
+    ) -> None:
+        contract_event_store.append("INC1", [sample_event("INC1", 1)], 0)
+        before = contract_event_store.read_all()
+        bad = attrs.evolve(sample_event("INC1", 3), reason=NOT_UNICODE)
+        with pytest.raises(ValidationError) as caught:
+            contract_event_store.append("INC1", [sample_event("INC1", 2), bad], 1)
+        assert [p.path for p in caught.value.problems] == ["events[1].reason"]
+        assert "lone surrogate" in str(caught.value)
+        for stream in ("INC\udc80", NOT_UNICODE):
+            with pytest.raises(ValidationError, match="stream"):
+                contract_event_store.append(stream, [sample_event(stream, 1)], 0)
+            with pytest.raises(ValidationError, match="stream"):
+                contract_event_store.read(stream)
+            with pytest.raises(ValidationError, match="stream"):
+                contract_event_store.version(stream)
+        assert contract_event_store.read_all() == before
+        assert contract_event_store.version("INC1") == 1
 
     def test_data_survives_reopening(
         self, contract_event_store: EventStore[TicketEvent], tmp_path: Path
@@ -370,6 +395,11 @@ class ValueRepositoryContract(Generic[T]):
         """A value to save under ``key``; different revisions must give unequal values."""
         raise NotImplementedError
 
+    def value_holding(self, text: str) -> T | None:
+        """A value with ``text`` in one of its strings (None, the default, skips the test
+        that such a value is refused when ``text`` is not Unicode)."""
+        return None
+
     def reopen_repository(self, repository: Repository[T], tmp_path: Path) -> Repository[T]:
         """A second instance on the same storage (default: the same object)."""
         return repository
@@ -442,6 +472,24 @@ class ValueRepositoryContract(Generic[T]):
             contract_repository.find("")
         assert contract_repository.keys() == ()
 
+    def test_text_that_is_not_unicode_is_refused_and_nothing_is_written(
+        self, contract_repository: Repository[T]
+    ) -> None:
+        for key in ("K\udc80", NOT_UNICODE):
+            with pytest.raises(ValidationError, match="key"):
+                contract_repository.save(key, self.sample_value("K1", 1), 0)
+            with pytest.raises(ValidationError, match="key"):
+                contract_repository.find(key)
+        value = self.value_holding(NOT_UNICODE)
+        if value is not None:
+            with pytest.raises(ValidationError) as caught:
+                contract_repository.save("K1", value, 0)
+            paths = [p.path for p in caught.value.problems]
+            assert paths, "no problem named"
+            assert all(path.startswith("value.") for path in paths), paths
+            assert contract_repository.find("K1") is None
+        assert contract_repository.keys() == ()
+
     def test_data_survives_reopening(
         self, contract_repository: Repository[T], tmp_path: Path
     ) -> None:
@@ -493,6 +541,10 @@ class RepositoryContract(ValueRepositoryContract[Ticket]):
         """:func:`~itsm_core.testing.sample_ticket` (its ``version`` is ``revision``)."""
         return sample_ticket(key, revision)
 
+    def value_holding(self, text: str) -> Ticket:
+        """A sample ticket whose symptom is ``text``."""
+        return attrs.evolve(sample_ticket("K1"), symptom=text)
+
 
 class ArticleRepositoryContract(ValueRepositoryContract[Article]):
     """The repository contract with knowledge :class:`~itsm_core.knowledge.Article` values.
@@ -505,3 +557,7 @@ class ArticleRepositoryContract(ValueRepositoryContract[Article]):
     def sample_value(self, key: str, revision: int) -> Article:
         """:func:`~itsm_core.testing.sample_article` (its ``version`` is ``revision``)."""
         return sample_article(key, revision)
+
+    def value_holding(self, text: str) -> Article:
+        """A sample article whose retirement reason is ``text``."""
+        return attrs.evolve(sample_article("K1"), retired_reason=text)

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import (
     CommandRejected,
     Problem,
@@ -391,7 +392,9 @@ def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:
                 )
             changes = {"attributes": fields} if fields else {}
             return _Plan(event, changes, reason, {**fields, "reason": reason})
-    raise ValidationError("command", [Problem("command", f"{command!r} is not a ticket command")])
+    raise ValidationError(
+        "command", [Problem("command", (f"{shown(command)} is not a ticket command"))]
+    )
 
 
 def allowed_events(ticket: Ticket, ctx: CommandContext) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import attrs
 
 from itsm_core._checks import check_aware, is_int
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._payload import PAYLOAD_TYPES, frozen_payload
 from itsm_core.workflow import StatusCategory
@@ -130,29 +131,29 @@ def _problems(event: TicketEvent) -> list[Problem]:
     for name in ("ticket_id", "name", "actor", "role", "to_state"):
         value = values[name]
         if not isinstance(value, str):
-            problems.append(Problem(name, f"expected a string, got {value!r}"))
+            problems.append(Problem(name, f"expected a string, got {shown(value)}"))
         elif not value:
             problems.append(Problem(name, "must not be empty"))
     sequence = values["sequence"]
     if not is_int(sequence):
-        problems.append(Problem("sequence", f"expected an int, got {sequence!r}"))
+        problems.append(Problem("sequence", f"expected an int, got {shown(sequence)}"))
     elif sequence < 1:
         problems.append(Problem("sequence", f"{sequence} is not a positive number"))
     if not isinstance(values["at"], dt.datetime):
-        problems.append(Problem("at", f"expected an aware datetime, got {values['at']!r}"))
+        problems.append(Problem("at", f"expected an aware datetime, got {shown(values['at'])}"))
     for name in ("from_state", "reason"):
         value = values[name]
         if value is not None and not isinstance(value, str):
-            problems.append(Problem(name, f"expected a string or null, got {value!r}"))
+            problems.append(Problem(name, f"expected a string or null, got {shown(value)}"))
     for name in ("from_status", "to_status"):
         value = values[name]
         if not isinstance(value, StatusCategory) and (value is not None or name == "to_status"):
-            problems.append(Problem(name, f"expected a status category, got {value!r}"))
+            problems.append(Problem(name, f"expected a status category, got {shown(value)}"))
     if (values["from_state"] is None) != (values["from_status"] is None):
         problems.append(Problem("from_state", "from_state and from_status go together"))
     flags = values["flags"]
     if not isinstance(flags, frozenset):
-        problems.append(Problem("flags", f"expected a set of flag names, got {flags!r}"))
+        problems.append(Problem("flags", f"expected a set of flag names, got {shown(flags)}"))
     else:
         unknown = sorted(str(flag) for flag in flags - set(EventFlag))
         if unknown:

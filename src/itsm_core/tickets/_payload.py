@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import freeze_json, is_aware
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._ticket import Ticket, ticket_field_problems
@@ -83,7 +84,7 @@ def frozen_payload(payload: Mapping[str, object]) -> Mapping[str, object]:
     """
     if not isinstance(payload, Mapping):
         raise ValidationError(
-            "TicketEvent", [Problem("payload", f"expected a mapping, got {payload!r}")]
+            "TicketEvent", [Problem("payload", f"expected a mapping, got {shown(payload)}")]
         )
     problems: list[Problem] = []
     out: dict[str, object] = {}
@@ -109,7 +110,7 @@ def frozen_payload(payload: Mapping[str, object]) -> Mapping[str, object]:
                 problems.append(problem)
         elif key == "attributes":
             if not isinstance(value, Mapping):
-                problems.append(Problem(where, f"expected a mapping, got {value!r}"))
+                problems.append(Problem(where, f"expected a mapping, got {shown(value)}"))
                 continue
             try:
                 out[key] = freeze_json(value, where)

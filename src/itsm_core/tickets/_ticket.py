@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import Json, check_aware_fields, frozen_json, is_int
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.tickets._comment import Comment
 from itsm_core.tickets._vocabulary import (
@@ -119,7 +120,7 @@ class Ticket:
         check_aware_fields(self, *_DATETIMES)
         problems = field_problems({name: getattr(self, name) for name in CHECKED_FIELDS})
         if problems:
-            raise ValidationError(f"Ticket {self.id!r}", problems)
+            raise ValidationError(f"Ticket {shown(self.id)}", problems)
 
     @property
     def stream_id(self) -> str:
@@ -141,13 +142,13 @@ def ticket_field_problems(
 ) -> list[Problem]:
     """Problems with the numeric classification fields (shared by tickets and commands)."""
     problems = [
-        Problem(name, f"{value!r} is not a positive int (1 is highest)")
+        Problem(name, f"{shown(value)} is not a positive int (1 is highest)")
         for name, value in _numbers(impact=impact, urgency=urgency, priority=priority)
         if value is not None and not (is_int(value) and value >= 1)
     ]
     if response_level is not None and response_level not in RESPONSE_LEVELS:
         problems.append(
-            Problem("response_level", f"{response_level!r} is not 1 (major), 2 or 3 (general)")
+            Problem("response_level", f"{shown(response_level)} is not 1 (major), 2 or 3 (general)")
         )
     return problems
 

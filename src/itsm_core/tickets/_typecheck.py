@@ -11,6 +11,7 @@ import types
 import typing
 from typing import Any
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem
 
 
@@ -32,19 +33,19 @@ def type_problem(path: str, value: object, expected: tuple[type, ...]) -> Proble
     """
     if isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
         return None
-    return Problem(path, f"{value!r} is not {' or '.join(_type_name(t) for t in expected)}")
+    return Problem(path, f"{shown(value)} is not {' or '.join(_type_name(t) for t in expected)}")
 
 
 def strings_problem(path: str, values: object) -> Problem | None:
     """A problem unless ``values`` is a tuple of strings."""
     if isinstance(values, tuple) and all(isinstance(value, str) for value in values):
         return None
-    return Problem(path, f"expected a list of strings, got {values!r}")
+    return Problem(path, f"expected a list of strings, got {shown(values)}")
 
 
 def _type_name(kind: type) -> str:
     if kind is type(None):
         return "None"
     if issubclass(kind, enum.Enum):
-        return f"a {kind.__name__} ({', '.join(repr(m.value) for m in kind)})"
+        return f"a {kind.__name__} ({', '.join(shown(m.value) for m in kind)})"
     return kind.__name__
