@@ -49,10 +49,17 @@ from itsm_core.adapters.servicenow import STATUS_MAP as SERVICENOW_STATUS_MAP
 from itsm_core.adapters.sqlite import SqliteEventStore
 from itsm_core.calendar import BusinessCalendar, CombinedCalendar
 from itsm_core.cli import main
+from itsm_core.desk import ProjectionRow, TicketProjection
 from itsm_core.errors import ItsmError
 from itsm_core.knowledge import Bm25, GapPolicy
 from itsm_core.metrics import EXAMPLE_SCORECARD, STANDARD_KPIS, ReportSpec
-from itsm_core.priority import COMPLAINT_GRADING, ITIL_MATRIX, ITIL_POLICY, PriorityDecision
+from itsm_core.priority import (
+    COMPLAINT_GRADING,
+    DEFAULT_TIERS,
+    ITIL_MATRIX,
+    ITIL_POLICY,
+    PriorityDecision,
+)
 from itsm_core.priority._catalogue import DEFAULT_INTAKE_RULES
 from itsm_core.records import (
     STANDARD_ACCESS_POLICY,
@@ -68,7 +75,7 @@ from itsm_core.satisfaction import FIVE_POINT, NpsBreaks, Survey
 from itsm_core.serialization import DEFAULT_TYPES, Serializer, make_converter
 from itsm_core.serialization._datetimes import parse_datetime
 from itsm_core.sla import FIRST_RESPONSE, STANDARD_POLICIES, PolicySet, SlaPolicy
-from itsm_core.testing import sample_events
+from itsm_core.testing import sample_event, sample_events
 from itsm_core.testing._hypothesis import domain_strategies
 from itsm_core.tickets import (
     BUILTIN_GUARDS,
@@ -570,6 +577,33 @@ def _store_read(entry_point: Any, args: tuple[Any, Any]) -> Any:
     return entry_point(store, *args)
 
 
+def _ticket_row_data() -> str:
+    """A row of the ticket read model, as a projection store returns it."""
+    projection = TicketProjection()
+    store: InMemoryEventStore[TicketEvent] = InMemoryEventStore()
+    store.append("INC1", [sample_event("INC1", 1)], 0)
+    (recorded,) = store.read_all()
+    return projection.dump("INC1", projection.apply(None, recorded)).data
+
+
+TICKET_ROW = json.loads(_ticket_row_data())
+#: Row texts: junk, the valid row, and the valid row with one field replaced by junk.
+ROW_TEXTS = (
+    st.text(max_size=40)
+    | st.just(json.dumps(TICKET_ROW))
+    | st.builds(
+        lambda key, value: json.dumps({**TICKET_ROW, key: value}),
+        st.sampled_from(sorted(TICKET_ROW)),
+        st.none() | st.integers() | st.text(max_size=8) | st.lists(st.integers(), max_size=3),
+    )
+)
+
+
+def _row_load(entry_point: Any, data: str) -> Any:
+    store: InMemoryEventStore[TicketEvent] = InMemoryEventStore()
+    return entry_point(TicketProjection(), ProjectionRow("INC1", data, set(), []), store)
+
+
 SHANGHAI_TEAM = Team.from_dict(TEAM)
 MAPPING = EventLogMapping.from_dict(EVENT_LOG_MAPPING)
 ROWS = st.lists(
@@ -685,6 +719,11 @@ ENTRY_POINTS: dict[str, Entry] = {
     "repositories.InMemoryEventStore.read_all": Entry(STORE_ARGS, _store_read),
     # routing
     "routing.RoutingRules.from_dict": Entry(data_inputs(ROUTING_RULES)),
+    # priority: the tier vocabulary
+    "priority.TierVocabulary.from_dict": Entry(data_inputs(DEFAULT_TIERS.to_dict())),
+    # desk: read-model rows as a projection store gives them back
+    "desk.Projection.load": Entry(ROW_TEXTS, _row_load),
+    "desk.TicketProjection.load": Entry(ROW_TEXTS, _row_load),
     "routing.ServiceTarget.from_dict": Entry(
         data_inputs({"service_level": 0.8, "answer_within_seconds": 20, "max_occupancy": 0.9})
     ),

@@ -143,3 +143,17 @@ def test_gradings_take_the_vocabulary_too() -> None:
         ResponseGrading(name="x", matrix=COMPLAINT_GRADING.matrix, tiers={"vip": 1},
                         tier_vocabulary=GOLD)  # fmt: skip
     assert "unknown customer tier 'vip'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"names": [["vip"]]},  # found by make fuzz: a name that is a list (unhashable)
+        {"names": ["vip"], "aliases": {"gold": ["vip"]}},
+        {"names": ["vip"], "aliases": {10**5000: "vip"}},
+    ],
+)
+def test_a_vocabulary_of_junk_is_refused_naming_the_place(data: object) -> None:
+    with pytest.raises(InvalidPriorityMatrix) as caught:
+        TierVocabulary.from_dict(data)
+    assert caught.value.problems

@@ -13,7 +13,15 @@ from typing import Any
 import attrs
 
 from itsm_core._checks import frozen_mapping, is_int
-from itsm_core._plain import as_mapping, check_keys, is_text, join, shown, tuple_or_given
+from itsm_core._plain import (
+    as_mapping,
+    check_keys,
+    is_text,
+    join,
+    key_text,
+    shown,
+    tuple_or_given,
+)
 from itsm_core.errors import InvalidPriorityMatrix, Problem, UnknownTier
 from itsm_core.priority._explanation import ExplanationStep, StepKind
 from itsm_core.priority._scale import PriorityScale
@@ -37,19 +45,22 @@ def _vocabulary_problems(names: object, aliases: object) -> list[Problem]:
     for i, name in enumerate(names):
         if not is_text(name) or name != name.strip():
             problems.append(Problem(f"names[{i}]", f"expected a tier name, got {shown(name)}"))
-        elif name in seen:
-            problems.append(Problem(f"names[{i}]", f"{name!r} is listed twice"))
+            continue
+        if name in seen:
+            problems.append(Problem(f"names[{i}]", f"{shown(name)} is listed twice"))
         seen.add(name)
     if not isinstance(aliases, Mapping):
         problems.append(Problem("aliases", f"expected a mapping, got {shown(aliases)}"))
         return problems
     for alias, name in aliases.items():
-        where = join("aliases", str(alias))
+        where = join("aliases", key_text(alias))
         if not is_text(alias) or alias != alias.strip():
             problems.append(Problem(where, f"expected a name, got {shown(alias)}"))
         elif alias in seen:
-            problems.append(Problem(where, f"{alias!r} is a tier name, not another name for one"))
-        if name not in seen:
+            problems.append(
+                Problem(where, f"{shown(alias)} is a tier name, not another name for one")
+            )
+        if not is_text(name) or name not in seen:
             problems.append(Problem(where, f"{shown(name)} is not one of the tier names"))
     return problems
 
