@@ -53,9 +53,11 @@ def _targets(value: Mapping[str, Duration | str | dt.timedelta]) -> Mapping[str,
     problems: list[Problem] = []
     for key, target in value.items():
         try:
-            out[str(key)] = Duration.of(target)
+            out[key_text(key)] = Duration.of(target)
         except ValidationError as error:
-            problems.extend(Problem(f"targets.{key}", p.message) for p in error.problems)
+            problems.extend(
+                Problem(f"targets.{key_text(key)}", p.message) for p in error.problems
+            )
     if problems:
         raise InvalidPolicy("metric", problems)
     return dict(sorted(out.items()))
