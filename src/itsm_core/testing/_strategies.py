@@ -9,6 +9,7 @@ optional fields left out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from typing import Any
 
@@ -105,17 +106,24 @@ _ZONES = (
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 _TEXT_CHARS = "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,!?工单投诉处理回访满意度"
 
+# The strategies without parameters are built once (functools.cache): hypothesis validates a
+# strategy object on its first draw, so a composite that built new ones inside would pay that
+# again on every draw of every example.
 
+
+@functools.cache
 def identifiers() -> st.SearchStrategy[str]:
     """Short non-empty ids (``"INC-0042"``-like)."""
     return st.text(alphabet=_ID_CHARS, min_size=1, max_size=10)
 
 
+@functools.cache
 def texts() -> st.SearchStrategy[str]:
     """Non-blank text with Latin and Chinese characters."""
     return st.text(alphabet=_TEXT_CHARS, min_size=1, max_size=20).filter(lambda s: s.strip())
 
 
+@functools.cache
 def aware_datetimes() -> st.SearchStrategy[dt.datetime]:
     """Aware datetimes in 2000-2099, in UTC, a fixed +05:30 offset or an IANA zone with DST."""
     return st.datetimes(
@@ -126,6 +134,7 @@ def aware_datetimes() -> st.SearchStrategy[dt.datetime]:
     )
 
 
+@functools.cache
 def json_values() -> st.SearchStrategy[Any]:
     """JSON-safe values: None, bools, ints, finite floats, text, lists and string-keyed dicts."""
     leaves = (
@@ -144,6 +153,7 @@ def json_values() -> st.SearchStrategy[Any]:
     )
 
 
+@functools.cache
 def comments() -> st.SearchStrategy[Comment]:
     """Public comments or work notes."""
     return st.builds(
@@ -155,6 +165,7 @@ def comments() -> st.SearchStrategy[Comment]:
     )
 
 
+@functools.cache
 def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
 
@@ -201,6 +212,7 @@ def tickets(draw: st.DrawFn) -> Ticket:
     )
 
 
+@functools.cache
 def ticket_payloads() -> st.SearchStrategy[dict[str, Any]]:
     """Event payloads: ticket fields of every type (text, ints, enums, aware datetimes, flags,
     explanations), a comment or work note, JSON attributes; each value of its field's type."""
