@@ -15,8 +15,8 @@ from itsm_core.testing._knowledge_strategies import articles
 from itsm_core.testing._strategies import surveys
 from itsm_core.tickets import TicketEvent
 
-# One serializer for every example: each store still gets a new database, but building a
-# converter per example (its hooks compiled anew) was a third of these tests' time.
+# One serializer for every example: each store still gets a new database, without building a
+# converter (its hooks compiled anew, ~15 ms) for each.
 SERIALIZER = Serializer()
 
 

@@ -286,7 +286,7 @@ EVENT = {
 }
 
 
-# One serializer for every example (building one compiles its converter's hooks: ~30 ms); a
+# One serializer for every example (building one compiles its converter's hooks: ~15 ms); a
 # load that left anything behind in it would show in the examples after.
 SERIALIZER = Serializer()
 
