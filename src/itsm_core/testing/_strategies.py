@@ -165,9 +165,25 @@ def comments() -> st.SearchStrategy[Comment]:
     )
 
 
-@functools.cache
+# Bounded: a caller may pass a strategy built anew on every draw.
+@functools.lru_cache(maxsize=256)
 def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
+
+
+# Enumerations to draw from, built once (``sampled_from`` strategies are not reused by
+# hypothesis itself).
+_TICKET_KINDS = st.sampled_from(TicketKind)
+_WORKFLOWS = st.sampled_from(["incident", "complaint", "service_request"])
+_STATES = st.sampled_from(["new", "in_progress", "on_hold", "resolved", "closed"])
+_STATUSES = st.sampled_from(StatusCategory)
+_CHANNELS = st.sampled_from(Channel)
+_TIERS = st.sampled_from(CustomerTier)
+_COMPLAINT_TYPES = st.sampled_from(ComplaintType)
+_RESPONSE_LEVELS = st.sampled_from([1, 2, 3])
+_CHANGE_TYPES = st.sampled_from(ChangeType)
+_SUPPORT_LEVELS = st.sampled_from(SupportLevel)
+_HOLD_REASONS = st.sampled_from(HoldReason)
 
 
 @st.composite
@@ -177,17 +193,17 @@ def tickets(draw: st.DrawFn) -> Ticket:
     level = st.integers(1, 5)
     return Ticket(
         id=draw(identifiers()),
-        kind=draw(st.sampled_from(TicketKind)),
-        workflow=draw(st.sampled_from(["incident", "complaint", "service_request"])),
-        state=draw(st.sampled_from(["new", "in_progress", "on_hold", "resolved", "closed"])),
-        status=draw(st.sampled_from(StatusCategory)),
+        kind=draw(_TICKET_KINDS),
+        workflow=draw(_WORKFLOWS),
+        state=draw(_STATES),
+        status=draw(_STATUSES),
         version=draw(st.integers(1, 500)),
         opened_at=opened,
         opened_by=draw(identifiers()),
         updated_at=draw(aware_datetimes()),
         requester=draw(identifiers()),
-        channel=draw(_optional(st.sampled_from(Channel))),
-        customer_tier=draw(st.sampled_from(CustomerTier)),
+        channel=draw(_optional(_CHANNELS)),
+        customer_tier=draw(_TIERS),
         symptom=draw(_optional(texts())),
         occurred_at=draw(_optional(aware_datetimes())),
         category=draw(_optional(texts())),
@@ -195,13 +211,13 @@ def tickets(draw: st.DrawFn) -> Ticket:
         urgency=draw(_optional(level)),
         priority=draw(_optional(level)),
         priority_explanation=tuple(draw(st.lists(texts(), max_size=3))),
-        complaint_type=draw(_optional(st.sampled_from(ComplaintType))),
-        response_level=draw(_optional(st.sampled_from([1, 2, 3]))),
-        change_type=draw(_optional(st.sampled_from(ChangeType))),
+        complaint_type=draw(_optional(_COMPLAINT_TYPES)),
+        response_level=draw(_optional(_RESPONSE_LEVELS)),
+        change_type=draw(_optional(_CHANGE_TYPES)),
         assignee=draw(_optional(identifiers())),
-        support_level=draw(st.sampled_from(SupportLevel)),
+        support_level=draw(_SUPPORT_LEVELS),
         management_involved=draw(st.booleans()),
-        hold_reason=draw(_optional(st.sampled_from(HoldReason))),
+        hold_reason=draw(_optional(_HOLD_REASONS)),
         comments=tuple(draw(st.lists(comments(), max_size=2))),
         work_notes=tuple(draw(st.lists(comments(), max_size=2))),
         resolved_at=draw(_optional(aware_datetimes())),
@@ -221,11 +237,11 @@ def ticket_payloads() -> st.SearchStrategy[dict[str, Any]]:
         "symptom": _optional(texts()),
         "assignment_group": _optional(identifiers()),
         "priority": _optional(level),
-        "response_level": _optional(st.sampled_from([1, 2, 3])),
+        "response_level": _optional(_RESPONSE_LEVELS),
         "reopen_count": st.integers(0, 5),
-        "channel": _optional(st.sampled_from(Channel)),
-        "support_level": st.sampled_from(SupportLevel),
-        "hold_reason": _optional(st.sampled_from(HoldReason)),
+        "channel": _optional(_CHANNELS),
+        "support_level": _SUPPORT_LEVELS,
+        "hold_reason": _optional(_HOLD_REASONS),
         "resolved_at": _optional(aware_datetimes()),
         "management_involved": st.booleans(),
         "first_contact_resolution": _optional(st.booleans()),
