@@ -20,6 +20,8 @@ demo: $(STAMP)
 tour: $(STAMP)
 	$(BIN)/python examples/demo.py
 
+# In turn: pytest keeps every core busy, and lint, mypy and the docs build take half a minute
+# together, so running them beside it would save seconds and hold back pytest's output.
 test: lint typecheck pytest docs
 
 # The long random search: every property, stateful and fuzz test (pytest marker `property`)
@@ -37,9 +39,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict
 
+# The suite runs on one worker process per core (pytest-xdist; `worksteal` hands the long tests
+# left at the end to whichever worker is free). Coverage follows the workers into their
+# processes (`patch = ["subprocess"]` in pyproject.toml) and `combine` merges what each wrote.
+# `make pytest PYTEST_WORKERS=0` runs the suite in one process.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 

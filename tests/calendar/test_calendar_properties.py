@@ -9,6 +9,7 @@ days it keeps the day-by-day walk the package used before its working-day index
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -54,6 +55,13 @@ def _runs(minutes: set[int]) -> list[tuple[int, int]]:
     return runs
 
 
+@functools.cache
+def _weekly_runs(windows: tuple[tuple[str, str], ...]) -> tuple[tuple[int, int], ...]:
+    """``_runs(_minute_set(windows))`` of a weekday's windows, computed once per distinct list
+    (a walk over years of dates meets the same few weekday lists again and again)."""
+    return tuple(_runs(_minute_set([list(w) for w in windows])))
+
+
 def _holiday_dates(data: Data) -> set[dt.date]:
     days = set()
     for item in data.get("holidays", []):
@@ -78,7 +86,7 @@ def ref_windows(data: Data, day: dt.date) -> list[tuple[int, int]]:
     if override is None:
         if day in _holiday_dates(data):
             return []
-        return _runs(_minute_set(weekly.get(own, [])))
+        return list(_weekly_runs(tuple((a, b) for a, b in weekly.get(own, []))))
     if isinstance(override, list):
         return _runs(_minute_set(override))
     if "windows" in override:
@@ -224,6 +232,10 @@ def stepping_add_working_days(
 
 
 # -- random calendars and instants -------------------------------------------------------------
+#
+# Every strategy that does not depend on drawn data is built once (functools.cache, tuples for
+# sampled_from): hypothesis validates a new strategy object on its first draw, and the
+# composites below would otherwise build and validate dozens per example.
 
 
 def _clock(slots: int) -> str:
@@ -231,6 +243,7 @@ def _clock(slots: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@functools.cache
 @st.composite
 def day_windows(draw: st.DrawFn, low: int = 0, tail: int = 0, high: int = 48) -> list[list[str]]:
     """Non-overlapping windows on the 30-minute grid from slot ``low``, maybe ending overnight."""
@@ -244,9 +257,10 @@ def day_windows(draw: st.DrawFn, low: int = 0, tail: int = 0, high: int = 48) ->
     return [[_clock(a), _clock(b)] for a, b in pairs]
 
 
+@functools.cache
 @st.composite
 def weekly_data(draw: st.DrawFn) -> dict[str, list[list[str]]]:
-    kind = draw(st.sampled_from(["split", "split", "small hours", "24x7", "night", "office"]))
+    kind = draw(st.sampled_from(("split", "split", "small hours", "24x7", "night", "office")))
     if kind == "24x7":
         return {day: [["00:00", "24:00"]] for day in DAYS}
     if kind == "night":
@@ -256,7 +270,7 @@ def weekly_data(draw: st.DrawFn) -> dict[str, list[list[str]]]:
         return {day: draw(day_windows(high=8)) for day in DAYS}
     if kind == "office":
         return {day: [["09:00", "12:00"], ["13:00", "18:00"]] for day in DAYS[:5]}
-    tails = [draw(st.sampled_from([0, 0, 0, 4, 8, 12])) for _ in DAYS]
+    tails = [draw(st.sampled_from((0, 0, 0, 4, 8, 12))) for _ in DAYS]
     return {day: draw(day_windows(low=tails[i - 1], tail=tails[i])) for i, day in enumerate(DAYS)}
 
 
@@ -273,20 +287,34 @@ def _dst_days(zone: str) -> list[dt.date]:
     return days or [dt.date(2024, 6, 1)]
 
 
+@functools.cache
 def _date_in_range() -> st.SearchStrategy[dt.date]:
     return st.dates(FIRST + dt.timedelta(days=40), LAST - dt.timedelta(days=70))
 
 
+@functools.cache
+def _special_days(zone: str) -> st.SearchStrategy[dt.date]:
+    """Any date of the range, or one where the zone's clocks change."""
+    return st.one_of(_date_in_range(), st.sampled_from(_dst_days(zone)))
+
+
+@functools.cache
+def _instant_days(zone: str) -> st.SearchStrategy[dt.date]:
+    """Any date of the range, or (twice as likely) one where the zone's clocks change."""
+    dst_days = _dst_days(zone)
+    return st.one_of(_date_in_range(), st.sampled_from(dst_days), st.sampled_from(dst_days))
+
+
+@functools.cache
 @st.composite
 def calendar_data(draw: st.DrawFn) -> Data:
     zone = draw(st.sampled_from(ZONES))
     data: Data = {"timezone": zone, "weekly": draw(weekly_data())}
-    pool = st.one_of(_date_in_range(), st.sampled_from(_dst_days(zone)))
-    special = draw(st.lists(pool, max_size=8, unique=True))
+    special = draw(st.lists(_special_days(zone), max_size=8, unique=True))
     overrides: Data = {}
     holidays: list[Any] = []
     for day in special:
-        choice = draw(st.sampled_from(["holiday", "off", "like", "windows", "add", "remove"]))
+        choice = draw(st.sampled_from(("holiday", "off", "like", "windows", "add", "remove")))
         key = day.isoformat()
         if choice == "holiday":
             holidays.append(key)
@@ -295,7 +323,7 @@ def calendar_data(draw: st.DrawFn) -> Data:
         elif choice == "like":
             overrides[key] = {"like": draw(st.sampled_from(DAYS))}
         elif choice == "windows":
-            overrides[key] = {"windows": draw(day_windows(tail=draw(st.sampled_from([0, 6]))))}
+            overrides[key] = {"windows": draw(day_windows(tail=draw(st.sampled_from((0, 6)))))}
         else:
             overrides[key] = {choice: draw(day_windows())}
     data["overrides"] = overrides
@@ -310,8 +338,7 @@ def calendar_data(draw: st.DrawFn) -> Data:
 @st.composite
 def instants(draw: st.DrawFn, data: Data) -> dt.datetime:
     zone = ZoneInfo(data["timezone"])
-    dst_days = _dst_days(data["timezone"])
-    day = draw(st.one_of(_date_in_range(), st.sampled_from(dst_days), st.sampled_from(dst_days)))
+    day = draw(_instant_days(data["timezone"]))
     if draw(st.booleans()):
         spans = ref_intervals(data, day - dt.timedelta(days=1), day + dt.timedelta(days=1))
         if spans:
@@ -319,7 +346,7 @@ def instants(draw: st.DrawFn, data: Data) -> dt.datetime:
             return edge.astimezone(zone)
     slot = draw(st.integers(0, 47))
     local = dt.datetime(day.year, day.month, day.day) + dt.timedelta(minutes=slot * SLOT)
-    local += dt.timedelta(microseconds=draw(st.sampled_from([0, 0, 1, 999_999, 1_234_567])))
+    local += dt.timedelta(microseconds=draw(st.sampled_from((0, 0, 1, 999_999, 1_234_567))))
     return local.replace(tzinfo=zone, fold=draw(st.integers(0, 1)))
 
 
@@ -403,17 +430,27 @@ def test_combinations_match_reference_set_operations(draw: st.DataObject) -> Non
     days = _days_around(a, b)
     left_spans, right_spans = ref_intervals(left_data, *days), ref_intervals(right_data, *days)
 
+    def member(spans: Spans) -> Callable[[dt.datetime], bool]:
+        # The spans are sorted and merged: only the last one starting at or before t may hold t.
+        starts = [x for x, _ in spans]
+
+        def holds(t: dt.datetime) -> bool:
+            i = bisect.bisect_right(starts, t) - 1
+            return i >= 0 and t < spans[i][1]
+
+        return holds
+
+    # Between consecutive boundaries of either set, membership is constant: one probe each.
+    in_left, in_right = member(left_spans), member(right_spans)
+    cuts = sorted({a, b, *(t for s in left_spans + right_spans for t in s if a < t < b)})
+    pieces = [
+        (hi - lo, in_left(probe), in_right(probe))
+        for lo, hi in itertools.pairwise(cuts)
+        for probe in [lo + (hi - lo) / 2]
+    ]
+
     def measure(inside: Any) -> dt.timedelta:
-        # Between consecutive boundaries of either set, membership is constant: one probe each.
-        cuts = sorted({a, b, *(t for s in left_spans + right_spans for t in s if a < t < b)})
-        total = dt.timedelta()
-        for lo, hi in itertools.pairwise(cuts):
-            probe = lo + (hi - lo) / 2
-            in_left = any(x <= probe < y for x, y in left_spans)
-            in_right = any(x <= probe < y for x, y in right_spans)
-            if inside(in_left, in_right):
-                total += hi - lo
-        return total
+        return sum((width for width, p, q in pieces if inside(p, q)), dt.timedelta())
 
     assert (left | right).elapsed(a, b) == measure(lambda p, q: p or q)
     assert (left & right).elapsed(a, b) == measure(lambda p, q: p and q)
@@ -514,5 +551,5 @@ def test_working_days_match_the_references_dates(draw: st.DataObject) -> None:
     """The index and the reference agree on which dates work, and on their spans."""
     data = draw.draw(calendar_data())
     calendar = BusinessCalendar.from_dict(data)
-    day = draw.draw(st.one_of(_date_in_range(), st.sampled_from(_dst_days(data["timezone"]))))
+    day = draw.draw(_special_days(data["timezone"]))
     assert calendar.day_spans(day) == ref_day_spans(data, day)

@@ -5,6 +5,7 @@ each event rebuilt (and re-checked) a whole ticket. The reference below is that 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -58,6 +59,8 @@ from itsm_core.tickets._fold import _DEFAULTS, TICKET
 from itsm_core.workflow import StatusCategory
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+# One converter for every example (building one compiles its hooks anew: ~15 ms each).
+CONVERTER = make_converter()
 
 # -- the reference: the fold as it was, one validated ticket per event ------------------------
 
@@ -149,7 +152,11 @@ ONE_BY_ONE: Aggregate[Ticket, TicketEvent] = Aggregate(
 
 # -- histories: random commands decided on every built-in workflow ---------------------------
 
+# Strategies are built once (module constants, functools.cache): hypothesis validates a new
+# strategy object on its first draw, and a history draws up to forty commands.
 TEXT = st.sampled_from(["a", "b", "c"])
+MAYBE_TEXT = st.none() | TEXT
+ROLES = st.sampled_from([Role.MANAGER, Role.MANAGER, Role.CUSTOMER, *Role])
 CODES = ["fixed", "fix_applied", "risk_accepted", "successful", "unsuccessful"]
 
 
@@ -167,6 +174,7 @@ def _advance(draw: st.DrawFn, workflow: str) -> Command:
     return Advance(event=transition.event, fields=fields, reason="because")
 
 
+@functools.cache
 @st.composite
 def commands(draw: st.DrawFn, workflow: str) -> Command:
     """A command, weighted towards moving the ticket along (cancel is rare: it ends a run)."""
@@ -187,9 +195,9 @@ def commands(draw: st.DrawFn, workflow: str) -> Command:
             complaint_type=draw(st.sampled_from(ComplaintType)),
             response_level=draw(st.integers(1, 3)),
         ),
-        lambda: Assign(group=draw(TEXT), assignee=draw(st.none() | TEXT)),
+        lambda: Assign(group=draw(TEXT), assignee=draw(MAYBE_TEXT)),
         lambda: Transfer(reason="r", group=draw(TEXT)),
-        lambda: Escalate(kind=EscalationKind.FUNCTIONAL, reason="r", group=draw(st.none() | TEXT)),
+        lambda: Escalate(kind=EscalationKind.FUNCTIONAL, reason="r", group=draw(MAYBE_TEXT)),
         lambda: Escalate(kind=EscalationKind.HIERARCHICAL, reason="r"),
         lambda: AddComment(text=draw(TEXT), internal=draw(st.booleans())),
         lambda: Hold(reason=draw(st.sampled_from(HoldReason))),
@@ -222,7 +230,7 @@ def histories(draw: st.DrawFn) -> list[TicketEvent]:
         kind=kind,
         requester="bob",
         change_type=change_type,
-        symptom=draw(st.none() | TEXT),
+        symptom=draw(MAYBE_TEXT),
         attributes={"affects_customer_business": True, "plan_confirmation": "p"}
         if change_type
         else {},
@@ -232,7 +240,7 @@ def histories(draw: st.DrawFn) -> list[TicketEvent]:
     trail = list(events)
     for _ in range(draw(st.integers(0, 40))):
         command = draw(commands(ticket.workflow))
-        role = draw(st.sampled_from([Role.MANAGER, Role.MANAGER, Role.CUSTOMER, *Role]))
+        role = draw(ROLES)
         now += dt.timedelta(minutes=draw(st.integers(0, 600)))
         try:
             ticket, events = decide(ticket, command, CommandContext(actor="x", role=role, now=now))
@@ -370,11 +378,10 @@ def test_every_break_of_every_event_of_a_long_life_fails_as_before(name: str) ->
 def test_decided_events_are_the_events_their_own_checks_accept(events: list[TicketEvent]) -> None:
     # decide builds its events without checking them again; building them anew checks every
     # value and gives the same events, and so does loading their plain form.
-    converter = make_converter()
     for event in events:
         fields = {field.name: getattr(event, field.name) for field in attrs.fields(TicketEvent)}
         assert TicketEvent(**fields) == event
-        assert converter.structure(converter.unstructure(event), TicketEvent) == event
+        assert CONVERTER.structure(CONVERTER.unstructure(event), TicketEvent) == event
         assert isinstance(event.payload, types.MappingProxyType)
         assert isinstance(event.flags, frozenset)
 

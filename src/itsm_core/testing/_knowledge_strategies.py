@@ -10,6 +10,7 @@ refuses, so every drawn article is one the domain can actually produce and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ from itsm_core.knowledge import (
     Submit,
     decide_article,
 )
-from itsm_core.testing._strategies import aware_datetimes, identifiers, texts
+from itsm_core.testing._strategies import _optional, aware_datetimes, identifiers, texts
 
 _SEGMENT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"
 #: The role of ARTICLE_WORKFLOW that may publish, request changes and retire.
@@ -60,12 +61,15 @@ _STEPS = (
 )
 
 
+# Built once (functools.cache), as in _strategies: a strategy is validated on its first draw.
+@functools.cache
 def category_paths() -> st.SearchStrategy[str]:
     """Category paths of one to three segments (``network/vpn``)."""
     segment = st.text(alphabet=_SEGMENT_CHARS, min_size=1, max_size=8)
     return st.lists(segment, min_size=1, max_size=3).map("/".join)
 
 
+@functools.cache
 def _tags() -> st.SearchStrategy[frozenset[str]]:
     return st.frozensets(identifiers(), max_size=3)
 
@@ -90,10 +94,10 @@ def _step(
     elif kind == "revise":
         command = Revise(
             note=draw(texts()),
-            title=draw(st.none() | texts()),
-            body=draw(st.none() | texts()),
-            category=draw(st.none() | category_paths()),
-            tags=draw(st.none() | _tags()),
+            title=draw(_optional(texts())),
+            body=draw(_optional(texts())),
+            category=draw(_optional(category_paths())),
+            tags=draw(_optional(_tags())),
         )
         actor = draw(st.sampled_from([author, reviewer]))
     elif kind == "request_changes":

@@ -9,6 +9,7 @@ optional fields left out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from typing import Any
 
@@ -105,17 +106,24 @@ _ZONES = (
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 _TEXT_CHARS = "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,!?工单投诉处理回访满意度"
 
+# The strategies without parameters are built once (functools.cache): hypothesis validates a
+# strategy object on its first draw, so a composite that built new ones inside would pay that
+# again on every draw of every example.
 
+
+@functools.cache
 def identifiers() -> st.SearchStrategy[str]:
     """Short non-empty ids (``"INC-0042"``-like)."""
     return st.text(alphabet=_ID_CHARS, min_size=1, max_size=10)
 
 
+@functools.cache
 def texts() -> st.SearchStrategy[str]:
     """Non-blank text with Latin and Chinese characters."""
     return st.text(alphabet=_TEXT_CHARS, min_size=1, max_size=20).filter(lambda s: s.strip())
 
 
+@functools.cache
 def aware_datetimes() -> st.SearchStrategy[dt.datetime]:
     """Aware datetimes in 2000-2099, in UTC, a fixed +05:30 offset or an IANA zone with DST."""
     return st.datetimes(
@@ -126,6 +134,7 @@ def aware_datetimes() -> st.SearchStrategy[dt.datetime]:
     )
 
 
+@functools.cache
 def json_values() -> st.SearchStrategy[Any]:
     """JSON-safe values: None, bools, ints, finite floats, text, lists and string-keyed dicts."""
     leaves = (
@@ -144,6 +153,7 @@ def json_values() -> st.SearchStrategy[Any]:
     )
 
 
+@functools.cache
 def comments() -> st.SearchStrategy[Comment]:
     """Public comments or work notes."""
     return st.builds(
@@ -155,8 +165,25 @@ def comments() -> st.SearchStrategy[Comment]:
     )
 
 
+# Bounded: a caller may pass a strategy built anew on every draw.
+@functools.lru_cache(maxsize=256)
 def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
+
+
+# Enumerations to draw from, built once (``sampled_from`` strategies are not reused by
+# hypothesis itself).
+_TICKET_KINDS = st.sampled_from(TicketKind)
+_WORKFLOWS = st.sampled_from(["incident", "complaint", "service_request"])
+_STATES = st.sampled_from(["new", "in_progress", "on_hold", "resolved", "closed"])
+_STATUSES = st.sampled_from(StatusCategory)
+_CHANNELS = st.sampled_from(Channel)
+_TIERS = st.sampled_from(CustomerTier)
+_COMPLAINT_TYPES = st.sampled_from(ComplaintType)
+_RESPONSE_LEVELS = st.sampled_from([1, 2, 3])
+_CHANGE_TYPES = st.sampled_from(ChangeType)
+_SUPPORT_LEVELS = st.sampled_from(SupportLevel)
+_HOLD_REASONS = st.sampled_from(HoldReason)
 
 
 @st.composite
@@ -166,17 +193,17 @@ def tickets(draw: st.DrawFn) -> Ticket:
     level = st.integers(1, 5)
     return Ticket(
         id=draw(identifiers()),
-        kind=draw(st.sampled_from(TicketKind)),
-        workflow=draw(st.sampled_from(["incident", "complaint", "service_request"])),
-        state=draw(st.sampled_from(["new", "in_progress", "on_hold", "resolved", "closed"])),
-        status=draw(st.sampled_from(StatusCategory)),
+        kind=draw(_TICKET_KINDS),
+        workflow=draw(_WORKFLOWS),
+        state=draw(_STATES),
+        status=draw(_STATUSES),
         version=draw(st.integers(1, 500)),
         opened_at=opened,
         opened_by=draw(identifiers()),
         updated_at=draw(aware_datetimes()),
         requester=draw(identifiers()),
-        channel=draw(_optional(st.sampled_from(Channel))),
-        customer_tier=draw(st.sampled_from(CustomerTier)),
+        channel=draw(_optional(_CHANNELS)),
+        customer_tier=draw(_TIERS),
         symptom=draw(_optional(texts())),
         occurred_at=draw(_optional(aware_datetimes())),
         category=draw(_optional(texts())),
@@ -184,13 +211,13 @@ def tickets(draw: st.DrawFn) -> Ticket:
         urgency=draw(_optional(level)),
         priority=draw(_optional(level)),
         priority_explanation=tuple(draw(st.lists(texts(), max_size=3))),
-        complaint_type=draw(_optional(st.sampled_from(ComplaintType))),
-        response_level=draw(_optional(st.sampled_from([1, 2, 3]))),
-        change_type=draw(_optional(st.sampled_from(ChangeType))),
+        complaint_type=draw(_optional(_COMPLAINT_TYPES)),
+        response_level=draw(_optional(_RESPONSE_LEVELS)),
+        change_type=draw(_optional(_CHANGE_TYPES)),
         assignee=draw(_optional(identifiers())),
-        support_level=draw(st.sampled_from(SupportLevel)),
+        support_level=draw(_SUPPORT_LEVELS),
         management_involved=draw(st.booleans()),
-        hold_reason=draw(_optional(st.sampled_from(HoldReason))),
+        hold_reason=draw(_optional(_HOLD_REASONS)),
         comments=tuple(draw(st.lists(comments(), max_size=2))),
         work_notes=tuple(draw(st.lists(comments(), max_size=2))),
         resolved_at=draw(_optional(aware_datetimes())),
@@ -201,6 +228,7 @@ def tickets(draw: st.DrawFn) -> Ticket:
     )
 
 
+@functools.cache
 def ticket_payloads() -> st.SearchStrategy[dict[str, Any]]:
     """Event payloads: ticket fields of every type (text, ints, enums, aware datetimes, flags,
     explanations), a comment or work note, JSON attributes; each value of its field's type."""
@@ -209,11 +237,11 @@ def ticket_payloads() -> st.SearchStrategy[dict[str, Any]]:
         "symptom": _optional(texts()),
         "assignment_group": _optional(identifiers()),
         "priority": _optional(level),
-        "response_level": _optional(st.sampled_from([1, 2, 3])),
+        "response_level": _optional(_RESPONSE_LEVELS),
         "reopen_count": st.integers(0, 5),
-        "channel": _optional(st.sampled_from(Channel)),
-        "support_level": st.sampled_from(SupportLevel),
-        "hold_reason": _optional(st.sampled_from(HoldReason)),
+        "channel": _optional(_CHANNELS),
+        "support_level": _SUPPORT_LEVELS,
+        "hold_reason": _optional(_HOLD_REASONS),
         "resolved_at": _optional(aware_datetimes()),
         "management_involved": st.booleans(),
         "first_contact_resolution": _optional(st.booleans()),
