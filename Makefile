@@ -45,6 +45,8 @@ typecheck: $(STAMP)
 # `make pytest PYTEST_WORKERS=0` runs the suite in one process.
 PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
+	@# On CI the PostgreSQL adapter tests must run: install the server when it is missing.
+	@if [ "$$CI" = "true" ]; then scripts/install_postgres.sh; fi
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 	$(BIN)/coverage combine --quiet
