@@ -55,9 +55,7 @@ def _targets(value: Mapping[str, Duration | str | dt.timedelta]) -> Mapping[str,
         try:
             out[key_text(key)] = Duration.of(target)
         except ValidationError as error:
-            problems.extend(
-                Problem(f"targets.{key_text(key)}", p.message) for p in error.problems
-            )
+            problems.extend(Problem(f"targets.{key_text(key)}", p.message) for p in error.problems)
     if problems:
         raise InvalidPolicy("metric", problems)
     return dict(sorted(out.items()))
