@@ -172,7 +172,9 @@ def test_memory_and_figures_stay_the_same_when_the_same_tickets_have_ten_times_t
     assert len(chatty) >= 10 * len(events)
     (plain, one), (noisy, other) = traced(events), traced(chatty)
     assert one.in_flight == other.in_flight > 0
-    assert noisy - plain < 512  # bytes: not one event's worth
+    # Flat: within 10% (a coverage tracer or the allocator may add a few KiB either way), where
+    # keeping anything per event would add hundreds of KiB for 10x the events.
+    assert noisy < plain * 1.1
     first, second = one.report(), other.report()
     assert second.diagnostics.events == len(chatty)
     assert attrs.evolve(second, diagnostics=first.diagnostics) == first
