@@ -38,14 +38,12 @@ A sketch (it needs a server, so the test suite runs the same code in
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 try:
     import psycopg
@@ -57,6 +55,7 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
     ) from exc
 
 from itsm_core._plain import is_a, is_number, shown, text
+from itsm_core.adapters._stores import Closing, load_metadata, prepared_append
 from itsm_core.desk import (
     ProjectionRow,
     RowHit,
@@ -81,7 +80,6 @@ from itsm_core.repositories import (
     ExpectedVersion,
     RecordedEvent,
     Versioned,
-    check_append,
     check_expected,
     check_key,
     check_read,
@@ -185,7 +183,7 @@ def _connector(conninfo: str) -> Callable[[], Connection]:
     return lambda: psycopg.connect(conninfo)
 
 
-class PostgresDatabase:
+class PostgresDatabase(Closing):
     """One schema of a PostgreSQL database: per-thread connections and write transactions.
 
     Args:
@@ -340,19 +338,8 @@ class PostgresDatabase:
                 connection.close()
         logger.debug("closed %d connection(s) (schema %r)", len(connections), self.schema)
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class _Store:
+class _Store(Closing):
     """What both stores share: a database, a serializer, closing, ``with`` support."""
 
     def __init__(
@@ -369,17 +356,6 @@ class _Store:
     def close(self) -> None:
         """Close the database connections."""
         self.database.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class PostgresEventStore(_Store, Generic[E]):
@@ -402,13 +378,8 @@ class PostgresEventStore(_Store, Generic[E]):
         idempotency_key: str | None = None,
     ) -> int:
         """Append ``events`` if ``stream`` satisfies ``expected_version``; the new version."""
-        batch = list(events)
-        check_append(stream, expected_version, batch, metadata, idempotency_key)
-        envelopes = [self.serializer.dumps(event) for event in batch]  # before any lock
-        metas: list[tuple[str | None, str | None]] = (
-            [(None, None)] * len(batch)
-            if metadata is None
-            else [(entry.event_id, self._dump_metadata(entry)) for entry in metadata]
+        envelopes, metas = prepared_append(
+            self.serializer, stream, events, expected_version, metadata, idempotency_key
         )
         database = self.database
         with database.transaction(f"append to {stream!r}") as connection:
@@ -484,19 +455,8 @@ class PostgresEventStore(_Store, Generic[E]):
         ).fetchone()
         return None if row is None else AppendReceipt(*row)
 
-    def _dump_metadata(self, metadata: EventMetadata) -> str:
-        return json.dumps(self.serializer.converter.unstructure(metadata), ensure_ascii=False)
-
     def _load_metadata(self, text: str | None) -> EventMetadata | None:
-        if text is None:
-            return None
-        try:
-            return self.serializer.converter.structure(json.loads(text), EventMetadata)
-        except Exception as exc:  # a hand-edited row: name it, never leak cattrs errors
-            raise RepositoryError(
-                f"PostgreSQL (schema {self.database.schema!r}): unreadable event metadata "
-                f"{text[:80]!r}: {exc}"
-            ) from exc
+        return load_metadata(self.serializer, text, f"PostgreSQL (schema {self.database.schema!r})")
 
     def read(self, stream: str, after: int = 0) -> tuple[E, ...]:
         """The events of ``stream`` after version ``after``."""

@@ -46,9 +46,9 @@ import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Generic, Literal, Self, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
+from itsm_core.adapters._stores import Closing, load_metadata, prepared_append
 from itsm_core.desk import (
     ProjectionRow,
     RowHit,
@@ -71,7 +71,6 @@ from itsm_core.repositories import (
     ExpectedVersion,
     RecordedEvent,
     Versioned,
-    check_append,
     check_expected,
     check_key,
     check_read,
@@ -217,7 +216,7 @@ class SqliteDatabase:
             connection.close()
 
 
-class _Store:
+class _Store(Closing):
     """What both stores share: a database, a serializer, closing, ``with`` support."""
 
     def __init__(
@@ -234,17 +233,6 @@ class _Store:
     def close(self) -> None:
         """Close the database connections."""
         self.database.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class SqliteEventStore(_Store, Generic[E]):
@@ -266,13 +254,8 @@ class SqliteEventStore(_Store, Generic[E]):
         idempotency_key: str | None = None,
     ) -> int:
         """Append ``events`` if ``stream`` satisfies ``expected_version``; the new version."""
-        batch = list(events)
-        check_append(stream, expected_version, batch, metadata, idempotency_key)
-        envelopes = [self.serializer.dumps(event) for event in batch]  # before any lock
-        metas: list[tuple[str | None, str | None]] = (
-            [(None, None)] * len(batch)
-            if metadata is None
-            else [(entry.event_id, self._dump_metadata(entry)) for entry in metadata]
+        envelopes, metas = prepared_append(
+            self.serializer, stream, events, expected_version, metadata, idempotency_key
         )
         with self.database.transaction() as connection:
             if idempotency_key is not None:
@@ -329,18 +312,8 @@ class SqliteEventStore(_Store, Generic[E]):
         ).fetchone()
         return None if row is None else AppendReceipt(*row)
 
-    def _dump_metadata(self, metadata: EventMetadata) -> str:
-        return json.dumps(self.serializer.converter.unstructure(metadata), ensure_ascii=False)
-
     def _load_metadata(self, text: str | None) -> EventMetadata | None:
-        if text is None:
-            return None
-        try:
-            return self.serializer.converter.structure(json.loads(text), EventMetadata)
-        except Exception as exc:  # a hand-edited row: name it, never leak cattrs errors
-            raise RepositoryError(
-                f"SQLite {self.database.path}: unreadable event metadata {text[:80]!r}: {exc}"
-            ) from exc
+        return load_metadata(self.serializer, text, f"SQLite {self.database.path}")
 
     def read(self, stream: str, after: int = 0) -> tuple[E, ...]:
         """The events of ``stream`` after version ``after``."""
