@@ -25,7 +25,7 @@ tour: $(STAMP)
 test: lint typecheck pytest docs
 
 # The long random search: every property, stateful and fuzz test (pytest marker `property`)
-# with fresh random seeds and 10x CI's examples (hypothesis profile `fuzz`, tests/conftest.py).
+# with fresh random seeds and 20x CI's examples (hypothesis profile `fuzz`, tests/conftest.py).
 # CI stays derandomized; what this finds becomes an explicit @example or regression test.
 # Narrow it with FUZZ_ARGS, e.g. `make fuzz FUZZ_ARGS=tests/fuzz`.
 FUZZ_ARGS ?= tests

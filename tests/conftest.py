@@ -19,7 +19,7 @@ SERVICENOW_CSV = SHARED_DATA / "servicenow_incident_events_sample.csv"
 #   exploring;
 # * `ci` searches harder, never times out on a busy machine, and is derandomized so that a CI
 #   verdict is reproducible (a counterexample found locally becomes a regression test);
-# * `fuzz` (`make fuzz`) is the long random search: fresh seeds every run, ten times `ci`'s
+# * `fuzz` (`make fuzz`) is the long random search: fresh seeds every run, twenty times `ci`'s
 #   examples, for the property and fuzz tests (the `property` marker).
 #
 # All print the reproduction blob of a failure.

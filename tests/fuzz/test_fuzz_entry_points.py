@@ -16,7 +16,7 @@ takes files and arguments, is fuzzed below it.
 No escape is tolerated: an input that makes a package raise anything but an ItsmError fails
 here, and is fixed in that package with a regression test of its own (and, when this suite
 found it, an explicit example here). ``make fuzz`` runs this module, and every other property
-test, with fresh seeds and ten times the examples.
+test, with fresh seeds and twenty times the examples.
 """
 
 from __future__ import annotations
