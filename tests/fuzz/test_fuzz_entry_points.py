@@ -1115,6 +1115,12 @@ def _run(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+#: The command line reads whole files and computes over whole calendar ranges (an elapsed time
+#: from year 100 to 9000 takes seconds): a few hundred examples even in the ``fuzz`` profile.
+CLI_EXAMPLES = settings(max_examples=min(settings().max_examples, 300))
+
+
+@CLI_EXAMPLES
 @given(
     calendar=bytes_inputs(OFFICE_TOML) | bytes_inputs(OFFICE_JSON),
     command=st.sampled_from(["due", "elapsed"]),
@@ -1152,6 +1158,7 @@ def test_cli_due_and_elapsed(
     assert err.startswith("itsm-core: error: ") or code == 0
 
 
+@CLI_EXAMPLES
 @given(
     log=bytes_inputs(LOG_CSV.encode()) | bytes_inputs(LOG_JSONL.encode()),
     mapping=bytes_inputs(MAPPING_TOML),

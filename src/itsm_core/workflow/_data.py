@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from itsm_core._checks import type_name
-from itsm_core._plain import shown
+from itsm_core._plain import key_text, shown
 from itsm_core.errors import InvalidWorkflowDefinition, Problem
 from itsm_core.workflow._category import StatusCategory
 from itsm_core.workflow._guard import Guard
@@ -104,11 +104,6 @@ def workflow_from_dict(
     return workflow
 
 
-def _key(key: object) -> str:
-    """A mapping key as it appears in a path: the string itself, else its representation."""
-    return key if isinstance(key, str) else shown(key)
-
-
 class _Reader(Generic[S, T]):
     """Reads workflow data into a workflow, collecting every problem with its path."""
 
@@ -137,7 +132,7 @@ class _Reader(Generic[S, T]):
         )
 
     def unknown_keys(self, data: Mapping[Any, Any], known: frozenset[str], path: str) -> None:
-        unknown = sorted(_key(key) for key in data if key not in known)
+        unknown = sorted(key_text(key) for key in data if key not in known)
         if not unknown:
             return
         if not path:  # the top level lists each key on its own, as its path
@@ -154,7 +149,7 @@ class _Reader(Generic[S, T]):
             return {}
         found: dict[S, StatusCategory] = {}
         for value, category in data.items():
-            path = f"states.{_key(value)}"
+            path = f"states.{key_text(value)}"
             member = self.state(value, path)
             if not isinstance(category, str) or category not in _CATEGORIES:
                 self.problems.append(Problem(path, f"unknown category {shown(category)}"))
@@ -212,7 +207,7 @@ class _Reader(Generic[S, T]):
             return {}
         found: dict[str, list[str]] = {}
         for field, options in data.items():
-            path = f"{where}.{_key(field)}"
+            path = f"{where}.{key_text(field)}"
             if not isinstance(field, str):
                 self.problems.append(Problem(path, f"expected a field name, got {shown(field)}"))
                 continue
