@@ -22,6 +22,7 @@ from itsm_core.sla import (
     RESOLUTION,
     AllOf,
     ClockStatus,
+    Duration,
     FieldIn,
     MetricSpec,
     Not,
@@ -230,3 +231,17 @@ def test_calendars_say_where_their_coverage_ends() -> None:
     assert both.extrapolating().covers(dt.datetime(2027, 1, 1, tzinfo=SH))
     assert not both.covers(dt.datetime(2026, 1, 2, tzinfo=SH))
     assert both.extrapolating().extrapolating() is both.extrapolating()
+
+
+@pytest.mark.parametrize(
+    "value", [10**5000, [[[]]] * 3, {"deep": [1] * 3}], ids=["huge", "deep", "mapping"]
+)
+def test_a_target_of_junk_is_refused_as_an_itsm_error(value: object) -> None:
+    # Found by make fuzz: the message showed the value with repr (ValueError for a
+    # 5,000-digit number, RecursionError for deep nesting).
+    nested: object = value
+    if isinstance(value, list):
+        for _ in range(5000):
+            nested = [nested]
+    with pytest.raises(ValidationError):
+        Duration.of(nested)  # type: ignore[arg-type]

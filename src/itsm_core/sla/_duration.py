@@ -214,7 +214,12 @@ class Duration:
             return cls.parse(value)
         raise ValidationError(
             "Duration",
-            [Problem("", f"expected text such as '4 working hours' or a timedelta, got {value!r}")],
+            [
+                Problem(
+                    "",
+                    f"expected text such as '4 working hours' or a timedelta, got {shown(value)}",
+                )
+            ],
         )
 
     def __str__(self) -> str:
