@@ -12,6 +12,15 @@ import typing
 import pytest
 
 PUBLIC_API: dict[str, set[str]] = {
+    "itsm_core.i18n": {
+        "LANGUAGES",
+        "Messages",
+        "N_",
+        "format_datetime",
+        "format_decimal",
+        "format_percent",
+        "language_of",
+    },
     "itsm_core.stats": {
         "Difference",
         "Interval",
@@ -67,6 +76,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "SealBroken",
         "ShardOverlap",
         "TransitionNotAllowed",
+        "UnknownLanguage",
         "UnknownRole",
         "UnknownTier",
         "ValidationError",

@@ -22,7 +22,8 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── ShardOverlap                      partial KPI results that share a ticket
     │   ├── SealBroken                        a sealed event stream that does not verify
     │   ├── UnknownTier                       a customer tier outside the tier vocabulary
-    │   └── UnknownRole                       a role the access policy or workflows never name
+    │   ├── UnknownRole                       a role the access policy or workflows never name
+    │   └── UnknownLanguage                   a language no message catalogue has
     ├── DomainError                         a valid request the rules refuse now
     │   ├── CommandRejected                   a command refused, with reasons
     │   │   └── TransitionNotAllowed            no such event from the current state
@@ -88,6 +89,7 @@ __all__ = [
     "SealBroken",
     "ShardOverlap",
     "TransitionNotAllowed",
+    "UnknownLanguage",
     "UnknownRole",
     "UnknownTier",
     "ValidationError",
@@ -353,6 +355,18 @@ class UnknownRole(_UnknownName):
     """
 
     _noun = "role"
+
+
+class UnknownLanguage(_UnknownName):
+    """A language (a tag such as ``"zh-CN"`` or ``"en"``) that no message catalogue of
+    ``itsm_core.i18n`` has; ``known`` lists the languages shipped.
+
+    >>> print(UnknownLanguage("fr", ["en", "zh_CN"], path="customer.language"))
+    invalid value for language: 1 problem
+      - customer.language: unknown language 'fr' (known: en, zh_CN)
+    """
+
+    _noun = "language"
 
 
 class DomainError(ItsmError):
