@@ -553,6 +553,15 @@ def _import_events(records: Any) -> Any:
     return import_log(records, EventLogMapping.from_dict(EVENT_LOG_MAPPING))
 
 
+def _on_dask(read_log: Any, path: Path) -> Any:
+    """Read a log with ``adapters.dask.read_log`` on Dask's synchronous scheduler and parse its
+    rows as a partition's fold does."""
+    from itsm_core.adapters.dask import _histories
+
+    frame = read_log(path).compute(scheduler="synchronous")
+    return _histories(frame, MAPPING)
+
+
 def _import_jira(issues: Any) -> Any:
     from itsm_core.adapters.jira import import_issues
 
@@ -633,6 +642,20 @@ ENTRY_POINTS: dict[str, Entry] = {
             )(f, data),
             _import_events,
         ),
+    ),
+    "adapters.dask.read_log": Entry(
+        bytes_inputs(LOG_CSV.encode())
+        | bytes_inputs(LOG_JSONL.encode())
+        | BYTES.map(lambda b: b"PAR1" + b),
+        lambda f, data: _with_file(
+            {b"{": ".jsonl", b"P": ".parquet"}.get(data[:1], ".csv"), _on_dask
+        )(f, data),
+    ),
+    "i18n.Messages.load": Entry(
+        st.tuples(
+            TEXTS | JUNK | st.sampled_from(["zh-CN", "en"]), TEXTS | JUNK | st.just("common")
+        ),
+        lambda f, drawn: f(*drawn),
     ),
     "adapters.jira.parse_changelog": Entry(
         text_inputs(JIRA_CHANGELOG), lambda f, data: f(data, tz=TZ)
@@ -774,7 +797,7 @@ ENTRY_NAME = re.compile(
     r"^(from_dict|from_json|from_bytes|\w+_from_dict|parse\w*|read\w*|loads?(_\w+)?)$"
 )
 #: Public modules besides the packages' facades: the adapters are imported one by one.
-ADAPTER_MODULES = ("eventlog", "jira", "mapping", "servicenow", "sqlite", "zendesk")
+ADAPTER_MODULES = ("dask", "eventlog", "jira", "mapping", "servicenow", "sqlite", "zendesk")
 
 
 def _public_modules() -> Iterator[tuple[str, Any]]:

@@ -7,6 +7,8 @@
 * :mod:`itsm_core.adapters.jira`: a Jira (Service Management) issue CSV and changelog CSV.
 * :mod:`itsm_core.adapters.sqlite`: the event store and repositories on SQLite.
 * :mod:`itsm_core.adapters.postgresql`: the same on PostgreSQL (the ``postgresql`` extra).
+* :mod:`itsm_core.adapters.dask`: KPIs and SLA sweeps over partitioned event logs on Dask
+  (the ``dask`` extra).
 """
 
 __all__: list[str] = []

@@ -8,6 +8,7 @@ from importlib import resources
 
 import attrs
 
+from itsm_core._plain import shown
 from itsm_core.errors import Problem, UnknownLanguage, ValidationError
 
 #: The languages with catalogues, as gettext names them: English (the source) and Simplified
@@ -34,7 +35,7 @@ def language_of(tag: str, *, path: str = "language") -> str:
     ('zh_CN', 'en')
     """
     if not isinstance(tag, str):
-        raise UnknownLanguage(repr(tag), LANGUAGES, path=path)
+        raise UnknownLanguage(shown(tag), LANGUAGES, path=path)
     key = tag.strip().replace("-", "_").lower()
     if key in _SIMPLIFIED:
         return "zh_CN"
@@ -46,14 +47,14 @@ def language_of(tag: str, *, path: str = "language") -> str:
 def _load(language: str, domain: str) -> gettext.NullTranslations:
     if language == "en":
         return gettext.NullTranslations()
-    name = f"{domain}.mo"
     folder = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES")
-    entry = folder.joinpath(name)
-    if not domain.isidentifier() or not entry.is_file():
+    valid = isinstance(domain, str) and domain.isidentifier()
+    entry = folder.joinpath(f"{domain}.mo") if valid else None
+    if entry is None or not entry.is_file():
         known = sorted(
             p.name.removesuffix(".mo") for p in folder.iterdir() if p.name.endswith(".mo")
         )
-        problem = Problem("domain", f"no catalogue {domain!r} (known: {', '.join(known)})")
+        problem = Problem("domain", f"no catalogue {shown(domain)} (known: {', '.join(known)})")
         raise ValidationError("message domain", [problem])
     with entry.open("rb") as stream:
         return gettext.GNUTranslations(stream)
