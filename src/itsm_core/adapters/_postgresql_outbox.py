@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
-from itsm_core.adapters._sqlite_outbox import dump_message, load_message
-from itsm_core.adapters._stores import Closing
+from itsm_core.adapters._stores import Closing, dump_message, load_message
 from itsm_core.communications import Notification
 from itsm_core.desk import (
     OutboxEntry,

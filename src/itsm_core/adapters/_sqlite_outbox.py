@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from itsm_core.adapters._stores import Closing
+from itsm_core.adapters._stores import Closing, dump_message, load_message
 from itsm_core.communications import Notification
 from itsm_core.desk import (
     OutboxEntry,
@@ -50,20 +49,6 @@ CREATE TABLE IF NOT EXISTS outbox_checkpoints (
 """
 
 _COLUMNS = "key, message, status, next_at, attempts, worker, lease_until, error, sent_at"
-
-
-def dump_message(serializer: Serializer, message: Notification) -> str:
-    """``message`` as JSON text, through the one converter."""
-    return json.dumps(serializer.converter.unstructure(message), ensure_ascii=False)
-
-
-def load_message(serializer: Serializer, text: str, key: str) -> Notification:
-    """The message :func:`dump_message` wrote; RepositoryError naming ``key`` if unreadable."""
-    try:
-        found: Notification = serializer.converter.structure(json.loads(text), Notification)
-    except Exception as exc:  # a hand-edited row: name it, never leak cattrs errors
-        raise RepositoryError(f"outbox message {key!r}: unreadable {text[:80]!r}: {exc}") from exc
-    return found
 
 
 def _at(us: int | None) -> dt.datetime | None:
