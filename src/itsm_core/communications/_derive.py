@@ -49,6 +49,8 @@ class NoticeRules:
         delay_thresholds: warning thresholds that send a delay notice whatever they notify:
             by default ``warn-75`` of :data:`~itsm_core.sla.SERVICENOW_THRESHOLDS`, so the
             customer hears of a delay at three quarters of the target, before the breach.
+        delay_clocks: the clocks whose warnings are delays the customer hears of: by default
+            ``resolution`` (a late first response is answered by the response itself).
         delay_extension: the new due time a delay notice promises when the ticket has no
             later ``expected_resolution_at``: the clock's due time plus this.
         progress_every: the next-update interval: an open ticket whose customer has heard
@@ -60,6 +62,9 @@ class NoticeRules:
 
     audience: str = "customer"
     delay_thresholds: frozenset[str] = attrs.field(default=frozenset({"warn-75"}), converter=frozenset)
+    delay_clocks: frozenset[str] = attrs.field(
+        default=frozenset({"resolution"}), converter=frozenset
+    )
     delay_extension: dt.timedelta = dt.timedelta(hours=24)
     progress_every: dt.timedelta | None = None
     reason_attribute: str = "delay_reason"
@@ -77,8 +82,9 @@ class NoticeRules:
             value: object = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(name, f"expected a non-blank string, got {shown(value)}"))
-        if not all(isinstance(name, str) and name for name in self.delay_thresholds):
-            problems.append(Problem("delay_thresholds", "expected threshold names"))
+        for name in ("delay_thresholds", "delay_clocks"):
+            if not all(isinstance(item, str) and item for item in getattr(self, name)):
+                problems.append(Problem(name, "expected a set of names"))
         if problems:
             raise ValidationError("NoticeRules", problems)
 
@@ -104,7 +110,7 @@ class _Writer:
         every = {
             "name": recipient.name,
             "reference": ticket.id,
-            "summary": ticket.symptom or self.messages.text(NO_SUMMARY),
+            "summary": ticket.symptom or ticket.category or self.messages.text(NO_SUMMARY),
             **facts,
         }
         subject, body = self.templates.get(moment, recipient.language).render(every)
@@ -245,7 +251,8 @@ def _delays(
     for action in due_actions(report, now):
         clock = clocks[action.clock]
         wanted = rules.audience in action.notify or action.threshold in rules.delay_thresholds
-        if action.action is not ActionKind.WARN or clock.kind is not ClockKind.SLA or not wanted:
+        customer_facing = clock.kind is ClockKind.SLA and clock.name in rules.delay_clocks
+        if action.action is not ActionKind.WARN or not customer_facing or not wanted:
             continue
         due = clock.due_at
         if due is None:  # pragma: no cover - a warned, ongoing cycle has a due time
