@@ -10,6 +10,7 @@ again stores nothing twice; a sender claims them under a lease and marks them se
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections import Counter
 
 from _week_desk import CALENDARS, END_OF_WEEK, POLICIES, heading
@@ -38,7 +39,10 @@ def recipient(requester: str) -> Recipient:
     """The requester as a recipient: Chinese, in Shanghai, told by SMS."""
     name, slug = NAMES.get(requester, (requester, requester.lower().replace(" ", ".")))
     return Recipient(
-        address=f"{slug}@example.cn", name=name, language="zh-CN", zone="Asia/Shanghai",
+        address=f"{slug}@example.cn",
+        name=name,
+        language="zh-CN",
+        zone="Asia/Shanghai",
         channel="sms",
     )
 
@@ -82,8 +86,9 @@ def show(week: Week) -> None:
     assert outbox.count() == stored_by_feed  # every key was already there
     derived, stored = delay_notices(week, outbox)
     delay_notices(week, outbox)  # the scheduler woken again: nothing new
-    claimed = outbox.claim(END_OF_WEEK, worker="sms-gateway", lease=dt.timedelta(minutes=5),
-                           limit=10_000)
+    claimed = outbox.claim(
+        END_OF_WEEK, worker="sms-gateway", lease=dt.timedelta(minutes=5), limit=10_000
+    )
     for entry in claimed:
         outbox.mark_sent(entry.key, at=END_OF_WEEK)
     kinds = Counter(entry.message.kind for entry in claimed)
@@ -104,4 +109,5 @@ def show(week: Week) -> None:
         print()
         print(f"The first delay notice, due {notice.at:%A %H:%M} ({notice.key}):")
         print(f"  [{notice.channel} to {notice.recipient.address}] {notice.subject}")
-        print(f"  {notice.body}")
+        for line in textwrap.wrap(notice.body, 60):  # CJK text: 60 characters fill a line
+            print(f"  {line}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from itsm_core.adapters.sqlite import SqliteOutbox
 from itsm_core.desk import InMemoryOutbox, Outbox
 from itsm_core.testing import OutboxContract

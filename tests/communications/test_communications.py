@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from itsm_core.adapters.sqlite import SqliteEventStore, SqliteOutbox
 from itsm_core.communications import (
     Moment,
     NoticeRules,
+    Notification,
     Recipient,
     Templates,
     follow_up_reminder,
@@ -21,6 +23,7 @@ from itsm_core.errors import InvalidTemplate, UnknownLanguage, ValidationError
 from itsm_core.sla import PolicySet, evaluate
 from itsm_core.tickets import (
     AddComment,
+    Command,
     CommandContext,
     LinkSurvey,
     OpenTicket,
@@ -56,13 +59,19 @@ POLICIES = PolicySet.from_dict(
 )
 
 
-def opened(kind: TicketKind = TicketKind.INCIDENT, **fields: object) -> tuple[Ticket, tuple[TicketEvent, ...]]:
-    command = OpenTicket(ticket_id="INC7", kind=kind, requester="li", symptom="VPN 无法连接", **fields)  # type: ignore[arg-type]
+Decided = tuple[Ticket, tuple[TicketEvent, ...]]
+Derived = list[Notification]
+
+
+def opened(kind: TicketKind = TicketKind.INCIDENT, **fields: Any) -> Decided:
+    command = OpenTicket(
+        ticket_id="INC7", kind=kind, requester="li", symptom="VPN 无法连接", **fields
+    )
     return decide(None, command, CommandContext(actor="li", role="customer", now=T0))
 
 
-def then(ticket: Ticket, command: object, at: dt.datetime, role: str = "agent") -> tuple[Ticket, tuple[TicketEvent, ...]]:
-    return decide(ticket, command, CommandContext(actor="ana", role=role, now=at))  # type: ignore[arg-type]
+def then(ticket: Ticket, command: Command, at: dt.datetime) -> Decided:
+    return decide(ticket, command, CommandContext(actor="ana", role="agent", now=at))
 
 
 def test_an_acknowledgement_has_the_reference_next_steps_and_expected_time() -> None:
@@ -102,7 +111,8 @@ def test_a_delay_notice_comes_before_the_breach_and_only_once() -> None:
 
 def test_a_delay_gives_the_agents_reason_and_the_promised_time() -> None:
     promised = T0 + dt.timedelta(days=2)
-    ticket, events = opened(expected_resolution_at=promised, attributes={"delay_reason": "等待备件到货"})
+    reason = {"delay_reason": "等待备件到货"}
+    ticket, events = opened(expected_resolution_at=promised, attributes=reason)
     now = T0 + dt.timedelta(hours=7)
     [notice] = notifications(ticket, (), evaluate(POLICIES, events, now), LI, TEMPLATES, now)
     assert notice.facts["reason"] == "等待备件到货"
@@ -110,8 +120,8 @@ def test_a_delay_gives_the_agents_reason_and_the_promised_time() -> None:
 
 
 def test_resolution_survey_progress_bulletin_and_follow_up() -> None:
-    ticket, first = opened()
-    ticket, comment = then(ticket, AddComment(text="正在排查"), T0 + dt.timedelta(hours=1))
+    ticket, _ = opened()
+    ticket, _ = then(ticket, AddComment(text="正在排查"), T0 + dt.timedelta(hours=1))
     rules = NoticeRules(progress_every=dt.timedelta(hours=4))
     now = T0 + dt.timedelta(hours=9, minutes=30)
     [update] = notifications(ticket, (), None, LI, TEMPLATES, now, rules=rules)
@@ -122,7 +132,8 @@ def test_resolution_survey_progress_bulletin_and_follow_up() -> None:
     ticket, linked = then(ticket, LinkSurvey(survey="https://s.example.cn/1"), now)
     found = notifications(ticket, (*resolved, *linked), None, LI, TEMPLATES, now, rules=rules)
     assert [n.kind for n in found] == [Moment.RESOLUTION, Moment.SURVEY_INVITATION]
-    assert "已重置 VPN 证书" in found[0].body and "确认" in found[0].subject
+    assert "已重置 VPN 证书" in found[0].body
+    assert "确认" in found[0].subject
     assert found[1].facts["survey"] == "https://s.example.cn/1"
     major, events = opened(TicketKind.MAJOR_INCIDENT, service="电子邮件")
     [bulletin] = notifications(major, events, None, ANN, TEMPLATES, T0)
@@ -132,7 +143,8 @@ def test_resolution_survey_progress_bulletin_and_follow_up() -> None:
     reminder = follow_up_reminder(ticket, LI, TEMPLATES, visit, at=T0 + dt.timedelta(days=2))
     assert reminder.kind is Moment.FOLLOW_UP_REMINDER
     assert reminder.facts["visit_at"] == "2026年12月10日 09:00"
-    assert reminder == follow_up_reminder(ticket, LI, TEMPLATES, visit, at=T0 + dt.timedelta(days=2))
+    again = follow_up_reminder(ticket, LI, TEMPLATES, visit, at=T0 + dt.timedelta(days=2))
+    assert reminder == again
 
 
 @pytest.mark.parametrize(
@@ -170,7 +182,7 @@ def test_templates_load_from_plain_data_and_round_trip() -> None:
     paths = [problem.path for problem in caught.value.problems]
     assert paths == ["greeting", "resolution.fr", "resolution.en.body"]
     assert own.merged(Templates({})) == own
-    with pytest.raises(InvalidTemplate, match="survey_invitation.en"):
+    with pytest.raises(InvalidTemplate, match=r"survey_invitation\.en"):
         Templates({}).get(Moment.SURVEY_INVITATION, "en")
 
 
@@ -187,7 +199,9 @@ def test_recipients_and_rules_are_checked() -> None:
         notifications(ticket, events, None, LI, TEMPLATES, T0.replace(tzinfo=None))
 
 
-def _derive(ticket: Ticket, history: tuple[TicketEvent, ...], new: tuple[TicketEvent, ...]) -> list:  # type: ignore[type-arg]
+def _derive(
+    ticket: Ticket, history: tuple[TicketEvent, ...], new: tuple[TicketEvent, ...]
+) -> Derived:
     return list(notifications(ticket, new, None, LI, TEMPLATES, new[-1].at))
 
 
@@ -212,7 +226,9 @@ def test_a_feed_and_a_sender_that_crash_lose_nothing_and_send_nothing_twice(tmp_
     for stream, batch in _desk_events():
         events.append(stream, batch, batch[0].sequence - 1)
 
-    def crash_on_third(ticket: Ticket, history: tuple[TicketEvent, ...], new: tuple[TicketEvent, ...]) -> list:  # type: ignore[type-arg]
+    def crash_on_third(
+        ticket: Ticket, history: tuple[TicketEvent, ...], new: tuple[TicketEvent, ...]
+    ) -> Derived:
         if ticket.id == "T3":
             raise RuntimeError("killed")
         return _derive(ticket, history, new)
@@ -229,7 +245,8 @@ def test_a_feed_and_a_sender_that_crash_lose_nothing_and_send_nothing_twice(tmp_
     later = T0 + dt.timedelta(days=1)
     taken = restarted.claim(later, worker="crashed", lease=lease, limit=4)  # then it dies
     retaken = restarted.claim(later + lease, worker="w2", lease=lease, limit=100)
-    assert {e.key for e in taken} <= {e.key for e in retaken} and len(retaken) == 9
+    assert {e.key for e in taken} <= {e.key for e in retaken}
+    assert len(retaken) == 9
     for entry in retaken:
         restarted.mark_sent(entry.key, at=later + lease)
     assert restarted.claim(later + 10 * lease, worker="w3", lease=lease) == ()

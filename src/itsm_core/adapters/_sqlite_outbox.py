@@ -166,7 +166,7 @@ class SqliteOutbox(Closing):
             entries = {
                 row[0]: self._entry(row)
                 for row in connection.execute(
-                    f"SELECT {_COLUMNS} FROM outbox_messages WHERE key IN "  # noqa: S608
+                    f"SELECT {_COLUMNS} FROM outbox_messages WHERE key IN "
                     f"({', '.join('?' * len(keys))})",
                     keys,
                 )
@@ -225,7 +225,7 @@ class SqliteOutbox(Closing):
         """The entry of ``key``, if stored."""
         check_outbox_key(key)
         rows = self.database.query(
-            f"SELECT {_COLUMNS} FROM outbox_messages WHERE key = ?",  # noqa: S608
+            f"SELECT {_COLUMNS} FROM outbox_messages WHERE key = ?",
             (key,),
         )
         return self._entry(rows[0]) if rows else None

@@ -61,7 +61,9 @@ class NoticeRules:
     """
 
     audience: str = "customer"
-    delay_thresholds: frozenset[str] = attrs.field(default=frozenset({"warn-75"}), converter=frozenset)
+    delay_thresholds: frozenset[str] = attrs.field(
+        default=frozenset({"warn-75"}), converter=frozenset
+    )
     delay_clocks: frozenset[str] = attrs.field(
         default=frozenset({"resolution"}), converter=frozenset
     )
@@ -82,9 +84,11 @@ class NoticeRules:
             value: object = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(name, f"expected a non-blank string, got {shown(value)}"))
-        for name in ("delay_thresholds", "delay_clocks"):
-            if not all(isinstance(item, str) and item for item in getattr(self, name)):
-                problems.append(Problem(name, "expected a set of names"))
+        problems.extend(
+            Problem(name, "expected a set of names")
+            for name in ("delay_thresholds", "delay_clocks")
+            if not all(isinstance(item, str) and item for item in getattr(self, name))
+        )
         if problems:
             raise ValidationError("NoticeRules", problems)
 
@@ -179,7 +183,7 @@ def notifications(
     templates: Templates,
     now: dt.datetime,
     *,
-    rules: NoticeRules = NoticeRules(),  # noqa: B008 - a frozen value
+    rules: NoticeRules = NoticeRules(),
 ) -> tuple[Notification, ...]:
     """The notifications a ticket calls for at ``now``, for one recipient.
 
@@ -258,7 +262,8 @@ def _delays(
         if due is None:  # pragma: no cover - a warned, ongoing cycle has a due time
             continue
         promised = ticket.expected_resolution_at
-        new_due = promised if promised is not None and promised > due else due + rules.delay_extension
+        later = promised is not None and promised > due
+        new_due = promised if later and promised is not None else due + rules.delay_extension
         own = ticket.attributes.get(rules.reason_attribute)
         if isinstance(own, str) and own.strip():
             reason = own
@@ -304,6 +309,4 @@ def follow_up_reminder(
     check_aware(visit_at, "visit_at")
     writer = _Writer(ticket, recipient, templates, Messages.load(recipient.language, DOMAIN))
     anchor = f"{visit_at.astimezone(dt.UTC):%Y%m%dT%H%M%S%fZ}"
-    return writer.write(
-        Moment.FOLLOW_UP_REMINDER, anchor, at, {"visit_at": writer.when(visit_at)}
-    )
+    return writer.write(Moment.FOLLOW_UP_REMINDER, anchor, at, {"visit_at": writer.when(visit_at)})

@@ -66,12 +66,15 @@ class Recipient:
             )
             if found is not None
         ]
+        language: object = self.language
         try:
             language_of(self.language, path="language")
         except UnknownLanguage as exc:
             raise UnknownLanguage(
-                self.language if isinstance(self.language, str) else repr(self.language),
-                LANGUAGES, path="language", subject="Recipient",
+                language if isinstance(language, str) else repr(language),
+                LANGUAGES,
+                path="language",
+                subject="Recipient",
                 others=problems,
             ) from exc
         if problems:

@@ -39,9 +39,7 @@ def template_problems(template: object, moment: Moment, path: str) -> list[Probl
         if not name.isidentifier() or spec or conversion:
             shown_field = "{" + name + (f"!{conversion}" if conversion else "")
             shown_field += (f":{spec}" if spec else "") + "}"
-            problems.append(
-                Problem(path, f"field {shown_field} is not a plain {{name}} field")
-            )
+            problems.append(Problem(path, f"field {shown_field} is not a plain {{name}} field"))
         elif name not in offered:
             problems.append(
                 Problem(
@@ -117,9 +115,7 @@ class Templates:
         code = language_of(language)
         found = self.by_key.get((Moment(moment), code))
         if found is None:
-            raise InvalidTemplate(
-                "set", [Problem(f"{Moment(moment).value}.{code}", "no template")]
-            )
+            raise InvalidTemplate("set", [Problem(f"{Moment(moment).value}.{code}", "no template")])
         return found
 
     def __iter__(self) -> Iterator[tuple[Moment, str]]:

@@ -142,10 +142,10 @@ class Outbox(Protocol):
 def check_outbox_messages(messages: Iterable[object]) -> tuple[Notification, ...]:
     """The messages of ``put`` and ``record``, checked the same way by every outbox: each a
     :class:`~itsm_core.communications.Notification`; a key given twice keeps its first."""
-    if not isinstance(messages, Iterable) or isinstance(messages, str | bytes):
-        raise ValidationError(
-            "outbox", [Problem("messages", f"expected a list of notifications, got {shown(messages)}")]
-        )
+    given: object = messages
+    if not isinstance(given, Iterable) or isinstance(given, str | bytes):
+        wrong = Problem("messages", f"expected a list of notifications, got {shown(messages)}")
+        raise ValidationError("outbox", [wrong])
     found = tuple(messages)
     problems = [
         Problem(f"messages[{index}]", f"expected a Notification, got {shown(message)}")
@@ -224,7 +224,7 @@ def check_outbox_status(status: object) -> OutboxStatus | None:
     if status is None or isinstance(status, OutboxStatus):
         return status
     try:
-        return OutboxStatus(status)
+        return OutboxStatus(str(status))
     except ValueError:
         known = ", ".join(s.value for s in OutboxStatus)
         raise ValidationError(

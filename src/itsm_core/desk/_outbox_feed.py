@@ -22,7 +22,9 @@ logger = logging.getLogger("itsm_core.desk")
 #: :func:`itsm_core.communications.notifications` for the ticket's recipients, with the SLA
 #: report at the last new event). It must be deterministic: a batch replayed after a crash
 #: must give the same messages.
-Derive = Callable[[Ticket, tuple[TicketEvent, ...], tuple[TicketEvent, ...]], Iterable[Notification]]
+Derive = Callable[
+    [Ticket, tuple[TicketEvent, ...], tuple[TicketEvent, ...]], Iterable[Notification]
+]
 
 
 class OutboxFeed:
@@ -59,9 +61,11 @@ class OutboxFeed:
         problems: list[Problem] = []
         if not (is_int(batch) and batch >= 1):
             problems.append(Problem("batch", f"expected an integer >= 1, got {shown(batch)}"))
-        if not callable(derive):
+        function: object = derive
+        if not callable(function):
             problems.append(Problem("derive", f"expected a function, got {shown(derive)}"))
-        if not (isinstance(name, str) and name.strip()):
+        label: object = name
+        if not (isinstance(label, str) and label.strip()):
             problems.append(Problem("name", f"expected a non-blank string, got {shown(name)}"))
         if problems:
             raise ValidationError("OutboxFeed", problems)
