@@ -18,6 +18,7 @@ import _week_cases
 import _week_days
 import _week_improve
 import _week_kpis
+import _week_notices
 import _week_survey
 from _week_desk import OFFICE, heading
 from _week_run import play_week
@@ -43,6 +44,7 @@ def main() -> None:
     _week_cases.show_change(week)
     heading("Left open for next week: due dates across the National Day holiday")
     _week_cases.show_open(week)
+    _week_notices.show(week)
     heading("The survey round")
     survey = _week_survey.run_round(week)
     _week_survey.show(survey)

@@ -13,6 +13,7 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidSurvey                     survey definition, weights
     │   ├── InvalidKpiDefinition              KPI definition, report spec, scorecard
     │   ├── InvalidRouting                    team, agents, rosters, routing rules
+    │   ├── InvalidTemplate                   message templates (moments, languages, fields)
     │   └── InvalidTypeSpec                   a serializer type registration
     ├── ValidationError (ValueError)        a value passed in is wrong
     │   ├── NaiveDatetimeError                a datetime without a time zone
@@ -78,6 +79,7 @@ __all__ = [
     "InvalidPriorityMatrix",
     "InvalidRouting",
     "InvalidSurvey",
+    "InvalidTemplate",
     "InvalidTypeSpec",
     "InvalidWorkflowDefinition",
     "ItsmError",
@@ -206,6 +208,20 @@ class InvalidRouting(DefinitionError):
     """
 
     _kind = "routing definition"
+
+
+class InvalidTemplate(DefinitionError):
+    """A set of message templates is invalid: an unknown moment or language, a field the
+    moment does not offer, or a field that is not a plain ``{name}`` (attribute access,
+    indexing, conversions and format specs are refused). Every problem names its path.
+
+    >>> from itsm_core.errors import Problem
+    >>> print(InvalidTemplate("set", [Problem("delay_notice.zh_CN.body", "field {a.b}")]))
+    invalid message template set: 1 problem
+      - delay_notice.zh_CN.body: field {a.b}
+    """
+
+    _kind = "message template"
 
 
 class InvalidTypeSpec(DefinitionError):

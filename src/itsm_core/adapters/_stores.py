@@ -1,4 +1,5 @@
-"""What the SQL stores share: closing with ``with``, and event metadata as JSON text."""
+"""What the SQL stores share: closing with ``with``, event metadata and outbox messages as JSON
+text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
+from itsm_core.communications import Notification
 from itsm_core.errors import RepositoryError
 from itsm_core.repositories import EventMetadata, ExpectedVersion, check_append
 from itsm_core.serialization import Serializer
@@ -67,3 +69,17 @@ def prepared_append(
         else [(entry.event_id, dump_metadata(serializer, entry)) for entry in metadata]
     )
     return envelopes, metas
+
+
+def dump_message(serializer: Serializer, message: Notification) -> str:
+    """``message`` as JSON text, through the one converter."""
+    return json.dumps(serializer.converter.unstructure(message), ensure_ascii=False)
+
+
+def load_message(serializer: Serializer, text: str, key: str) -> Notification:
+    """The message :func:`dump_message` wrote; RepositoryError naming ``key`` if unreadable."""
+    try:
+        found: Notification = serializer.converter.structure(json.loads(text), Notification)
+    except Exception as exc:  # a hand-edited row: name it, never leak cattrs errors
+        raise RepositoryError(f"outbox message {key!r}: unreadable {text[:80]!r}: {exc}") from exc
+    return found

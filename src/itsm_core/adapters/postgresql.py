@@ -55,6 +55,7 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
     ) from exc
 
 from itsm_core._plain import is_a, is_number, shown, text
+from itsm_core.adapters._postgresql_outbox import PostgresOutbox
 from itsm_core.adapters._stores import Closing, load_metadata, prepared_append
 from itsm_core.desk import (
     ProjectionRow,
@@ -90,6 +91,7 @@ from itsm_core.serialization import Serializer
 __all__ = [
     "PostgresDatabase",
     "PostgresEventStore",
+    "PostgresOutbox",
     "PostgresProjectionStore",
     "PostgresRepository",
 ]

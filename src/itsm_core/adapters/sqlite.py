@@ -48,6 +48,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, cast
 
+from itsm_core.adapters._sqlite_outbox import SqliteOutbox
 from itsm_core.adapters._stores import Closing, load_metadata, prepared_append
 from itsm_core.desk import (
     ProjectionRow,
@@ -78,7 +79,13 @@ from itsm_core.repositories import (
 )
 from itsm_core.serialization import Serializer
 
-__all__ = ["SqliteDatabase", "SqliteEventStore", "SqliteProjectionStore", "SqliteRepository"]
+__all__ = [
+    "SqliteDatabase",
+    "SqliteEventStore",
+    "SqliteOutbox",
+    "SqliteProjectionStore",
+    "SqliteRepository",
+]
 
 E = TypeVar("E")
 T = TypeVar("T")

@@ -17,13 +17,32 @@ checkpoint (:class:`Subscription`, :func:`catch_up`), kept behind the
 (:class:`TicketLookup`), the complaint archive (:class:`ComplaintArchive`) and the SLA
 schedule (:class:`SlaSchedule`) without reading the events again.
 
+Outbox: the customer notifications (:mod:`itsm_core.communications`) wait in an
+:class:`Outbox` (:class:`InMemoryOutbox` here, SQLite and PostgreSQL in the adapters), fed
+from the event log by an :class:`OutboxFeed` (messages and checkpoint committed together) and
+drained by senders that claim messages under a lease: none is lost, and with the message's
+key passed to the gateway, none is delivered twice.
+
 Logging goes through the standard :mod:`logging` module, under ``itsm_core.desk``.
 """
 
 from itsm_core.desk._archive import ComplaintArchive
 from itsm_core.desk._desk import ServiceDesk
 from itsm_core.desk._lookup import TicketLookup
+from itsm_core.desk._memory_outbox import InMemoryOutbox
 from itsm_core.desk._memory_store import InMemoryProjectionStore
+from itsm_core.desk._outbox import (
+    Outbox,
+    OutboxEntry,
+    OutboxStatus,
+    check_outbox_claim,
+    check_outbox_failure,
+    check_outbox_key,
+    check_outbox_messages,
+    check_outbox_record,
+    check_outbox_status,
+)
+from itsm_core.desk._outbox_feed import Derive, OutboxFeed
 from itsm_core.desk._outcome import CommandOutcome
 from itsm_core.desk._projection_store import ProjectionStore
 from itsm_core.desk._projections import (
@@ -51,7 +70,13 @@ __all__ = [
     "CommandOutcome",
     "ComplaintArchive",
     "Deadline",
+    "Derive",
+    "InMemoryOutbox",
     "InMemoryProjectionStore",
+    "Outbox",
+    "OutboxEntry",
+    "OutboxFeed",
+    "OutboxStatus",
     "Projection",
     "ProjectionRow",
     "ProjectionStore",
@@ -67,6 +92,12 @@ __all__ = [
     "Worklists",
     "catch_up",
     "check_commit",
+    "check_outbox_claim",
+    "check_outbox_failure",
+    "check_outbox_key",
+    "check_outbox_messages",
+    "check_outbox_record",
+    "check_outbox_status",
     "check_projection_name",
     "check_query",
     "check_row_keys",

@@ -5,7 +5,9 @@
   :class:`ValueRepositoryContract`: pytest base classes; subclass them, give a factory, and
   pytest runs the whole contract against your adapter.
 * :class:`ProjectionStoreContract`: the same for a :class:`~itsm_core.desk.ProjectionStore`
-  (rows and checkpoint committed together, queries equal to a plain filter over the rows).
+  (rows and checkpoint committed together, queries equal to a plain filter over the rows),
+  and :class:`OutboxContract` for an :class:`~itsm_core.desk.Outbox` (each key stored once,
+  claims under a lease, sent messages never claimed again).
 * :func:`event_store_agreement`, :func:`repository_agreement`: hypothesis state machines that
   drive your adapter and the in-memory reference with the same random operations and assert
   they agree after every step.
@@ -26,12 +28,14 @@ from itsm_core.testing._contracts import (
 )
 from itsm_core.testing._hypothesis import register_strategies
 from itsm_core.testing._knowledge_strategies import article_histories
+from itsm_core.testing._outbox_contract import OutboxContract
 from itsm_core.testing._projection_contract import ProjectionStoreContract
 from itsm_core.testing._samples import sample_article, sample_event, sample_events, sample_ticket
 
 __all__ = [
     "ArticleRepositoryContract",
     "EventStoreContract",
+    "OutboxContract",
     "ProjectionStoreContract",
     "RepositoryContract",
     "ValueRepositoryContract",
