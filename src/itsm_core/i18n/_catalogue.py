@@ -44,7 +44,7 @@ def language_of(tag: str, *, path: str = "language") -> str:
     raise UnknownLanguage(tag, LANGUAGES, path=path)
 
 
-def _load(language: str, domain: str) -> gettext.NullTranslations:
+def _load(language: str, domain: object) -> gettext.NullTranslations:
     if language == "en":
         return gettext.NullTranslations()
     folder = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES")
