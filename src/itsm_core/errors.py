@@ -13,6 +13,9 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidSurvey                     survey definition, weights
     │   ├── InvalidKpiDefinition              KPI definition, report spec, scorecard
     │   ├── InvalidRouting                    team, agents, rosters, routing rules
+    │   ├── InvalidEmergencyPlan              emergency plan registry, resource pool
+    │   ├── InvalidPeopleDefinition           training course, exam, appraisal scheme, bands
+    │   ├── InvalidAuditPlan                  quarterly internal audit plan
     │   └── InvalidTypeSpec                   a serializer type registration
     ├── ValidationError (ValueError)        a value passed in is wrong
     │   ├── NaiveDatetimeError                a datetime without a time zone
@@ -70,10 +73,13 @@ __all__ = [
     "DuplicateEventId",
     "IndexConflict",
     "InsufficientData",
+    "InvalidAuditPlan",
     "InvalidCalendar",
+    "InvalidEmergencyPlan",
     "InvalidEventStream",
     "InvalidKpiDefinition",
     "InvalidMapping",
+    "InvalidPeopleDefinition",
     "InvalidPolicy",
     "InvalidPriorityMatrix",
     "InvalidRouting",
@@ -206,6 +212,27 @@ class InvalidRouting(DefinitionError):
     """
 
     _kind = "routing definition"
+
+
+class InvalidEmergencyPlan(DefinitionError):
+    """An emergency plan, a plan registry or an emergency resource pool is invalid; every
+    problem is listed with its path (``plans[1].response_flow[0].role``)."""
+
+    _kind = "emergency plan"
+
+
+class InvalidPeopleDefinition(DefinitionError):
+    """A training course, an exam, a course catalogue, an appraisal scheme or its rating bands
+    is invalid; every problem is listed with its path."""
+
+    _kind = "people definition"
+
+
+class InvalidAuditPlan(DefinitionError):
+    """A quarterly internal audit plan (scope areas, auditors, the day of each quarter) is
+    invalid; every problem is listed with its path."""
+
+    _kind = "audit plan"
 
 
 class InvalidTypeSpec(DefinitionError):
