@@ -303,7 +303,9 @@ def _scheme_problems(scheme: AppraisalScheme) -> list[Problem]:
             problems.append(Problem(where, f"unknown source (known: {known})"))
         elif not is_number(weight) or weight < 0:
             problems.append(Problem(where, f"expected a weight >= 0, got {shown(weight)}"))
-    if not any(is_number(w) and w > 0 for w in scheme.weights.values()):
+    if not any(
+        is_a(s, AppraisalSource) and is_number(w) and w > 0 for s, w in scheme.weights.items()
+    ):
         problems.append(Problem("weights", "give at least one positive weight"))
     problems.extend(_band_problems(scheme.bands))
     return problems

@@ -196,7 +196,8 @@ def _course_problems(course: Course) -> list[Problem]:
                 continue
             problems.extend(Problem(join(where, p.path), p.message) for p in exam.problems())
             if exam.kind in kinds:
-                problems.append(Problem(f"{where}.kind", f"a second {shown(exam.kind)} exam"))
+                kind = getattr(exam.kind, "value", exam.kind)
+                problems.append(Problem(f"{where}.kind", f"a second {shown(kind)} exam"))
             kinds.add(exam.kind)
     for skill, level in course.skills.items():
         if blank_problem(skill, "") is not None or not is_int(level) or level < 1:
