@@ -292,6 +292,10 @@ def schedule_drills(
     ``first``, each moved to the next working moment of ``calendar`` (a drill falling on a
     holiday is held on the next working day). Ids are ``<plan>-D1``, ``-D2``...
 
+    Raises:
+        CalendarCoverageError: a drill date beyond the calendar's holiday data.
+        ValidationError: a naive ``first``, or ``count`` not from 1 to 100.
+
     >>> from itsm_core.calendar import TWENTY_FOUR_SEVEN
     >>> from itsm_core.emergency import ResponseStep
     >>> plan = EmergencyPlan(plan_id="EP-1", title="Outage", event_types={"outage"},
