@@ -256,6 +256,27 @@ def integer(
     return None
 
 
+def iso_date(value: object, path: str, problems: list[Problem]) -> dt.date | None:
+    """``value`` read as a date ``"YYYY-MM-DD"`` (a ``date`` is taken as it is, a ``datetime``
+    is not a date), else None and a problem.
+
+    >>> problems: list[Problem] = []
+    >>> iso_date("2026-06-30", "review_by", problems), iso_date("30/06", "review_by", problems)
+    (datetime.date(2026, 6, 30), None)
+    >>> print(problems[0])
+    review_by: expected a date "YYYY-MM-DD", got '30/06'
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(Problem(path, f'expected a date "YYYY-MM-DD", got {shown(value)}'))
+    return None
+
+
 def read_enum(value: object, kind: type[_E], path: str, problems: list[Problem]) -> _E | None:
     """``value`` if it is a member of ``kind``, else the member whose value it is, else None and
     a problem.

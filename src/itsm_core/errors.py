@@ -14,6 +14,9 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidKpiDefinition              KPI definition, report spec, scorecard
     │   ├── InvalidRouting                    team, agents, rosters, routing rules
     │   ├── InvalidTemplate                   message templates (moments, languages, fields)
+    │   ├── InvalidEmergencyPlan              emergency plan registry, resource pool
+    │   ├── InvalidPeopleDefinition           training course, exam, appraisal scheme, bands
+    │   ├── InvalidAuditPlan                  quarterly internal audit plan
     │   └── InvalidTypeSpec                   a serializer type registration
     ├── ValidationError (ValueError)        a value passed in is wrong
     │   ├── NaiveDatetimeError                a datetime without a time zone
@@ -71,10 +74,13 @@ __all__ = [
     "DuplicateEventId",
     "IndexConflict",
     "InsufficientData",
+    "InvalidAuditPlan",
     "InvalidCalendar",
+    "InvalidEmergencyPlan",
     "InvalidEventStream",
     "InvalidKpiDefinition",
     "InvalidMapping",
+    "InvalidPeopleDefinition",
     "InvalidPolicy",
     "InvalidPriorityMatrix",
     "InvalidRouting",
@@ -222,6 +228,27 @@ class InvalidTemplate(DefinitionError):
     """
 
     _kind = "message template"
+
+
+class InvalidEmergencyPlan(DefinitionError):
+    """An emergency plan, a plan registry or an emergency resource pool is invalid; every
+    problem is listed with its path (``plans[1].response_flow[0].role``)."""
+
+    _kind = "emergency plan"
+
+
+class InvalidPeopleDefinition(DefinitionError):
+    """A training course, an exam, a course catalogue, an appraisal scheme or its rating bands
+    is invalid; every problem is listed with its path."""
+
+    _kind = "people definition"
+
+
+class InvalidAuditPlan(DefinitionError):
+    """A quarterly internal audit plan (scope areas, auditors, the day of each quarter) is
+    invalid; every problem is listed with its path."""
+
+    _kind = "audit plan"
 
 
 class InvalidTypeSpec(DefinitionError):

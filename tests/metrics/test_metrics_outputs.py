@@ -161,9 +161,14 @@ def test_scorecard_weighs_items_and_dimensions(teams: KpiReport) -> None:
     dims = {d.name: d for d in network.dimensions}
     fcr = teams.rate("first_contact_resolution", group=("network",))
     assert fcr.estimate is not None
-    quality = dims["work_quality"].items[0]
-    assert quality.value == fcr.estimate.percent
-    assert quality.score == min(100.0, 100 * fcr.estimate.percent / 70)
+    ability = dims["ability"].items[0]  # first-contact resolution counts as ability
+    assert ability.item.kpi == "first_contact_resolution"
+    assert ability.value == fcr.estimate.percent
+    assert ability.score == min(100.0, 100 * fcr.estimate.percent / 70)
+    quality = [item.item.kpi for item in dims["work_quality"].items]
+    assert quality == ["csat", "time_to_first_response"]  # satisfaction and response speed
+    output = [item.item.kpi for item in dims["output"].items]
+    assert output == ["complaint_rate", "resolution_rate"]  # complaint rate and service count
     scored = [d for d in network.dimensions if d.score is not None]
     total = sum(d.weight * (d.score or 0) for d in scored) / sum(d.weight for d in scored)
     assert network.total == pytest.approx(total)

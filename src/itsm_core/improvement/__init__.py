@@ -14,6 +14,10 @@ of the Check step.
   benefit; cycles start from a Pareto category, a SERVQUAL gap or a post-incident review.
 * **From the KPI module**: :func:`measurement_from_kpi` turns a metrics duration or rate result
   into the :class:`Measurement` a baseline or a Check step records.
+* **Quarterly internal audit** (每季度一次): an :class:`AuditPlan` puts one audit a quarter
+  on the business calendar with the auditors' rotation (:class:`ScheduledAudit`); an
+  :class:`AuditResult` turns major and minor :class:`AuditFinding` values into
+  :class:`RaiseNonconformity` commands and observations into improvement sources.
 * **Check tools** (pure Python): :func:`pareto`; :func:`p_chart` and :func:`xmr_chart` with
   Phase I recomputation (:func:`phase_one`); Western Electric and Nelson run rules
   (:func:`detect`) as structured :class:`Signal` values; :func:`compare` for a KPI before and
@@ -37,6 +41,13 @@ from itsm_core.improvement._artefacts import (
     Target,
     Vision,
     Why,
+)
+from itsm_core.improvement._audit import (
+    AuditFinding,
+    AuditPlan,
+    AuditResult,
+    FindingGrade,
+    ScheduledAudit,
 )
 from itsm_core.improvement._comparison import BeforeAfter, compare
 from itsm_core.improvement._control_chart import ControlChart
@@ -80,6 +91,7 @@ from itsm_core.improvement._run_rules import Signal, detect, nelson, western_ele
 from itsm_core.improvement._sources import (
     ImprovementSource,
     SourceKind,
+    from_drill_finding,
     from_pareto_category,
     from_post_incident_review,
     from_servqual_gap,
@@ -95,6 +107,9 @@ __all__ = [
     "ActionUpdate",
     "AdvancePhase",
     "AnalyseNonconformity",
+    "AuditFinding",
+    "AuditPlan",
+    "AuditResult",
     "BeforeAfter",
     "CheckResult",
     "CheckVerdict",
@@ -105,6 +120,7 @@ __all__ = [
     "CycleModel",
     "Direction",
     "EffectivenessReview",
+    "FindingGrade",
     "Fishbone",
     "FiveWhys",
     "ImplementCorrectiveAction",
@@ -127,6 +143,7 @@ __all__ = [
     "RecordCorrection",
     "RecordCorrectiveAction",
     "RecordEffectivenessReview",
+    "ScheduledAudit",
     "Signal",
     "SourceKind",
     "Standard",
@@ -140,6 +157,7 @@ __all__ = [
     "decide_cycle",
     "decide_nonconformity",
     "detect",
+    "from_drill_finding",
     "from_pareto_category",
     "from_post_incident_review",
     "from_servqual_gap",

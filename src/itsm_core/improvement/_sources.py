@@ -1,4 +1,5 @@
-"""Where an improvement comes from: a Pareto category, a SERVQUAL gap, a post-incident review."""
+"""Where an improvement comes from: a Pareto category, a SERVQUAL gap, a post-incident review,
+a drill finding, an audit finding."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class SourceKind(enum.StrEnum):
     MANAGEMENT_REVIEW = "management_review"
     TREND = "trend"
     STAFF_IDEA = "staff_idea"
+    DRILL = "drill"
 
 
 @attrs.frozen(kw_only=True)
@@ -73,4 +75,16 @@ def from_post_incident_review(review_id: str, summary: str = "") -> ImprovementS
     """A post-incident review (事后评估) as the source."""
     return ImprovementSource(
         kind=SourceKind.POST_INCIDENT_REVIEW, reference=review_id, detail=summary
+    )
+
+
+def from_drill_finding(drill_id: str, finding_id: str, description: str) -> ImprovementSource:
+    """A finding of an emergency drill (演练) as the source: the reference names the drill and
+    the finding (``"DR-7/F1"``).
+
+    >>> from_drill_finding("DR-7", "F1", "backup line took 40 min to switch").reference
+    'DR-7/F1'
+    """
+    return ImprovementSource(
+        kind=SourceKind.DRILL, reference=f"{drill_id}/{finding_id}", detail=description
     )

@@ -284,22 +284,30 @@ def _value(report: KpiReport, item: ScoreItem, period: str, group: tuple[str, ..
     return None
 
 
-#: An example scorecard with the standards' four dimensions (targets are illustrative).
+#: An example scorecard with the spec's four dimensions as the spec defines them (targets are
+#: illustrative): work quality holds satisfaction and response speed; attitude, the care shown
+#: (few reopened tickets); ability, first-contact resolution, resolution time and escalations;
+#: output, the complaint rate and the service count (resolved tickets).
 EXAMPLE_SCORECARD = Scorecard(
     dimensions=(
         ScoreDimension(
             name="work_quality",
             weight=0.3,
             items=(
-                ScoreItem(kpi="first_contact_resolution", target=70.0),
-                ScoreItem(kpi="reopen_rate", target=5.0, higher_is_better=False),
+                ScoreItem(kpi="csat", target=90.0),
+                ScoreItem(kpi="time_to_first_response", target=1.0, higher_is_better=False),
             ),
         ),
-        ScoreDimension(name="attitude", weight=0.2, items=(ScoreItem(kpi="csat", target=90.0),)),
+        ScoreDimension(
+            name="attitude",
+            weight=0.2,
+            items=(ScoreItem(kpi="reopen_rate", target=5.0, higher_is_better=False),),
+        ),
         ScoreDimension(
             name="ability",
             weight=0.3,
             items=(
+                ScoreItem(kpi="first_contact_resolution", target=70.0),
                 ScoreItem(kpi="time_to_resolve", target=24.0, higher_is_better=False),
                 ScoreItem(kpi="escalation_rate", target=10.0, higher_is_better=False),
             ),
@@ -307,7 +315,10 @@ EXAMPLE_SCORECARD = Scorecard(
         ScoreDimension(
             name="output",
             weight=0.2,
-            items=(ScoreItem(kpi="resolution_rate", target=20.0, count=True),),
+            items=(
+                ScoreItem(kpi="complaint_rate", target=2.0, higher_is_better=False),
+                ScoreItem(kpi="resolution_rate", target=20.0, count=True),
+            ),
         ),
     )
 )
