@@ -52,6 +52,7 @@ from itsm_core.calendar import BusinessCalendar, CombinedCalendar
 from itsm_core.cli import main
 from itsm_core.desk import ProjectionRow, TicketProjection
 from itsm_core.errors import ItsmError
+from itsm_core.inspection import HOTLINE_SHEET
 from itsm_core.knowledge import Bm25, GapPolicy
 from itsm_core.metrics import EXAMPLE_SCORECARD, STANDARD_KPIS, ReportSpec
 from itsm_core.priority import (
@@ -717,6 +718,11 @@ ENTRY_POINTS: dict[str, Entry] = {
     "calendar.BusinessCalendar.from_dict": Entry(data_inputs(CALENDAR)),
     "calendar.Calendar.from_dict": Entry(data_inputs(COMBINED)),
     "calendar.CombinedCalendar.from_dict": Entry(data_inputs(COMBINED)),
+    # inspection
+    "inspection.InspectionSampling.from_dict": Entry(
+        data_inputs({"name": "weekly", "kind": "call", "per_agent": 3, "require": ["queue=vpn"]})
+    ),
+    "inspection.ScoringSheet.from_dict": Entry(data_inputs(HOTLINE_SHEET.to_dict())),
     # knowledge
     "knowledge.Bm25.from_dict": Entry(data_inputs(Bm25().to_dict())),
     "knowledge.CategoryTree.from_dict": Entry(

@@ -22,6 +22,7 @@ class SourceKind(enum.StrEnum):
     MANAGEMENT_REVIEW = "management_review"
     TREND = "trend"
     STAFF_IDEA = "staff_idea"
+    QUALITY_INSPECTION = "quality_inspection"
 
 
 @attrs.frozen(kw_only=True)
