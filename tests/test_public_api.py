@@ -471,6 +471,8 @@ PUBLIC_API: dict[str, set[str]] = {
         "sla_status",
     },
     "itsm_core.desk": {
+        "CallLog",
+        "CallProjection",
         "CatchUpResult",
         "CommandOutcome",
         "ComplaintArchive",

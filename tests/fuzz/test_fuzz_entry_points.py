@@ -50,7 +50,7 @@ from itsm_core.adapters.servicenow import STATUS_MAP as SERVICENOW_STATUS_MAP
 from itsm_core.adapters.sqlite import SqliteEventStore
 from itsm_core.calendar import BusinessCalendar, CombinedCalendar
 from itsm_core.cli import main
-from itsm_core.desk import ProjectionRow, TicketProjection
+from itsm_core.desk import CallProjection, ProjectionRow, TicketProjection
 from itsm_core.errors import ItsmError
 from itsm_core.inspection import HOTLINE_SHEET
 from itsm_core.knowledge import Bm25, GapPolicy
@@ -773,6 +773,10 @@ ENTRY_POINTS: dict[str, Entry] = {
     "priority.TierVocabulary.from_dict": Entry(data_inputs(DEFAULT_TIERS.to_dict())),
     # desk: read-model rows as a projection store gives them back
     "desk.Projection.load": Entry(ROW_TEXTS, _row_load),
+    "desk.CallProjection.load": Entry(
+        st.text(max_size=40) | JUNK.map(_json_text),
+        lambda f, data: f(CallProjection(), ProjectionRow("C1", data, set(), []), None),
+    ),
     "desk.TicketProjection.load": Entry(ROW_TEXTS, _row_load),
     "routing.ServiceTarget.from_dict": Entry(
         data_inputs({"service_level": 0.8, "answer_within_seconds": 20, "max_occupancy": 0.9})
