@@ -14,6 +14,7 @@ Run: ``.venv/bin/python examples/week.py``. The story's data is in ``_week_scrip
 
 from __future__ import annotations
 
+import _week_calls
 import _week_cases
 import _week_days
 import _week_improve
@@ -51,6 +52,7 @@ def main() -> None:
     heading("Continual improvement: a PDCA cycle from the complaint Pareto")
     by_category = _week_kpis.week_report(week, survey.answers, group_by=(Dimension.CATEGORY,))
     _week_improve.show(by_category)
+    _week_calls.show()
 
 
 if __name__ == "__main__":

