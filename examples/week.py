@@ -14,6 +14,7 @@ Run: ``.venv/bin/python examples/week.py``. The story's data is in ``_week_scrip
 
 from __future__ import annotations
 
+import _week_calls
 import _week_cases
 import _week_days
 import _week_drill
@@ -55,6 +56,7 @@ def main() -> None:
     by_category = _week_kpis.week_report(week, survey.answers, group_by=(Dimension.CATEGORY,))
     _week_improve.show(by_category)
     _week_drill.show()
+    _week_calls.show()
 
 
 if __name__ == "__main__":

@@ -44,13 +44,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import itsm_core
+from itsm_core.adapters.cdr import CdrMapping
 from itsm_core.adapters.eventlog import EventLogMapping
 from itsm_core.adapters.servicenow import STATUS_MAP as SERVICENOW_STATUS_MAP
 from itsm_core.adapters.sqlite import SqliteEventStore
 from itsm_core.calendar import BusinessCalendar, CombinedCalendar
 from itsm_core.cli import main
-from itsm_core.desk import ProjectionRow, TicketProjection
+from itsm_core.desk import CallProjection, ProjectionRow, TicketProjection
 from itsm_core.errors import ItsmError
+from itsm_core.inspection import HOTLINE_SHEET
 from itsm_core.knowledge import Bm25, GapPolicy
 from itsm_core.metrics import EXAMPLE_SCORECARD, STANDARD_KPIS, ReportSpec
 from itsm_core.priority import (
@@ -623,6 +625,44 @@ ROWS = st.lists(
     ),
     max_size=4,
 )
+CDR_MAPPING = {
+    "time_zone": "Asia/Shanghai",
+    "columns": {
+        "call": "id",
+        "offered_at": "start",
+        "outcome": "end",
+        "wait": "wait",
+        "talk": "talk",
+        "agent": "agent",
+        "callback": "cb",
+    },
+    "outcomes": {"ANSWERED": "answered", "ABANDON": "abandoned"},
+}
+CDR = CdrMapping.from_dict(CDR_MAPPING)
+CDR_CSV = (
+    "id,start,end,wait,talk,agent,cb\n"
+    "C1,2026-03-02 09:00:00,ANSWERED,12,0:03:00,ana,\n"
+    "C2,2026-03-02 09:01:00,ABANDON,40,,,y\n"
+)
+CDR_ROWS = st.lists(
+    st.tuples(st.integers(-1, 9) | JUNK, st.dictionaries(KEYS, JUNK, max_size=5) | JUNK)
+    | JUNK
+    | st.tuples(
+        st.integers(2, 9),
+        st.just(
+            {
+                "id": "C1",
+                "start": "2026-03-02 09:00:00",
+                "end": "ANSWERED",
+                "wait": "5",
+                "talk": "60",
+                "agent": "ana",
+                "cb": "",
+            }
+        ).flatmap(mutations),
+    ),
+    max_size=4,
+)
 STORE_ARGS = st.tuples(JUNK | st.sampled_from(["INC1", "", "INC\ud800"]), JUNK | st.integers(-2, 4))
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -630,6 +670,11 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 #: inside it). The value says what to draw and how to call it.
 ENTRY_POINTS: dict[str, Entry] = {
     # adapters: other tools' files, text, rows and mappings
+    "adapters.cdr.CdrMapping.from_dict": Entry(data_inputs(CDR_MAPPING)),
+    "adapters.cdr.parse_cdr": Entry(CDR_ROWS, lambda f, rows: f(rows, CDR, source="payload")),
+    "adapters.cdr.read_cdr": Entry(
+        bytes_inputs(CDR_CSV.encode()), _with_file(".csv", lambda f, p: f(p, CDR))
+    ),
     "adapters.eventlog.EventLogMapping.from_dict": Entry(data_inputs(EVENT_LOG_MAPPING)),
     "adapters.eventlog.parse_records": Entry(
         ROWS, _then(lambda f, rows: f(rows, MAPPING, source="payload"), _import_events)
@@ -696,6 +741,11 @@ ENTRY_POINTS: dict[str, Entry] = {
     "calendar.BusinessCalendar.from_dict": Entry(data_inputs(CALENDAR)),
     "calendar.Calendar.from_dict": Entry(data_inputs(COMBINED)),
     "calendar.CombinedCalendar.from_dict": Entry(data_inputs(COMBINED)),
+    # inspection
+    "inspection.InspectionSampling.from_dict": Entry(
+        data_inputs({"name": "weekly", "kind": "call", "per_agent": 3, "require": ["queue=vpn"]})
+    ),
+    "inspection.ScoringSheet.from_dict": Entry(data_inputs(HOTLINE_SHEET.to_dict())),
     # knowledge
     "knowledge.Bm25.from_dict": Entry(data_inputs(Bm25().to_dict())),
     "knowledge.CategoryTree.from_dict": Entry(
@@ -746,6 +796,11 @@ ENTRY_POINTS: dict[str, Entry] = {
     "priority.TierVocabulary.from_dict": Entry(data_inputs(DEFAULT_TIERS.to_dict())),
     # desk: read-model rows as a projection store gives them back
     "desk.Projection.load": Entry(ROW_TEXTS, _row_load),
+    "desk.CallProjection.load": Entry(
+        st.text(max_size=40)
+        | st.sampled_from(['{"call_id": 3}', "[]", "null", '{"version": "x"}', "1e999"]),
+        lambda f, data: f(CallProjection(), ProjectionRow("C1", data, set(), []), None),
+    ),
     "desk.TicketProjection.load": Entry(ROW_TEXTS, _row_load),
     "routing.ServiceTarget.from_dict": Entry(
         data_inputs({"service_level": 0.8, "answer_within_seconds": 20, "max_occupancy": 0.9})
@@ -797,7 +852,7 @@ ENTRY_NAME = re.compile(
     r"^(from_dict|from_json|from_bytes|\w+_from_dict|parse\w*|read\w*|loads?(_\w+)?)$"
 )
 #: Public modules besides the packages' facades: the adapters are imported one by one.
-ADAPTER_MODULES = ("dask", "eventlog", "jira", "mapping", "servicenow", "sqlite", "zendesk")
+ADAPTER_MODULES = ("cdr", "dask", "eventlog", "jira", "mapping", "servicenow", "sqlite", "zendesk")
 
 
 def _public_modules() -> Iterator[tuple[str, Any]]:

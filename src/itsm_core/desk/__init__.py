@@ -15,7 +15,9 @@ checkpoint (:class:`Subscription`, :func:`catch_up`), kept behind the
 ``itsm_core.adapters.sqlite.SqliteProjectionStore`` on disk). The built-in ticket read model
 (:class:`TicketProjection`) answers worklists (:class:`Worklists`), lookups
 (:class:`TicketLookup`), the complaint archive (:class:`ComplaintArchive`) and the SLA
-schedule (:class:`SlaSchedule`) without reading the events again.
+schedule (:class:`SlaSchedule`) without reading the events again. The call read model
+(:class:`CallProjection`) keeps one row per hotline call; :class:`CallLog` gives the calls
+offered in a range and their KPIs per interval.
 
 Outbox: the customer notifications (:mod:`itsm_core.communications`) wait in an
 :class:`Outbox` (:class:`InMemoryOutbox` here, SQLite and PostgreSQL in the adapters), fed
@@ -27,6 +29,7 @@ Logging goes through the standard :mod:`logging` module, under ``itsm_core.desk`
 """
 
 from itsm_core.desk._archive import ComplaintArchive
+from itsm_core.desk._call_view import CallLog, CallProjection
 from itsm_core.desk._desk import ServiceDesk
 from itsm_core.desk._lookup import TicketLookup
 from itsm_core.desk._memory_outbox import InMemoryOutbox
@@ -66,6 +69,8 @@ from itsm_core.desk._ticket_view import Deadline, TicketEntry, TicketProjection
 from itsm_core.desk._worklists import Worklist, Worklists
 
 __all__ = [
+    "CallLog",
+    "CallProjection",
     "CatchUpResult",
     "CommandOutcome",
     "ComplaintArchive",

@@ -24,6 +24,7 @@ class SourceKind(enum.StrEnum):
     TREND = "trend"
     STAFF_IDEA = "staff_idea"
     DRILL = "drill"
+    QUALITY_INSPECTION = "quality_inspection"
 
 
 @attrs.frozen(kw_only=True)
