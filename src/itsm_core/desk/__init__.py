@@ -15,13 +15,25 @@ checkpoint (:class:`Subscription`, :func:`catch_up`), kept behind the
 ``itsm_core.adapters.sqlite.SqliteProjectionStore`` on disk). The built-in ticket read model
 (:class:`TicketProjection`) answers worklists (:class:`Worklists`), lookups
 (:class:`TicketLookup`), the complaint archive (:class:`ComplaintArchive`) and the SLA
-schedule (:class:`SlaSchedule`) without reading the events again.
+schedule (:class:`SlaSchedule`) without reading the events again. The customer profile read
+model (:class:`CustomerProfileProjection`, asked through :class:`CustomerProfiles`) gives each
+customer's tickets, SLA record, satisfaction history, complaints and churn risk, and the
+follow-up visits due; :class:`FollowUpDesk` runs follow-up commands as :class:`ServiceDesk`
+runs ticket commands.
 
 Logging goes through the standard :mod:`logging` module, under ``itsm_core.desk``.
 """
 
 from itsm_core.desk._archive import ComplaintArchive
+from itsm_core.desk._customer_profile import (
+    CustomerProfile,
+    CustomerProfileProjection,
+    CustomerProfiles,
+    SatisfactionEntry,
+    SlaRecord,
+)
 from itsm_core.desk._desk import ServiceDesk
+from itsm_core.desk._follow_up_desk import FollowUpDesk, FollowUpResult
 from itsm_core.desk._lookup import TicketLookup
 from itsm_core.desk._memory_store import InMemoryProjectionStore
 from itsm_core.desk._outcome import CommandOutcome
@@ -50,14 +62,21 @@ __all__ = [
     "CatchUpResult",
     "CommandOutcome",
     "ComplaintArchive",
+    "CustomerProfile",
+    "CustomerProfileProjection",
+    "CustomerProfiles",
     "Deadline",
+    "FollowUpDesk",
+    "FollowUpResult",
     "InMemoryProjectionStore",
     "Projection",
     "ProjectionRow",
     "ProjectionStore",
     "RowHit",
     "RowQuery",
+    "SatisfactionEntry",
     "ServiceDesk",
+    "SlaRecord",
     "SlaSchedule",
     "Subscription",
     "TicketEntry",
