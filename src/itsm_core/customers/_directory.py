@@ -123,7 +123,8 @@ class CustomerDirectory:
     ) -> OpenTicket:
         """The command that opens a ticket for ``requester`` (a customer's or a contact's id),
         carrying the customer's tier, the contact's preferred channel and the customer's
-        language (attribute ``language``, which routing matches agents on); ``fields`` are the
+        language (attribute ``language``, which routing matches agents' languages on, as
+        written: tag agents the same way); ``fields`` are the
         other fields of :class:`~itsm_core.tickets.OpenTicket` and win over these.
         :class:`~itsm_core.errors.ValidationError` for a requester the directory does not know.
         """
