@@ -41,7 +41,13 @@ from itsm_core.sla import ClockStatus, PolicySet
 from itsm_core.tickets import Ticket, TicketEvent, TicketKind
 from itsm_core.workflow import StatusCategory
 
-_FOLLOW_UP_EVENTS = (FollowUpScheduled, AttemptRecorded, FollowUpCompleted)
+_KEYED_BY_TICKET = (
+    TicketEvent,
+    SurveyAnswered,
+    FollowUpScheduled,
+    AttemptRecorded,
+    FollowUpCompleted,
+)
 _MICROSECOND = dt.timedelta(microseconds=1)
 _MET = {ClockStatus.MET}
 _BREACHED = {ClockStatus.MET_LATE, ClockStatus.BREACHED}
@@ -156,7 +162,7 @@ class CustomerProfileProjection:
     def key(self, recorded: RecordedEvent[Any]) -> str | None:
         """The ticket id the event is about; None for any other event."""
         event = recorded.event
-        if isinstance(event, TicketEvent | SurveyAnswered | _FOLLOW_UP_EVENTS):
+        if isinstance(event, _KEYED_BY_TICKET):
             ticket_id: str = event.ticket_id
             return ticket_id
         return None
