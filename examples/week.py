@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import _week_cases
 import _week_days
+import _week_followup
 import _week_improve
 import _week_kpis
 import _week_survey
@@ -51,6 +52,8 @@ def main() -> None:
     heading("Continual improvement: a PDCA cycle from the complaint Pareto")
     by_category = _week_kpis.week_report(week, survey.answers, group_by=(Dimension.CATEGORY,))
     _week_improve.show(by_category)
+    heading("Follow-up visits (回访): a dissatisfied customer's ticket reopens")
+    _week_followup.show(week, survey.answers)
 
 
 if __name__ == "__main__":
