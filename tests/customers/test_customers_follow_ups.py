@@ -4,6 +4,7 @@ a dissatisfied customer calls for, and the coverage KPI."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -80,7 +81,7 @@ POLICIES = FollowUpPolicies.from_dict(
 )
 
 
-def resolved(kind: TicketKind = TicketKind.INCIDENT, **fields: object) -> Ticket:
+def resolved(kind: TicketKind = TicketKind.INCIDENT, **fields: Any) -> Ticket:
     """A ticket resolved on Friday 16:30 (its fields as given; the policies read only them)."""
     ctx = CommandContext(actor="ana", role="agent", now=FRIDAY - dt.timedelta(hours=2))
     opening = OpenTicket(ticket_id="T1", kind=TicketKind.INCIDENT, requester="li")
@@ -264,7 +265,8 @@ def test_a_task_is_the_fold_of_its_events_and_ends_as_the_rules_say(
     assert [e.sequence for e in log] == list(range(1, len(log) + 1))
     assert len(task.attempts) <= most
     reached = [a for a in task.attempts if a.reached]
-    assert len(reached) <= 1 and (not reached or task.attempts[-1].reached)
+    assert len(reached) <= 1
+    assert not reached or task.attempts[-1].reached
     if reached:
         expected = (
             FollowUpOutcome.SATISFIED if reached[0].satisfied else FollowUpOutcome.DISSATISFIED
