@@ -18,6 +18,7 @@ import _week_calls
 import _week_cases
 import _week_days
 import _week_drill
+import _week_followup
 import _week_improve
 import _week_kpis
 import _week_notices
@@ -57,6 +58,8 @@ def main() -> None:
     _week_improve.show(by_category)
     _week_drill.show()
     _week_calls.show()
+    heading("Follow-up visits (回访): a dissatisfied customer's ticket reopens")
+    _week_followup.show(week, survey.answers)
 
 
 if __name__ == "__main__":

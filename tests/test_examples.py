@@ -159,3 +159,13 @@ def test_tour_runs() -> None:
 
 def test_sharded_kpis_runs() -> None:
     assert run("sharded_kpis.py")
+
+
+def test_week_follow_up_finds_a_dissatisfied_customer_and_reopens(week: str) -> None:
+    # _week_followup.py: the first ticket still resolved on Sunday night (CMP-139, resolved in
+    # the complaint workflow's feedback step) is called first and its customer is not satisfied.
+    table = section(week, "Follow-up visits (回访): a dissatisfied customer's ticket reopens")
+    (row,) = [line for line in table.splitlines() if "CMP-139" in line]
+    assert "dissatisfied 客户不满意" in row
+    assert "reopened (handling)" in row
+    assert "target 95%: NOT met" in table

@@ -9,7 +9,7 @@ problem was made, so callers can catch exactly what they can handle::
     │   ├── InvalidMapping                    mapping of another tool's export (columns, statuses)
     │   ├── InvalidWorkflowDefinition         workflow states, events, guards
     │   ├── InvalidPriorityMatrix             priority matrix, rules, grading tables, tiers
-    │   ├── InvalidPolicy                     SLA, retention or access policy
+    │   ├── InvalidPolicy                     SLA, retention, access or follow-up policy
     │   ├── InvalidSurvey                     survey definition, weights
     │   ├── InvalidKpiDefinition              KPI definition, report spec, scorecard
     │   ├── InvalidRouting                    team, agents, rosters, routing rules
@@ -173,7 +173,8 @@ class InvalidPriorityMatrix(DefinitionError):
 
 
 class InvalidPolicy(DefinitionError):
-    """An SLA, retention or access policy is invalid."""
+    """An SLA, retention, access or follow-up policy is invalid (follow-up policies, the churn
+    rule and the customer value segments of ``itsm_core.customers`` included)."""
 
     _kind = "policy"
 

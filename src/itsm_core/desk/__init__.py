@@ -24,13 +24,26 @@ Outbox: the customer notifications (:mod:`itsm_core.communications`) wait in an
 from the event log by an :class:`OutboxFeed` (messages and checkpoint committed together) and
 drained by senders that claim messages under a lease: none is lost, and with the message's
 key passed to the gateway, none is delivered twice.
+schedule (:class:`SlaSchedule`) without reading the events again. The customer profile read
+model (:class:`CustomerProfileProjection`, asked through :class:`CustomerProfiles`) gives each
+customer's tickets, SLA record, satisfaction history, complaints and churn risk, and the
+follow-up visits due; :class:`FollowUpDesk` runs follow-up commands as :class:`ServiceDesk`
+runs ticket commands.
 
 Logging goes through the standard :mod:`logging` module, under ``itsm_core.desk``.
 """
 
 from itsm_core.desk._archive import ComplaintArchive
 from itsm_core.desk._call_view import CallLog, CallProjection
+from itsm_core.desk._customer_profile import (
+    CustomerProfile,
+    CustomerProfileProjection,
+    CustomerProfiles,
+    SatisfactionEntry,
+    SlaRecord,
+)
 from itsm_core.desk._desk import ServiceDesk
+from itsm_core.desk._follow_up_desk import FollowUpDesk, FollowUpResult
 from itsm_core.desk._lookup import TicketLookup
 from itsm_core.desk._memory_outbox import InMemoryOutbox
 from itsm_core.desk._memory_store import InMemoryProjectionStore
@@ -74,9 +87,14 @@ __all__ = [
     "CatchUpResult",
     "CommandOutcome",
     "ComplaintArchive",
+    "CustomerProfile",
+    "CustomerProfileProjection",
+    "CustomerProfiles",
     "Deadline",
     "Derive",
     "InMemoryOutbox",
+    "FollowUpDesk",
+    "FollowUpResult",
     "InMemoryProjectionStore",
     "Outbox",
     "OutboxEntry",
@@ -87,7 +105,9 @@ __all__ = [
     "ProjectionStore",
     "RowHit",
     "RowQuery",
+    "SatisfactionEntry",
     "ServiceDesk",
+    "SlaRecord",
     "SlaSchedule",
     "Subscription",
     "TicketEntry",
