@@ -33,7 +33,14 @@ True
 """
 
 from itsm_core.reports._build import HEADLINE_KPIS, build_report
-from itsm_core.reports._charts import HEIGHT, WIDTH, Chart, ChartFormat, render_charts
+from itsm_core.reports._charts import (
+    CHART_KEYS,
+    HEIGHT,
+    WIDTH,
+    Chart,
+    ChartFormat,
+    render_charts,
+)
 from itsm_core.reports._model import (
     DEFAULT_TARGETS,
     Better,
@@ -49,6 +56,7 @@ from itsm_core.reports._policies import REPORT_POLICIES, RESOLUTION_TARGETS
 from itsm_core.reports._render import render_html, render_markdown
 
 __all__ = [
+    "CHART_KEYS",
     "DEFAULT_TARGETS",
     "HEADLINE_KPIS",
     "HEIGHT",

@@ -12,13 +12,13 @@ import base64
 import enum
 import io
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from itsm_core.errors import InsufficientData, ValidationError
+from itsm_core.errors import InsufficientData, Problem, ValidationError
 from itsm_core.i18n import Messages
 from itsm_core.improvement import p_chart, pareto, western_electric, xmr_chart
 from itsm_core.improvement._control_chart import ControlChart
@@ -96,8 +96,9 @@ def _style(mpl: Any, chart_format: ChartFormat) -> dict[str, Any]:
         "figure.dpi": _DPI,
         "savefig.dpi": _DPI,
         "font.size": 9,
-        "font.family": "sans-serif",
-        "font.sans-serif": ["DejaVu Sans", *(f for f in _CJK_FONTS if f in installed)],
+        # Each glyph from the first family that has it: Latin from DejaVu, Chinese from an
+        # installed CJK font (none installed: PNG text in Chinese shows boxes).
+        "font.family": ["DejaVu Sans", *(f for f in _CJK_FONTS if f in installed)],
         "axes.grid": True,
         "grid.alpha": 0.3,
         "axes.spines.top": False,
@@ -140,6 +141,7 @@ def render_charts(
     *,
     language: str = "en",
     format: ChartFormat | str = ChartFormat.SVG,
+    only: Iterable[str] | None = None,
 ) -> tuple[Chart, ...]:
     """Every chart the report has data for, in ``language`` (``"zh-CN"`` or ``"en"``):
 
@@ -147,32 +149,34 @@ def render_charts(
     Pareto charts of categories and complaint types, the p chart of resolution breaches and
     the XmR chart of the mean time to resolve with run-rule signals (Western Electric)
     marked, CSAT and NPS over time with intervals, and the staffing plan against the calls
-    answered. A chart without enough data (a control chart needs two periods) is left out.
+    answered (keys in :data:`CHART_KEYS`; ``only`` draws just the named ones). A chart
+    without enough data (a control chart needs two periods) is left out.
 
     Raises:
         ModuleNotFoundError: matplotlib is not installed (``pip install 'itsm-core[charts]'``).
         UnknownLanguage: ``language`` has no catalogue.
         ValueError: ``format`` is neither ``"png"`` nor ``"svg"``.
+        ValidationError: ``only`` names a chart that does not exist.
     """
     chart_format = ChartFormat(format)
     messages = Messages.load(language, "reports")
-    drawers: tuple[tuple[str, str, _Draw], ...] = (
-        ("sla_compliance", msg.C_COMPLIANCE, _compliance),
-        ("backlog", msg.C_BACKLOG, _backlog),
-        ("pareto_categories", msg.C_PARETO_CATEGORIES, _pareto_categories),
-        ("pareto_complaints", msg.C_PARETO_COMPLAINTS, _pareto_complaints),
-        ("p_chart", msg.C_P_CHART, _p_chart),
-        ("xmr_chart", msg.C_XMR, _xmr),
-        ("satisfaction", msg.C_SATISFACTION, _satisfaction),
-        ("staffing", msg.C_STAFFING, _staffing),
-    )
+    chosen = set(CHART_KEYS if only is None else only)
+    unknown = sorted(chosen - set(CHART_KEYS))
+    if unknown:
+        known = ", ".join(CHART_KEYS)
+        raise ValidationError(
+            "render_charts", [Problem("only", f"unknown charts {unknown} (known: {known})")]
+        )
     charts = []
     with _drawing(chart_format) as mpl:
-        for key, title, draw in drawers:
-            figure = mpl.figure.Figure(layout="constrained")
+        for key, title, draw in _DRAWERS:
+            if key not in chosen:
+                continue
+            figure = mpl.figure.Figure()
+            figure.subplots_adjust(left=0.09, right=0.9, bottom=0.2, top=0.86, hspace=0.3)
             if not draw(report, messages, figure):
                 continue
-            figure.suptitle(messages.text(title), fontsize=11, fontweight="bold")
+            figure.suptitle(messages.text(title), fontsize=12, y=0.97)
             charts.append(
                 Chart(key, messages.text(title), chart_format, _save(figure, chart_format))
             )
@@ -186,11 +190,13 @@ def _periods(report: ServiceReport) -> list[str]:
     return [p.label for p in report.kpi.periods if p.label != "all"]
 
 
-def _ticks(axes: Axes, labels: Sequence[str]) -> None:
+def _ticks(axes: Axes, labels: Sequence[str], room: int = 70) -> None:
+    """Label the x axis with at most about 12 labels, slanted when they need more than
+    ``room`` characters side by side."""
     step = -(-len(labels) // 12)  # at most about 12 labels on the axis
     shown = [label if i % step == 0 else "" for i, label in enumerate(labels)]
     axes.set_xticks(range(len(labels)))
-    rotate = len(labels) > 6
+    rotate = sum(len(label) + 2 for label in shown if label) > room
     axes.set_xticklabels(shown, rotation=45 if rotate else 0, ha="right" if rotate else "center")
 
 
@@ -403,7 +409,7 @@ def _satisfaction(report: ServiceReport, m: Messages, figure: Figure) -> bool:
         )
     left.set_ylim(0, 105)
     left.set_ylabel(m.text(msg.A_CSAT))
-    _ticks(left, labels)
+    _ticks(left, labels, room=30)
     nps = [(i, s.nps) for i, s in enumerate(rows) if s.nps is not None]
     if nps:
         scores = [r.score for _, r in nps]
@@ -420,7 +426,7 @@ def _satisfaction(report: ServiceReport, m: Messages, figure: Figure) -> bool:
         )
     right.set_ylim(-100, 100)
     right.set_ylabel(m.text(msg.A_NPS))
-    _ticks(right, labels)
+    _ticks(right, labels, room=30)
     return True
 
 
@@ -462,3 +468,18 @@ def _staffing(report: ServiceReport, m: Messages, figure: Figure) -> bool:
     more, more_names = twin.get_legend_handles_labels()
     axes.legend(handles + more, names + more_names, loc="upper left", ncols=2)
     return True
+
+
+_DRAWERS: tuple[tuple[str, str, _Draw], ...] = (
+    ("sla_compliance", msg.C_COMPLIANCE, _compliance),
+    ("backlog", msg.C_BACKLOG, _backlog),
+    ("pareto_categories", msg.C_PARETO_CATEGORIES, _pareto_categories),
+    ("pareto_complaints", msg.C_PARETO_COMPLAINTS, _pareto_complaints),
+    ("p_chart", msg.C_P_CHART, _p_chart),
+    ("xmr_chart", msg.C_XMR, _xmr),
+    ("satisfaction", msg.C_SATISFACTION, _satisfaction),
+    ("staffing", msg.C_STAFFING, _staffing),
+)
+
+#: The charts :func:`render_charts` can draw, in the order it draws them.
+CHART_KEYS: tuple[str, ...] = tuple(key for key, _, _ in _DRAWERS)
