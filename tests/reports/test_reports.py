@@ -22,15 +22,15 @@ from itsm_core.reports import (
     Better,
     ChartFormat,
     Column,
+    KpiTarget,
     ReportTable,
     ServiceReport,
     StaffingActuals,
-    Target,
     _labels,
     build_report,
     render_charts,
     render_html,
-    render_markdown,
+    render_report_markdown,
 )
 from itsm_core.reports._tables import by_volume, counts_table
 from itsm_core.routing import IntervalForecast, ServiceTarget, staffing_plan
@@ -94,7 +94,7 @@ def test_the_summary_leads_with_headlines_against_targets_and_the_previous_perio
     assert sla.rate is not None
     assert resolution.value == pytest.approx(100 * sla.rate.estimate)
     assert resolution.lower == pytest.approx(100 * sla.rate.interval.lower)  # Wilson
-    assert resolution.target == Target("resolution_compliance", 95.0, Better.HIGHER)
+    assert resolution.target == KpiTarget("resolution_compliance", 95.0, Better.HIGHER)
     assert resolution.meets_target is (resolution.value is not None and resolution.value >= 95)
     assert resolution.unit == "%"
     ttr = report.headline("time_to_resolve")
@@ -104,7 +104,7 @@ def test_the_summary_leads_with_headlines_against_targets_and_the_previous_perio
     assert ttr.significant is (ttr.p_value is not None and ttr.p_value < 0.05)
     assert report.headline("csat").unit == "%"
     assert report.headline("nps").unit == "points"
-    text = render_markdown(report)
+    text = render_report_markdown(report)
     assert text.index("## Summary") < text.index("## Breakdowns") < text.index("## Detail")
     assert text.splitlines()[text.splitlines().index("## Summary") + 2].startswith(
         "- **Resolution SLA compliance: "
@@ -168,7 +168,7 @@ def test_tables_as_dataframes(report: ServiceReport) -> None:
 def test_a_table_refuses_rows_of_the_wrong_width_and_unknown_unit_columns() -> None:
     with pytest.raises(ValidationError, match="rows\\[0\\]"):
         ReportTable(key="t", title="T", columns=(Column("a", "A"),), rows=((1, 2),))
-    with pytest.raises(ValidationError, match="columns\\[0\\].unit"):
+    with pytest.raises(ValidationError, match=r"columns\[0\]\.unit"):
         ReportTable(key="t", title="T", columns=(Column("a", "A", "@u"),), rows=())
 
 
@@ -179,7 +179,7 @@ def test_build_report_refuses_bad_arguments_naming_them(week: KpiReport) -> None
             period="2030-01",
             alpha=2,
             complaint_types={"service": -1},
-            targets=[Target("csat", 1, "higher"), Target("csat", 2, "lower")],
+            targets=[KpiTarget("csat", 1, "higher"), KpiTarget("csat", 2, "lower")],
         )
     paths = [p.path for p in caught.value.problems]
     assert paths == ["period", "alpha", "complaint_types['service']", "targets[1]"]
@@ -197,14 +197,14 @@ def test_every_label_is_translated(report: ServiceReport) -> None:
     ]
     untranslated = [m for m in marked if zh.text(m) == m and m not in {"%"}]
     assert untranslated == []
-    text = render_markdown(report, language="zh-CN")
+    text = render_report_markdown(report, language="zh-CN")
     for word in ("摘要", "解决时间 SLA 达标率", "首次响应时间", "满意度", "按类别统计的工单"):
         assert word in text
     # No English heading or KPI name is left in the Chinese report.
     for english in ("Summary", "Time to resolve", "Tickets by", "Durations", "Mean ("):
         assert english not in text
     with pytest.raises(UnknownLanguage):
-        render_markdown(report, language="fr")
+        render_report_markdown(report, language="fr")
 
 
 def test_charts_are_deterministic_and_of_the_promised_size(report: ServiceReport) -> None:

@@ -23,7 +23,7 @@ from itsm_core.cli._timetext import in_unit, instant, zone
 from itsm_core.errors import DeserializationError, ItsmError, UnknownLanguage, ValidationError
 from itsm_core.i18n import language_of
 from itsm_core.metrics import Granularity
-from itsm_core.reports import REPORT_POLICIES, ChartFormat, render_html, render_markdown
+from itsm_core.reports import REPORT_POLICIES, ChartFormat, render_html, render_report_markdown
 from itsm_core.sla import Duration, PolicySet, Unit
 from itsm_core.tickets import BUILTIN_WORKFLOWS, ImportMode
 from itsm_core.workflow import render_markdown_table, render_mermaid
@@ -277,7 +277,7 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
     language = _language(args.lang)
     report = _replayed(args, err).report()
     if args.format == "markdown":
-        return render_markdown(report, language=language)
+        return render_report_markdown(report, language=language)
     try:
         return render_html(report, language=language, chart_format=args.charts)
     except ModuleNotFoundError as error:  # pragma: no cover - matplotlib is part of dev

@@ -25,7 +25,7 @@ from itsm_core.metrics import (
     render_csv,
     sla_outcomes,
 )
-from itsm_core.reports import ServiceReport, build_report, render_markdown
+from itsm_core.reports import ServiceReport, build_report, render_report_markdown
 from itsm_core.sla import PolicySet, SlaReport, evaluate
 from itsm_core.tickets import ImportResult
 
@@ -93,7 +93,7 @@ class Replay:
         parts = [f"# Replay of {self.source}", "", f"As of {self._time(self.now)}.", ""]
         for name in tables:
             if name == "kpi":
-                parts.append(render_markdown(self.report(), language=language, title=False))
+                parts.append(render_report_markdown(self.report(), language=language, title=False))
             else:
                 parts.append(self.table(name).markdown())
         return "\n".join(parts).rstrip("\n") + "\n"

@@ -3,14 +3,14 @@ Chinese and English.
 
 :func:`build_report` turns a :class:`~itsm_core.metrics.KpiReport` into a
 :class:`ServiceReport` that leads with the headline KPIs (:class:`Headline`: the figure of the
-current period with its 95 % interval, its :class:`Target` and the change from the previous
+current period with its 95 % interval, its :class:`KpiTarget` and the change from the previous
 period with the test that says whether it is significant), then the ticket breakdowns sorted by
 volume ("Category 8" before "Category 13" only when it has more tickets), then the detail
 tables, each a :class:`ReportTable` whose :class:`Column` values carry their units.
 
 * :func:`render_html`: one self-contained page (charts inline, no script, nothing fetched),
   readable on a laptop and a phone, printable;
-* :func:`render_markdown`: the same as Markdown;
+* :func:`render_report_markdown`: the same as Markdown;
 * :func:`render_charts`: the charts as PNG or SVG bytes (:class:`Chart`), drawn with
   matplotlib (``pip install 'itsm-core[charts]'``);
 * :meth:`ReportTable.records`, :meth:`ReportTable.tidy`, :meth:`ReportTable.to_pandas` and
@@ -47,13 +47,13 @@ from itsm_core.reports._model import (
     Cell,
     Column,
     Headline,
+    KpiTarget,
     ReportTable,
     ServiceReport,
     StaffingActuals,
-    Target,
 )
 from itsm_core.reports._policies import REPORT_POLICIES, RESOLUTION_TARGETS
-from itsm_core.reports._render import render_html, render_markdown
+from itsm_core.reports._render import render_html, render_report_markdown
 
 __all__ = [
     "CHART_KEYS",
@@ -69,12 +69,12 @@ __all__ = [
     "ChartFormat",
     "Column",
     "Headline",
+    "KpiTarget",
     "ReportTable",
     "ServiceReport",
     "StaffingActuals",
-    "Target",
     "build_report",
     "render_charts",
     "render_html",
-    "render_markdown",
+    "render_report_markdown",
 ]

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from statistics import NormalDist
 from typing import TypeVar
 
-from itsm_core._plain import shown
+from itsm_core._checks import is_int
+from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics import Comparison, KpiReport, compare_periods
 from itsm_core.metrics._results import DurationResult, RateResult
@@ -16,10 +17,10 @@ from itsm_core.reports._model import (
     DEFAULT_TARGETS,
     Better,
     Headline,
+    KpiTarget,
     ReportTable,
     ServiceReport,
     StaffingActuals,
-    Target,
 )
 from itsm_core.reports._tables import breakdown_tables, detail_tables, hours, percent
 from itsm_core.stats import difference_of_proportions
@@ -62,7 +63,7 @@ def build_report(
     *,
     source: str = "",
     period: str | None = None,
-    targets: Iterable[Target] = DEFAULT_TARGETS,
+    targets: Iterable[KpiTarget] = DEFAULT_TARGETS,
     alpha: float = 0.05,
     complaint_types: Mapping[str, int] | None = None,
     staffing: StaffingActuals | None = None,
@@ -87,15 +88,15 @@ def build_report(
     labels = [p.label for p in kpi.periods if p.label != "all"]
     if period is not None and period not in labels:
         problems.append(Problem("period", f"no period {shown(period)} ({', '.join(labels)})"))
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+    if not is_number(alpha) or not 0 < alpha < 1:
         problems.append(Problem("alpha", f"must be in (0, 1): {shown(alpha)}"))
     counts = dict(complaint_types or {})
     problems.extend(
         Problem(f"complaint_types[{name!r}]", f"not a count: {shown(count)}")
         for name, count in counts.items()
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0
+        if not is_int(count) or count < 0
     )
-    by_kpi: dict[str, Target] = {}
+    by_kpi: dict[str, KpiTarget] = {}
     for i, target in enumerate(targets):
         if target.kpi in by_kpi:
             problems.append(Problem(f"targets[{i}]", f"second target for {shown(target.kpi)}"))
@@ -129,7 +130,7 @@ def _headlines(
     report: KpiReport,
     current: str,
     previous: str | None,
-    targets: Mapping[str, Target],
+    targets: Mapping[str, KpiTarget],
     alpha: float,
 ) -> tuple[Headline, ...]:
     compared: dict[str, Comparison] = {}

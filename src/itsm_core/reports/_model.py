@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from itsm_core._plain import shown
+from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.metrics import KpiReport
 from itsm_core.routing import StaffingPlan
@@ -52,6 +52,14 @@ def _rows(values: Iterable[Iterable[Cell]]) -> tuple[tuple[Cell, ...], ...]:
     return tuple(tuple(row) for row in values)
 
 
+def _columns(values: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(values)
+
+
+def _numbers(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class ReportTable:
     """A titled table: typed columns with units, rows of cells, an explanation line.
@@ -70,7 +78,7 @@ class ReportTable:
 
     key: str
     title: str
-    columns: tuple[Column, ...] = attrs.field(converter=tuple)
+    columns: tuple[Column, ...] = attrs.field(converter=_columns)
     rows: tuple[tuple[Cell, ...], ...] = attrs.field(converter=_rows)
     note: str = ""
     facts: tuple[tuple[str, str], ...] = ()
@@ -147,7 +155,10 @@ class ReportTable:
     def to_pandas(self) -> pandas.DataFrame:
         """:meth:`tidy` as a pandas DataFrame (needs the ``dataframes`` extra)."""
         pd = _import("pandas")
-        return pd.DataFrame.from_records(self.tidy(), columns=self._tidy_columns())
+        frame: pandas.DataFrame = pd.DataFrame.from_records(
+            self.tidy(), columns=self._tidy_columns()
+        )
+        return frame
 
     def to_polars(self) -> polars.DataFrame:
         """:meth:`tidy` as a polars DataFrame (needs the ``dataframes`` extra)."""
@@ -155,7 +166,10 @@ class ReportTable:
         records = self.tidy()
         data = {key: [record[key] for record in records] for key in self._tidy_columns()}
         data["value"] = [_float_if_number(value) for value in data["value"]]
-        return pl.DataFrame(data, schema_overrides={"value": pl.Float64}, strict=False)
+        frame: polars.DataFrame = pl.DataFrame(
+            data, schema_overrides={"value": pl.Float64}, strict=False
+        )
+        return frame
 
     def _tidy_columns(self) -> list[str]:
         return [c.key for c in self.columns if not c.unit] + ["measure", "value", "unit"]
@@ -185,7 +199,7 @@ class Better(enum.StrEnum):
 
 
 @attrs.frozen
-class Target:
+class KpiTarget:
     """The goal of a headline KPI: ``value`` in the KPI's unit (percent for rates, hours for
     durations, points for NPS), met when the figure is at least (``HIGHER``) or at most
     (``LOWER``) the value."""
@@ -201,13 +215,13 @@ class Target:
 
 #: Targets the report uses unless told otherwise: 95 % of SLA clocks met, first contact
 #: resolution at least 70 %, reopens at most 5 %, CSAT at least 85 %, NPS at least 30.
-DEFAULT_TARGETS: tuple[Target, ...] = (
-    Target("resolution_compliance", 95.0, Better.HIGHER),
-    Target("first_response_compliance", 95.0, Better.HIGHER),
-    Target("first_contact_resolution", 70.0, Better.HIGHER),
-    Target("reopen_rate", 5.0, Better.LOWER),
-    Target("csat", 85.0, Better.HIGHER),
-    Target("nps", 30.0, Better.HIGHER),
+DEFAULT_TARGETS: tuple[KpiTarget, ...] = (
+    KpiTarget("resolution_compliance", 95.0, Better.HIGHER),
+    KpiTarget("first_response_compliance", 95.0, Better.HIGHER),
+    KpiTarget("first_contact_resolution", 70.0, Better.HIGHER),
+    KpiTarget("reopen_rate", 5.0, Better.LOWER),
+    KpiTarget("csat", 85.0, Better.HIGHER),
+    KpiTarget("nps", 30.0, Better.HIGHER),
 )
 
 
@@ -229,7 +243,7 @@ class Headline:
     lower: float | None
     upper: float | None
     n: int
-    target: Target | None
+    target: KpiTarget | None
     previous: float | None
     change: float | None
     p_value: float | None
@@ -262,7 +276,7 @@ class StaffingActuals:
     each of its intervals, for the chart and table of plan against actual."""
 
     plan: StaffingPlan
-    answered: tuple[float, ...] = attrs.field(converter=tuple)
+    answered: tuple[float, ...] = attrs.field(converter=_numbers)
 
     def __attrs_post_init__(self) -> None:
         if len(self.answered) != len(self.plan.rows):
@@ -271,7 +285,7 @@ class StaffingActuals:
         bad = [
             Problem(f"answered[{i}]", f"not a count of calls: {shown(v)}")
             for i, v in enumerate(self.answered)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0
+            if not is_number(v) or not v >= 0
         ]
         if bad:
             raise ValidationError("StaffingActuals", bad)
@@ -284,7 +298,7 @@ class ServiceReport:
     system's and the reason for each difference) shows when given.
 
     Build it with :func:`build_report`; show it with :func:`render_html` or
-    :func:`render_markdown`; draw its charts with :func:`render_charts`.
+    :func:`render_report_markdown`; draw its charts with :func:`render_charts`.
     """
 
     source: str

@@ -228,7 +228,7 @@ def _markdown_table(words: Words, table: ReportTable, level: int) -> list[str]:
     return [*out, ""]
 
 
-def render_markdown(
+def render_report_markdown(
     report: ServiceReport, *, language: str = "en", level: int = 1, title: bool = True
 ) -> str:
     """The report as Markdown in ``language``: the title (a heading of ``level``, left out
