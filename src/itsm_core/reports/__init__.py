@@ -27,7 +27,7 @@ catalogue, chosen by a ``language`` argument (``"zh-CN"`` or ``"en"``).
 >>> kpis = KpiAccumulator(spec).report(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
 >>> report = build_report(kpis, source="demo")
 >>> [h.kpi for h in report.headlines][:2]
-['tickets', 'time_to_first_response']
+['tickets', 'backlog']
 >>> "<html" in render_html(report, language="zh-CN", charts=False)
 True
 """
