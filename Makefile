@@ -47,6 +47,8 @@ PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
 	@# On CI the PostgreSQL adapter tests must run: install the server when it is missing.
 	@if [ "$$CI" = "true" ]; then scripts/install_postgres.sh; fi
+	@# ... and the HTML report's browser test needs Debian's chromium and chromedriver.
+	@if [ "$$CI" = "true" ]; then scripts/install_chromium.sh; fi
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 	$(BIN)/coverage combine --quiet

@@ -251,12 +251,17 @@ def test_replay_prints_tickets_refused_rows_sla_and_kpis(files: Path) -> None:
     code, out, err = run("replay", "log.csv", "--mapping", "map.toml")
     assert (code, err) == (0, "")
     headings = [line for line in out.splitlines() if line.startswith("## ")]
+    # The KPI report leads, its summary first; the per-ticket tables follow it.
     assert headings == [
+        "## Summary",
+        "## Breakdowns by volume",
+        "## Detail tables",
+        "## Definitions",
         "## Tickets",
         "## Rows the workflow refused",
         "## SLA clocks",
-        "## KPI report",
     ]
+    assert "- **Resolution SLA compliance: 100.0%** (95 % CI 20.7% to 100.0%;" in out
     assert "| T-1 | incident | resolved | resolved | 3 | 2025-09-22T09:00+08:00 |" in out
     assert "| T-2 | incident | on_hold | on_hold | 2 |" in out
     assert "As of 2025-09-22T14:00+08:00." in out
@@ -277,10 +282,14 @@ def test_replay_as_csv_and_as_of_an_earlier_instant(files: Path) -> None:
     )
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "ticket,clock,policy,status,target,elapsed,paused,due,breached at"
+    assert lines[0] == (
+        "ticket,clock,policy,status,target,target unit,elapsed (h),paused (h),due,breached at"
+    )
     # At 11:10 T-1 had its first response (09:20); T-2, opened at 11:00, was still waiting.
-    assert lines[1].startswith("T-1,first_response,technical-response,met,24 hours,0:20:00,")
-    assert lines[2].startswith("T-2,first_response,technical-response,running,24 hours,0:10:00,")
+    # Without --policies, resolution clocks run beside the response ones (priority 3: 72 h).
+    assert lines[1].startswith("T-1,first_response,technical-response,met,24,hours,0.3333,")
+    assert lines[2].startswith("T-1,resolution,technical-response,met,72,hours,1.0833,")
+    assert lines[3].startswith("T-2,first_response,technical-response,running,24,hours,0.1667,")
     code, _, err = run("replay", "log.csv", "--mapping", "map.toml", "--now", "2025-01-01T00:00")
     assert code == 2
     assert "before the first event" in err

@@ -1,4 +1,4 @@
-"""The argument parser and the four commands of ``itsm-core``.
+"""The argument parser and the five commands of ``itsm-core``.
 
 Exit codes: 0 done; 1 an input file is wrong (every problem is listed on stderr, with the file,
 line and field); 2 the command line is wrong. Output goes to stdout, or whole to ``--output``;
@@ -18,11 +18,13 @@ from itsm_core.adapters.eventlog import EventLogMapping, LogRecord, import_log, 
 from itsm_core.calendar import BusinessCalendar
 from itsm_core.cli._files import CliError, load, write_whole
 from itsm_core.cli._progress import ProgressBar
-from itsm_core.cli._replay import TABLES, replay
+from itsm_core.cli._replay import TABLES, Replay, replay
 from itsm_core.cli._timetext import in_unit, instant, zone
-from itsm_core.errors import DeserializationError, ItsmError, ValidationError
+from itsm_core.errors import DeserializationError, ItsmError, UnknownLanguage, ValidationError
+from itsm_core.i18n import language_of
 from itsm_core.metrics import Granularity
-from itsm_core.sla import STANDARD_POLICIES, Duration, PolicySet, Unit
+from itsm_core.reports import REPORT_POLICIES, ChartFormat, render_html, render_report_markdown
+from itsm_core.sla import Duration, PolicySet, Unit
 from itsm_core.tickets import BUILTIN_WORKFLOWS, ImportMode
 from itsm_core.workflow import render_markdown_table, render_mermaid
 
@@ -107,26 +109,11 @@ def _parser() -> argparse.ArgumentParser:
         help="an event log to ticket states, SLA results and KPIs",
         description=(
             "Replay a CSV or JSON Lines event log, read through a mapping file, onto a built-in "
-            "workflow; print ticket states, refused rows, SLA clocks and the KPI report."
+            "workflow; print the KPI report (its summary first), ticket states, refused rows "
+            "and SLA clocks."
         ),
     )
-    log.add_argument("log", help="the event log (.csv, or .jsonl / .ndjson)")
-    log.add_argument("--mapping", required=True, help="mapping file (.toml or .json)")
-    log.add_argument(
-        "--mode", choices=[m.value for m in ImportMode], default="strict", help="default strict"
-    )
-    log.add_argument("--policies", help="SLA policy set file (.toml or .json); default: standard")
-    log.add_argument(
-        "--calendar",
-        action="append",
-        default=[],
-        help="calendar file the policies name (repeat for several)",
-    )
-    log.add_argument("--now", help="evaluate as of this instant (default: the last event)")
-    log.add_argument(
-        "--period", choices=[g.value for g in Granularity], default="month", help="KPI periods"
-    )
-    log.add_argument("--tz", help="time zone of the report (default: the mapping's, else UTC)")
+    _log_options(log)
     log.add_argument("--format", choices=("markdown", "csv"), default="markdown")
     log.add_argument(
         "--table",
@@ -134,15 +121,32 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="only this table (repeat for several; CSV takes exactly one)",
     )
+    log.add_argument("--lang", default="en", help="language of the KPI report: en or zh-CN")
     log.add_argument("--output", help="write here (whole, or not at all) instead of stdout")
-    progress = log.add_mutually_exclusive_group()
-    progress.add_argument(
-        "--progress", dest="progress", action="store_true", default=None, help="always"
-    )
-    progress.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="never (default: on a tty)"
-    )
+    _progress_options(log)
     log.set_defaults(command=_replay)
+
+    report = commands.add_parser(
+        "report",
+        help="an event log to the service report (HTML with charts, or Markdown)",
+        description=(
+            "Replay an event log like `replay` and write the service report: headline KPIs "
+            "against their targets first, charts, breakdowns by volume, detail tables. The "
+            "HTML page is self-contained and opens offline."
+        ),
+    )
+    _log_options(report)
+    report.add_argument("--format", choices=("html", "markdown"), default="html")
+    report.add_argument("--lang", default="en", help="language of the report: en or zh-CN")
+    report.add_argument(
+        "--charts",
+        choices=[f.value for f in ChartFormat],
+        default="svg",
+        help="image format of the HTML report's charts (default svg)",
+    )
+    report.add_argument("--output", help="write here (whole, or not at all) instead of stdout")
+    _progress_options(report)
+    report.set_defaults(command=_report)
 
     flow = commands.add_parser(
         "workflow",
@@ -156,6 +160,40 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (due, elapsed, flow):
         sub.set_defaults(output=None)
     return parser
+
+
+def _log_options(log: argparse.ArgumentParser) -> None:
+    log.add_argument("log", help="the event log (.csv, or .jsonl / .ndjson)")
+    log.add_argument("--mapping", required=True, help="mapping file (.toml or .json)")
+    log.add_argument(
+        "--mode", choices=[m.value for m in ImportMode], default="strict", help="default strict"
+    )
+    log.add_argument(
+        "--policies",
+        help="SLA policy set file (.toml or .json); default: the standard response targets "
+        "and resolution targets by priority",
+    )
+    log.add_argument(
+        "--calendar",
+        action="append",
+        default=[],
+        help="calendar file the policies name (repeat for several)",
+    )
+    log.add_argument("--now", help="evaluate as of this instant (default: the last event)")
+    log.add_argument(
+        "--period", choices=[g.value for g in Granularity], default="month", help="KPI periods"
+    )
+    log.add_argument("--tz", help="time zone of the report (default: the mapping's, else UTC)")
+
+
+def _progress_options(log: argparse.ArgumentParser) -> None:
+    progress = log.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--progress", dest="progress", action="store_true", default=None, help="always"
+    )
+    progress.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never (default: on a tty)"
+    )
 
 
 def _calendar_options(parser: argparse.ArgumentParser) -> None:
@@ -217,10 +255,36 @@ def _workflow(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
     return render_markdown_table(workflow).rstrip("\n") + "\n"
 
 
+def _language(tag: str) -> str:
+    try:
+        return language_of(tag, path="--lang")
+    except UnknownLanguage as error:
+        raise CliError([str(error)], code=2) from None
+
+
 def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
     tables: list[str] = args.table or list(TABLES)
     if args.format == "csv" and len(tables) != 1:
         raise CliError(["--format csv: choose one table with --table"], code=2)
+    language = _language(args.lang)
+    done = _replayed(args, err)
+    if args.format == "csv":
+        return done.csv(tables[0])
+    return done.markdown(tables, language=language)
+
+
+def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
+    language = _language(args.lang)
+    report = _replayed(args, err).report()
+    if args.format == "markdown":
+        return render_report_markdown(report, language=language)
+    try:
+        return render_html(report, language=language, chart_format=args.charts)
+    except ModuleNotFoundError as error:  # pragma: no cover - matplotlib is part of dev
+        raise CliError([str(error)]) from None
+
+
+def _replayed(args: argparse.Namespace, err: TextIO) -> Replay:
     mapping = load(Path(args.mapping), EventLogMapping.from_dict)
     policies = _load_policies(args.policies)
     calendars = {c.name: c for c in (_load_calendar(name) for name in args.calendar)}
@@ -237,7 +301,7 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
             raise CliError([f"{args.log}: {error}"]) from None
         bar.phase("replaying")
         try:
-            done = replay(
+            return replay(
                 args.log,
                 results,
                 policies=policies,
@@ -251,9 +315,6 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> str:
             raise CliError([f"{args.log}: {error}"]) from None
     finally:
         bar.close()
-    if args.format == "csv":
-        return done.csv(tables[0])
-    return done.markdown(tables)
 
 
 def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[LogRecord, ...]:
@@ -269,5 +330,5 @@ def _read_log(path: Path, mapping: EventLogMapping, bar: ProgressBar) -> tuple[L
 
 def _load_policies(name: str | None) -> PolicySet:
     if name is None:
-        return STANDARD_POLICIES
+        return REPORT_POLICIES
     return load(Path(name), PolicySet.from_dict)

@@ -16,7 +16,6 @@ import attrs
 
 from itsm_core.calendar import BusinessCalendar
 from itsm_core.cli._files import CliError
-from itsm_core.cli._timetext import hms
 from itsm_core.metrics import (
     Granularity,
     KpiAccumulator,
@@ -24,14 +23,21 @@ from itsm_core.metrics import (
     PeriodGrid,
     ReportSpec,
     render_csv,
-    render_markdown,
     sla_outcomes,
 )
+from itsm_core.reports import ServiceReport, build_report, render_report_markdown
 from itsm_core.sla import PolicySet, SlaReport, evaluate
 from itsm_core.tickets import ImportResult
 
-#: The tables ``replay`` can print, in the order the Markdown report has them.
-TABLES = ("tickets", "issues", "sla", "kpi")
+#: The tables ``replay`` can print, in the order the Markdown report has them: the KPI report
+#: (its summary first), then the per-ticket tables.
+TABLES = ("kpi", "tickets", "issues", "sla")
+
+_HOUR = dt.timedelta(hours=1)
+
+
+def _hours(value: dt.timedelta | None) -> str:
+    return "" if value is None else f"{value / _HOUR:.4f}"
 
 
 @attrs.frozen
@@ -78,12 +84,16 @@ class Replay:
         """One of :data:`TABLES` except ``kpi`` (rendered by the metrics package)."""
         return {"tickets": self._tickets, "issues": self._issues, "sla": self._sla}[name]()
 
-    def markdown(self, tables: Sequence[str]) -> str:
+    def report(self) -> ServiceReport:
+        """The KPI report people look at (summary first; see :mod:`itsm_core.reports`)."""
+        return build_report(self.kpi, source=self.source)
+
+    def markdown(self, tables: Sequence[str], *, language: str = "en") -> str:
         """The chosen tables as one Markdown document."""
         parts = [f"# Replay of {self.source}", "", f"As of {self._time(self.now)}.", ""]
         for name in tables:
             if name == "kpi":
-                parts += ["## KPI report", "", render_markdown(self.kpi)]
+                parts.append(render_report_markdown(self.report(), language=language, title=False))
             else:
                 parts.append(self.table(name).markdown())
         return "\n".join(parts).rstrip("\n") + "\n"
@@ -154,9 +164,10 @@ class Replay:
                 clock.name,
                 clock.policy or "",
                 clock.status.value,
-                "" if clock.target is None else str(clock.target),
-                hms(clock.elapsed),
-                hms(clock.paused_time),
+                "" if clock.target is None else str(clock.target.amount),
+                "" if clock.target is None else clock.target.unit.value,
+                _hours(clock.elapsed),
+                _hours(clock.paused_time),
                 self._time(clock.due_at),
                 self._time(clock.breached_at),
             )
@@ -169,8 +180,9 @@ class Replay:
             "policy",
             "status",
             "target",
-            "elapsed",
-            "paused",
+            "target unit",
+            "elapsed (h)",
+            "paused (h)",
             "due",
             "breached at",
         )

@@ -190,6 +190,7 @@ CSV_COLUMNS = (
     "kpi",
     "statistic",
     "value",
+    "unit",
     "n",
     "open",
     "excluded",
@@ -213,6 +214,7 @@ def _row(
     kpi: str,
     statistic: str,
     value: object,
+    unit: str,
     n: object,
     definition: str,
     *,
@@ -228,6 +230,7 @@ def _row(
         kpi,
         statistic,
         value,
+        unit,
         n,
         censored,
         excluded,
@@ -238,8 +241,9 @@ def _row(
 
 
 def render_csv(report: KpiReport) -> str:
-    """The report as one long CSV table (columns :data:`CSV_COLUMNS`; hours for durations,
-    0..1 for rates), one row per figure."""
+    """The report as one long CSV table (columns :data:`CSV_COLUMNS`), one row per figure;
+    the ``unit`` column says what ``value`` counts: ``h`` (hours) for durations, ``ratio``
+    (0..1) for rates and compliance, ``tickets`` for counts."""
     rows: list[list[object]] = [list(CSV_COLUMNS)]
     rows.extend(
         _row(
@@ -249,6 +253,7 @@ def render_csv(report: KpiReport) -> str:
             "tickets",
             "count",
             c.tickets,
+            "tickets",
             c.tickets,
             "tickets opened in the period",
         )
@@ -262,6 +267,7 @@ def render_csv(report: KpiReport) -> str:
             "tickets",
             "count",
             b.tickets,
+            "tickets",
             b.tickets,
             f"tickets opened by {b.dimension}",
         )
@@ -275,6 +281,7 @@ def render_csv(report: KpiReport) -> str:
             d.kpi.name,
             statistic.value,
             _hours(d.value(statistic)),
+            "h",
             d.n,
             d.kpi.describe(),
             censored=d.censored,
@@ -293,6 +300,7 @@ def render_csv(report: KpiReport) -> str:
                 r.kpi.name,
                 "rate",
                 value,
+                "ratio",
                 r.n,
                 r.kpi.describe(),
                 censored=r.censored,
@@ -308,6 +316,7 @@ def render_csv(report: KpiReport) -> str:
             "backlog",
             "count",
             p.open,
+            "tickets",
             p.open,
             "tickets open at the instant",
         )
@@ -323,6 +332,7 @@ def render_csv(report: KpiReport) -> str:
                 c.metric,
                 "compliance",
                 value,
+                "ratio",
                 c.denominator,
                 "met / (met + breached + open breached)",
                 censored=c.open_within,

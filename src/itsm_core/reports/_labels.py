@@ -1,0 +1,311 @@
+"""Every text a report shows, marked for translation (catalogue ``reports``), and the names of
+KPIs, SLA metrics, dimensions, states and units the report data uses as keys.
+
+Data keys stay English snake_case (``time_to_resolve``, ``h``); a renderer translates them for
+display with :func:`label` and :func:`unit_label`, so an embedding app in China shows 解决时间
+and 小时 from the same report.
+"""
+
+from __future__ import annotations
+
+from itsm_core.i18n import N_, Messages
+
+#: Display names of the KPIs and SLA metrics a report knows (a KPI it does not know is shown by
+#: its own name).
+KPI_NAMES: dict[str, str] = {
+    "tickets": N_("Tickets opened"),
+    "backlog": N_("Open tickets (backlog)"),
+    "time_to_acknowledge": N_("Time to acknowledge"),
+    "time_to_first_response": N_("Time to first response"),
+    "time_to_resolve": N_("Time to resolve"),
+    "time_to_close": N_("Time to close"),
+    "business_time_to_first_response": N_("Business time to first response"),
+    "business_time_to_resolve": N_("Business time to resolve"),
+    "first_contact_resolution": N_("First contact resolution"),
+    "resolution_rate": N_("Resolution rate"),
+    "reopen_rate": N_("Reopen rate"),
+    "reassignment_rate": N_("Reassignment rate"),
+    "escalation_rate": N_("Escalation rate"),
+    "functional_escalation_rate": N_("Functional escalation rate"),
+    "hierarchical_escalation_rate": N_("Hierarchical escalation rate"),
+    "complaint_rate": N_("Complaint rate"),
+    "first_response_compliance": N_("First response SLA compliance"),
+    "resolution_compliance": N_("Resolution SLA compliance"),
+    "next_response_compliance": N_("Next response SLA compliance"),
+    "group_resolution_compliance": N_("Group resolution SLA compliance"),
+    "csat": N_("Satisfaction (CSAT)"),
+    "nps": N_("Net Promoter Score (NPS)"),
+    "first_response": N_("First response"),
+    "resolution": N_("Resolution"),
+    "next_response": N_("Next response"),
+    "group_resolution": N_("Group resolution"),
+}
+
+#: Names of the dimensions, statistics, states and other words that appear as cell values.
+TERMS: dict[str, str] = {
+    "kind": N_("Kind"),
+    "channel": N_("Channel"),
+    "category": N_("Category"),
+    "priority": N_("Priority"),
+    "assignment_group": N_("Assignment group"),
+    "assignee": N_("Assignee"),
+    "complaint_type": N_("Complaint type"),
+    "mean": N_("mean"),
+    "median": N_("median"),
+    "p90": N_("90th percentile"),
+    "all": N_("all"),
+    "others": N_("others"),
+    "(none)": N_("(none)"),
+    "incident": N_("incident"),
+    "service_request": N_("service request"),
+    "problem": N_("problem"),
+    "change": N_("change"),
+    "complaint": N_("complaint"),
+    "consultation": N_("consultation"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "web": N_("web"),
+    "chat": N_("chat"),
+    "on_site": N_("on site"),
+    "service": N_("service"),
+    "process": N_("process"),
+    "technical": N_("technical"),
+    "policy": N_("policy"),
+    "met": N_("met"),
+    "missed": N_("missed"),
+    "holds": N_("holds"),
+    "broken": N_("broken"),
+    "new": N_("new"),
+    "open": N_("open"),
+    "on_hold": N_("on hold"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+    "in_progress": N_("in progress"),
+    "significant": N_("significant"),
+    "not significant": N_("not significant"),
+    "higher": N_("higher is better"),
+    "lower": N_("lower is better"),
+}
+
+#: Units as written in data (records, DataFrames, CSV) and their display names.
+UNITS: dict[str, str] = {
+    "h": N_("h"),
+    "%": N_("%"),
+    "pp": N_("pp"),
+    "tickets": N_("tickets"),
+    "points": N_("points"),
+    "calls": N_("calls"),
+    "agents": N_("agents"),
+    "answers": N_("answers"),
+}
+
+# Headings, column titles and explanation lines.
+TITLE = N_("Service report")
+SUMMARY = N_("Summary")
+BREAKDOWNS = N_("Breakdowns by volume")
+DETAILS = N_("Detail tables")
+CHARTS = N_("Charts")
+DEFINITIONS = N_("Definitions")
+RECONCILIATION = N_("Reconciliation with the source system")
+SOURCE = N_("Source")
+AS_OF = N_("As of {when}")
+COMPARED = N_("Period {current} compared with {previous}")
+ONLY_PERIOD = N_("Period {current} (no previous period to compare with)")
+SUMMARY_NOTE = N_(
+    "Rates carry a Wilson 95 % interval; mean durations a normal-approximation 95 % interval. "
+    "A change is significant when its test gives p < {alpha}."
+)
+SUMMARY_TABLE_NOTE = N_(
+    "Rates in percent with Wilson 95 % intervals, mean durations in hours; the change of a "
+    "rate is in percentage points (pp)."
+)
+BREAKDOWN_NOTE = N_("Tickets opened over the whole range, largest first.")
+CHARTS_ABSENT = N_("Charts need matplotlib: pip install 'itsm-core[charts]'.")
+TEST_RATE = N_("two-proportion z-test")
+TEST_MEAN = N_("Welch z-test on means")
+NO_TEST = N_("no test")
+NO_DATA = N_("no data")
+LANGUAGE_NAME = N_("English")
+
+# Column titles.
+COL_KPI = N_("KPI")
+COL_UNIT = N_("Unit")
+COL_CHANGE_UNIT = N_("Unit of change")
+COL_VALUE = N_("Value")
+COL_LOWER = N_("95 % CI lower")
+COL_UPPER = N_("95 % CI upper")
+COL_N = N_("n")
+COL_TARGET = N_("Target")
+COL_STATUS = N_("Against target")
+COL_PREVIOUS = N_("Previous period")
+COL_CHANGE = N_("Change")
+COL_P = N_("p-value")
+COL_SIGNIFICANCE = N_("Significance")
+COL_TEST = N_("Test")
+COL_VALUE_OF = N_("Value of")
+COL_SHARE = N_("Share")
+COL_CUMULATIVE = N_("Cumulative share")
+COL_TICKETS = N_("Tickets")
+COL_PERIOD = N_("Period")
+COL_GROUP = N_("Group")
+COL_STATISTIC = N_("Statistic")
+COL_OPEN = N_("Still open")
+COL_EXCLUDED = N_("Excluded")
+COL_MEAN = N_("Mean")
+COL_MEDIAN = N_("Median")
+COL_P90 = N_("90th percentile")
+COL_RATE = N_("Rate")
+COL_SUCCESSES = N_("Successes")
+COL_METRIC = N_("SLA metric")
+COL_COMPLIANCE = N_("Compliance")
+COL_MET = N_("Met")
+COL_BREACHED = N_("Breached")
+COL_OPEN_BREACHED = N_("Open, breached")
+COL_OPEN_WITHIN = N_("Open, within target")
+COL_AT = N_("At")
+COL_OPENED = N_("Opened")
+COL_REOPENED = N_("Reopened")
+COL_CLOSED = N_("Closed")
+COL_CANCELLED = N_("Cancelled")
+COL_START = N_("Backlog at start")
+COL_END = N_("Backlog at end")
+COL_IDENTITY = N_("Flow identity")
+COL_AGE = N_("Age")
+COL_CSAT = N_("CSAT (top-2 box)")
+COL_NPS = N_("NPS")
+COL_ANSWERS = N_("Answers")
+COL_RESPONSES = N_("NPS responses")
+COL_INTERVAL = N_("Interval start")
+COL_FORECAST = N_("Calls forecast")
+COL_ANSWERED = N_("Calls answered")
+COL_AGENTS = N_("Agents needed")
+COL_SCHEDULED = N_("Agents scheduled")
+
+# Table titles and notes.
+T_SUMMARY = N_("Headline KPIs")
+T_BREAKDOWN = N_("Tickets by {dimension}")
+T_TICKETS = N_("Tickets opened per period")
+T_DURATIONS = N_("Durations")
+T_RATES = N_("Rates")
+T_SLA = N_("SLA compliance")
+T_BACKLOG = N_("Backlog by age")
+T_FLOWS = N_("Backlog flow")
+T_SATISFACTION = N_("Satisfaction")
+T_STAFFING = N_("Staffing plan against calls answered")
+T_COMPLAINTS = N_("Complaints by type")
+N_DURATIONS = N_(
+    "Tickets are counted in the period they were opened. Mean, median and 90th percentile of "
+    "the tickets that reached the end milestone; still-open tickets are left out."
+)
+N_RATES = N_("Share of decided tickets, with a Wilson 95 % interval.")
+N_SLA = N_(
+    "Compliance = met / (met + breached + open breached); open clocks within target are "
+    "undecided and left out. Wilson 95 % interval."
+)
+N_BACKLOG = N_("Tickets open at each instant, by age since they were opened.")
+N_FLOWS = N_("Backlog at end = start + opened + reopened - closed - cancelled.")
+N_SATISFACTION = N_(
+    "CSAT is the share of 4 and 5 answers on a 1-5 scale (Wilson interval); NPS is "
+    "promoters minus detractors in points (adjusted Wald interval)."
+)
+
+# Chart titles and axis labels.
+C_COMPLIANCE = N_("SLA compliance over time")
+C_BACKLOG = N_("Backlog and its age")
+C_PARETO_CATEGORIES = N_("Pareto of categories")
+C_PARETO_COMPLAINTS = N_("Pareto of complaint types")
+C_P_CHART = N_("p chart of resolution SLA breaches")
+C_XMR = N_("XmR chart of the mean time to resolve")
+C_SATISFACTION = N_("CSAT and NPS over time")
+C_STAFFING = N_("Staffing plan against calls answered")
+A_PERIOD = N_("period")
+A_COMPLIANCE = N_("compliance (%)")
+A_OPEN = N_("open tickets")
+A_TICKETS = N_("tickets")
+A_CUMULATIVE = N_("cumulative share (%)")
+A_BREACH_SHARE = N_("share breached (%)")
+A_HOURS = N_("hours")
+A_MOVING_RANGE = N_("moving range (h)")
+A_CSAT = N_("CSAT (%)")
+A_NPS = N_("NPS (points)")
+A_CALLS = N_("calls")
+A_AGENTS = N_("agents")
+L_TARGET = N_("target")
+L_CENTRE = N_("centre line")
+L_LIMITS = N_("control limits")
+L_SIGNAL = N_("run-rule signal")
+L_VITAL = N_("80 % line")
+L_FORECAST = N_("calls forecast")
+L_ANSWERED = N_("calls answered")
+L_SCHEDULED = N_("agents scheduled")
+L_NEEDED = N_("agents needed")
+L_INDIVIDUALS = N_("individual values")
+L_WILSON = N_("with Wilson 95 % intervals")
+
+# Summary cards.
+CARD_INTERVAL = N_("95 % CI {lower} to {upper}")
+CARD_TARGET_HIGHER = N_("target at least {target}")
+CARD_TARGET_LOWER = N_("target at most {target}")
+CARD_CHANGE = N_("{change} from {previous} ({before})")
+CARD_SIGNIFICANT = N_("significant, p = {p}")
+CARD_NOT_SIGNIFICANT = N_("not significant, p = {p}")
+CARD_N = N_("n = {n}")
+REPORT_FOOTER = N_("Made by itsm-core {version}; this page loads nothing from the network.")
+
+#: Definitions of the standard KPIs (a KPI defined otherwise is described by its own
+#: ``describe()``).
+DEFINITION_TEXTS: dict[str, str] = {
+    "time_to_acknowledge": N_(
+        "Time to acknowledge: from opening to the first acknowledgement, calendar time, all "
+        "tickets."
+    ),
+    "time_to_first_response": N_(
+        "Time to first response: from opening to the first response by someone other than the "
+        "customer, calendar time, all tickets."
+    ),
+    "time_to_resolve": N_(
+        "Time to resolve: from opening to the final resolution, calendar time, all tickets."
+    ),
+    "time_to_close": N_("Time to close: from opening to closure, calendar time, all tickets."),
+    "business_time_to_first_response": N_(
+        "Business time to first response: from opening to the first response, in working time "
+        "of the business calendar."
+    ),
+    "business_time_to_resolve": N_(
+        "Business time to resolve: from opening to the final resolution, in working time of "
+        "the business calendar."
+    ),
+    "first_contact_resolution": N_(
+        "First contact resolution: resolved at the first contact, of the resolved tickets; open "
+        "tickets left out."
+    ),
+    "resolution_rate": N_("Resolution rate: resolved tickets of all tickets; open tickets count."),
+    "reopen_rate": N_(
+        "Reopen rate: resolved tickets reopened within the reopen window, of the resolved tickets."
+    ),
+    "reassignment_rate": N_(
+        "Reassignment rate: tickets moved from one assignment group to another, of all tickets."
+    ),
+    "escalation_rate": N_("Escalation rate: escalated tickets of all tickets."),
+    "functional_escalation_rate": N_(
+        "Functional escalation rate: tickets escalated to another support tier, of all tickets."
+    ),
+    "hierarchical_escalation_rate": N_(
+        "Hierarchical escalation rate: tickets escalated to management, of all tickets."
+    ),
+    "complaint_rate": N_("Complaint rate: complaints of all tickets; open tickets count."),
+}
+
+
+def label(messages: Messages, key: str) -> str:
+    """The display name of a KPI, metric, dimension or term key in ``messages``' language
+    (the key itself when it is not a known name)."""
+    known = KPI_NAMES.get(key) or TERMS.get(key) or UNITS.get(key)
+    return messages.text(known) if known is not None else key
+
+
+def unit_label(messages: Messages, unit: str) -> str:
+    """The display name of a unit (``h`` is 小时 in Chinese)."""
+    known = UNITS.get(unit)
+    return messages.text(known) if known is not None else unit
