@@ -24,7 +24,7 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(values_strategy, st.integers(0, 100) | st.floats(0, 100))
 def test_linear_is_numpys_default_and_pandas(values: list[float], percent: float) -> None:
     ours = percentile(values, percent)
@@ -32,7 +32,7 @@ def test_linear_is_numpys_default_and_pandas(values: list[float], percent: float
     assert close(ours, float(pandas.Series(values, dtype=float).quantile(percent / 100)))
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(values_strategy, st.integers(0, 100))
 def test_nearest_rank_is_numpys_inverted_cdf(values: list[float], percent: int) -> None:
     ours = percentile(values, percent, method=NEAREST)
@@ -40,7 +40,7 @@ def test_nearest_rank_is_numpys_inverted_cdf(values: list[float], percent: int) 
     assert ours in [float(v) for v in values]
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(values_strategy)
 def test_the_median_averages_the_middle_values_of_an_even_count(values: list[float]) -> None:
     assert close(median(values), float(statistics.median(values)))
