@@ -1,5 +1,5 @@
-"""Quantiles: exact nearest-rank while small, within the stated relative error beyond, and
-merging any split equals one pass."""
+"""Quantiles: exact while small (linear by default, as numpy; nearest rank on request), within
+the stated relative error beyond, and merging any split equals one pass."""
 
 from __future__ import annotations
 
@@ -8,16 +8,25 @@ import pickle
 import random
 import statistics
 
+import numpy
 from hypothesis import given
 from hypothesis import strategies as st
 
 from itsm_core.metrics import EXACT_LIMIT, RELATIVE_ACCURACY, QuantileStore
+from itsm_core.stats import QuantileMethod
+
+NEAREST = QuantileMethod.NEAREST_RANK
 
 
 def oracle(values: list[int], percent: int) -> int:
     """The nearest-rank definition (Hyndman and Fan type 1), by sorting."""
     ordered = sorted(values)
     return ordered[max(1, math.ceil(percent * len(ordered) / 100)) - 1]
+
+
+def linear(values: list[int], percent: int) -> float:
+    """numpy's default method (Hyndman and Fan type 7)."""
+    return float(numpy.percentile(values, percent))
 
 
 def durations(seed: int, count: int) -> list[int]:
@@ -32,8 +41,21 @@ def test_small_stores_are_exact(values: list[int]) -> None:
     store.add_all(values)
     assert store.exact
     for percent in (0, 10, 50, 90, 99, 100):
-        assert store.quantile(percent) == oracle(values, percent)
-    assert store.quantile(50) == statistics.median_low(values)
+        assert store.quantile(percent, NEAREST) == oracle(values, percent)
+        assert store.quantile(percent, NEAREST) == numpy.percentile(
+            values, percent, method="inverted_cdf"
+        )
+        assert math.isclose(store.quantile(percent) or 0, linear(values, percent), abs_tol=1e-3)
+    assert store.quantile(50, NEAREST) == statistics.median_low(values)
+    # The default: the median of an even count averages the two middle values.
+    assert store.quantile(50) == statistics.median(values)
+
+
+def test_an_even_count_has_the_mean_of_the_middle_values_as_its_median() -> None:
+    store = QuantileStore()
+    store.add_all([40, 10, 30, 20])
+    assert (store.quantile(50), store.quantile(50, NEAREST)) == (25, 20)
+    assert store.quantile(90) == 37.0 == linear([10, 20, 30, 40], 90)
 
 
 @given(st.integers(0, 2**32), st.integers(EXACT_LIMIT + 1, 4 * EXACT_LIMIT))
@@ -42,12 +64,18 @@ def test_large_stores_stay_within_the_relative_error(seed: int, count: int) -> N
     store = QuantileStore()
     store.add_all(values)
     assert not store.exact
-    for percent in (1, 25, 50, 75, 90, 95, 99, 100):
+    percents = (1, 25, 50, 75, 90, 95, 99, 100)
+    linear_values = numpy.percentile(values, percents)
+    for percent, exact_linear in zip(percents, linear_values, strict=True):
         exact = oracle(values, percent)
-        estimate = store.quantile(percent)
+        estimate = store.quantile(percent, NEAREST)
         assert estimate is not None
         # The bound, plus half a microsecond for rounding to whole microseconds.
         assert abs(estimate - exact) <= RELATIVE_ACCURACY * exact + 0.5
+        # The linear quantile interpolates two estimated order statistics: the same bound.
+        estimate_linear = store.quantile(percent)
+        assert estimate_linear is not None
+        assert abs(estimate_linear - exact_linear) <= RELATIVE_ACCURACY * exact_linear + 0.5
 
 
 @given(st.integers(0, 2**32), st.integers(1, 3 * EXACT_LIMIT), st.data())
@@ -69,6 +97,7 @@ def test_any_split_merges_to_the_one_pass_store(seed: int, count: int, data: st.
     assert merged == whole
     assert merged.n == count
     assert merged.quantile(90) == whole.quantile(90)
+    assert merged.quantile(90, NEAREST) == whole.quantile(90, NEAREST)
     assert pickle.loads(pickle.dumps(merged)) == whole
 
 
@@ -84,4 +113,5 @@ def test_zeros_are_kept_exactly_in_the_sketch() -> None:
     store.add_all([0] * (EXACT_LIMIT + 1) + [10**9])
     store.add(0)
     assert (store.quantile(50), store.exact) == (0, False)
+    assert store.quantile(50, NEAREST) == 0
     assert abs((store.quantile(100) or 0) - 10**9) <= RELATIVE_ACCURACY * 10**9

@@ -144,8 +144,8 @@ def test_time_to_acknowledge(report: KpiReport) -> None:
     # A 30 min, C 60 min, E 15 min; B closed and D cancelled without it; F still open.
     assert (result.n, result.excluded, result.censored) == (3, 2, 1)
     assert result.mean == 35 * M  # (30 + 60 + 15) / 3
-    assert result.median == 30 * M  # nearest rank 2 of 3
-    assert result.p90 == 60 * M  # nearest rank ceil(2.7) = 3
+    assert result.median == 30 * M  # the middle of 3
+    assert result.p90 == 54 * M  # linear: position 0.9 * 2 = 1.8, 30 + 0.8 * (60 - 30)
     assert result.exact_quantiles
 
 
@@ -154,7 +154,8 @@ def test_time_to_first_response(report: KpiReport) -> None:
     # A ack 30, B resolve 10, C ack 60, E ack 15; D's cancel is not a response.
     assert (result.n, result.excluded, result.censored) == (4, 1, 1)
     assert result.mean == dt.timedelta(minutes=28.75)
-    assert (result.median, result.p90) == (15 * M, 60 * M)
+    # Linear: the median of 4 averages 15 and 30; p90 at position 2.7 is 30 + 0.7 * 30.
+    assert (result.median, result.p90) == (22.5 * M, 51 * M)
 
 
 def test_time_to_resolve_uses_the_final_resolution(report: KpiReport) -> None:
@@ -162,7 +163,8 @@ def test_time_to_resolve_uses_the_final_resolution(report: KpiReport) -> None:
     # A 2 h, B 10 min, C 8 h (reopened after 5 h); D excluded; E and F censored.
     assert (result.n, result.excluded, result.censored) == (3, 1, 2)
     assert result.mean == (2 * H + 10 * M + 8 * H) / 3
-    assert (result.median, result.p90) == (2 * H, 8 * H)
+    # Linear: p90 at position 1.8 is 2 h + 0.8 * (8 h - 2 h).
+    assert (result.median, result.p90) == (2 * H, 6.8 * H)
 
 
 def test_time_to_close(report: KpiReport) -> None:

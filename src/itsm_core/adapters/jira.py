@@ -57,6 +57,7 @@ from itsm_core.tickets import (
     Json,
     Observation,
     OpenTicket,
+    SourceFigures,
     Ticket,
     WorkflowRegistry,
     import_history,
@@ -630,6 +631,10 @@ def import_issues(
     from its snapshot. Every issue is mapped before any is replayed: unmapped issue types and
     statuses, and changelog rows of unknown issues, are raised together as one
     DeserializationError.
+
+    Each result keeps Jira's own figures in ``source``: ``Created`` as ``opened_at`` and
+    ``Resolved`` as ``resolved_at`` (the export has no SLA verdict, reopen or reassignment
+    counter).
     """
     orphans: list[tuple[str, Problem]] = []
     by_key: dict[str, list[JiraStatusChange]] = {issue.key: [] for issue in issues}
@@ -649,13 +654,18 @@ def import_issues(
 
     plans = map_all(issues, plan, orphans)
     return tuple(
-        import_history(
-            opening(issue, status_map),
-            seen,
-            opened_at=issue.created,
-            opened_by=issue.creator or issue.reporter,
-            mode=mode,
-            workflows=workflows,
+        attrs.evolve(
+            import_history(
+                opening(issue, status_map),
+                seen,
+                opened_at=issue.created,
+                opened_by=issue.creator or issue.reporter,
+                mode=mode,
+                workflows=workflows,
+            ),
+            source=SourceFigures(
+                system="Jira", opened_at=issue.created, resolved_at=issue.resolved
+            ),
         )
         for issue, status_map, seen in plans
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -45,6 +46,7 @@ from itsm_core.tickets import (
     IncidentState,
     Observation,
     OpenTicket,
+    SourceFigures,
     TicketKind,
     import_history,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "figures",
     "import_incidents",
     "read_incident_log",
+    "source_figures",
 ]
 
 #: ServiceNow incident state -> (incident workflow state, hold reason).
@@ -159,6 +162,11 @@ class ServiceNowRow:
     assignee: str | None
     closed_code: str | None
     reopen_count: int
+    #: The tool's own figures on this row (None when the column is absent or ``?``).
+    reassignment_count: int | None = None
+    made_sla: bool | None = None
+    resolved_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
 
 
 def read_incident_log(path: Path | str, *, tz: dt.tzinfo) -> tuple[ServiceNowRow, ...]:
@@ -210,6 +218,18 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _flag(text: str) -> bool | None:
+    if text == _MISSING:
+        return None
+    if text not in ("TRUE", "FALSE"):
+        raise ValueError("expected TRUE or FALSE")
+    return text == "TRUE"
+
+
+def _optional_count(text: str) -> int | None:
+    return None if text == _MISSING else _count(text)
+
+
 def _state(text: str) -> str:
     if text not in STATE_MAP:
         raise ValueError(f"unknown incident_state (known: {', '.join(STATE_MAP)})")
@@ -228,11 +248,19 @@ def _row(
     def cell(column: str, parse: Callable[[str], _T]) -> _T | None:
         return _cell(raw, column, parse, where, problems)
 
+    def optional(column: str, parse: Callable[[str], _T]) -> _T | None:
+        """The source's own figures: an export without the column has none."""
+        return cell(column, parse) if raw.get(column) is not None else None
+
     updated_at = cell("sys_updated_at", stamp)
     opened_at = cell("opened_at", stamp) or cell("sys_created_at", stamp)
     state = cell("incident_state", _state)
     levels = {name: cell(name, parse_level) for name in ("impact", "urgency", "priority")}
     reopen_count = cell("reopen_count", _count)
+    reassignment_count = optional("reassignment_count", _optional_count)
+    made_sla = optional("made_sla", _flag)
+    resolved_at = optional("resolved_at", stamp)
+    closed_at = optional("closed_at", stamp)
     texts = {
         column: cell(column, _text)
         for column in (
@@ -279,6 +307,10 @@ def _row(
         assignee=texts["assigned_to"],
         closed_code=texts["closed_code"],
         reopen_count=reopen_count,
+        reassignment_count=reassignment_count,
+        made_sla=made_sla,
+        resolved_at=resolved_at,
+        closed_at=closed_at,
     )
 
 
@@ -349,8 +381,32 @@ def import_incidents(
             mode=mode,
         )
         values = [{name: getattr(row, name) for name in CARRIED_FIELDS} for row in group]
-        results.append(carry_fields(result, seen, values))
+        result = carry_fields(result, seen, values)
+        results.append(attrs.evolve(result, source=source_figures(group)))
     return tuple(results)
+
+
+def source_figures(rows: Sequence[ServiceNowRow]) -> SourceFigures:
+    """ServiceNow's own figures for one incident, from its rows (in the order recorded): the
+    last row's ``made_sla``, ``resolved_at``, ``closed_at``, ``reassignment_count`` and
+    ``reopen_count``, the ``opened_at`` of the first, and the times of the rows where
+    ``reassignment_count`` rose."""
+    first, last = rows[0], rows[-1]
+    steps = [
+        row.updated_at
+        for before, row in itertools.pairwise(rows)
+        if (row.reassignment_count or 0) > (before.reassignment_count or 0)
+    ]
+    return SourceFigures(
+        system="ServiceNow",
+        opened_at=first.opened_at,
+        resolved_at=last.resolved_at,
+        closed_at=last.closed_at,
+        made_sla=last.made_sla,
+        reassignment_count=last.reassignment_count,
+        reopen_count=last.reopen_count,
+        reassigned_at=tuple(steps),
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -58,6 +58,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -75,6 +76,7 @@ from itsm_core.tickets import (
     Json,
     Observation,
     OpenTicket,
+    SourceFigures,
     WorkflowRegistry,
     import_history,
 )
@@ -195,7 +197,9 @@ class ZendeskTicket:
     ``status_changes`` is None when the export has no audits for the ticket: the import then
     replays what the snapshot implies (opened at ``created_at``, the current status at
     ``updated_at``). ``source`` names the export (a file name, or ``"payload"``) and ``path``
-    is the ticket's JSON path in it; errors found later cite them.
+    is the ticket's JSON path in it; errors found later cite them. ``reopens``,
+    ``group_stations`` and ``solved_at`` are Zendesk's own figures from the ticket's
+    ``metric_set`` (exported with ``include=metric_sets``), None without it.
     """
 
     id: str
@@ -214,6 +218,22 @@ class ZendeskTicket:
     status_changes: tuple[ZendeskStatusChange, ...] | None
     source: str
     path: str
+    reopens: int | None = None
+    group_stations: int | None = None
+    solved_at: dt.datetime | None = None
+
+    def source_figures(self) -> SourceFigures:
+        """Zendesk's own figures: ``solved_at`` as the resolution time, ``reopens``, and the
+        group stations beyond the first as reassignments (Zendesk counts every group a ticket
+        passed through, the first included)."""
+        stations = self.group_stations
+        return SourceFigures(
+            system="Zendesk",
+            opened_at=self.created_at,
+            resolved_at=self.solved_at,
+            reopen_count=self.reopens,
+            reassignment_count=None if stations is None else max(stations - 1, 0),
+        )
 
 
 def loads_export(text: str, *, source: str = "payload") -> tuple[ZendeskTicket, ...]:
@@ -299,6 +319,7 @@ def _ticket(
     requester_id = _identifier(raw, "requester_id", path, problems, required=True)
     assignee_id = _identifier(raw, "assignee_id", path, problems)
     group_id = _identifier(raw, "group_id", path, problems)
+    metrics = _metric_set(raw, path, problems)
     created_by: str | None = None
     changes: tuple[ZendeskStatusChange, ...] | None = None
     if audits is not None:
@@ -330,7 +351,31 @@ def _ticket(
         status_changes=changes,
         source=source,
         path=path,
+        **metrics,
     )
+
+
+def _metric_set(raw: Mapping[str, object], path: str, problems: list[Problem]) -> dict[str, Any]:
+    """``reopens``, ``group_stations`` and ``solved_at`` of the ticket's ``metric_set``."""
+    metric_set = raw.get("metric_set")
+    where = f"{path}.metric_set"
+    if metric_set is None:
+        return {}
+    if not isinstance(metric_set, Mapping):
+        problems.append(Problem(where, "expected an object"))
+        return {}
+    out: dict[str, Any] = {}
+    for key in ("reopens", "group_stations"):
+        value = metric_set.get(key)
+        if value is None:
+            continue
+        if type(value) is int and 0 <= value < 2**31:
+            out[key] = value
+        else:
+            problems.append(Problem(f"{where}.{key}", f"expected a count, got {shown(value)}"))
+    if metric_set.get("solved_at") is not None:
+        out["solved_at"] = _timestamp(metric_set, "solved_at", where, problems)
+    return out
 
 
 def _audits(
@@ -521,7 +566,8 @@ def import_tickets(
     requester), then :func:`observations` are imported in ``mode`` (see
     :func:`~itsm_core.tickets.import_history`). Every ticket is mapped before any is replayed:
     unmapped types and statuses of all tickets are raised together as one
-    DeserializationError.
+    DeserializationError. Each result keeps Zendesk's own figures in ``source``
+    (:meth:`ZendeskTicket.source_figures`).
     """
 
     def plan(ticket: ZendeskTicket) -> tuple[ZendeskTicket, StatusMap, tuple[Observation, ...]]:
@@ -530,13 +576,16 @@ def import_tickets(
 
     plans = map_all(tickets, plan)
     return tuple(
-        import_history(
-            opening(ticket, status_map),
-            seen,
-            opened_at=ticket.created_at,
-            opened_by=ticket.created_by or ticket.requester_id,
-            mode=mode,
-            workflows=workflows,
+        attrs.evolve(
+            import_history(
+                opening(ticket, status_map),
+                seen,
+                opened_at=ticket.created_at,
+                opened_by=ticket.created_by or ticket.requester_id,
+                mode=mode,
+                workflows=workflows,
+            ),
+            source=ticket.source_figures(),
         )
         for ticket, status_map, seen in plans
     )

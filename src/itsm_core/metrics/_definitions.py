@@ -2,7 +2,9 @@
 
 A duration KPI (:class:`DurationKpi`) measures the time from a start milestone to an end
 milestone of each ticket of a population, in calendar or business time, and reports its mean,
-median and 90th percentile. A rate KPI (:class:`RateKpi`) counts the tickets with an outcome
+median and 90th percentile, the quantiles by a named method (numpy's default linear
+interpolation unless nearest rank is asked for: the median of an even count averages the two
+middle values). A rate KPI (:class:`RateKpi`) counts the tickets with an outcome
 over a stated denominator. Both read and write plain data (``to_dict``/``from_dict``) and are
 validated when built.
 """
@@ -18,6 +20,7 @@ import attrs
 from itsm_core._checks import frozen_set, is_int
 from itsm_core._plain import as_mapping, join, read_enum, read_list, shown, texts
 from itsm_core.errors import InvalidKpiDefinition, Problem
+from itsm_core.stats import QuantileMethod
 from itsm_core.tickets import TicketKind
 
 
@@ -47,7 +50,8 @@ class TimeBasis(enum.StrEnum):
 
 
 class Statistic(enum.StrEnum):
-    """A summary of durations. Quantiles are nearest-rank (see :mod:`QuantileStore`)."""
+    """A summary of durations. The median and p90 are taken by the KPI's ``quantiles`` method
+    (:class:`~itsm_core.stats.QuantileMethod`, linear by default)."""
 
     MEAN = "mean"
     MEDIAN = "median"
@@ -215,9 +219,14 @@ class DurationKpi:
     open) and *excluded* when it never will (cancelled, or closed without reaching it); neither
     enters the statistics, both are counted in the result.
 
+    The median and p90 are taken by ``quantiles``: ``linear`` (the default, numpy's default
+    method: the median of an even count averages the two middle values) or ``nearest_rank``
+    (always one of the durations: the lower middle value for an even count). The definition
+    states it, and so does :meth:`describe`.
+
     >>> mttr = DurationKpi(name="time_to_resolve", start=Milestone.OPENED, end=Milestone.RESOLVED)
     >>> mttr.describe()
-    'time_to_resolve: opened -> resolved, calendar time, all tickets'
+    'time_to_resolve: opened -> resolved, calendar time, all tickets, linear quantiles'
     """
 
     name: str
@@ -228,6 +237,7 @@ class DurationKpi:
     statistics: tuple[Statistic, ...] = attrs.field(
         default=(Statistic.MEAN, Statistic.MEDIAN, Statistic.P90), converter=_statistics
     )
+    quantiles: QuantileMethod = QuantileMethod.LINEAR
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -241,10 +251,11 @@ class DurationKpi:
             raise InvalidKpiDefinition(shown(self.name), problems)
 
     def describe(self) -> str:
-        """One line: name, milestones, time basis, population."""
+        """One line: name, milestones, time basis, population, quantile method."""
+        method = self.quantiles.value.replace("_", " ")
         return (
             f"{self.name}: {self.start.value} -> {self.end.value}, {self.basis.value} time, "
-            f"{self.population.describe()}"
+            f"{self.population.describe()}, {method} quantiles"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -257,6 +268,7 @@ class DurationKpi:
             "basis": self.basis.value,
             "population": self.population.to_dict(),
             "statistics": [s.value for s in self.statistics],
+            "quantiles": self.quantiles.value,
         }
 
 
@@ -344,7 +356,10 @@ def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
                 read_list(data, "statistics", path, problems, ["mean", "median", "p90"])
             )
         ]
-        known = {"type", "name", "start", "end", "basis", "population", "statistics"}
+        quantiles = _enum(
+            QuantileMethod, data.get("quantiles", "linear"), f"{path}.quantiles", problems
+        )
+        known = {"type", "name", "start", "end", "basis", "population", "statistics", "quantiles"}
     elif kind == "rate":
         numerator = _enum(Outcome, data.get("numerator"), f"{path}.numerator", problems)
         denominator = _enum(
@@ -369,6 +384,7 @@ def kpi_from_dict(data: Mapping[str, Any], path: str = "kpi") -> Kpi:
                 basis=basis,
                 population=population,
                 statistics=statistics,
+                quantiles=quantiles,
             )
         return RateKpi(
             name=str(name),

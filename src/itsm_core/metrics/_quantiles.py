@@ -1,12 +1,18 @@
 """Bounded, mergeable quantiles of non-negative integers (durations in microseconds).
 
 A :class:`QuantileStore` is exact while it holds at most ``EXACT_LIMIT`` values: it keeps the
-multiset of values and a quantile is the nearest-rank order statistic. Beyond that it turns into
-a log-bucket sketch (the DDSketch construction of Masson, Rim and Lee, VLDB 2019): value ``x > 0``
-falls in bucket ``i = ceil(log_γ x)`` with ``γ = (1 + α)/(1 − α)``, and a bucket is reported as
-``2γ^i/(γ + 1)``. The estimate of any quantile is then within a relative error ``α`` of the exact
-nearest-rank value (``RELATIVE_ACCURACY`` = 1 %). Memory is bounded by the number of buckets
-(``log_γ`` of the value range: about 1,300 buckets from one microsecond to ten years).
+multiset of values and a quantile is computed from the order statistics by the method asked for
+(:class:`~itsm_core.stats.QuantileMethod`: numpy's default linear interpolation unless nearest
+rank is asked for; the same answer as :func:`itsm_core.stats.percentile`). Beyond that it turns
+into a log-bucket sketch (the DDSketch construction of Masson, Rim and Lee, VLDB 2019): value
+``x > 0`` falls in bucket ``i = ceil(log_γ x)`` with ``γ = (1 + α)/(1 − α)``, and a bucket is
+reported as ``2γ^i/(γ + 1)``. Every order statistic the sketch reports is then within a
+relative error ``α`` of the exact one (``RELATIVE_ACCURACY`` = 1 %); a linear quantile
+interpolates between the two order statistics around its position with the exact weight, so it
+is within the same relative error of the exact linear quantile (an interpolation of two
+non-negative values each within ``α`` of the truth is within ``α`` of the interpolated truth).
+Memory is bounded by the number of buckets (``log_γ`` of the value range: about 1,300 buckets
+from one microsecond to ten years).
 
 Merging adds counts, so it is exactly associative and commutative, and a store built by
 merging any split of the values equals the store built from all of them in one pass: the switch
@@ -22,21 +28,15 @@ from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from itertools import repeat
 from operator import truediv
 
+from itsm_core.stats import QuantileMethod
+from itsm_core.stats._order import order_positions
+
 #: Up to this many values, quantiles are exact.
 EXACT_LIMIT = 1000
 #: The relative error bound of the sketch beyond ``EXACT_LIMIT`` values.
 RELATIVE_ACCURACY = 0.01
 _GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
 _LOG_GAMMA = math.log(_GAMMA)
-
-
-def nearest_rank(percent: int, n: int) -> int:
-    """The 1-based rank of the ``percent`` quantile of ``n`` values: ``max(1, ceil(p·n/100))``.
-
-    >>> nearest_rank(50, 10), nearest_rank(50, 11), nearest_rank(90, 10), nearest_rank(0, 5)
-    (5, 6, 9, 1)
-    """
-    return max(1, -(-percent * n // 100))
 
 
 def _bucket(value: int) -> int:
@@ -103,7 +103,7 @@ class QuantileStore:
     >>> store = QuantileStore()
     >>> store.add_all([5, 1, 4, 2, 3])
     >>> store.quantile(50), store.quantile(90), store.exact
-    (3, 5, True)
+    (3, 4.6, True)
     """
 
     __slots__ = ("_exact", "_n", "_sketch", "_zeros")
@@ -175,23 +175,40 @@ class QuantileStore:
         """A new store holding the values of both."""
         return combined((self, other))
 
-    def quantile(self, percent: int) -> int | None:
-        """The nearest-rank ``percent`` quantile (exact, or within the relative error bound).
+    def quantile(
+        self, percent: int, method: QuantileMethod = QuantileMethod.LINEAR
+    ) -> float | None:
+        """The ``percent`` quantile by ``method`` (linear by default): exact, or within the
+        relative error bound once a sketch.
 
         None when the store is empty.
+
+        >>> store = QuantileStore()
+        >>> store.add_all([4, 1, 3, 2])
+        >>> store.quantile(50), store.quantile(50, QuantileMethod.NEAREST_RANK)
+        (2.5, 2)
         """
         if self._n == 0:
             return None
-        rank = nearest_rank(percent, self._n)
+        lower, upper, weight = order_positions(percent, self._n, method)
         if self._exact is not None:
-            return sorted(self._exact)[rank - 1]
+            ordered = sorted(self._exact)
+            low, high = ordered[lower], ordered[upper]
+        else:
+            low, high = self._order_statistic(lower), self._order_statistic(upper)
+        if weight == 0 or low == high:
+            return low
+        return low + float(weight * (high - low))
+
+    def _order_statistic(self, index: int) -> int:
+        """The sketch's estimate of the value of 0-based rank ``index``."""
         assert self._sketch is not None
         seen = self._zeros
-        if seen >= rank:
+        if seen > index:
             return 0
         for bucket, count in self._sketch.items():
             seen += count
-            if seen >= rank:
+            if seen > index:
                 return _representative(bucket)
         raise AssertionError("rank beyond the count")  # pragma: no cover
 

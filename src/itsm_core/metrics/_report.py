@@ -49,8 +49,8 @@ def _duration(
         censored=cell.censored,
         excluded=cell.excluded,
         mean=_us(mean),
-        median=_us(cell.store.quantile(50)),
-        p90=_us(cell.store.quantile(90)),
+        median=_us(cell.store.quantile(50, kpi.quantiles)),
+        p90=_us(cell.store.quantile(90, kpi.quantiles)),
         standard_deviation=_us(sd),
         exact_quantiles=cell.store.exact,
     )

@@ -48,8 +48,9 @@ class DurationResult:
 
     ``n`` tickets reached the end milestone and are in the statistics; ``censored`` are still
     open and may reach it; ``excluded`` never will (cancelled, closed without it). The mean is
-    exact; quantiles are nearest-rank, exact when ``exact_quantiles`` (at most 1,000 values),
-    else within 1 % (see :class:`QuantileStore`).
+    exact; the median and p90 are taken by the KPI's ``quantiles`` method (linear unless
+    nearest rank is asked for; rounded to the microsecond), exact when ``exact_quantiles`` (at
+    most 1,000 values), else within 1 % (see :class:`QuantileStore`).
     """
 
     kpi: DurationKpi

@@ -5,7 +5,9 @@ Every rate (first-contact resolution, SLA compliance, a CSAT top-box share...) i
 its :class:`IntervalMethod` (Wilson by default). :func:`difference_of_proportions` compares two
 rates (Newcombe's hybrid score interval and a pooled z-test), :func:`mean_estimate` gives a
 mean with its Student t interval and :func:`difference_of_means` / :func:`welch_from_summaries`
-compare two means (Welch). A clipped interval says so; no data is
+compare two means (Welch). :func:`median` and :func:`percentile` name their
+:class:`QuantileMethod`: numpy's default linear interpolation unless nearest rank is asked for
+(the median of an even count averages the two middle values). A clipped interval says so; no data is
 :class:`~itsm_core.errors.InsufficientData`, never a silent 0 %.
 
 Pure Python: ``math`` and ``statistics.NormalDist``, with the t and F quantiles computed from a
@@ -22,6 +24,7 @@ from itsm_core.stats._estimates import (
     ProportionEstimate,
 )
 from itsm_core.stats._means import difference_of_means, mean_estimate, welch_from_summaries
+from itsm_core.stats._order import QuantileMethod, median, percentile
 from itsm_core.stats._proportions import (
     difference_of_proportions,
     proportion,
@@ -34,9 +37,12 @@ __all__ = [
     "IntervalMethod",
     "MeanEstimate",
     "ProportionEstimate",
+    "QuantileMethod",
     "difference_of_means",
     "difference_of_proportions",
     "mean_estimate",
+    "median",
+    "percentile",
     "proportion",
     "proportion_interval",
     "welch_from_summaries",

@@ -59,6 +59,7 @@ from itsm_core.tickets._history import (
     ImportMode,
     ImportResult,
     Observation,
+    SourceFigures,
     import_history,
 )
 from itsm_core.tickets._registry import BUILTIN_WORKFLOWS, WorkflowRegistry
@@ -143,6 +144,7 @@ __all__ = [
     "Resume",
     "Role",
     "Schedule",
+    "SourceFigures",
     "StartFulfilment",
     "StartReview",
     "SupportLevel",

@@ -64,12 +64,40 @@ class ImportIssue:
 
 
 @attrs.frozen(kw_only=True)
+class SourceFigures:
+    """The source tool's own figures for one imported ticket, kept as the export states them
+    (None where the export does not have them), to reconcile our figures with its reports.
+
+    ``reassignment_count`` and ``reopen_count`` are the tool's counters on the ticket's last
+    row; ``reassigned_at`` the times of the rows where its reassignment counter rose (the
+    evidence for a counter our events do not explain). ``made_sla`` is the tool's own SLA
+    verdict.
+    """
+
+    system: str
+    opened_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    made_sla: bool | None = None
+    reassignment_count: int | None = None
+    reopen_count: int | None = None
+    reassigned_at: tuple[dt.datetime, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("opened_at", "resolved_at", "closed_at"):
+            value = getattr(self, name)
+            if value is not None:
+                check_aware(value, f"SourceFigures.{name}")
+
+
+@attrs.frozen(kw_only=True)
 class ImportResult:
     """The imported ticket and events, with counts and (strict mode) the refused rows.
 
     ``accepted`` counts the state changes that are workflow transitions; ``repeated`` the rows
     that repeat the current state; ``flagged`` the events recorded despite the workflow
-    (lenient mode only).
+    (lenient mode only). ``source`` keeps the source tool's own figures for the ticket when
+    the importer reads them (see :class:`SourceFigures`).
     """
 
     ticket: Ticket
@@ -79,6 +107,7 @@ class ImportResult:
     repeated: int
     flagged: int
     issues: tuple[ImportIssue, ...]
+    source: SourceFigures | None = None
 
 
 def import_history(
