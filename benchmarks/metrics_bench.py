@@ -63,9 +63,9 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Channel,
-    Close,
     Command,
     CommandContext,
+    ConfirmResolution,
     Escalate,
     EscalationKind,
     Hold,
@@ -90,6 +90,10 @@ SPEC = ReportSpec(
 START = dt.datetime(2025, 12, 31, 16, tzinfo=dt.UTC)  # 2026-01-01 00:00 in Shanghai
 SHAPES = 400
 SEED = 2026
+
+#: The auto-close of resolved tickets the customer did not answer, three days on: an explicit
+#: auto-confirmation (a ticket closes only once the customer confirms, or by such a policy).
+AUTO_CONFIRMED = ConfirmResolution(note="auto-confirmed: no answer in 3 days", auto=True)
 
 
 def _gap(rnd: random.Random, median_minutes: float, sigma: float = 1.0) -> float:
@@ -162,7 +166,7 @@ def _shape(k: int, factor: int = 1) -> list[TicketEvent]:
                 (_gap(rnd, 1440), Reopen(reason="not fixed"), "customer"),
                 (_gap(rnd, 240), Resolve(code="fixed", note="done again"), "agent"),
             ]
-        steps.append((3 * 86400.0, Close(), "agent"))
+        steps.append((3 * 86400.0, AUTO_CONFIRMED, "system"))
     extra = (factor - 1) * (1 + len(steps))  # notes spread over the gaps before the steps
     notes = [extra // len(steps) + (i < extra % len(steps)) for i in range(len(steps))]
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -15,6 +15,7 @@ Run: ``.venv/bin/python examples/week.py``. The story's data is in ``_week_scrip
 from __future__ import annotations
 
 import _week_cases
+import _week_closure
 import _week_days
 import _week_improve
 import _week_kpis
@@ -39,6 +40,7 @@ def main() -> None:
     _week_days.show(week)
     heading("A complaint in five steps")
     _week_cases.show_complaint(week)
+    _week_closure.show(week)
     heading("A change through the CAB, and the problem it solved")
     _week_cases.show_change(week)
     heading("Left open for next week: due dates across the National Day holiday")
