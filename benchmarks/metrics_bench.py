@@ -4,11 +4,11 @@ The scenario is a desk of 20 teams over one quarter (90 days, daily periods in A
 the standard KPI set, grouped by team, ticket counts broken down by kind, channel, category and
 priority. Its events are those of the tickets aggregate: 400 histories are made with ``decide``
 (open, assign, acknowledge, agent and customer comments, transfers, functional and hierarchical
-escalations, holds, resolutions, reopens, cancellations, an auto-close three days after the
-resolution; about 7.5 events a ticket) and each ticket replays one of them with its own team,
-opening time and pace (durations to the second, all distinct). Tickets open evenly through the
-quarter; their events come in time order, each built when its turn comes, as a reader of a live
-feed would deliver them.
+escalations, holds, resolutions, reopens, cancellations, an auto-confirmation (closing) three
+days after the resolution; about 7.5 events a ticket) and each ticket replays one of them with
+its own team, opening time and pace (durations to the second, all distinct). Tickets open
+evenly through the quarter; their events come in time order, each built when its turn comes, as
+a reader of a live feed would deliver them.
 
 Rows: 100,000 and 1,000,000 events over the same 90 days and 20 teams (the second desk opens
 10x more tickets a day). For each row:

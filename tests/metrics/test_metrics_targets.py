@@ -92,6 +92,9 @@ def test_no_data_is_no_alert() -> None:
         ({"at_most": -1.0}, ["at_most"]),
         ({"at_least": float("nan")}, ["at_least"]),
         ({"at_most": 1.0, "name": " "}, ["name"]),
+        ({"at_most": 1.0, "statistic": "mean"}, ["statistic"]),
+        ({"at_most": 1.0, "group": [1]}, ["group"]),
+        ({"at_most": 1.0, "group": "complaint"}, ["group"]),
     ],
 )
 def test_a_target_is_checked_when_built(fields: dict[str, object], paths: list[str]) -> None:

@@ -22,7 +22,8 @@ from itsm_core.metrics._scorecard import report_value
 
 
 def _group(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    """A list or tuple as a tuple; anything else (a bare string) kept, for the check to refuse."""
+    return tuple(values) if isinstance(values, list | tuple) else values  # type: ignore[return-value]
 
 
 def _bound_problem(name: str, value: object) -> Problem | None:
@@ -69,6 +70,13 @@ class KpiTarget:
             for name in ("at_most", "at_least")
             if (problem := _bound_problem(name, getattr(self, name))) is not None
         )
+        statistic: object = self.statistic
+        if not isinstance(statistic, Statistic):
+            choices = ", ".join(s.value for s in Statistic)
+            problems.append(Problem("statistic", f"{shown(statistic)} is not one of {choices}"))
+        group: object = self.group
+        if not isinstance(group, tuple) or not all(isinstance(value, str) for value in group):
+            problems.append(Problem("group", f"expected group values (text), got {self.group!r}"))
         if (self.at_most is None) == (self.at_least is None):
             problems.append(Problem("at_most", "give exactly one of at_most and at_least"))
         if problems:
