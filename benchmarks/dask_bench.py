@@ -64,7 +64,7 @@ SPEC = ReportSpec(
 START = np.datetime64("2025-01-01T00:00:00")
 STATUSES = np.array(["New", "Active", "Resolved", "Closed"], dtype=object)
 GROUPS = np.array(["desk", "network", "apps", "db", "field"], dtype=object)
-FILE_EVENTS = 250_000  # rows per Parquet file: the partitions as read
+FILE_EVENTS = 100_000  # rows per Parquet file: the partitions as read, and after the shuffle
 
 
 def generate(events: int, folder: Path) -> int:

@@ -40,9 +40,9 @@ from itsm_core.tickets import (
     AddComment,
     Assign,
     Classify,
-    Close,
     Command,
     CommandContext,
+    ConfirmResolution,
     Hold,
     HoldReason,
     OpenTicket,
@@ -73,7 +73,7 @@ LIFE: list[tuple[str, Command]] = [
     ("agent", AddComment(text="second look")),
     ("agent", Resolve(code="fixed", note="replaced the disk")),
     ("agent", AddComment(text="closing")),
-    ("system", Close(reason="auto-close")),
+    ("system", ConfirmResolution(note="auto-confirmed: no answer in 3 days", auto=True)),
 ]
 PER_LIFE = len(LIFE) + 1
 

@@ -27,7 +27,6 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Channel,
-    Close,
     Command,
     CommandContext,
     ConfirmResolution,
@@ -82,12 +81,12 @@ def _ticket(i: int) -> tuple[Ticket, list[TicketEvent]]:
             (12, "agent", Resolve(code="advice", note="explained")),
             (90, "customer", ConfirmResolution()),
         ]
-    elif i % 6 == 1:  # assigned, acknowledged, resolved, closed
+    elif i % 6 == 1:  # assigned, acknowledged, resolved, closed once the customer confirmed
         steps = [
             (10, "agent", Assign(group=team)),
             (25 + i, "agent", Acknowledge()),
             (60 * (2 + i % 5), "agent", Resolve(code="fixed", note="done")),
-            (60 * 30, "agent", Close()),
+            (60 * 30, "customer", ConfirmResolution()),
         ]
     elif i % 6 == 2:  # reassigned and escalated, resolved, reopened, resolved again
         steps = [

@@ -42,7 +42,6 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Classify,
-    Close,
     Command,
     ConfirmResolution,
     CustomerTier,
@@ -161,8 +160,9 @@ def _plan_actions(row: Row, requester: str, desk_agent: str, assignee: str) -> l
         elif verb == "reopen":
             command = Reopen(reason="the problem came back")
             actor, role = requester, "customer"
-        elif verb == "close":
-            command = Close()
+        elif verb == "close":  # the desk calls back: closed once the customer confirms
+            command = ConfirmResolution(note="confirmed when the desk called back")
+            actor, role = requester, "customer"
         elif verb == "dup":
             command = Cancel(reason="duplicate of an open ticket")
         elif verb == "appr":

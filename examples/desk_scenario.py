@@ -37,7 +37,8 @@ w9 HD-1 closed 03-03T11:30"""
 BY_STATUS: dict[str, tickets.Command] = {
     "pending": tickets.Hold(reason=tickets.HoldReason.AWAITING_CUSTOMER),
     "solved": tickets.Resolve(code="solved", note="solved in the helpdesk"),
-    "closed": tickets.Close(),
+    # Closed in the helpdesk: recorded as the system's confirmation, visibly (auto_confirmed).
+    "closed": tickets.ConfirmResolution(note="closed in the helpdesk", auto=True),
 }
 
 

@@ -40,7 +40,8 @@ STATUSES: dict[str, tuple[str, tickets.Command]] = {
     "open": ("in_progress", tickets.Acknowledge()),
     "pending": ("on_hold", tickets.Hold(reason=tickets.HoldReason.AWAITING_CUSTOMER)),
     "solved": ("resolved", tickets.Resolve(code="solved", note="solved in the helpdesk")),
-    "closed": ("closed", tickets.Close()),
+    # Closed in the helpdesk: recorded as the system's confirmation, visibly (auto_confirmed).
+    "closed": ("closed", tickets.ConfirmResolution(note="closed in the helpdesk", auto=True)),
 }
 BACK: dict[str, tickets.Command] = {  # to "open" again from these states
     "on_hold": tickets.Resume(),

@@ -28,9 +28,9 @@ from itsm_core.tickets import (
     Acknowledge,
     Assign,
     Channel,
-    Close,
     Command,
     CommandContext,
+    ConfirmResolution,
     Escalate,
     EscalationKind,
     OpenTicket,
@@ -80,10 +80,11 @@ def ticket_events(i: int) -> list[TicketEvent]:
         if i % 13 == 0:
             steps.append((resolved + 60, Reopen(reason="again")))
             steps.append((resolved + 240, Resolve(code="fixed", note="again")))
-        elif i % 3 == 0:
-            steps.append((resolved + 1800, Close()))
+        elif i % 3 == 0:  # closed once the customer confirms
+            steps.append((resolved + 1800, ConfirmResolution()))
     for minutes, command in steps:
-        ctx = CommandContext(actor=group, role="agent", now=opened + dt.timedelta(minutes=minutes))
+        role = "customer" if isinstance(command, ConfirmResolution) else "agent"
+        ctx = CommandContext(actor=group, role=role, now=opened + dt.timedelta(minutes=minutes))
         ticket, events = decide(ticket, command, ctx)
         trail.extend(events)
     return trail

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import _week_calls
 import _week_cases
+import _week_closure
 import _week_days
 import _week_drill
 import _week_followup
@@ -43,6 +44,7 @@ def main() -> None:
     _week_days.show(week)
     heading("A complaint in five steps")
     _week_cases.show_complaint(week)
+    _week_closure.show(week)
     heading("A change through the CAB, and the problem it solved")
     _week_cases.show_change(week)
     heading("Left open for next week: due dates across the National Day holiday")

@@ -45,7 +45,7 @@ LAYERS: dict[str, set[str]] = {
     "priority": set(),
     "satisfaction": {"stats"},
     "workflow": set(),
-    "tickets": {"workflow", "priority", "calendar"},
+    "tickets": {"workflow", "priority", "calendar", "i18n"},
     "sla": {"calendar", "tickets"},
     "metrics": {"tickets", "sla", "satisfaction", "stats"},
     "improvement": {"workflow", "metrics", "satisfaction", "stats"},
@@ -209,7 +209,7 @@ def test_import_finder(source: str, expected: list[tuple[int, str]]) -> None:
 
 
 def test_closure_follows_layers_transitively() -> None:
-    assert closure("sla") == {"calendar", "tickets", "workflow", "priority"}
+    assert closure("sla") == {"calendar", "tickets", "workflow", "priority", "i18n"}
     assert closure("calendar") == set()
 
 

@@ -39,7 +39,7 @@ def test_webhooks_get_priorities_and_a_repeat_appends_nothing(printed: str) -> N
     assert printed.count("  w2 HD-1 ") == 2
     assert "  w2 HD-1 duplicate: in_progress, P2\n" in printed
     assert "  w4 HD-1 hold: on_hold, P2\n  w6 HD-1 resume: in_progress, P2\n" in printed
-    assert "  w9 HD-1 close: closed, P2\n" in printed
+    assert "  w9 HD-1 confirm: closed, P2\n" in printed  # closed in the helpdesk: confirmed
 
 
 def test_the_complaint_goes_through_its_five_steps(printed: str) -> None:

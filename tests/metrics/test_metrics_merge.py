@@ -31,9 +31,9 @@ from itsm_core.tickets import (
     AddComment,
     Assign,
     Cancel,
-    Close,
     Command,
     CommandContext,
+    ConfirmResolution,
     Escalate,
     EscalationKind,
     Hold,
@@ -63,7 +63,7 @@ COMMANDS: list[Command] = [
     Resume(),
     Resolve(code="fixed", note="done"),
     Reopen(reason="again"),
-    Close(),
+    ConfirmResolution(),  # by the customer: closes (confirmed closure)
     Cancel(reason="dup"),
     AddComment(text="on it"),
 ]
@@ -80,9 +80,11 @@ def history(
     out = list(events)
     for gap, index in steps:
         now += dt.timedelta(minutes=gap)
-        ctx = CommandContext(actor="ana", role="agent", now=now)
+        command = COMMANDS[index]
+        role = "customer" if isinstance(command, ConfirmResolution) else "agent"
+        ctx = CommandContext(actor="ana", role=role, now=now)
         try:
-            ticket, events = decide(ticket, COMMANDS[index], ctx)
+            ticket, events = decide(ticket, command, ctx)
         except CommandRejected:
             continue
         out.extend(events)

@@ -27,7 +27,6 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Channel,
-    Close,
     Command,
     CommandContext,
     ConfirmResolution,
@@ -92,7 +91,7 @@ def week_events() -> list[TicketEvent]:
         .do(Acknowledge(), 30 * M)
         .do(Assign(group="L1"), 31 * M)
         .do(resolve(), 2 * H)
-        .do(Close(), 24 * H)
+        .do(ConfirmResolution(), 24 * H, "customer")
     )
     b = incident("B", T0 + H).do(resolve(), 10 * M).do(ConfirmResolution(), 20 * M, "customer")
     c = (

@@ -14,15 +14,13 @@ import pytest
 
 from itsm_core.errors import UnknownLanguage, ValidationError
 from itsm_core.i18n import Messages
-from itsm_core.metrics import KpiReport
+from itsm_core.metrics import KpiReport, KpiTarget
 from itsm_core.reports import (
     HEADLINE_KPIS,
     HEIGHT,
     WIDTH,
-    Better,
     ChartFormat,
     Column,
-    KpiTarget,
     ReportTable,
     ServiceReport,
     StaffingActuals,
@@ -94,7 +92,9 @@ def test_the_summary_leads_with_headlines_against_targets_and_the_previous_perio
     assert sla.rate is not None
     assert resolution.value == pytest.approx(100 * sla.rate.estimate)
     assert resolution.lower == pytest.approx(100 * sla.rate.interval.lower)  # Wilson
-    assert resolution.target == KpiTarget("resolution_compliance", 95.0, Better.HIGHER)
+    assert resolution.target == KpiTarget(
+        name="resolution_compliance", kpi="resolution_compliance", at_least=95.0
+    )
     assert resolution.meets_target is (resolution.value is not None and resolution.value >= 95)
     assert resolution.unit == "%"
     ttr = report.headline("time_to_resolve")
@@ -179,7 +179,10 @@ def test_build_report_refuses_bad_arguments_naming_them(week: KpiReport) -> None
             period="2030-01",
             alpha=2,
             complaint_types={"service": -1},
-            targets=[KpiTarget("csat", 1, "higher"), KpiTarget("csat", 2, "lower")],
+            targets=[
+                KpiTarget(name="a", kpi="csat", at_least=1),
+                KpiTarget(name="b", kpi="csat", at_most=2),
+            ],
         )
     paths = [p.path for p in caught.value.problems]
     assert paths == ["period", "alpha", "complaint_types['service']", "targets[1]"]

@@ -33,6 +33,7 @@ import pytest
 
 from itsm_core.serialization import Serializer
 from itsm_core.tickets import (
+    BUILTIN_WORKFLOWS,
     Acknowledge,
     AddComment,
     Advance,
@@ -71,6 +72,17 @@ T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 def _as(role: str, hours: float, actor: str | None = None) -> CommandContext:
     return CommandContext(actor=actor or f"{role}-1", role=role, now=T0 + dt.timedelta(hours=hours))
+
+
+def _without_confirmed_closure() -> Any:
+    """The workflows as released: staff closed a resolved incident without the customer's
+    confirmation. Today that is a copy of the incident workflow without the
+    ``customer_confirmed`` guard on ``close`` (confirmed closure is configured per workflow)."""
+    incident = BUILTIN_WORKFLOWS.get("incident")
+    transitions = [
+        attrs.evolve(t, guards=()) if t.event == "close" else t for t in incident.transitions
+    ]
+    return BUILTIN_WORKFLOWS.with_workflow(attrs.evolve(incident, transitions=transitions))
 
 
 def _story(steps: list[tuple[CommandContext, Any]]) -> tuple[Any, list[Any]]:
@@ -145,7 +157,10 @@ def _incident() -> tuple[Any, list[Any]]:
             (_as("agent", 1), Hold(reason=HoldReason.AWAITING_CUSTOMER, note="logs asked")),
             (_as("customer", 3, "li"), Resume(note="logs sent")),
             (_as("agent", 4), Resolve(code="config", note="proxy corrected")),
-            (_as("agent", 80), Close(reason="no reply in three days")),
+            (
+                attrs.evolve(_as("agent", 80), workflows=_without_confirmed_closure()),
+                Close(reason="no reply in three days"),
+            ),
         ]
     )
 

@@ -34,7 +34,7 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Classify,
-    Close,
+    ConfirmResolution,
     Hold,
     HoldReason,
     Reopen,
@@ -227,7 +227,7 @@ def test_start_not_met_never_cancels_a_paused_clock(history: Any) -> None:
     assert evaluate(policies, h.events, at(20)).clock("c").status is ClockStatus.PAUSED
     h.do(Resume(), at(30))
     h.do(Resolve(code="x", note="y"), at(40))
-    h.do(Close(), at(50))
+    h.do(ConfirmResolution(), at(50), role="customer")
     clock = evaluate(policies, h.events, at(60)).clock("c")
     assert clock.status is ClockStatus.MET
     assert clock.elapsed == 20 * M

@@ -60,9 +60,9 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Classify,
-    Close,
     Command,
     CommandContext,
+    ConfirmResolution,
     Hold,
     HoldReason,
     OpenTicket,
@@ -102,7 +102,7 @@ COMMANDS: list[tuple[Command, str]] = [
     (Assign(group="network"), "agent"),
     (Resolve(code="fixed", note="done"), "agent"),
     (Reopen(reason="again"), "customer"),
-    (Close(), "agent"),
+    (ConfirmResolution(), "customer"),  # closes (confirmed closure)
     (Cancel(reason="dup"), "agent"),
 ]
 ESCALATIONS = (

@@ -28,6 +28,7 @@ from itsm_core.tickets import (
     Reopen,
     Resolve,
     Role,
+    StartReview,
     Ticket,
     TicketEvent,
     TicketKind,
@@ -268,7 +269,43 @@ def test_major_incident_needs_level_management_and_review() -> None:
     assert desk.reasons(Close(), "manager") == (
         "field 'post_incident_review' is required to close",
     )
-    assert desk.do(Close(fields={"post_incident_review": "PIR-12"}), "manager") == "closed"
+    review = {
+        "cause": "expired certificate",
+        "response_effect": "restored in 40 minutes",
+        "resources": "two network engineers",
+        "improvements": "expiry alarm",
+    }
+    assert desk.do(Close(fields={"post_incident_review": review}), "manager") == "closed"
+
+
+@pytest.mark.parametrize(
+    ("review", "named"),
+    [
+        (" ", "post_incident_review: expected the four parts"),
+        ({}, "post_incident_review.cause: the cause is missing"),
+        (
+            {"cause": "c", "response_effect": "e", "resources": " ", "improvements": "i"},
+            "post_incident_review.resources: the resources used is blank",
+        ),
+        (
+            {"cause": "c", "response_effect": "e", "resources": "r"},
+            "post_incident_review.improvements: the improvements is missing",
+        ),
+    ],
+)
+def test_the_post_incident_review_needs_its_four_parts(review: object, named: str) -> None:
+    desk = Desk(
+        OpenTicket(
+            ticket_id="MI-2", kind=TicketKind.MAJOR_INCIDENT, requester="noc", response_level=2
+        )
+    )
+    desk.do(Acknowledge())
+    desk.do(Resolve(code="failover", note="restored"))
+    desk.do(StartReview(review_lead="cto"), "manager")
+    (reason,) = desk.reasons(Close(fields={"post_incident_review": review}), "manager")
+    assert reason.startswith("post_incident_review_complete: incomplete post-incident review")
+    assert named in reason
+    assert desk.ticket.state == "review"
 
 
 def test_service_request_needs_approval_before_fulfilment() -> None:
@@ -304,10 +341,12 @@ def test_custom_workflow_in_a_registry() -> None:
     data["name"] = "strict_incident"
     data["transitions"] = [t for t in data["transitions"] if t["event"] != "cancel"]
     with pytest.raises(InvalidWorkflowDefinition, match="CANCELLED: unreachable"):
-        workflow_from_dict(data, IncidentState)
+        workflow_from_dict(data, IncidentState, BUILTIN_GUARDS)
     del data["states"]["cancelled"]
     data["terminal"] = ["closed"]
-    custom: Workflow[IncidentState, Ticket] = workflow_from_dict(data, IncidentState)
+    custom: Workflow[IncidentState, Ticket] = workflow_from_dict(
+        data, IncidentState, BUILTIN_GUARDS
+    )
     registry = BUILTIN_WORKFLOWS.with_workflow(custom)
     assert "strict_incident" in registry.names
     desk = Desk(

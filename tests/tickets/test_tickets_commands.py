@@ -150,9 +150,19 @@ def test_reopen_and_customer_rejection_count_and_clear_the_resolution() -> None:
     desk.do(Reopen(reason="again"), role="customer")
     assert desk.ticket.reopen_count == 2
     desk.do(Resolve(code="fixed", note="n3"))
-    desk.do(Close(reason="auto-close"), role="system")
+    assert confirmation(desk) is None
+    # Confirmed closure: no close before the customer confirms, an auto-confirmation shows.
+    (reason,) = desk.refused(Close(reason="auto-close"), "system").reasons
+    assert reason.startswith("customer_confirmed: the customer has not confirmed")
+    confirm = desk.do(ConfirmResolution(note="auto-confirmed: 3 days", auto=True), role="system")
+    assert (confirm.name, confirm.role, confirm.reason) == (
+        "confirm",
+        "system",
+        "auto-confirmed: 3 days",
+    )
+    assert confirm.payload["auto_confirmed"] is True
     assert desk.ticket.state == "closed"
-    assert desk.ticket.customer_confirmation is None
+    assert (desk.ticket.customer_confirmation, desk.ticket.auto_confirmed) == (True, True)
 
 
 def test_cancel_needs_an_allowed_role_and_stamps_closed_at() -> None:

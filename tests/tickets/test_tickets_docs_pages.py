@@ -21,6 +21,7 @@ PAGE_OF = {
     "change_standard": "change.md",
     "change_emergency": "change.md",
     "major_incident": "major-incident.md",
+    "technical_service": "technical-service.md",
 }
 
 

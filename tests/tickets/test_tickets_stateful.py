@@ -82,6 +82,10 @@ def _advance(workflow_name: str) -> st.SearchStrategy[Command]:
     return build()
 
 
+#: A complete post-incident review (its four parts), so major incidents can close.
+REVIEW = {"cause": "c", "response_effect": "e", "resources": "r", "improvements": "i"}
+
+
 def commands(workflow_name: str) -> st.SearchStrategy[Command]:
     """Commands, weighted towards moving the ticket along (cancel is rare: it ends the run)."""
     text = st.sampled_from(["a", "b", "c"])
@@ -89,9 +93,10 @@ def commands(workflow_name: str) -> st.SearchStrategy[Command]:
         st.builds(Acknowledge),
         st.builds(Resolve, code=st.sampled_from(CODES), note=text),
         st.builds(ConfirmResolution),
+        st.builds(ConfirmResolution, note=st.just("auto-confirmed: 3 days"), auto=st.just(True)),
         st.builds(
             Close,
-            fields=st.sampled_from([{}, {"review": "ok", "post_incident_review": "PIR-1"}]),
+            fields=st.sampled_from([{}, {"review": "ok", "post_incident_review": REVIEW}]),
         ),
         st.builds(Archive),
         st.builds(Reopen, reason=text),
@@ -224,6 +229,22 @@ def machine(kind: TicketKind, change_type: ChangeType | None = None) -> type[Rul
                 assert ticket.resolution_code is not None
                 assert ticket.resolved_at is not None
                 assert ticket.closed_at is not None
+
+        @invariant()
+        def confirmed_closure_closes_only_once_the_customer_confirmed(self) -> None:
+            ticket = self.ticket
+            if (
+                ticket is not None
+                and ticket.status is StatusCategory.CLOSED
+                and ticket.workflow in ("incident", "service_request", "consultation")
+            ):
+                assert ticket.customer_confirmation is True
+                (confirmation,) = [e for e in self.events if e.to_status is StatusCategory.CLOSED][
+                    :1
+                ]
+                assert confirmation.name == "confirm"
+                assert confirmation.role in ("customer", "system")
+                assert ticket.auto_confirmed == (confirmation.role == "system")
 
         @invariant()
         def status_is_the_category_of_the_state(self) -> None:

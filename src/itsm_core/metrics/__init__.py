@@ -10,7 +10,9 @@ with other partial results, and makes a :class:`KpiReport`: plain frozen data wh
 carries its n, its open (censored) count and its definition, and every rate a Wilson interval.
 :func:`render_markdown` and :func:`render_csv` print it; :func:`compare_periods` tests the
 change between two periods; :class:`Scorecard` weighs KPIs into the four appraisal
-dimensions.
+dimensions; :class:`KpiTarget` holds a figure to a bound and :func:`check_targets` alerts on the
+missed ones (:data:`COMPLAINT_TARGETS`: complaints answered within 24 h on average, 90 %
+satisfied).
 """
 
 from itsm_core.metrics._accumulator import KpiAccumulator
@@ -43,9 +45,11 @@ from itsm_core.metrics._scorecard import (
     ScoreItem,
 )
 from itsm_core.metrics._spec import ReportSpec
+from itsm_core.metrics._targets import COMPLAINT_TARGETS, KpiTarget, TargetCheck, check_targets
 
 __all__ = [
     "BUSINESS_KPIS",
+    "COMPLAINT_TARGETS",
     "EXACT_LIMIT",
     "EXAMPLE_SCORECARD",
     "RELATIVE_ACCURACY",
@@ -57,6 +61,7 @@ __all__ = [
     "Granularity",
     "KpiAccumulator",
     "KpiReport",
+    "KpiTarget",
     "Milestone",
     "OpenTickets",
     "Outcome",
@@ -74,7 +79,9 @@ __all__ = [
     "SlaStatus",
     "Statistic",
     "SurveyAnswer",
+    "TargetCheck",
     "TimeBasis",
+    "check_targets",
     "compare_periods",
     "kpi_from_dict",
     "render_csv",

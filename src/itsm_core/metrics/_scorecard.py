@@ -261,25 +261,41 @@ def _item_score(item: ScoreItem, value: float | None) -> float | None:
 
 
 def _value(report: KpiReport, item: ScoreItem, period: str, group: tuple[str, ...]) -> float | None:
+    return report_value(report, item.kpi, period, group, statistic=item.statistic, count=item.count)
+
+
+def report_value(
+    report: KpiReport,
+    kpi: str,
+    period: str,
+    group: tuple[str, ...],
+    *,
+    statistic: Statistic = Statistic.MEDIAN,
+    count: bool = False,
+) -> float | None:
+    """The figure a scorecard item or a KPI target reads in ``report``: a rate or CSAT in
+    percent, a duration in hours (its ``statistic``), ``"tickets"`` as the tickets opened,
+    a rate's success count with ``count``; None without data."""
+
     def here(result_period: str, result_group: tuple[str, ...]) -> bool:
         return (result_period, result_group) == (period, group)
 
-    if item.kpi == "tickets":
+    if kpi == "tickets":
         counts = [c.tickets for c in report.tickets if here(c.period.label, c.group)]
         return float(counts[0]) if counts else None
-    if item.kpi == "csat":
+    if kpi == "csat":
         for s in report.satisfaction:
             if here(s.period.label, s.group) and s.csat is not None:
                 return s.csat.percent
         return None
     for rate in report.rates:
-        if rate.kpi.name == item.kpi and here(rate.period.label, rate.group):
-            if item.count:
+        if rate.kpi.name == kpi and here(rate.period.label, rate.group):
+            if count:
                 return float(rate.successes)
             return None if rate.estimate is None else rate.estimate.percent
     for duration in report.durations:
-        if duration.kpi.name == item.kpi and here(duration.period.label, duration.group):
-            value = duration.value(item.statistic)
+        if duration.kpi.name == kpi and here(duration.period.label, duration.group):
+            value = duration.value(statistic)
             return None if value is None else value / _HOUR
     return None
 

@@ -3,10 +3,11 @@ Chinese and English.
 
 :func:`build_report` turns a :class:`~itsm_core.metrics.KpiReport` into a
 :class:`ServiceReport` that leads with the headline KPIs (:class:`Headline`: the figure of the
-current period with its 95 % interval, its :class:`KpiTarget` and the change from the previous
-period with the test that says whether it is significant), then the ticket breakdowns sorted by
-volume ("Category 8" before "Category 13" only when it has more tickets), then the detail
-tables, each a :class:`ReportTable` whose :class:`Column` values carry their units.
+current period with its 95 % interval, its :class:`~itsm_core.metrics.KpiTarget` and the
+change from the previous period with the test that says whether it is significant), then the
+ticket breakdowns sorted by volume ("Category 8" before "Category 13" only when it has more
+tickets), then the detail tables, each a :class:`ReportTable` whose :class:`Column` values
+carry their units.
 
 * :func:`render_html`: one self-contained page (charts inline, no script, nothing fetched),
   readable on a laptop and a phone, printable;
@@ -47,7 +48,6 @@ from itsm_core.reports._model import (
     Cell,
     Column,
     Headline,
-    KpiTarget,
     ReportTable,
     ServiceReport,
     StaffingActuals,
@@ -69,7 +69,6 @@ __all__ = [
     "ChartFormat",
     "Column",
     "Headline",
-    "KpiTarget",
     "ReportTable",
     "ServiceReport",
     "StaffingActuals",

@@ -10,14 +10,13 @@ from typing import TypeVar
 from itsm_core._checks import is_int
 from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.metrics import Comparison, KpiReport, compare_periods
+from itsm_core.metrics import Comparison, KpiReport, KpiTarget, compare_periods
 from itsm_core.metrics._results import DurationResult, RateResult
 from itsm_core.reports import _labels as msg
 from itsm_core.reports._model import (
     DEFAULT_TARGETS,
     Better,
     Headline,
-    KpiTarget,
     ReportTable,
     ServiceReport,
     StaffingActuals,

@@ -219,7 +219,7 @@ def _compliance(report: ServiceReport, m: Messages, figure: Figure) -> bool:
         )
         target = next((t for t in _targets(report) if t.kpi == f"{metric}_compliance"), None)
         if target is not None:
-            axes.axhline(target.value, linestyle="--", linewidth=1, color=_COLOURS[k])
+            axes.axhline(target.bound, linestyle="--", linewidth=1, color=_COLOURS[k])
     axes.set_ylim(0, 105)
     axes.set_ylabel(m.text(msg.A_COMPLIANCE))
     axes.set_xlabel(m.text(msg.A_PERIOD))

@@ -16,7 +16,7 @@ import attrs
 
 from itsm_core._plain import is_number, shown
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.metrics import KpiReport
+from itsm_core.metrics import KpiReport, KpiTarget
 from itsm_core.routing import StaffingPlan
 
 if TYPE_CHECKING:  # pragma: no cover - the dataframes extra, imported on use
@@ -198,30 +198,17 @@ class Better(enum.StrEnum):
     LOWER = "lower"
 
 
-@attrs.frozen
-class KpiTarget:
-    """The goal of a headline KPI: ``value`` in the KPI's unit (percent for rates, hours for
-    durations, points for NPS), met when the figure is at least (``HIGHER``) or at most
-    (``LOWER``) the value."""
-
-    kpi: str
-    value: float
-    better: Better = attrs.field(converter=Better)
-
-    def met_by(self, figure: float) -> bool:
-        """True when ``figure`` meets the target."""
-        return figure >= self.value if self.better is Better.HIGHER else figure <= self.value
-
-
 #: Targets the report uses unless told otherwise: 95 % of SLA clocks met, first contact
 #: resolution at least 70 %, reopens at most 5 %, CSAT at least 85 %, NPS at least 30.
+#: Each is a :class:`itsm_core.metrics.KpiTarget` on a headline KPI (:data:`HEADLINE_KPIS`), its
+#: bound in the headline's unit (percent for rates, points for NPS).
 DEFAULT_TARGETS: tuple[KpiTarget, ...] = (
-    KpiTarget("resolution_compliance", 95.0, Better.HIGHER),
-    KpiTarget("first_response_compliance", 95.0, Better.HIGHER),
-    KpiTarget("first_contact_resolution", 70.0, Better.HIGHER),
-    KpiTarget("reopen_rate", 5.0, Better.LOWER),
-    KpiTarget("csat", 85.0, Better.HIGHER),
-    KpiTarget("nps", 30.0, Better.HIGHER),
+    KpiTarget(name="resolution_compliance", kpi="resolution_compliance", at_least=95.0),
+    KpiTarget(name="first_response_compliance", kpi="first_response_compliance", at_least=95.0),
+    KpiTarget(name="first_contact_resolution", kpi="first_contact_resolution", at_least=70.0),
+    KpiTarget(name="reopen_rate", kpi="reopen_rate", at_most=5.0),
+    KpiTarget(name="csat", kpi="csat", at_least=85.0),
+    KpiTarget(name="nps", kpi="nps", at_least=30.0),
 )
 
 

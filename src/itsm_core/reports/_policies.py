@@ -16,12 +16,15 @@ from itsm_core.sla import (
 #: ServiceNow ships: priority 1 in 8 hours, 2 in 24 hours, 3 in 3 days, 4 and 5 in 5 days.
 RESOLUTION_TARGETS = {"1": "8 hours", "2": "24 hours", "3": "72 hours", "*": "120 hours"}
 
-#: :data:`itsm_core.sla.STANDARD_POLICIES` (first response within 24 to 72 hours) with a
-#: resolution clock added to every policy (:data:`RESOLUTION_TARGETS`), so that a report shows
-#: resolution compliance even when the caller has no policies of their own.
+#: :data:`itsm_core.sla.STANDARD_POLICIES` (first response within 24 to 72 hours, services
+#: handled within 48 hours) with a resolution clock (:data:`RESOLUTION_TARGETS`) added to every
+#: policy that has none, so that a report shows resolution compliance even when the caller has
+#: no policies of their own.
 REPORT_POLICIES = PolicySet(
     policies=tuple(
-        attrs.evolve(
+        policy
+        if any(metric.clock == RESOLUTION for metric in policy.metrics)
+        else attrs.evolve(
             policy,
             metrics=(
                 *policy.metrics,

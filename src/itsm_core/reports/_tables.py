@@ -78,7 +78,7 @@ def summary_table(headlines: Sequence[Headline]) -> ReportTable:
                 h.lower,
                 h.upper,
                 h.n,
-                None if h.target is None else h.target.value,
+                None if h.target is None else h.target.bound,
                 status,
                 h.previous,
                 "pp" if h.unit == "%" else h.unit,

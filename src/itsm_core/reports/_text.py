@@ -111,7 +111,7 @@ class Words:
         if h.target is None:
             return ""
         template = msg.CARD_TARGET_HIGHER if h.better is Better.HIGHER else msg.CARD_TARGET_LOWER
-        line = self.text(template, target=self.with_unit(h.target.value, h.unit))
+        line = self.text(template, target=self.with_unit(h.target.bound, h.unit))
         met = h.meets_target
         return line if met is None else f"{line}: {self.term('met' if met else 'missed')}"
 

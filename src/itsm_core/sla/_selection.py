@@ -57,7 +57,7 @@ class PolicySet:
 
     >>> from itsm_core.sla import STANDARD_POLICIES
     >>> [p.name for p in STANDARD_POLICIES.policies]
-    ['complaint-response', 'technical-response']
+    ['complaint-response', 'service-handling', 'technical-response']
     """
 
     policies: tuple[SlaPolicy, ...] = attrs.field(converter=_policies)

@@ -34,7 +34,6 @@ from itsm_core.tickets import (
     Assign,
     Cancel,
     Classify,
-    Close,
     Command,
     CommandContext,
     ComplaintType,
@@ -83,7 +82,7 @@ COMMANDS: tuple[tuple[Command, str], ...] = (
     (ConfirmResolution(), "customer"),
     (Archive(), "manager"),
     (Reopen(reason="again"), "customer"),
-    (Close(), "agent"),
+    (ConfirmResolution(note="auto-confirmed: no answer in 3 days", auto=True), "system"),
     (Cancel(reason="duplicate"), "agent"),
 )
 

@@ -5,12 +5,17 @@ and the events that happened (a :class:`~itsm_core.kernel.Decision`, which unpac
 pair), or raises with every reason. ``replay(events)`` rebuilds the ticket from its events;
 both go through the one fold of the aggregate kernel (:mod:`itsm_core.kernel`). The built-in
 workflows (incident, service request, consultation, complaint, problem, three change types,
-major incident) are plain :class:`~itsm_core.workflow.Workflow` values in
+major incident, technical service) are plain :class:`~itsm_core.workflow.Workflow` values in
 :data:`BUILTIN_WORKFLOWS` (``BUILTIN_WORKFLOWS.get("incident")``) that users copy and adapt.
 """
 
 from itsm_core._checks import Json
-from itsm_core.tickets._autoclose import after, after_business_time, due_for_auto_close
+from itsm_core.tickets._autoclose import (
+    AutoConfirmation,
+    after,
+    after_business_time,
+    due_for_auto_close,
+)
 from itsm_core.tickets._commands import (
     COMMAND_EVENTS,
     EVENT_OF_COMMAND,
@@ -24,16 +29,20 @@ from itsm_core.tickets._commands import (
     Cancel,
     Classify,
     Close,
+    CollectRequirements,
     Command,
     ConfirmPlan,
     ConfirmResolution,
     Deny,
     Escalate,
     Handle,
+    HandOver,
     Hold,
     Implement,
     LinkSurvey,
     OpenTicket,
+    Prepare,
+    ProposePlan,
     RecordKnownError,
     RejectResolution,
     Reopen,
@@ -41,10 +50,13 @@ from itsm_core.tickets._commands import (
     RequestAuthorisation,
     Resolve,
     Resume,
+    ReviewPlan,
     Schedule,
+    StartExecution,
     StartFulfilment,
     StartReview,
     Transfer,
+    Verify,
     WorkflowStep,
     event_name,
 )
@@ -63,6 +75,7 @@ from itsm_core.tickets._history import (
     import_history,
 )
 from itsm_core.tickets._registry import BUILTIN_WORKFLOWS, WorkflowRegistry
+from itsm_core.tickets._review import REVIEW_PARTS, PostIncidentReview
 from itsm_core.tickets._states import (
     ChangeState,
     ComplaintState,
@@ -71,6 +84,7 @@ from itsm_core.tickets._states import (
     MajorIncidentState,
     ProblemState,
     RequestState,
+    TechnicalServiceState,
 )
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import (
@@ -82,6 +96,7 @@ from itsm_core.tickets._vocabulary import (
     CustomerTier,
     EscalationKind,
     HoldReason,
+    ProblemLevel,
     Role,
     SupportLevel,
     TicketKind,
@@ -93,6 +108,7 @@ __all__ = [
     "COMMAND_EVENTS",
     "EVENT_OF_COMMAND",
     "RESPONSE_LEVELS",
+    "REVIEW_PARTS",
     "STAFF_ROLES",
     "Acknowledge",
     "AddComment",
@@ -101,12 +117,14 @@ __all__ = [
     "Archive",
     "Assess",
     "Assign",
+    "AutoConfirmation",
     "Cancel",
     "ChangeState",
     "ChangeType",
     "Channel",
     "Classify",
     "Close",
+    "CollectRequirements",
     "Command",
     "CommandContext",
     "Comment",
@@ -120,6 +138,7 @@ __all__ = [
     "Escalate",
     "EscalationKind",
     "EventFlag",
+    "HandOver",
     "Handle",
     "Hold",
     "HoldReason",
@@ -133,7 +152,11 @@ __all__ = [
     "MajorIncidentState",
     "Observation",
     "OpenTicket",
+    "PostIncidentReview",
+    "Prepare",
+    "ProblemLevel",
     "ProblemState",
+    "ProposePlan",
     "RecordKnownError",
     "RejectResolution",
     "Reopen",
@@ -142,16 +165,20 @@ __all__ = [
     "RequestState",
     "Resolve",
     "Resume",
+    "ReviewPlan",
     "Role",
     "Schedule",
     "SourceFigures",
+    "StartExecution",
     "StartFulfilment",
     "StartReview",
     "SupportLevel",
+    "TechnicalServiceState",
     "Ticket",
     "TicketEvent",
     "TicketKind",
     "Transfer",
+    "Verify",
     "WorkflowRegistry",
     "WorkflowStep",
     "after",

@@ -7,10 +7,16 @@ from typing import Any
 from itsm_core.tickets._guards import (
     APPROVED,
     COMPLAINT_CLASSIFIED,
+    CUSTOMER_CONFIRMED,
+    CUSTOMER_CONFIRMED_PLAN,
+    DELIVERABLES_HANDED_OVER,
     FOLLOWED_UP,
     GRADED_HANDLER,
+    HIGH_RISK_REVIEWED,
     MANAGEMENT_FOR_LEVEL_1,
     PLAN_CONFIRMED,
+    PLAN_PROPOSED,
+    POST_INCIDENT_REVIEW_COMPLETE,
     RESPONSE_LEVEL_SET,
 )
 from itsm_core.tickets._states import (
@@ -21,6 +27,7 @@ from itsm_core.tickets._states import (
     MajorIncidentState,
     ProblemState,
     RequestState,
+    TechnicalServiceState,
 )
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import STAFF_ROLES, HoldReason, Role
@@ -35,15 +42,67 @@ CANCELLED = StatusCategory.CANCELLED
 
 STAFF = STAFF_ROLES
 CUSTOMER = frozenset({Role.CUSTOMER})
+#: Who confirms a resolution: the customer, or the system under an explicit auto-confirmation
+#: policy (``ConfirmResolution(auto=True)``).
+CONFIRMERS = frozenset({Role.CUSTOMER, Role.SYSTEM})
 ANYONE_INVOLVED = STAFF | CUSTOMER
 APPROVERS = frozenset({Role.APPROVER, Role.MANAGER})
 CAB = frozenset({Role.CAB, Role.MANAGER})
 RESOLUTION = frozenset({"resolution_code", "resolution_note"})
+RISKS = {"risk": ["low", "moderate", "high"]}
 HOLD_REASONS = {"hold_reason": [reason.value for reason in HoldReason]}
 
 
 def _t(event: str, sources: Any, target: Any, **rules: Any) -> Transition[Any, Ticket]:
     return Transition(event=event, sources=sources, target=target, **rules)
+
+
+def _confirmed_closure(resolved: Any, closed: Any) -> list[Transition[Any, Ticket]]:
+    """The hotline rules' closure: a resolved ticket closes when the customer confirms (得到客户
+    确认后关闭); staff may not close it before (the ``customer_confirmed`` guard: drop it from a
+    copy of the workflow to close without confirmation)."""
+    return [
+        _t(
+            "close",
+            {resolved},
+            closed,
+            roles=STAFF,
+            guards=[CUSTOMER_CONFIRMED],
+            description="only once the customer confirmed",
+        ),
+        _t(
+            "confirm",
+            {resolved},
+            closed,
+            roles=CONFIRMERS,
+            description="the customer confirms (or an explicit auto-confirmation policy)",
+        ),
+    ]
+
+
+def _solution_confirmation(working: Any) -> list[Transition[Any, Ticket]]:
+    """Propose a solution and have the customer confirm it before it is applied (the
+    ``plan_confirmed`` guard on ``resolve`` asks for it when it affects their business)."""
+    return [
+        _t(
+            "propose_plan",
+            {working},
+            working,
+            roles=STAFF,
+            required_fields={"plan"},
+            field_choices=RISKS,
+            description="the solution, before it is applied",
+        ),
+        _t(
+            "confirm_plan",
+            {working},
+            working,
+            roles=CUSTOMER,
+            required_fields={"plan_confirmation"},
+            guards=[PLAN_PROPOSED],
+            description="the customer confirms a solution affecting their business",
+        ),
+    ]
 
 
 _I = IncidentState
@@ -78,15 +137,16 @@ INCIDENT_WORKFLOW: Workflow[IncidentState, Ticket] = Workflow(
             description="wait for the customer, a vendor, a change or a problem",
         ),
         _t("resume", {_I.ON_HOLD}, _I.IN_PROGRESS, roles=ANYONE_INVOLVED),
+        *_solution_confirmation(_I.IN_PROGRESS),
         _t(
             "resolve",
             {_I.NEW, _I.ASSIGNED, _I.IN_PROGRESS, _I.ON_HOLD},
             _I.RESOLVED,
             roles=STAFF,
             required_fields=RESOLUTION,
+            guards=[PLAN_CONFIRMED],
         ),
-        _t("close", {_I.RESOLVED}, _I.CLOSED, roles=STAFF, description="also auto-close"),
-        _t("confirm", {_I.RESOLVED}, _I.CLOSED, roles=CUSTOMER, description="customer confirms"),
+        *_confirmed_closure(_I.RESOLVED, _I.CLOSED),
         _t(
             "reopen",
             {_I.RESOLVED},
@@ -142,9 +202,16 @@ SERVICE_REQUEST_WORKFLOW: Workflow[RequestState, Ticket] = Workflow(
             field_choices=HOLD_REASONS,
         ),
         _t("resume", {_R.ON_HOLD}, _R.IN_PROGRESS, roles=ANYONE_INVOLVED),
-        _t("resolve", {_R.IN_PROGRESS}, _R.FULFILLED, roles=STAFF, required_fields=RESOLUTION),
-        _t("close", {_R.FULFILLED}, _R.CLOSED, roles=STAFF),
-        _t("confirm", {_R.FULFILLED}, _R.CLOSED, roles=CUSTOMER),
+        *_solution_confirmation(_R.IN_PROGRESS),
+        _t(
+            "resolve",
+            {_R.IN_PROGRESS},
+            _R.FULFILLED,
+            roles=STAFF,
+            required_fields=RESOLUTION,
+            guards=[PLAN_CONFIRMED],
+        ),
+        *_confirmed_closure(_R.FULFILLED, _R.CLOSED),
         _t(
             "reopen",
             {_R.FULFILLED},
@@ -183,8 +250,7 @@ CONSULTATION_WORKFLOW: Workflow[ConsultationState, Ticket] = Workflow(
             required_fields=RESOLUTION,
             description="from new: answered at first contact",
         ),
-        _t("close", {_Q.ANSWERED}, _Q.CLOSED, roles=STAFF),
-        _t("confirm", {_Q.ANSWERED}, _Q.CLOSED, roles=CUSTOMER),
+        *_confirmed_closure(_Q.ANSWERED, _Q.CLOSED),
         _t(
             "reopen",
             {_Q.ANSWERED},
@@ -466,7 +532,135 @@ MAJOR_INCIDENT_WORKFLOW: Workflow[MajorIncidentState, Ticket] = Workflow(
             _M.CLOSED,
             roles={Role.SUPERVISOR, Role.MANAGER},
             required_fields={"post_incident_review"},
-            description="only with the review report",
+            guards=[POST_INCIDENT_REVIEW_COMPLETE],
+            description="only with the review: cause, response effect, resources, improvements",
+        ),
+    ],
+)
+
+_S = TechnicalServiceState
+#: The technical-service SOP: requirements -> plan (internal review when high-risk, the
+#: customer's confirmation) -> preparation -> execution -> self-check and internal verification
+#: -> customer acceptance with the deliverables handed over.
+TECHNICAL_SERVICE_WORKFLOW: Workflow[TechnicalServiceState, Ticket] = Workflow(
+    name="technical_service",
+    states={
+        _S.REQUIREMENTS: NEW,
+        _S.PLANNING: OPEN,
+        _S.PREPARATION: OPEN,
+        _S.EXECUTION: OPEN,
+        _S.VERIFICATION: OPEN,
+        _S.ACCEPTANCE: RESOLVED,
+        _S.CLOSED: CLOSED,
+        _S.CANCELLED: CANCELLED,
+    },
+    initial=_S.REQUIREMENTS,
+    transitions=[
+        _t(
+            "collect_requirements",
+            {_S.REQUIREMENTS},
+            _S.PLANNING,
+            roles=STAFF,
+            required_fields={"requirements"},
+            description="需求信息采集: the requirements are recorded",
+        ),
+        _t(
+            "propose_plan",
+            {_S.PLANNING},
+            _S.PLANNING,
+            roles=STAFF,
+            required_fields={"plan", "risk"},
+            field_choices=RISKS,
+            description="服务方案: the plan and its risk",
+        ),
+        _t(
+            "review_plan",
+            {_S.PLANNING},
+            _S.PLANNING,
+            roles={Role.SUPERVISOR, Role.MANAGER},
+            required_fields={"internal_review"},
+            guards=[PLAN_PROPOSED],
+            description="内部评审: the internal review record",
+        ),
+        _t(
+            "confirm_plan",
+            {_S.PLANNING},
+            _S.PLANNING,
+            roles=CUSTOMER,
+            required_fields={"plan_confirmation"},
+            guards=[PLAN_PROPOSED],
+            description="the customer understands and confirms the plan",
+        ),
+        _t(
+            "prepare",
+            {_S.PLANNING},
+            _S.PREPARATION,
+            roles=STAFF,
+            guards=[PLAN_PROPOSED, HIGH_RISK_REVIEWED, CUSTOMER_CONFIRMED_PLAN],
+            description="执行前准备",
+        ),
+        _t(
+            "execute",
+            {_S.PREPARATION},
+            _S.EXECUTION,
+            roles=STAFF,
+            required_fields={"readiness_checklist"},
+            description="execution, with the readiness checklist",
+        ),
+        _t(
+            "verify",
+            {_S.EXECUTION},
+            _S.VERIFICATION,
+            roles=STAFF,
+            required_fields={"self_check", "internal_verification"},
+            description="自我检查与内部验证",
+        ),
+        _t(
+            "resolve",
+            {_S.VERIFICATION},
+            _S.ACCEPTANCE,
+            roles=STAFF,
+            required_fields=RESOLUTION,
+            description="客户验收: offered for the customer's acceptance",
+        ),
+        _t(
+            "hand_over",
+            {_S.ACCEPTANCE},
+            _S.ACCEPTANCE,
+            roles=STAFF,
+            required_fields={"deliverables"},
+            description="the deliverables list is handed over",
+        ),
+        _t(
+            "confirm",
+            {_S.ACCEPTANCE},
+            _S.CLOSED,
+            roles=CONFIRMERS,
+            guards=[DELIVERABLES_HANDED_OVER],
+            description="the customer accepts (or an explicit auto-confirmation policy)",
+        ),
+        _t(
+            "close",
+            {_S.ACCEPTANCE},
+            _S.CLOSED,
+            roles=STAFF,
+            guards=[CUSTOMER_CONFIRMED],
+            description="only once the customer accepted",
+        ),
+        _t(
+            "reopen",
+            {_S.ACCEPTANCE},
+            _S.EXECUTION,
+            roles=ANYONE_INVOLVED,
+            required_fields={"reason"},
+            description="acceptance refused: back to execution",
+        ),
+        _t(
+            "cancel",
+            {_S.REQUIREMENTS, _S.PLANNING, _S.PREPARATION},
+            _S.CANCELLED,
+            roles=ANYONE_INVOLVED,
+            required_fields={"reason"},
         ),
     ],
 )

@@ -20,6 +20,7 @@ from itsm_core.tickets._vocabulary import (
     ComplaintType,
     EscalationKind,
     HoldReason,
+    ProblemLevel,
     TicketKind,
 )
 
@@ -114,6 +115,7 @@ class OpenTicket:
     priority: int | None = None
     complaint_type: ComplaintType | None = None
     response_level: int | None = None
+    problem_level: ProblemLevel | None = None
     change_type: ChangeType | None = None
     workflow: str | None = None
     attributes: Mapping[str, Json] = attrs.field(factory=dict, converter=frozen_json)
@@ -150,7 +152,8 @@ class Acknowledge:
 @attrs.frozen(kw_only=True)
 @_typed
 class Classify:
-    """Set category, impact, urgency, priority (1 is highest) and the grading of complaints.
+    """Set category, impact, urgency, priority (1 is highest), the grading of complaints and
+    the ``problem_level`` of a technical problem (general, complex, major).
 
     The priority is computed by the caller (e.g. with a priority matrix); ``explanation`` keeps
     the lines that say why.
@@ -165,6 +168,7 @@ class Classify:
     explanation: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     complaint_type: ComplaintType | None = None
     response_level: int | None = None
+    problem_level: ProblemLevel | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = ticket_field_problems(
@@ -287,11 +291,24 @@ class Resolve:
 @attrs.frozen(kw_only=True)
 @_typed
 class ConfirmResolution:
-    """The customer confirms the resolution (the follow-up succeeded)."""
+    """The customer confirms the resolution (the follow-up succeeded), in the ``customer``
+    role; where the workflow says so (the built-in incident, service request, consultation
+    and technical service) this is what closes the ticket: staff cannot close it before.
+
+    ``auto=True`` is an auto-confirmation: the ``system`` confirms for a customer who did not
+    answer, only as an explicit policy (:class:`AutoConfirmation` builds this command, its
+    description as the ``note``). The ticket records ``auto_confirmed`` and the event says so;
+    the system cannot confirm otherwise, nor anyone else auto-confirm.
+    """
 
     EVENT: ClassVar[str] = "confirm"
 
     note: str | None = None
+    auto: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.auto:
+            _require(self, "note")
 
 
 @attrs.frozen(kw_only=True)
@@ -536,8 +553,10 @@ class Schedule(WorkflowStep):
 @attrs.frozen(kw_only=True)
 @_typed
 class ConfirmPlan(WorkflowStep):
-    """Change: the customer confirms a plan that affects their business (in the
-    ``customer`` role); ``plan_confirmation`` says how (a mail, a signed form...)."""
+    """The customer confirms a plan that affects their business (in the ``customer`` role),
+    before it is applied: a change's, a solution proposed on an incident or a service request
+    (:class:`ProposePlan`), a technical service's; ``plan_confirmation`` says how (a mail, a
+    signed form...)."""
 
     EVENT: ClassVar[str] = "confirm_plan"
 
@@ -546,6 +565,129 @@ class ConfirmPlan(WorkflowStep):
 
     def __attrs_post_init__(self) -> None:
         _require(self, "plan_confirmation")
+
+
+def _require_lines(command: object, name: str) -> None:
+    """``name`` is a non-empty list of non-blank lines (a checklist, the deliverables)."""
+    values = getattr(command, name)
+    problem = strings_problem(name, values)
+    if problem is None and not values:
+        problem = Problem(name, "list at least one item")
+    problems = [problem] if problem is not None else []
+    if problem is None:
+        problems = [
+            Problem(f"{name}[{i}]", "must not be blank")
+            for i, value in enumerate(values)
+            if not value.strip()
+        ]
+    if problems:
+        raise ValidationError(type(command).__name__, problems)
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class ProposePlan(WorkflowStep):
+    """Record the service plan (服务方案) or solution before it is applied: ``plan`` says what
+    will be done, ``risk`` how risky it is (``low``, ``moderate`` or ``high``; a high-risk plan
+    of the technical service needs an internal review), ``affects_customer_business`` whether
+    the customer must confirm it before it is applied (the ``plan_confirmed`` guard: true by
+    default, as the hotline rules confirm a solution with the customer first)."""
+
+    EVENT: ClassVar[str] = "propose_plan"
+
+    plan: str
+    risk: str | None = None
+    affects_customer_business: bool = True
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "plan")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class CollectRequirements(WorkflowStep):
+    """Technical service: the requirements are collected (需求信息采集); planning starts."""
+
+    EVENT: ClassVar[str] = "collect_requirements"
+
+    requirements: str
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "requirements")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class ReviewPlan(WorkflowStep):
+    """Technical service: the internal review (内部评审) of the plan, by a supervisor or a
+    manager; ``internal_review`` is its record (who reviewed, the conclusion)."""
+
+    EVENT: ClassVar[str] = "review_plan"
+
+    internal_review: str
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "internal_review")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Prepare(WorkflowStep):
+    """Technical service: preparation (执行前准备) starts, once the plan is recorded, reviewed if
+    high-risk, and confirmed by the customer."""
+
+    EVENT: ClassVar[str] = "prepare"
+
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class StartExecution(WorkflowStep):
+    """Technical service: execution starts, with the readiness checklist (each item
+    non-blank: people, tools, backups, the customer's window...)."""
+
+    EVENT: ClassVar[str] = "execute"
+
+    readiness_checklist: tuple[str, ...] = attrs.field(converter=_strings)
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require_lines(self, "readiness_checklist")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class Verify(WorkflowStep):
+    """Technical service: execution is done; the self-check and the internal verification
+    (自我检查与内部验证) are recorded."""
+
+    EVENT: ClassVar[str] = "verify"
+
+    self_check: str
+    internal_verification: str
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require(self, "self_check", "internal_verification")
+
+
+@attrs.frozen(kw_only=True)
+@_typed
+class HandOver(WorkflowStep):
+    """Technical service: the deliverables are handed over for the customer's acceptance
+    (客户验收); the customer then accepts with :class:`ConfirmResolution`."""
+
+    EVENT: ClassVar[str] = "hand_over"
+
+    deliverables: tuple[str, ...] = attrs.field(converter=_strings)
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require_lines(self, "deliverables")
 
 
 @attrs.frozen(kw_only=True)
@@ -604,6 +746,13 @@ Command = (
     | ConfirmPlan
     | Implement
     | StartReview
+    | ProposePlan
+    | CollectRequirements
+    | ReviewPlan
+    | Prepare
+    | StartExecution
+    | Verify
+    | HandOver
     | Advance
 )
 

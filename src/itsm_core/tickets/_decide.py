@@ -210,6 +210,7 @@ def reopen_changes(ticket: Ticket) -> dict[str, Any]:
         "resolved_by": None,
         "first_contact_resolution": None,
         "customer_confirmation": None,
+        "auto_confirmed": False,
     }
 
 
@@ -279,6 +280,7 @@ def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:
                     "priority",
                     "complaint_type",
                     "response_level",
+                    "problem_level",
                 )
                 if getattr(command, name) is not None
             }
@@ -356,13 +358,20 @@ def _plan(ticket: Ticket, command: Command, ctx: CommandContext) -> _Plan:
                     "resolved_by": ctx.actor,
                     "first_contact_resolution": ticket.status is StatusCategory.NEW,
                     "customer_confirmation": None,
+                    "auto_confirmed": False,
                 },
                 inputs={"resolution_code": code, "resolution_note": note},
             )
-        case ConfirmResolution(note=note):
-            plan = _Plan("confirm", {"customer_confirmation": True}, note)
+        case ConfirmResolution(note=note, auto=auto):
+            plan = _Plan("confirm", {"customer_confirmation": True, "auto_confirmed": auto}, note)
             if ticket.customer_confirmation is True:
                 plan.refusals.append("already confirmed")
+            if auto and ctx.role != Role.SYSTEM:
+                plan.refusals.append("only the system auto-confirms (an auto-confirmation policy)")
+            elif not auto and ctx.role == Role.SYSTEM:
+                plan.refusals.append(
+                    "the system confirms only as an auto-confirmation policy (auto=True)"
+                )
             return plan
         case RejectResolution(reason=reason):
             changes = {**reopen_changes(ticket), "customer_confirmation": False}

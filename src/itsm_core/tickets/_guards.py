@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from itsm_core.tickets._review import review_problems
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import Role
 from itsm_core.workflow import Guard, GuardContext
@@ -69,6 +70,48 @@ def _plan_confirmed(ctx: TicketGuardContext) -> str | None:
     return None
 
 
+def _customer_confirmed(ctx: TicketGuardContext) -> str | None:
+    if ctx.subject.customer_confirmation is True:
+        return None
+    return (
+        "the customer has not confirmed the resolution: it closes when they confirm "
+        "(ConfirmResolution), or by an auto-confirmation policy"
+    )
+
+
+def _plan_proposed(ctx: TicketGuardContext) -> str | None:
+    return None if "plan" in ctx.subject.attributes else "no service plan yet (ProposePlan)"
+
+
+def _high_risk_reviewed(ctx: TicketGuardContext) -> str | None:
+    attributes = ctx.subject.attributes
+    if attributes.get("risk") == "high" and "internal_review" not in attributes:
+        return "a high-risk plan needs its internal review record first (ReviewPlan)"
+    return None
+
+
+def _customer_confirmed_plan(ctx: TicketGuardContext) -> str | None:
+    if "plan_confirmation" in ctx.subject.attributes:
+        return None
+    return "the customer has not confirmed they understand and accept the plan (ConfirmPlan)"
+
+
+def _deliverables_handed_over(ctx: TicketGuardContext) -> str | None:
+    if "deliverables" in ctx.subject.attributes:
+        return None
+    return "hand the deliverables over first (HandOver lists them)"
+
+
+def _review_complete(ctx: TicketGuardContext) -> str | None:
+    review = ctx.fields.get("post_incident_review")
+    if review is None:
+        return None  # the transition's required field says it is missing
+    problems = review_problems(review)
+    if not problems:
+        return None
+    return "incomplete post-incident review: " + "; ".join(str(p) for p in problems)
+
+
 COMPLAINT_CLASSIFIED = TicketGuard(
     "complaint_classified", _classified, "complaint type and response level are set"
 )
@@ -90,6 +133,28 @@ APPROVED = TicketGuard("approved", _approved, "an approval is recorded")
 PLAN_CONFIRMED = TicketGuard(
     "plan_confirmed", _plan_confirmed, "the customer confirmed a plan affecting their business"
 )
+CUSTOMER_CONFIRMED = TicketGuard(
+    "customer_confirmed",
+    _customer_confirmed,
+    "the customer confirmed the resolution (得到客户确认后关闭)",
+)
+PLAN_PROPOSED = TicketGuard("plan_proposed", _plan_proposed, "a service plan is recorded")
+HIGH_RISK_REVIEWED = TicketGuard(
+    "high_risk_reviewed", _high_risk_reviewed, "a high-risk plan has its internal review record"
+)
+CUSTOMER_CONFIRMED_PLAN = TicketGuard(
+    "customer_confirmed_plan",
+    _customer_confirmed_plan,
+    "the customer understood and confirmed the plan",
+)
+DELIVERABLES_HANDED_OVER = TicketGuard(
+    "deliverables_handed_over", _deliverables_handed_over, "the deliverables are handed over"
+)
+POST_INCIDENT_REVIEW_COMPLETE = TicketGuard(
+    "post_incident_review_complete",
+    _review_complete,
+    "the review gives cause, response effect, resources used and improvements",
+)
 
 #: The built-in guards by name, for :func:`~itsm_core.workflow.workflow_from_dict`.
 BUILTIN_GUARDS: Mapping[str, TicketGuard] = MappingProxyType(
@@ -103,6 +168,12 @@ BUILTIN_GUARDS: Mapping[str, TicketGuard] = MappingProxyType(
             FOLLOWED_UP,
             APPROVED,
             PLAN_CONFIRMED,
+            CUSTOMER_CONFIRMED,
+            PLAN_PROPOSED,
+            HIGH_RISK_REVIEWED,
+            CUSTOMER_CONFIRMED_PLAN,
+            DELIVERABLES_HANDED_OVER,
+            POST_INCIDENT_REVIEW_COMPLETE,
         )
     }
 )

@@ -19,6 +19,7 @@ from itsm_core.tickets._builtin import (
     PROBLEM_WORKFLOW,
     SERVICE_REQUEST_WORKFLOW,
     STANDARD_CHANGE_WORKFLOW,
+    TECHNICAL_SERVICE_WORKFLOW,
 )
 from itsm_core.tickets._ticket import Ticket
 from itsm_core.tickets._vocabulary import ChangeType, TicketKind
@@ -91,6 +92,7 @@ BUILTIN_WORKFLOWS = WorkflowRegistry(
         STANDARD_CHANGE_WORKFLOW,
         EMERGENCY_CHANGE_WORKFLOW,
         MAJOR_INCIDENT_WORKFLOW,
+        TECHNICAL_SERVICE_WORKFLOW,
     ]
 )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from itsm_core.i18n import N_
+
 
 class IncidentState(enum.StrEnum):
     """Incident states (ITIL, ServiceNow semantics)."""
@@ -83,3 +85,41 @@ class MajorIncidentState(enum.StrEnum):
     RESTORED = "restored"
     REVIEW = "review"
     CLOSED = "closed"
+
+
+class TechnicalServiceState(enum.StrEnum):
+    """The steps of the technical-service SOP (技术服务标准作业程序): requirements collection
+    (需求信息采集), the service plan (服务方案, with its internal review and the customer's
+    confirmation), preparation (执行前准备), execution (执行), self-check and internal
+    verification (自我检查与内部验证) and customer acceptance (客户验收).
+
+    >>> TechnicalServiceState.ACCEPTANCE.label
+    'Customer acceptance'
+    """
+
+    REQUIREMENTS = "requirements"
+    PLANNING = "planning"
+    PREPARATION = "preparation"
+    EXECUTION = "execution"
+    VERIFICATION = "verification"
+    ACCEPTANCE = "acceptance"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The English label, a message id of the ``tickets`` catalogue
+        (``Messages.load("zh-CN", "tickets").text(state.label)``)."""
+        return _TECHNICAL_SERVICE_LABELS[self]
+
+
+_TECHNICAL_SERVICE_LABELS = {
+    TechnicalServiceState.REQUIREMENTS: N_("Requirements collection"),
+    TechnicalServiceState.PLANNING: N_("Service plan"),
+    TechnicalServiceState.PREPARATION: N_("Preparation"),
+    TechnicalServiceState.EXECUTION: N_("Execution"),
+    TechnicalServiceState.VERIFICATION: N_("Self-check and internal verification"),
+    TechnicalServiceState.ACCEPTANCE: N_("Customer acceptance"),
+    TechnicalServiceState.CLOSED: N_("Closed"),
+    TechnicalServiceState.CANCELLED: N_("Cancelled"),
+}

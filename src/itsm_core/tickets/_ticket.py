@@ -19,6 +19,7 @@ from itsm_core.tickets._vocabulary import (
     ComplaintType,
     CustomerTier,
     HoldReason,
+    ProblemLevel,
     SupportLevel,
     TicketKind,
 )
@@ -59,13 +60,16 @@ class Ticket:
     Classification: ``category``, ``impact``, ``urgency`` and ``priority`` (positive ints, 1 is
     highest, as in ITIL and ServiceNow), ``priority_explanation``, ``complaint_type``,
     ``response_level`` (1 major, 2 serious, 3 general; also the emergency level of a major
-    incident) and ``change_type``.
+    incident), ``problem_level`` (general, complex or major technical problem: what the
+    standards' response targets hang on) and ``change_type``.
 
     Handling: ``assignment_group``, ``assignee``, ``support_level``, ``management_involved``,
     ``acknowledged_at``, ``hold_reason``, ``comments`` (public), ``work_notes`` (internal).
 
     Outcome: ``resolution_code``, ``resolution_note``, ``resolved_at``, ``resolved_by``,
-    ``first_contact_resolution``, ``customer_confirmation``, ``reopen_count``, ``closed_at``,
+    ``first_contact_resolution``, ``customer_confirmation`` (True confirmed, False rejected),
+    ``auto_confirmed`` (True when an explicit auto-confirmation policy confirmed for a customer
+    who did not answer, never by default), ``reopen_count``, ``closed_at``,
     ``survey`` (satisfaction survey link), ``archived``; ``attributes`` holds the JSON-safe
     extra fields that workflow events carry (a CAB approval reference, a root cause...).
     """
@@ -95,6 +99,7 @@ class Ticket:
     priority_explanation: tuple[str, ...] = ()
     complaint_type: ComplaintType | None = None
     response_level: int | None = None
+    problem_level: ProblemLevel | None = None
     change_type: ChangeType | None = None
     assignment_group: str | None = None
     assignee: str | None = None
@@ -110,6 +115,7 @@ class Ticket:
     resolved_by: str | None = None
     first_contact_resolution: bool | None = None
     customer_confirmation: bool | None = None
+    auto_confirmed: bool = False
     reopen_count: int = 0
     closed_at: dt.datetime | None = None
     survey: str | None = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from itsm_core.i18n import N_
+
 
 class TicketKind(enum.StrEnum):
     """What the ticket is about; each kind has a default built-in workflow."""
@@ -15,6 +17,37 @@ class TicketKind(enum.StrEnum):
     PROBLEM = "problem"
     CHANGE = "change"
     MAJOR_INCIDENT = "major_incident"
+
+
+class ProblemLevel(enum.StrEnum):
+    """How hard a technical problem is (一般、复杂、重大技术问题): its own classification, set with
+    ``OpenTicket`` or ``Classify``, never read from the category text.
+
+    The standards' response targets hang on it (24 h general, 48 h complex, 72 h major: see
+    :data:`~itsm_core.sla.STANDARD_POLICIES`, ``target_by="problem_level"``). It is not the
+    response level (1 major .. 3 general), which grades how urgently a complaint or an
+    emergency is answered.
+
+    >>> ProblemLevel.MAJOR.label
+    'Major technical problem'
+    """
+
+    GENERAL = "general"
+    COMPLEX = "complex"
+    MAJOR = "major"
+
+    @property
+    def label(self) -> str:
+        """The English label, a message id of the ``tickets`` catalogue
+        (``Messages.load("zh-CN", "tickets").text(level.label)`` is ``重大技术问题``)."""
+        return _PROBLEM_LEVEL_LABELS[self]
+
+
+_PROBLEM_LEVEL_LABELS = {
+    ProblemLevel.GENERAL: N_("General technical problem"),
+    ProblemLevel.COMPLEX: N_("Complex technical problem"),
+    ProblemLevel.MAJOR: N_("Major technical problem"),
+}
 
 
 class Channel(enum.StrEnum):
