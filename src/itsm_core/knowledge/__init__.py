@@ -16,10 +16,12 @@
   and few published articles.
 """
 
+from itsm_core.knowledge._analysis import Analyzer
 from itsm_core.knowledge._article import Article, ArticleVersion
 from itsm_core.knowledge._categories import CategoryTree
 from itsm_core.knowledge._commands import (
     ArticleCommand,
+    ConfirmReview,
     CreateArticle,
     LinkProblem,
     LinkTicket,
@@ -33,12 +35,15 @@ from itsm_core.knowledge._commands import (
     Submit,
 )
 from itsm_core.knowledge._decide import ArticleContext, decide_article
+from itsm_core.knowledge._document import ArticleDocument
 from itsm_core.knowledge._events import ARTICLE, ArticleEvent
 from itsm_core.knowledge._gaps import GapPolicy, GapReport, knowledge_gaps
 from itsm_core.knowledge._index import ArticleIndex
 from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, ArticleStatus
+from itsm_core.knowledge._visibility import Visibility
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
+from itsm_core.knowledge._synonyms import SynonymTable
 from itsm_core.knowledge._suggest import TicketFacts, draft_from_ticket, suggest_articles
 from itsm_core.knowledge._tokens import tokenize
 
@@ -47,13 +52,16 @@ __all__ = [
     "ARTICLE_WORKFLOW",
     "Article",
     "ArticleCommand",
+    "Analyzer",
     "ArticleContext",
+    "ArticleDocument",
     "ArticleEvent",
     "ArticleIndex",
     "ArticleStatus",
     "ArticleVersion",
     "Bm25",
     "CategoryTree",
+    "ConfirmReview",
     "CreateArticle",
     "GapPolicy",
     "GapReport",
@@ -69,7 +77,9 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "Submit",
+    "SynonymTable",
     "TicketFacts",
+    "Visibility",
     "decide_article",
     "draft_from_ticket",
     "knowledge_gaps",
