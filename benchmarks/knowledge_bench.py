@@ -133,8 +133,8 @@ class ScipyBm25:
         idf = np.log1p((n - df + 0.5) / (df + 0.5))
         norms = ranking.k1 * (1 - ranking.b + ranking.b * lengths / lengths.mean())
         weights = tf.tocoo()
-        data = idf[weights.row] * weights.data * (ranking.k1 + 1) / (
-            weights.data + norms[weights.col]
+        data = (
+            idf[weights.row] * weights.data * (ranking.k1 + 1) / (weights.data + norms[weights.col])
         )
         self.matrix = scipy.sparse.csr_matrix((data, (weights.row, weights.col)), shape=tf.shape)
         self.vocabulary = vocabulary
@@ -148,13 +148,16 @@ class ScipyBm25:
         self.boost = np.array(
             [ranking.boost(d.solved, d.helpful, d.not_helpful) for d in documents]
         )
-        self.tag_masks = {
-            tag: np.array([tag in tags for tags in self.tags]) for tag in TAGS
-        }
+        self.tag_masks = {tag: np.array([tag in tags for tags in self.tags]) for tag in TAGS}
 
     def search(self, query: SearchQuery) -> list[str]:
-        terms = sorted({self.vocabulary[t] for t in self.analyzer.terms(query.text, self.cache)
-                        if t in self.vocabulary})
+        terms = sorted(
+            {
+                self.vocabulary[t]
+                for t in self.analyzer.terms(query.text, self.cache)
+                if t in self.vocabulary
+            }
+        )
         if not terms:
             return []
         rows = self.matrix[terms]

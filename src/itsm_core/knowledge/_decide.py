@@ -18,9 +18,9 @@ from itsm_core.knowledge._commands import (
     ArticleCommand,
     ConfirmReview,
     CreateArticle,
-    Publish,
     LinkProblem,
     LinkTicket,
+    Publish,
     RecordFeedback,
     RecordSolved,
     RecordView,
@@ -150,14 +150,21 @@ def decide_article(
         )
         if not command.publish:
             return ARTICLE.decided(None, (event,))
-        moves = ((Submit, ArticleStatus.DRAFT, ArticleStatus.REVIEW),
-                 (Publish, ArticleStatus.REVIEW, ArticleStatus.PUBLISHED))
+        moves: tuple[tuple[type[ArticleCommand], ArticleStatus, ArticleStatus], ...] = (
+            (Submit, ArticleStatus.DRAFT, ArticleStatus.REVIEW),
+            (Publish, ArticleStatus.REVIEW, ArticleStatus.PUBLISHED),
+        )
         events = [event]
         for sequence, (kind, source, target) in enumerate(moves, start=2):
             events.append(
                 attrs.evolve(
-                    event, sequence=sequence, name=EVENT_NAMES[kind], from_status=source,
-                    to_status=target, version=None, review_by=None,
+                    event,
+                    sequence=sequence,
+                    name=EVENT_NAMES[kind],
+                    from_status=source,
+                    to_status=target,
+                    version=None,
+                    review_by=None,
                 )
             )
         return ARTICLE.decided(None, tuple(events))
@@ -203,7 +210,7 @@ def _review_by_problems(review_by: object) -> list[Problem]:
 
 
 def _check_category(version: ArticleVersion, categories: CategoryTree | None) -> None:
-    if categories is not None:
+    if categories is not None and version.category is not None:
         categories.require(version.category, "category")
 
 
@@ -262,9 +269,7 @@ def _event(
                 ["nothing changes: give a new title, body, category, tags or visibility"],
                 state=state.value,
             )
-        return ArticleEvent(
-            to_status=target, version=version, review_by=command.review_by, **base
-        )
+        return ArticleEvent(to_status=target, version=version, review_by=command.review_by, **base)
     return ArticleEvent(to_status=target, reason=fields.get("reason"), **base)
 
 

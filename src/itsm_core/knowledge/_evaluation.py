@@ -43,8 +43,9 @@ def evaluate_search(
     count = 0
     for query, labels in queries:
         count += 1
-        hits = index.search(query if isinstance(query, SearchQuery) else SearchQuery(
-            text=query, limit=10))
+        hits = index.search(
+            query if isinstance(query, SearchQuery) else SearchQuery(text=query, limit=10)
+        )
         ranked = [hit.article_id for hit in hits][:10]
         gains = [2 ** labels.get(article_id, 0) - 1 for article_id in ranked]
         dcg = sum(gain / math.log2(rank + 2) for rank, gain in enumerate(gains))

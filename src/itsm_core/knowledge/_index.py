@@ -31,9 +31,9 @@ from itsm_core.knowledge._article import Article
 from itsm_core.knowledge._categories import within
 from itsm_core.knowledge._document import ArticleDocument
 from itsm_core.knowledge._lifecycle import ArticleStatus
-from itsm_core.knowledge._visibility import Visibility
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
+from itsm_core.knowledge._visibility import Visibility
 
 _STATUSES = tuple(ArticleStatus)
 _VISIBILITIES = tuple(Visibility)
@@ -114,10 +114,8 @@ class ArticleIndex:
         self._analyzer = DEFAULT_ANALYZER if analyzer is None else analyzer
         np = None if use_numpy is False else _numpy()
         if use_numpy and np is None:  # pragma: no cover - numpy is installed in the tests
-            raise ValidationError(
-                "ArticleIndex", [Problem("use_numpy", "numpy is not installed")]
-            )
-        self._np = np
+            raise ValidationError("ArticleIndex", [Problem("use_numpy", "numpy is not installed")])
+        self._np: Any = np
         self._stems: dict[str, Any] = {}  # the analyzer's cache, owned by this index
         self._reset()
         self.add_many(articles)
@@ -356,7 +354,9 @@ class ArticleIndex:
             self._cache["norms"] = norms
         return norms
 
-    def _search_python(self, query: SearchQuery, terms: list[str]) -> list[tuple[float, float, int]]:
+    def _search_python(
+        self, query: SearchQuery, terms: list[str]
+    ) -> list[tuple[float, float, int]]:
         norms = self._norm_list()
         relevance: dict[int, float] = {}
         get = relevance.get
@@ -413,7 +413,7 @@ class ArticleIndex:
                 np.frombuffer(postings.slots, dtype=np.intc).copy(),
                 np.frombuffer(postings.frequencies, dtype=np.float64).copy(),
             )
-        return arrays  # type: ignore[no-any-return]
+        return arrays
 
     def _norm_array(self) -> Any:
         norms = self._cache.get("norm_array")

@@ -79,7 +79,8 @@ def _groups(value: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]
         raise ValidationError("SynonymTable", [Problem("groups", "expected a mapping")])
     problems: list[Problem] = []
     for name in value:
-        if not isinstance(name, str) or not name.strip():
+        key: object = name
+        if not isinstance(key, str) or not name.strip():
             problems.append(Problem(shown(name), "a group name must be a non-empty string"))
         else:
             problems.extend(_members(value[name], name))
@@ -104,9 +105,7 @@ class SynonymTable:
       - mfa: expected a list of phrases, got 'MFA'
     """
 
-    groups: Mapping[str, tuple[str, ...]] = attrs.field(
-        default=DEFAULT_GROUPS, converter=_groups
-    )
+    groups: Mapping[str, tuple[str, ...]] = attrs.field(default=DEFAULT_GROUPS, converter=_groups)
 
     @classmethod
     def default(cls) -> SynonymTable:

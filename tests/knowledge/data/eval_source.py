@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the problem table is one problem a line)
 """The source of the knowledge evaluation set (``eval_articles.jsonl``, ``eval_queries.jsonl``).
 
 Written for this project: service-desk problems, each with an English and a Chinese write-up
@@ -115,8 +116,18 @@ collaboration|Meeting room booking rules: release rooms you do not use.|会议�
 
 
 def _problems() -> list[dict[str, str]]:
-    keys = ("category", "tags", "en_t", "en_cause", "en_fix", "zh_t", "zh_cause", "zh_fix",
-            "q_en", "q_zh")
+    keys = (
+        "category",
+        "tags",
+        "en_t",
+        "en_cause",
+        "en_fix",
+        "zh_t",
+        "zh_cause",
+        "zh_fix",
+        "q_en",
+        "q_zh",
+    )
     rows = []
     for line in PROBLEMS.strip().splitlines():
         fields = line.split("|")
@@ -135,31 +146,51 @@ def build() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
         by_category.setdefault(p["category"], []).append(number)
         tags = sorted(p["tags"].split(","))
         base = f"P{number:03d}"
-        articles.append({
-            "id": f"{base}-EN", "problem": base, "lang": "en", "category": p["category"],
-            "tags": tags, "title": p["en_t"],
-            "body": f"Symptom: {p['en_t']}.\nCause: {p['en_cause']}\nResolution: {p['en_fix']}",
-        })
-        articles.append({
-            "id": f"{base}-ZH", "problem": base, "lang": "zh", "category": p["category"],
-            "tags": tags, "title": p["zh_t"],
-            "body": f"现象：{p['zh_t']}。\n原因：{p['zh_cause']}\n解决方法：{p['zh_fix']}",
-        })
+        articles.append(
+            {
+                "id": f"{base}-EN",
+                "problem": base,
+                "lang": "en",
+                "category": p["category"],
+                "tags": tags,
+                "title": p["en_t"],
+                "body": f"Symptom: {p['en_t']}.\nCause: {p['en_cause']}\nResolution: {p['en_fix']}",
+            }
+        )
+        articles.append(
+            {
+                "id": f"{base}-ZH",
+                "problem": base,
+                "lang": "zh",
+                "category": p["category"],
+                "tags": tags,
+                "title": p["zh_t"],
+                "body": f"现象：{p['zh_t']}。\n原因：{p['zh_cause']}\n解决方法：{p['zh_fix']}",
+            }
+        )
         if number % 2:
             note = {"lang": "en", "title": f"Quick fix: {p['en_t']}", "body": p["en_fix"]}
         else:
             note = {"lang": "zh", "title": f"快速处理：{p['zh_t']}", "body": p["zh_fix"]}
-        articles.append({"id": f"{base}-QF", "problem": base, "category": p["category"],
-                         "tags": tags, **note})
+        articles.append(
+            {"id": f"{base}-QF", "problem": base, "category": p["category"], "tags": tags, **note}
+        )
     for line in NOTICES.strip().splitlines():
         category, *texts = line.split("|")
         for index, text in enumerate(texts):
             lang = "zh" if index % 2 else "en"
             title = text.split(":")[0].split("：")[0].rstrip(".。")
-            articles.append({
-                "id": f"N-{category.replace('/', '-')}-{index + 1}", "problem": None,
-                "lang": lang, "category": category, "tags": [], "title": title, "body": text,
-            })
+            articles.append(
+                {
+                    "id": f"N-{category.replace('/', '-')}-{index + 1}",
+                    "problem": None,
+                    "lang": lang,
+                    "category": category,
+                    "tags": [],
+                    "title": title,
+                    "body": text,
+                }
+            )
     for number, p in enumerate(problems, start=1):
         base = f"P{number:03d}"
         siblings = [f"P{n:03d}" for n in by_category[p["category"]] if n != number]
@@ -170,8 +201,15 @@ def build() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
                     relevance[str(article["id"])] = 3 if article["lang"] == lang else 2
                 elif article["problem"] in siblings:
                     relevance[str(article["id"])] = 1
-            queries.append({"id": f"Q{len(queries) + 1:03d}", "lang": lang, "text": text,
-                            "problem": base, "relevance": relevance})
+            queries.append(
+                {
+                    "id": f"Q{len(queries) + 1:03d}",
+                    "lang": lang,
+                    "text": text,
+                    "problem": base,
+                    "relevance": relevance,
+                }
+            )
     return articles, queries
 
 
