@@ -140,7 +140,7 @@ def test_chinese_words_come_from_the_segmenter_beside_the_bigrams(
         Tokenizer = Segmenter
 
         @staticmethod
-        def setLogLevel(level: int) -> None:  # noqa: N802 - jieba's name
+        def setLogLevel(level: int) -> None:
             pass
 
     monkeypatch.setattr("itsm_core.knowledge._analysis._optional", lambda name: Jieba)
