@@ -11,7 +11,15 @@ from collections.abc import Callable
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsm_core.knowledge import Article, ArticleIndex, ArticleStatus, SearchHit, tokenize
+from itsm_core.knowledge import (
+    Analyzer,
+    Article,
+    ArticleIndex,
+    ArticleStatus,
+    Bm25,
+    SearchHit,
+    tokenize,
+)
 
 MakeArticle = Callable[..., Article]
 ALL = frozenset(ArticleStatus)
@@ -113,7 +121,8 @@ def test_the_index_agrees_with_bm25_recomputed_from_scratch(
     article_factory: MakeArticle, spec: list[tuple[str, str, str]], query: str
 ) -> None:
     articles = build(article_factory, spec)
-    index = ArticleIndex(articles)
+    # The classic Okapi BM25 over the plain tokens (the Lucene IDF is checked elsewhere).
+    index = ArticleIndex(articles, ranking=Bm25(idf_form="rsj"), analyzer=Analyzer.plain())
     documents = {a.article_id: list(tokenize(f"{a.title}\n{a.body}")) for a in articles}
     expected = reference_bm25(documents, query) if documents else {}
     hits = index.search(query, statuses=ALL, limit=50)

@@ -11,6 +11,7 @@ from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._fields import positive_int_problems, tag_problems, tag_set, text_problems
 from itsm_core.knowledge._lifecycle import ArticleStatus
+from itsm_core.knowledge._visibility import Visibility
 
 
 @attrs.frozen(kw_only=True)
@@ -28,11 +29,12 @@ class ArticleVersion:
     number: int
     title: str
     body: str
-    category: str
+    category: str | None = None
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=tag_set)
     author: str
     at: dt.datetime
     note: str
+    visibility: Visibility = Visibility.PUBLIC
 
     def __attrs_post_init__(self) -> None:
         check_aware(self.at, "ArticleVersion.at")
@@ -40,7 +42,11 @@ class ArticleVersion:
         problems.extend(positive_int_problems(self.number, "number"))
         for name in ("title", "body", "author", "note"):
             problems.extend(text_problems(getattr(self, name), name))
-        problems.extend(category_problems(self.category, "category"))
+        if self.category is not None:
+            problems.extend(category_problems(self.category, "category"))
+        visibility: object = self.visibility
+        if not isinstance(visibility, Visibility):
+            problems.append(Problem("visibility", f"{visibility!r} is not a Visibility"))
         problems.extend(tag_problems(self.tags, "tags"))
         if problems:
             raise ValidationError("ArticleVersion", problems)
@@ -59,6 +65,9 @@ class Article:
     The current content is the last of ``versions``. Usage counters: ``views``; the tickets
     linked (``tickets``) and, among them, those it solved (``solved_tickets``); helpful and
     not-helpful votes. ``problems`` are the problem records (known errors) it documents.
+    ``reviewed_at`` is when a reviewer last published or confirmed it; ``review_by``, when set
+    by the author or reviewer, is when it must be reviewed again (see
+    :func:`~itsm_core.knowledge.staleness_report`).
     """
 
     article_id: str
@@ -75,6 +84,8 @@ class Article:
     not_helpful: int = 0
     published_at: dt.datetime | None = None
     retired_reason: str | None = None
+    reviewed_at: dt.datetime | None = None
+    review_by: dt.datetime | None = None
 
     @property
     def stream_id(self) -> str:
@@ -97,9 +108,14 @@ class Article:
         return self.current.body
 
     @property
-    def category(self) -> str:
-        """The category path of the latest version (``network/vpn``)."""
+    def category(self) -> str | None:
+        """The category path of the latest version (``network/vpn``), None without one."""
         return self.current.category
+
+    @property
+    def visibility(self) -> Visibility:
+        """Who may read the latest version: public (self-help) or internal (agents)."""
+        return self.current.visibility
 
     @property
     def tags(self) -> frozenset[str]:

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from collections.abc import Mapping
 
 import attrs
 
 from itsm_core.knowledge._fields import optional_tag_set, tag_set
+from itsm_core.knowledge._visibility import Visibility
 
 
 @attrs.frozen(kw_only=True)
 class CreateArticle:
-    """Write the first version of a new article (it starts as a draft)."""
+    """Write the first version of a new article (it starts as a draft).
+
+    ``category`` is optional. ``review_by`` (aware) is when the article must be reviewed again.
+    With ``publish=True`` and a context whose policy allows self-publishing
+    (``ArticleContext(self_publish=True)``), the article is created, submitted and published
+    in one decision: searchable in one call.
+    """
 
     article_id: str
     title: str
     body: str
-    category: str
+    category: str | None = None
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=tag_set)
     note: str = "first version"
+    visibility: Visibility = Visibility.PUBLIC
+    review_by: dt.datetime | None = None
+    publish: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -31,6 +42,8 @@ class Revise:
     body: str | None = None
     category: str | None = None
     tags: frozenset[str] | None = attrs.field(default=None, converter=optional_tag_set)
+    visibility: Visibility | None = None
+    review_by: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -84,6 +97,13 @@ class RecordSolved:
 
 
 @attrs.frozen
+class ConfirmReview:
+    """Reviewer: the published article is still right; ``review_by`` sets the next review."""
+
+    review_by: dt.datetime | None = None
+
+
+@attrs.frozen
 class RecordFeedback:
     """A reader's vote on the published article: helpful or not."""
 
@@ -102,6 +122,7 @@ ArticleCommand = (
     | RecordView
     | RecordSolved
     | RecordFeedback
+    | ConfirmReview
 )
 """Any command :func:`~itsm_core.knowledge.decide_article` accepts."""
 
@@ -120,6 +141,7 @@ EVENT_NAMES: Mapping[type[ArticleCommand], str] = types.MappingProxyType(
         RecordView: "record_view",
         RecordSolved: "record_solved",
         RecordFeedback: "record_feedback",
+        ConfirmReview: "confirm_review",
     }
 )
 

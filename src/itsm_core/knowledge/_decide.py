@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core._checks import check_aware
 from itsm_core._plain import shown
 from itsm_core.errors import CommandRejected, Problem, TransitionNotAllowed, ValidationError
 from itsm_core.kernel import Context, Decision
@@ -15,23 +16,29 @@ from itsm_core.knowledge._categories import CategoryTree
 from itsm_core.knowledge._commands import (
     EVENT_NAMES,
     ArticleCommand,
+    ConfirmReview,
     CreateArticle,
     LinkProblem,
     LinkTicket,
+    Publish,
     RecordFeedback,
     RecordSolved,
     RecordView,
     RequestChanges,
     Retire,
     Revise,
+    Submit,
 )
 from itsm_core.knowledge._events import ARTICLE, ArticleEvent
 from itsm_core.knowledge._fields import text_problems
-from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, ArticleStatus
+from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, REVIEWER, ArticleStatus
+from itsm_core.knowledge._visibility import Visibility
 from itsm_core.workflow import GuardContext
 
 #: Usage events, recorded on published articles only (no status change).
 _USAGE = (RecordView, RecordSolved, RecordFeedback)
+#: Records on published articles that change no status (usage, and the reviewer's check).
+_RECORDS = (LinkTicket, LinkProblem, ConfirmReview, *_USAGE)
 
 
 @attrs.frozen(kw_only=True)
@@ -41,6 +48,8 @@ class ArticleContext(Context):
 
     The workflow reads the role: ``"reviewer"`` may publish, request changes and retire;
     any other role (``"author"``, ``"agent"``...) may write, submit, link and record usage.
+    ``self_publish`` is the knowledge base's policy allowing anyone to publish their own
+    article at once (``CreateArticle(..., publish=True)``), without review.
 
     >>> import datetime as dt
     >>> ArticleContext(actor=" ", role="author", now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
@@ -51,6 +60,7 @@ class ArticleContext(Context):
     """
 
     categories: CategoryTree | None = None
+    self_publish: bool = False
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -108,6 +118,7 @@ def decide_article(
         if article is not None:
             raise CommandRejected(name, [f"article {article.article_id!r} already exists"])
         problems = text_problems(command.article_id, "article_id")
+        problems.extend(_review_by_problems(command.review_by))
         if problems:
             raise ValidationError("CreateArticle", problems)
         version = _version(
@@ -119,8 +130,13 @@ def decide_article(
             context.actor,
             context.now,
             command.note,
+            command.visibility,
         )
         _check_category(version, context.categories)
+        if command.publish and not context.self_publish:
+            raise CommandRejected(
+                name, ["publish=True needs a context whose policy allows self_publish"]
+            )
         event = ArticleEvent(
             article_id=command.article_id,
             sequence=1,
@@ -130,8 +146,28 @@ def decide_article(
             from_status=None,
             to_status=ARTICLE_WORKFLOW.initial,
             version=version,
+            review_by=command.review_by,
         )
-        return ARTICLE.decided(None, (event,))
+        if not command.publish:
+            return ARTICLE.decided(None, (event,))
+        moves: tuple[tuple[type[ArticleCommand], ArticleStatus, ArticleStatus], ...] = (
+            (Submit, ArticleStatus.DRAFT, ArticleStatus.REVIEW),
+            (Publish, ArticleStatus.REVIEW, ArticleStatus.PUBLISHED),
+        )
+        events = [event]
+        for sequence, (kind, source, target) in enumerate(moves, start=2):
+            events.append(
+                attrs.evolve(
+                    event,
+                    sequence=sequence,
+                    name=EVENT_NAMES[kind],
+                    from_status=source,
+                    to_status=target,
+                    version=None,
+                    review_by=None,
+                )
+            )
+        return ARTICLE.decided(None, tuple(events))
     if article is None:
         raise CommandRejected(name, ["no article: create one first"])
     return ARTICLE.decided(article, (_event(article, command, name, context),))
@@ -141,11 +177,12 @@ def _version(
     number: int,
     title: str,
     body: str,
-    category: str,
+    category: str | None,
     tags: frozenset[str],
     author: str,
     at: dt.datetime,
     note: str,
+    visibility: Visibility,
 ) -> ArticleVersion:
     return ArticleVersion(
         number=number,
@@ -156,11 +193,24 @@ def _version(
         author=author,
         at=at,
         note=note,
+        visibility=visibility,
     )
 
 
+def _review_by_problems(review_by: object) -> list[Problem]:
+    if review_by is None:
+        return []
+    if not isinstance(review_by, dt.datetime):
+        return [Problem("review_by", f"must be an aware datetime, got {shown(review_by)}")]
+    try:
+        check_aware(review_by, "review_by")
+    except ValidationError as error:
+        return list(error.problems)
+    return []
+
+
 def _check_category(version: ArticleVersion, categories: CategoryTree | None) -> None:
-    if categories is not None:
+    if categories is not None and version.category is not None:
         categories.require(version.category, "category")
 
 
@@ -175,8 +225,8 @@ def _event(
         "actor": context.actor,
         "from_status": article.status,
     }
-    if isinstance(command, (LinkTicket, LinkProblem, *_USAGE)):
-        return _record(article, command, name, base)
+    if isinstance(command, _RECORDS):
+        return _record(article, command, name, base, context)
     fields: dict[str, Any] = {}
     if isinstance(command, (RequestChanges, Retire)):
         fields["reason"] = command.reason
@@ -194,6 +244,9 @@ def _event(
     assert verdict.target is not None
     target = ARTICLE_WORKFLOW.state_named(verdict.target)
     if isinstance(command, Revise):
+        problems = _review_by_problems(command.review_by)
+        if problems:
+            raise ValidationError("Revise", problems)
         current = article.current
         version = _version(
             current.number + 1,
@@ -204,36 +257,45 @@ def _event(
             context.actor,
             context.now,
             command.note,
+            current.visibility if command.visibility is None else command.visibility,
         )
         _check_category(version, context.categories)
-        if (version.title, version.body, version.category, version.tags) == (
-            current.title,
-            current.body,
-            current.category,
-            current.tags,
+        content = ("title", "body", "category", "tags", "visibility")
+        if command.review_by is None and all(
+            getattr(version, field) == getattr(current, field) for field in content
         ):
             raise CommandRejected(
                 name,
-                ["nothing changes: give a new title, body, category or tags"],
+                ["nothing changes: give a new title, body, category, tags or visibility"],
                 state=state.value,
             )
-        return ArticleEvent(to_status=target, version=version, **base)
+        return ArticleEvent(to_status=target, version=version, review_by=command.review_by, **base)
     return ArticleEvent(to_status=target, reason=fields.get("reason"), **base)
 
 
 def _record(
     article: Article,
-    command: LinkTicket | LinkProblem | RecordView | RecordSolved | RecordFeedback,
+    command: LinkTicket | LinkProblem | RecordView | RecordSolved | RecordFeedback | ConfirmReview,
     name: str,
     base: dict[str, Any],
+    context: ArticleContext,
 ) -> ArticleEvent:
     state = article.status
     reasons: list[str] = []
+    ids: dict[str, Any] = {}
     if state is ArticleStatus.RETIRED:
         reasons.append("the article is retired")
     elif isinstance(command, _USAGE) and state is not ArticleStatus.PUBLISHED:
         reasons.append(f"usage is recorded on published articles; this one is {state.value}")
-    ids: dict[str, Any] = {}
+    if isinstance(command, ConfirmReview):
+        problems = _review_by_problems(command.review_by)
+        if problems:
+            raise ValidationError("ConfirmReview", problems)
+        ids["review_by"] = command.review_by
+        if context.role != REVIEWER:
+            reasons.append(f"role {context.role!r} may not confirm a review (allowed: reviewer)")
+        if state is ArticleStatus.DRAFT or state is ArticleStatus.REVIEW:
+            reasons.append(f"only a published article is confirmed; this one is {state.value}")
     if isinstance(command, (LinkTicket, RecordSolved)):
         problems = text_problems(command.ticket_id, "ticket_id")
         if problems:

@@ -15,6 +15,7 @@ from itsm_core.knowledge._article import Article, ArticleVersion
 from itsm_core.knowledge._commands import (
     EVENT_NAMES,
     VERSION_EVENTS,
+    ConfirmReview,
     CreateArticle,
     Publish,
     RecordSolved,
@@ -30,7 +31,8 @@ class ArticleEvent:
 
     ``version`` is set by ``create`` and ``revise``; ``ticket_id`` by ``link_ticket`` and
     ``record_solved``; ``problem_id`` by ``link_problem``; ``helpful`` by ``record_feedback``;
-    ``reason`` by ``request_changes`` and ``retire``.
+    ``reason`` by ``request_changes`` and ``retire``; ``review_by`` (optional) by ``create``,
+    ``revise`` and ``confirm_review``.
     """
 
     article_id: str
@@ -45,9 +47,12 @@ class ArticleEvent:
     problem_id: str | None = None
     helpful: bool | None = None
     reason: str | None = None
+    review_by: dt.datetime | None = None
 
     def __attrs_post_init__(self) -> None:
         check_aware(self.at, "ArticleEvent.at")
+        if self.review_by is not None:
+            check_aware(self.review_by, "ArticleEvent.review_by")
 
     @property
     def stream_id(self) -> str:
@@ -71,6 +76,7 @@ def _start(event: ArticleEvent) -> Article:
         version=event.sequence,
         created_at=event.at,
         updated_at=event.at,
+        review_by=event.review_by,
     )
 
 
@@ -104,6 +110,10 @@ def _evolve(article: Article, event: ArticleEvent) -> Article:
         changes[key] = getattr(article, key) + 1
     if event.name == EVENT_NAMES[Publish]:
         changes["published_at"] = event.at
+    if event.name in (EVENT_NAMES[Publish], EVENT_NAMES[ConfirmReview]):
+        changes["reviewed_at"] = event.at
+    if event.review_by is not None:
+        changes["review_by"] = event.review_by
     if event.name == EVENT_NAMES[Retire]:
         changes["retired_reason"] = event.reason
     return attrs.evolve(article, **changes)

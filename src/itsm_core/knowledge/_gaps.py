@@ -19,7 +19,7 @@ from itsm_core.knowledge._fields import (
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._suggest import TicketFacts
 
-_FIELDS = ("min_tickets", "max_tickets_per_article")
+_FIELDS = ("min_tickets", "max_tickets_per_article", "min_helpful_ratio")
 
 
 @attrs.frozen(kw_only=True)
@@ -28,14 +28,17 @@ class GapPolicy:
 
     A category is a gap when it has at least ``min_tickets`` tickets and more than
     ``max_tickets_per_article`` tickets per published article (so any category with enough
-    tickets and no published article at all).
+    tickets and no published article at all). With ``min_helpful_ratio`` above 0, a category
+    with enough tickets whose articles' readers vote helpful less often than that is a gap
+    too: the articles exist but do not help.
 
     >>> GapPolicy.from_dict({"min_tickets": 5}).to_dict()
-    {'min_tickets': 5, 'max_tickets_per_article': 20.0}
+    {'min_tickets': 5, 'max_tickets_per_article': 20.0, 'min_helpful_ratio': 0.0}
     """
 
     min_tickets: int = 10
     max_tickets_per_article: float = 20.0
+    min_helpful_ratio: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         problems = positive_int_problems(self.min_tickets, "min_tickets")
@@ -43,6 +46,11 @@ class GapPolicy:
         if not (is_number(ratio) and ratio > 0):
             problems.append(
                 Problem("max_tickets_per_article", f"must be a positive number, got {shown(ratio)}")
+            )
+        helpful: object = self.min_helpful_ratio
+        if not (is_number(helpful) and 0 <= helpful <= 1):
+            problems.append(
+                Problem("min_helpful_ratio", f"must be between 0 and 1, got {shown(helpful)}")
             )
         if problems:
             raise ValidationError("GapPolicy", problems)
@@ -57,17 +65,28 @@ class GapPolicy:
         return {
             "min_tickets": self.min_tickets,
             "max_tickets_per_article": float(self.max_tickets_per_article),
+            "min_helpful_ratio": float(self.min_helpful_ratio),
         }
 
 
 @attrs.frozen(kw_only=True)
 class GapRow:
-    """One category: its tickets, its published articles, and whether it is a gap."""
+    """One category: its tickets, its published articles, and whether it is a gap; the
+    tickets its articles solved and their helpful and not-helpful votes (usage feedback)."""
 
     category: str
     tickets: int
     published_articles: int
     gap: bool
+    solved: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+
+    @property
+    def helpful_ratio(self) -> float | None:
+        """Helpful votes over all votes on the category's articles; None without votes."""
+        votes = self.helpful + self.not_helpful
+        return None if votes == 0 else self.helpful / votes
 
     @property
     def tickets_per_article(self) -> float | None:
@@ -134,21 +153,34 @@ def knowledge_gaps(
             uncategorised += 1
         else:
             ticket_counts[ticket.category] += 1
-    published = Counter(
-        article.category for article in articles if article.status is ArticleStatus.PUBLISHED
-    )
-    rows = [
-        GapRow(
+    published: Counter[str] = Counter()
+    usage: dict[str, Counter[str]] = {}
+    for article in articles:
+        if article.status is ArticleStatus.PUBLISHED and article.category is not None:
+            published[article.category] += 1
+            counts = usage.setdefault(article.category, Counter())
+            counts["solved"] += article.solved_count
+            counts["helpful"] += article.helpful
+            counts["not_helpful"] += article.not_helpful
+    rows = []
+    for category in set(ticket_counts) | set(published):
+        counts = usage.get(category, Counter())
+        count = ticket_counts[category]
+        row = GapRow(
             category=category,
-            tickets=ticket_counts[category],
+            tickets=count,
             published_articles=published[category],
-            gap=(
-                ticket_counts[category] >= policy.min_tickets
-                and ticket_counts[category] > policy.max_tickets_per_article * published[category]
-            ),
+            gap=False,
+            solved=counts["solved"],
+            helpful=counts["helpful"],
+            not_helpful=counts["not_helpful"],
         )
-        for category in set(ticket_counts) | set(published)
-    ]
+        ratio = row.helpful_ratio
+        unhelpful = ratio is not None and ratio < policy.min_helpful_ratio
+        gap = count >= policy.min_tickets and (
+            count > policy.max_tickets_per_article * published[category] or unhelpful
+        )
+        rows.append(attrs.evolve(row, gap=gap))
     rows.sort(key=_order)
     return GapReport(policy=policy, rows=tuple(rows), uncategorised=uncategorised)
 

@@ -1,71 +1,91 @@
 """The search index: an in-memory inverted index over articles, ranked with BM25.
 
-The index keeps, for every term, the articles containing it and how often (the postings), and
-for every article its length, category, tags, status and solved-tickets count. Adding, updating
-and removing an article touch only that article's postings. Only integers are stored (counts
-and lengths), and scores are summed over the query terms in sorted order, so results depend on
-the indexed articles alone, never on the order they were added or removed in.
+Layout. Every indexed article has a slot (an int); per slot the index keeps the article's
+length, status, visibility, category and boost in flat arrays, and per term its postings: the
+slots of the articles containing it and how often, as two flat arrays. With numpy (the
+``numpy`` extra) a search is array arithmetic: for each query term, the BM25 weights of its
+postings are computed at once and added into a score array; the filters are boolean masks; the
+best hits come from a partition, not a sort of every candidate. Without numpy the same
+arithmetic runs as a Python loop: same operations in the same order, so the same scores to the
+last bit and the same rankings (tested).
+
+Changes are incremental: adding an article appends to the postings of its terms; removing it
+marks its slot dead (its postings are skipped by the masks) and corrects the statistics;
+updating is removing then adding. When dead slots outnumber live ones the index compacts
+itself. Statistics (``N``, document frequencies, average length) count live articles only, and
+scores are summed over the query terms in sorted order, so results depend on the indexed
+articles alone, never on the order they were added, updated or removed in.
 """
 
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
-
-import attrs
+from collections.abc import Iterable
+from typing import Any
 
 from itsm_core.errors import IndexConflict, Problem, ValidationError
+from itsm_core.knowledge._analysis import DEFAULT_ANALYZER, Analyzer
 from itsm_core.knowledge._article import Article
 from itsm_core.knowledge._categories import within
+from itsm_core.knowledge._document import ArticleDocument
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
-from itsm_core.knowledge._tokens import tokenize
+from itsm_core.knowledge._visibility import Visibility
+
+_STATUSES = tuple(ArticleStatus)
+_VISIBILITIES = tuple(Visibility)
+_STATUS_CODE = {status: code for code, status in enumerate(_STATUSES)}
+_VISIBILITY_CODE = {visibility: code for code, visibility in enumerate(_VISIBILITIES)}
+#: Compaction starts when there are more dead slots than this and than live ones.
+_COMPACT_AFTER = 1024
 
 
-@attrs.frozen(kw_only=True)
+def _numpy() -> Any:
+    """numpy when installed (the ``numpy`` extra), else None."""
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy is installed where the tests run
+        return None
+    return numpy
+
+
+class _Postings:
+    """The articles containing one term: their slots and frequencies, and how many are live."""
+
+    __slots__ = ("frequencies", "live", "slots")
+
+    def __init__(self) -> None:
+        self.slots = array("i")
+        self.frequencies = array("d")
+        self.live = 0
+
+
 class _Entry:
-    """What the index remembers of one article."""
+    """What the index remembers of one article, besides its slot's arrays."""
 
-    article_id: str
-    title: str
-    category: str
-    tags: frozenset[str]
-    status: ArticleStatus
-    solved: int
-    length: int
-    terms: Mapping[str, int]
+    __slots__ = ("document", "frequencies", "length", "terms")
 
-    @classmethod
-    def of(cls, article: Article) -> _Entry:
-        terms = Counter(tokenize(article.current.text))
-        return cls(
-            article_id=article.article_id,
-            title=article.title,
-            category=article.category,
-            tags=article.tags,
-            status=article.status,
-            solved=article.solved_count,
-            length=sum(terms.values()),
-            terms=dict(terms),
-        )
-
-    def admits(self, query: SearchQuery) -> bool:
-        return (
-            self.status in query.statuses
-            and (query.category is None or within(self.category, query.category))
-            and query.tags <= self.tags
-        )
+    def __init__(
+        self, document: ArticleDocument, terms: tuple[str, ...], frequencies: tuple[int, ...]
+    ) -> None:
+        self.document = document
+        self.terms = terms
+        self.frequencies = frequencies
+        self.length = sum(frequencies)
 
 
 class ArticleIndex:
     """A mutable in-memory search index over articles (title, tags and body of the latest
-    version), ranked with :class:`Bm25`.
+    version), ranked with :class:`Bm25` over the terms of an :class:`Analyzer`.
 
-    Document statistics (``N``, document frequencies, average length) cover every indexed
-    article, whatever its status; filters choose among them. The index is a plain object
-    owned by its caller: no I/O, no global state. A refused change raises
+    Give it :class:`Article` values or :class:`ArticleDocument` values (the bulk path: no
+    decisions needed). Document statistics (``N``, document frequencies, average length) cover
+    every indexed article, whatever its status; filters choose among them. ``use_numpy``
+    chooses the engine (None: numpy when installed); both give the same results. The index is
+    a plain object owned by its caller: no I/O, no global state. A refused change raises
     :class:`IndexConflict` and leaves the index as it was.
 
     >>> import datetime as dt
@@ -82,87 +102,204 @@ class ArticleIndex:
     ()
     """
 
-    def __init__(self, articles: Iterable[Article] = (), *, ranking: Bm25 | None = None) -> None:
+    def __init__(
+        self,
+        articles: Iterable[Article | ArticleDocument] = (),
+        *,
+        ranking: Bm25 | None = None,
+        analyzer: Analyzer | None = None,
+        use_numpy: bool | None = None,
+    ) -> None:
         self._ranking = Bm25() if ranking is None else ranking
-        self._entries: dict[str, _Entry] = {}
-        self._postings: dict[str, dict[str, int]] = {}
+        self._analyzer = DEFAULT_ANALYZER if analyzer is None else analyzer
+        np = None if use_numpy is False else _numpy()
+        if use_numpy and np is None:  # pragma: no cover - numpy is installed in the tests
+            raise ValidationError("ArticleIndex", [Problem("use_numpy", "numpy is not installed")])
+        self._np: Any = np
+        self._stems: dict[str, Any] = {}  # the analyzer's cache, owned by this index
+        self._reset()
+        self.add_many(articles)
+
+    def _reset(self) -> None:
+        self._slots: dict[str, int] = {}
+        self._entries: list[_Entry | None] = []
+        self._ids: list[str] = []
+        self._lengths = array("d")
+        self._boosts = array("d")
+        self._status = array("b")  # code in _STATUSES, -1 for a dead slot
+        self._visibility = array("b")
+        self._category = array("i")  # code in self._category_codes, -1 for none
+        self._category_codes: dict[str, int] = {}
+        self._postings: dict[str, _Postings] = {}
+        self._tag_slots: dict[str, array[int]] = {}
         self._total_length = 0
-        self._norms: dict[str, float] | None = None
-        self._boosts: dict[str, float] = {}  # articles with a boost only
+        self._dead = 0
         self._statuses: Counter[ArticleStatus] = Counter()
-        for article in articles:
-            self.add(article)
+        self._cache: dict[str, Any] = {}  # arrays derived for searching, dropped on change
 
     @property
     def ranking(self) -> Bm25:
         """The ranking parameters."""
         return self._ranking
 
+    @property
+    def analyzer(self) -> Analyzer:
+        """How texts become terms."""
+        return self._analyzer
+
+    @property
+    def uses_numpy(self) -> bool:
+        """True when searches run on numpy arrays."""
+        return self._np is not None
+
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._slots)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._entries
+        return article_id in self._slots
 
     @property
     def article_ids(self) -> tuple[str, ...]:
         """The ids of the indexed articles, sorted."""
-        return tuple(sorted(self._entries))
+        return tuple(sorted(self._slots))
 
     def document_frequency(self, term: str) -> int:
-        """How many indexed articles contain ``term`` (a token, see :func:`tokenize`)."""
-        return len(self._postings.get(term, ()))
+        """How many indexed articles contain ``term`` (a term of the index's analyzer)."""
+        postings = self._postings.get(term)
+        return 0 if postings is None else postings.live
 
     @property
     def average_length(self) -> float:
         """The average number of terms per indexed article (0.0 when empty)."""
-        return self._total_length / len(self._entries) if self._entries else 0.0
+        return self._total_length / len(self._slots) if self._slots else 0.0
 
     # -- changes ---------------------------------------------------------------------------
 
-    def add(self, article: Article) -> None:
+    def add(self, article: Article | ArticleDocument) -> None:
         """Index a new article; :class:`IndexConflict` if its id is already indexed."""
-        if article.article_id in self._entries:
-            raise IndexConflict(article.article_id, "is already indexed (update it instead)")
-        self._insert(_Entry.of(article))
+        document = _document(article)
+        if document.article_id in self._slots:
+            raise IndexConflict(document.article_id, "is already indexed (update it instead)")
+        self._insert(self._entry(document))
 
-    def update(self, article: Article) -> None:
+    def add_many(self, articles: Iterable[Article | ArticleDocument]) -> None:
+        """Index many new articles (the bulk path); on a conflict, none of them is added."""
+        entries = [self._entry(_document(article)) for article in articles]
+        seen: set[str] = set()
+        for entry in entries:
+            article_id = entry.document.article_id
+            if article_id in self._slots or article_id in seen:
+                raise IndexConflict(article_id, "is already indexed (update it instead)")
+            seen.add(article_id)
+        batch: dict[str, tuple[list[int], list[int]]] = {}
+        for entry in entries:  # the postings of all the articles, then one extend per term
+            slot = self._insert(entry, postings=False)
+            for term, frequency in zip(entry.terms, entry.frequencies, strict=True):
+                found = batch.get(term)
+                if found is None:
+                    found = batch[term] = ([], [])
+                found[0].append(slot)
+                found[1].append(frequency)
+        for term, (slots, frequencies) in batch.items():
+            postings = self._postings.get(term)
+            if postings is None:
+                postings = self._postings[term] = _Postings()
+            postings.slots.extend(slots)
+            postings.frequencies.extend(map(float, frequencies))
+            postings.live += len(slots)
+
+    def update(self, article: Article | ArticleDocument) -> None:
         """Re-index an article after a change; :class:`IndexConflict` if it is not indexed."""
-        if article.article_id not in self._entries:
-            raise IndexConflict(article.article_id, "is not indexed (add it first)")
-        entry = _Entry.of(article)
-        self._delete(article.article_id)
+        document = _document(article)
+        if document.article_id not in self._slots:
+            raise IndexConflict(document.article_id, "is not indexed (add it first)")
+        entry = self._entry(document)
+        self._delete(document.article_id)
         self._insert(entry)
+
+    def put(self, article: Article | ArticleDocument) -> None:
+        """Add the article, or update it when it is already indexed."""
+        document = _document(article)
+        if document.article_id in self._slots:
+            self.update(document)
+        else:
+            self.add(document)
 
     def remove(self, article_id: str) -> None:
         """Drop an article from the index; :class:`IndexConflict` if it is not indexed."""
-        if article_id not in self._entries:
+        if article_id not in self._slots:
             raise IndexConflict(article_id, "is not indexed")
         self._delete(article_id)
 
-    def _insert(self, entry: _Entry) -> None:
-        self._norms = None
-        self._statuses[entry.status] += 1
-        if entry.solved:
-            self._boosts[entry.article_id] = self._ranking.boost(entry.solved)
-        self._entries[entry.article_id] = entry
+    def _entry(self, document: ArticleDocument) -> _Entry:
+        counts = Counter(self._analyzer.terms(document.text, self._stems))
+        return _Entry(document, tuple(counts), tuple(counts.values()))
+
+    def _insert(self, entry: _Entry, *, postings: bool = True) -> int:
+        """Give the entry a slot and fill the slot's columns (and the postings unless the
+        caller adds them itself); the slot."""
+        self._cache.clear()
+        document = entry.document
+        slot = len(self._entries)
+        self._slots[document.article_id] = slot
+        self._entries.append(entry)
+        self._ids.append(document.article_id)
+        self._lengths.append(entry.length)
+        self._boosts.append(
+            self._ranking.boost(document.solved, document.helpful, document.not_helpful)
+        )
+        self._status.append(_STATUS_CODE[document.status])
+        self._visibility.append(_VISIBILITY_CODE[document.visibility])
+        category = document.category
+        if category is None:
+            self._category.append(-1)
+        else:
+            self._category.append(
+                self._category_codes.setdefault(category, len(self._category_codes))
+            )
+        for tag in document.tags:
+            self._tag_slots.setdefault(tag, array("i")).append(slot)
+        self._statuses[document.status] += 1
         self._total_length += entry.length
-        for term, frequency in entry.terms.items():
-            self._postings.setdefault(term, {})[entry.article_id] = frequency
+        if postings:
+            postings_of = self._postings
+            for term, frequency in zip(entry.terms, entry.frequencies, strict=True):
+                found = postings_of.get(term)
+                if found is None:
+                    found = postings_of[term] = _Postings()
+                found.slots.append(slot)
+                found.frequencies.append(frequency)
+                found.live += 1
+        return slot
 
     def _delete(self, article_id: str) -> None:
-        self._norms = None
-        entry = self._entries.pop(article_id)
-        self._statuses[entry.status] -= 1
-        if not self._statuses[entry.status]:
-            del self._statuses[entry.status]
-        self._boosts.pop(article_id, None)
+        self._cache.clear()
+        slot = self._slots.pop(article_id)
+        entry = self._entries[slot]
+        assert entry is not None
+        self._entries[slot] = None
+        self._status[slot] = -1
+        self._dead += 1
+        status = entry.document.status
+        self._statuses[status] -= 1
+        if not self._statuses[status]:
+            del self._statuses[status]
         self._total_length -= entry.length
         for term in entry.terms:
             postings = self._postings[term]
-            del postings[article_id]
-            if not postings:
+            postings.live -= 1
+            if not postings.live:
                 del self._postings[term]
+        if self._dead > _COMPACT_AFTER and self._dead > len(self._slots):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Drop the dead slots: re-insert the live entries (their terms are kept, not
+        re-analysed)."""
+        live = [entry for entry in self._entries if entry is not None]
+        self._reset()
+        for entry in live:
+            self._insert(entry)
 
     # -- search ----------------------------------------------------------------------------
 
@@ -173,106 +310,219 @@ class ArticleIndex:
         category: str | None = None,
         tags: Iterable[str] | None = None,
         statuses: Iterable[ArticleStatus] | None = None,
+        visibilities: Iterable[Visibility] | None = None,
         limit: int | None = None,
     ) -> tuple[SearchHit, ...]:
         """The best articles for ``query``, best first; ties broken by article id.
 
         ``query`` is a :class:`SearchQuery`, or its text with the filters given as keywords
-        (defaults: any category, any tags, published only, 10 hits). Only articles containing
-        at least one query term are returned; a query without any term (only punctuation, say)
-        finds nothing.
+        (defaults: any category, any tags, published only, any visibility, 10 hits). Only
+        articles containing at least one query term are returned; a query without any term
+        (only punctuation, say) finds nothing.
 
         Raises:
             ValidationError: invalid filters, or keyword filters given with a SearchQuery
                 (which carries its own).
         """
-        if isinstance(query, SearchQuery):
-            given = {"category": category, "tags": tags, "statuses": statuses, "limit": limit}
-            extra = sorted(name for name, value in given.items() if value is not None)
-            if extra:
-                raise ValidationError(
-                    "ArticleIndex.search",
-                    [
-                        Problem(name, "give it in the SearchQuery, not as a keyword")
-                        for name in extra
-                    ],
-                )
-        else:
-            query = SearchQuery(
-                text=query,
-                category=category,
-                tags=frozenset(() if tags is None else tags),
-                statuses=frozenset((ArticleStatus.PUBLISHED,) if statuses is None else statuses),
-                limit=10 if limit is None else limit,
-            )
-        terms = sorted(set(tokenize(query.text)))
-        count = len(self._entries)
+        query = _query(query, category, tags, statuses, visibilities, limit)
+        terms = sorted(set(self._analyzer.terms(query.text, self._stems)))
         if not terms or not self._total_length:  # nothing asked, or nothing indexed
             return ()
-        ranking = self._ranking
-        norms = self._length_norms()
-        factor = ranking.k1 + 1.0
-        relevance: dict[str, float] = {}
-        for term in terms:  # sorted: each article's sum is added up in the same order
-            postings = self._postings.get(term)
-            if postings is None:
-                continue
-            weight = ranking.idf(count, len(postings)) * factor
-            get = relevance.get
-            for article_id, frequency in postings.items():  # the hot loop: kept plain
-                relevance[article_id] = get(article_id, 0.0) + (
-                    weight * frequency / (frequency + norms[article_id])
-                )
-        entries = self._entries
-        scores = self._boosted(relevance)
-        if self._filters_out(query):
-            scored = [(-v, i) for i, v in scores.items() if entries[i].admits(query)]
+        if self._np is not None:
+            best = self._search_numpy(query, terms)
         else:
-            scored = [(-v, i) for i, v in scores.items()]
-        best = heapq.nsmallest(query.limit, scored)  # (-score, id): best first, ties by id
-        return tuple(
-            self._hit(entries[article_id], -negated, relevance[article_id], terms)
-            for negated, article_id in best
-        )
+            best = self._search_python(query, terms)
+        return tuple(self._hit(slot, score, relevance, terms) for score, relevance, slot in best)
 
-    def _boosted(self, relevance: dict[str, float]) -> dict[str, float]:
-        """Relevance plus the solved-tickets boost (looping over the smaller of the two)."""
-        boosts = self._boosts
-        if not boosts:
-            return relevance
-        if len(boosts) < len(relevance):
-            scores = dict(relevance)
-            for article_id, boost in boosts.items():
-                if article_id in scores:
-                    scores[article_id] = relevance[article_id] + boost
-            return scores
-        return {i: v + boosts[i] if i in boosts else v for i, v in relevance.items()}
+    def _weights(self, terms: list[str]) -> list[tuple[str, _Postings, float]]:
+        """The query terms in the index, sorted, with ``idf * (k1 + 1)``."""
+        count = len(self._slots)
+        factor = self._ranking.k1 + 1.0
+        return [
+            (term, postings, self._ranking.idf(count, postings.live) * factor)
+            for term in terms
+            if (postings := self._postings.get(term)) is not None
+        ]
 
-    def _filters_out(self, query: SearchQuery) -> bool:
-        """False when the query's filters keep every indexed article (nothing to check)."""
-        return bool(
-            query.category is not None or query.tags or not set(self._statuses) <= query.statuses
-        )
-
-    def _length_norms(self) -> dict[str, float]:
-        """``k1 * (1 - b + b * |d| / avgdl)`` for every article, kept until the index changes."""
-        if self._norms is None:
+    def _norm_list(self) -> list[float]:
+        """``k1 * (1 - b + b * |d| / avgdl)`` for every slot, kept until the index changes."""
+        norms: list[float] | None = self._cache.get("norms")
+        if norms is None:
             k1, b = self._ranking.k1, self._ranking.b
-            average = self._total_length / len(self._entries)
-            self._norms = {
-                article_id: k1 * (1.0 - b + b * entry.length / average)
-                for article_id, entry in self._entries.items()
-            }
-        return self._norms
+            average = self._total_length / len(self._slots)
+            norms = [k1 * (1.0 - b + b * length / average) for length in self._lengths]
+            self._cache["norms"] = norms
+        return norms
 
-    def _hit(self, entry: _Entry, score: float, relevance: float, terms: list[str]) -> SearchHit:
+    def _search_python(
+        self, query: SearchQuery, terms: list[str]
+    ) -> list[tuple[float, float, int]]:
+        norms = self._norm_list()
+        relevance: dict[int, float] = {}
+        get = relevance.get
+        for _, postings, weight in self._weights(terms):  # sorted terms: the same sums
+            for slot, frequency in zip(postings.slots, postings.frequencies, strict=True):
+                relevance[slot] = get(slot, 0.0) + weight * frequency / (frequency + norms[slot])
+        admits = self._admits(query)
+        boosts, ids = self._boosts, self._ids
+        scored = [
+            (-(value + boosts[slot]), ids[slot], value, slot)
+            for slot, value in relevance.items()
+            if admits(slot)
+        ]
+        best = heapq.nsmallest(query.limit, scored)  # (-score, id): best first, ties by id
+        return [(-negated, value, slot) for negated, _, value, slot in best]
+
+    def _admits(self, query: SearchQuery) -> Any:
+        """A test of one slot against the query's filters (dead slots never pass)."""
+        statuses = {_STATUS_CODE[status] for status in query.statuses}
+        visibilities = {_VISIBILITY_CODE[v] for v in query.visibilities}
+        categories = (
+            None if query.category is None else set(self._categories_within(query.category))
+        )
+        tag_sets = [set(self._tag_slots.get(tag, ())) for tag in query.tags]
+        status, visibility, category = self._status, self._visibility, self._category
+
+        def admits(slot: int) -> bool:
+            return (
+                status[slot] in statuses
+                and visibility[slot] in visibilities
+                and (categories is None or category[slot] in categories)
+                and all(slot in tagged for tagged in tag_sets)
+            )
+
+        return admits
+
+    def _categories_within(self, category: str) -> list[int]:
+        return [code for path, code in self._category_codes.items() if within(path, category)]
+
+    # -- the numpy engine ----------------------------------------------------------------------
+
+    def _column(self, name: str, values: array[Any], dtype: str) -> Any:
+        column = self._cache.get(name)
+        if column is None:
+            column = self._cache[name] = self._np.frombuffer(values, dtype=dtype).copy()
+        return column
+
+    def _postings_arrays(self, term: str, postings: _Postings) -> tuple[Any, Any]:
+        key = "t:" + term
+        arrays = self._cache.get(key)
+        if arrays is None:
+            np = self._np
+            arrays = self._cache[key] = (
+                np.frombuffer(postings.slots, dtype=np.intc).copy(),
+                np.frombuffer(postings.frequencies, dtype=np.float64).copy(),
+            )
+        return arrays
+
+    def _norm_array(self) -> Any:
+        norms = self._cache.get("norm_array")
+        if norms is None:
+            k1, b = self._ranking.k1, self._ranking.b
+            average = self._total_length / len(self._slots)
+            lengths = self._column("lengths", self._lengths, "float64")
+            norms = self._cache["norm_array"] = k1 * (1.0 - b + b * lengths / average)
+        return norms
+
+    def _mask(self, query: SearchQuery) -> Any:
+        """The slots the query's filters keep, as a boolean array (dead slots never)."""
+        np = self._np
+        size = len(self._entries)
+        statuses = np.zeros(len(_STATUSES) + 1, dtype=bool)
+        statuses[[_STATUS_CODE[status] + 1 for status in query.statuses]] = True
+        mask = statuses[self._column("status", self._status, "int8") + 1]
+        if set(query.visibilities) != set(_VISIBILITIES):
+            table = np.zeros(len(_VISIBILITIES), dtype=bool)
+            table[[_VISIBILITY_CODE[v] for v in query.visibilities]] = True
+            mask &= table[self._column("visibility", self._visibility, "int8")]
+        if query.category is not None:
+            table = np.zeros(len(self._category_codes) + 1, dtype=bool)
+            table[[code + 1 for code in self._categories_within(query.category)]] = True
+            mask &= table[self._column("category", self._category, "intc") + 1]
+        for tag in query.tags:
+            tagged = np.zeros(size, dtype=bool)
+            slots = self._tag_slots.get(tag)
+            if slots is not None:
+                tagged[np.frombuffer(slots, dtype=np.intc)] = True
+            mask &= tagged
+        return mask
+
+    def _search_numpy(self, query: SearchQuery, terms: list[str]) -> list[tuple[float, float, int]]:
+        np = self._np
+        size = len(self._entries)
+        norms = self._norm_array()
+        relevance = np.zeros(size)
+        touched = np.zeros(size, dtype=bool)
+        for term, postings, weight in self._weights(terms):  # sorted terms: the same sums
+            slots, frequencies = self._postings_arrays(term, postings)
+            relevance[slots] += weight * frequencies / (frequencies + norms[slots])
+            touched[slots] = True
+        candidates = np.flatnonzero(touched & self._mask(query))
+        values = relevance[candidates]
+        scores = values + self._column("boosts", self._boosts, "float64")[candidates]
+        if len(candidates) > query.limit:  # keep the limit best, and every tie with the last
+            cut = len(candidates) - query.limit
+            threshold = np.partition(scores, cut)[cut]
+            kept = scores >= threshold
+            candidates, values, scores = candidates[kept], values[kept], scores[kept]
+        ids = self._ids
+        ranked = sorted(
+            zip((-scores).tolist(), candidates.tolist(), values.tolist(), strict=True),
+            key=lambda row: (row[0], ids[row[1]]),
+        )
+        return [(-negated, value, slot) for negated, slot, value in ranked[: query.limit]]
+
+    def _hit(self, slot: int, score: float, relevance: float, terms: list[str]) -> SearchHit:
+        entry = self._entries[slot]
+        assert entry is not None
+        document = entry.document
+        own = set(entry.terms)
         return SearchHit(
-            article_id=entry.article_id,
-            title=entry.title,
-            category=entry.category,
-            status=entry.status,
+            article_id=document.article_id,
+            title=document.title,
+            category=document.category,
+            status=document.status,
+            visibility=document.visibility,
             score=score,
             relevance=relevance,
-            boost=self._ranking.boost(entry.solved),
-            matched=tuple(term for term in terms if term in entry.terms),
+            boost=self._boosts[slot],
+            matched=tuple(term for term in terms if term in own),
         )
+
+
+def _document(article: Article | ArticleDocument) -> ArticleDocument:
+    return article if isinstance(article, ArticleDocument) else ArticleDocument.of(article)
+
+
+def _query(
+    query: SearchQuery | str,
+    category: str | None,
+    tags: Iterable[str] | None,
+    statuses: Iterable[ArticleStatus] | None,
+    visibilities: Iterable[Visibility] | None,
+    limit: int | None,
+) -> SearchQuery:
+    """The query, with the keyword filters folded in (refused beside a SearchQuery)."""
+    if not isinstance(query, SearchQuery):
+        return SearchQuery(
+            text=query,
+            category=category,
+            tags=frozenset(() if tags is None else tags),
+            statuses=frozenset((ArticleStatus.PUBLISHED,) if statuses is None else statuses),
+            visibilities=frozenset(_VISIBILITIES if visibilities is None else visibilities),
+            limit=10 if limit is None else limit,
+        )
+    given = {
+        "category": category,
+        "tags": tags,
+        "statuses": statuses,
+        "visibilities": visibilities,
+        "limit": limit,
+    }
+    extra = sorted(name for name, value in given.items() if value is not None)
+    if extra:
+        raise ValidationError(
+            "ArticleIndex.search",
+            [Problem(name, "give it in the SearchQuery, not as a keyword") for name in extra],
+        )
+    return query

@@ -13,6 +13,7 @@ from itsm_core.errors import Problem, ValidationError
 from itsm_core.knowledge._categories import category_problems
 from itsm_core.knowledge._fields import positive_int_problems, tag_problems
 from itsm_core.knowledge._lifecycle import ArticleStatus
+from itsm_core.knowledge._visibility import Visibility
 
 
 def _one_or_many(values: Iterable[object]) -> frozenset[object]:
@@ -30,6 +31,8 @@ class SearchQuery:
             ``"network/vpn"``); None for all.
         tags: only articles carrying every one of these tags.
         statuses: only articles in one of these statuses (published by default).
+        visibilities: only articles with one of these visibilities (any by default; a
+            customer self-help portal asks for ``{Visibility.PUBLIC}``).
         limit: at most this many hits.
 
     >>> SearchQuery(text="VPN 809", category="network", tags={"vpn"}).limit
@@ -46,6 +49,9 @@ class SearchQuery:
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_one_or_many)
     statuses: frozenset[ArticleStatus] = attrs.field(
         default=frozenset({ArticleStatus.PUBLISHED}), converter=_one_or_many
+    )
+    visibilities: frozenset[Visibility] = attrs.field(
+        default=frozenset(Visibility), converter=_one_or_many
     )
     limit: int = 10
 
@@ -64,6 +70,13 @@ class SearchQuery:
             for status in sorted(self.statuses, key=shown)
             if not isinstance(cast(object, status), ArticleStatus)
         )
+        if not self.visibilities:
+            problems.append(Problem("visibilities", "at least one visibility"))
+        problems.extend(
+            Problem("visibilities", f"{shown(visibility)} is not a Visibility")
+            for visibility in sorted(self.visibilities, key=shown)
+            if not isinstance(cast(object, visibility), Visibility)
+        )
         problems.extend(positive_int_problems(self.limit, "limit"))
         if problems:
             raise ValidationError("SearchQuery", problems)
@@ -71,15 +84,16 @@ class SearchQuery:
 
 @attrs.frozen(kw_only=True)
 class SearchHit:
-    """One ranked article: its score, split into BM25 relevance and the solved-tickets boost.
+    """One ranked article: its score, split into BM25 relevance and the usage boost.
 
-    ``matched`` lists the query terms found in the article, sorted.
+    ``matched`` lists the query terms (as the analyzer made them) found in the article, sorted.
     """
 
     article_id: str
     title: str
-    category: str
+    category: str | None
     status: ArticleStatus
+    visibility: Visibility = Visibility.PUBLIC
     score: float
     relevance: float
     boost: float

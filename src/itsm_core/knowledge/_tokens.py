@@ -28,8 +28,9 @@ _CJK_CLASS = (
     "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     "\U00020000-\U0002fa1f\U00030000-\U0003134f"
 )
-_CJK_RUNS = re.compile(f"([{_CJK_CLASS}]+)")
-_WORDS = re.compile(r"[^\W_]+")
+CJK_RUNS = re.compile(f"([{_CJK_CLASS}]+)")
+# After the separators are blanked: a CJK run (group 1) or a run of other letters and digits.
+_RUNS = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+)")
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
@@ -48,14 +49,23 @@ def tokenize(text: str) -> tuple[str, ...]:
     ('カメ', 'メラ', 'レン', 'ンズ')
     """
     terms: list[str] = []
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    pieces = _CJK_RUNS.split(_SEPARATORS.sub(" ", folded))
-    for position, piece in enumerate(pieces):
-        if position % 2:  # a CJK run (the split keeps the separators at odd positions)
-            if len(piece) == 1:
-                terms.append(piece)
-            else:
-                terms.extend(piece[i : i + 2] for i in range(len(piece) - 1))
-        elif piece:
-            terms.extend(_WORDS.findall(piece))
+    for run, word in runs(text):
+        if word:
+            terms.append(word)
+        else:
+            terms.extend(bigrams(run))
     return tuple(terms)
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` normalised and cut into runs: ``(cjk_run, "")`` or ``("", word)`` pairs."""
+    folded = _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    found: list[tuple[str, str]] = _RUNS.findall(folded)
+    return found
+
+
+def bigrams(run: str) -> list[str]:
+    """The overlapping character bigrams of a CJK run (a lone character is its own term)."""
+    if len(run) < 3:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
