@@ -12,8 +12,8 @@ import importlib
 import importlib.util
 import pkgutil
 import re
-import tomllib
 import textwrap
+import tomllib
 from pathlib import Path
 from typing import Any
 
