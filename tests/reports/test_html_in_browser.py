@@ -136,6 +136,9 @@ def test_the_report_opens_offline_with_every_chart_drawn(
     reasons = {row[5] for row in rows}
     assert words.text("not explained by the export's columns") not in reasons
     assert all(reason for reason in reasons)
-    assert words.text(
-        "a group set on a ticket that had none: a reassignment for the source, not for us"
-    ) in reasons
+    assert (
+        words.text(
+            "a group set on a ticket that had none: a reassignment for the source, not for us"
+        )
+        in reasons
+    )

@@ -351,12 +351,7 @@ DEFINITION_TEXTS: dict[str, str] = {
 def label(messages: Messages, key: str) -> str:
     """The display name of a KPI, metric, dimension or term key in ``messages``' language
     (the key itself when it is not a known name)."""
-    known = (
-        KPI_NAMES.get(key)
-        or TERMS.get(key)
-        or RECONCILIATION_TERMS.get(key)
-        or UNITS.get(key)
-    )
+    known = KPI_NAMES.get(key) or TERMS.get(key) or RECONCILIATION_TERMS.get(key) or UNITS.get(key)
     return messages.text(known) if known is not None else key
 
 
