@@ -17,34 +17,58 @@ from _week_desk import CALENDARS, END_OF_WEEK, POLICIES, heading
 from _week_run import Week
 
 from itsm_core.communications import Moment, Notification, Recipient, Templates, notifications
+from itsm_core.customers import Contact, Customer, CustomerDirectory
 from itsm_core.desk import InMemoryOutbox, OutboxFeed
 from itsm_core.sla import evaluate, next_change_at
 from itsm_core.tickets import Ticket, TicketEvent, replay
 
-#: The week's customers as their notices address them.
-NAMES = {
-    "Ms Zhao": ("赵女士", "zhao"),
-    "Mr Qian": ("钱先生", "qian"),
-    "Ms Sun": ("孙女士", "sun"),
-    "Mr Li": ("李先生", "li"),
-    "Ms Zhou": ("周女士", "zhou"),
-    "Mr Wu": ("吴先生", "wu"),
-    "Ms Zheng": ("郑女士", "zheng"),
-    "Mr Wang": ("王先生", "wang"),
-}
+#: The week's customers: each requester is the contact of a customer (two firms, and people
+#: on their own), with the channels they prefer; their notices go where they prefer.
+CUSTOMERS = CustomerDirectory(
+    [
+        Customer(
+            id="jinqiao-bank",
+            name="金桥银行",
+            tier="vip",
+            vip_channel="vip-desk",
+            contacts=[
+                Contact(id="Ms Zhao", name="赵女士", phone="13800000001", channels=["mobile"]),
+                Contact(id="Mr Qian", name="钱先生", email="qian@jinqiao.cn", channels=["email"]),
+            ],
+        ),
+        Customer(
+            id="huadong-logistics",
+            name="华东物流",
+            contacts=[
+                Contact(
+                    id="Ms Sun", name="孙女士", phone="13800000003", channels=["chat", "phone"]
+                ),
+                Contact(id="Mr Li", name="李先生", email="li@huadong.cn", phone="13800000004"),
+            ],
+        ),
+        *(
+            Customer(
+                id=slug,
+                name=name,
+                contacts=[Contact(id=requester, name=name, phone=phone, channels=["mobile"])],
+            )
+            for requester, name, slug, phone in (
+                ("Ms Zhou", "周女士", "zhou", "13800000005"),
+                ("Mr Wu", "吴先生", "wu", "13800000006"),
+                ("Ms Zheng", "郑女士", "zheng", "13800000007"),
+                ("Mr Wang", "王先生", "wang", "13800000008"),
+            )
+        ),
+    ]
+)
 TEMPLATES = Templates.default()
 
 
-def recipient(requester: str) -> Recipient:
-    """The requester as a recipient: Chinese, in Shanghai, told by SMS."""
-    name, slug = NAMES.get(requester, (requester, requester.lower().replace(" ", ".")))
-    return Recipient(
-        address=f"{slug}@example.cn",
-        name=name,
-        language="zh-CN",
-        zone="Asia/Shanghai",
-        channel="sms",
-    )
+def recipient(requester: str) -> Recipient | None:
+    """The requester as their customer's contact: told in the customer's language and time
+    zone, on the channel they prefer; None for the desk's own staff (internal requests)."""
+    customer = CUSTOMERS.customer_of(requester)
+    return None if customer is None else Recipient.of(customer, requester)
 
 
 def derive(
@@ -52,8 +76,11 @@ def derive(
 ) -> list[Notification]:
     """The event-driven notices of one ticket (the feed's ``derive``)."""
     now = new[-1].at
+    to = recipient(ticket.requester)
+    if to is None:
+        return []
     report = evaluate(POLICIES, history, now, calendars=CALENDARS)
-    return list(notifications(ticket, new, report, recipient(ticket.requester), TEMPLATES, now))
+    return list(notifications(ticket, new, report, to, TEMPLATES, now))
 
 
 def delay_notices(week: Week, outbox: InMemoryOutbox) -> tuple[int, int]:
@@ -67,7 +94,8 @@ def delay_notices(week: Week, outbox: InMemoryOutbox) -> tuple[int, int]:
             seen = tuple(event for event in history if event.at <= now)
             report = evaluate(POLICIES, seen, now, calendars=CALENDARS)
             ticket = replay(seen)
-            found = notifications(ticket, (), report, recipient(ticket.requester), TEMPLATES, now)
+            to = recipient(ticket.requester)
+            found = () if to is None else notifications(ticket, (), report, to, TEMPLATES, now)
             derived += len(found)
             stored += outbox.put(found)
             later = [event.at for event in history if event.at > now]
@@ -103,6 +131,9 @@ def show(week: Week) -> None:
     )
     sent = ", ".join(f"{kind.value} {kinds[kind]}" for kind in Moment if kinds[kind])
     print(f"Sent: {sent}; claimed again after: {len(again)}.")
+    channels = Counter(entry.message.channel for entry in claimed)
+    on = ", ".join(f"{channel} {n}" for channel, n in sorted(channels.items()))
+    print(f"On each contact's preferred channel: {on}; internal requests get no customer notice.")
     delays = [entry.message for entry in claimed if entry.message.kind is Moment.DELAY_NOTICE]
     if delays:
         notice = min(delays, key=lambda message: (message.at, message.key))

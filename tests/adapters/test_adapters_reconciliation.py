@@ -28,6 +28,10 @@ from itsm_core.adapters.servicenow import (
 )
 from itsm_core.adapters.zendesk import import_tickets, parse_export
 from itsm_core.errors import DeserializationError
+from itsm_core.i18n import Messages
+from itsm_core.metrics import Granularity, KpiAccumulator, KpiReport, PeriodGrid, ReportSpec
+from itsm_core.reports import build_report, render_report_markdown
+from itsm_core.reports._labels import label
 from itsm_core.tickets import ImportMode
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "metrics" / "reconciliation.md"
@@ -82,6 +86,11 @@ def row(
         resolved_at=None if resolved_at is None else minutes(resolved_at),
         closed_at=None if closed_at is None else minutes(closed_at),
     )
+
+
+def empty_kpis() -> KpiReport:
+    periods = PeriodGrid(Granularity.MONTH, "UTC", dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    return KpiAccumulator(ReportSpec(periods=periods)).report(T0)
 
 
 def one(rows: list[ServiceNowRow], profile: KpiProfile = KpiProfile.NATIVE) -> Reconciliation:
@@ -212,6 +221,53 @@ def test_the_table_renders_and_gives_records() -> None:
     assert "| INC1 | reassignments | 0 | 1 | first_assignment |" in result.differences_markdown()
     with pytest.raises(KeyError):
         result.line("no such figure")
+
+
+def test_the_report_table_shows_every_figure_and_reason_in_both_languages() -> None:
+    rows = [
+        row(1, "New", 0, None, resolved_at=50),
+        row(2, "Active", 10, "G1", reassigned=1, resolved_at=50),
+        row(3, "Resolved", 30, "G1", reassigned=1, resolved_at=50),
+        row(4, "Resolved", 50, "G1", reassigned=1, resolved_at=50),
+    ]
+    result = one(rows)
+    table = result.report_table()
+    records = table.records()
+    assert records[0] == {
+        "figure": "tickets",
+        "unit": "tickets",
+        "ours": 1,
+        "theirs": 1,
+        "ours_unit": "tickets",
+        "theirs_unit": "tickets",
+        "difference": 0,
+        "difference_unit": "tickets",
+        "reason": "equal",
+        "tickets": None,
+        "tickets_unit": "tickets",
+    }
+    by_figure = {r["figure"]: r for r in records}
+    assert by_figure["reassignments"]["reason"] == "first_assignment"
+    assert by_figure["time to resolution, mean"]["ours_unit"] == "h"
+    assert (
+        by_figure["time to resolution, mean"]["reason"],
+        by_figure["time to resolution, mean"]["tickets"],
+    ) == ("restamped", 1)
+    # Every figure, reason and note a reconciliation can show has its Chinese name in the
+    # reports catalogue (the renderer translates the table's cells from there).
+    zh = Messages.load("zh-CN", "reports")
+    keys = {line.figure for line in result.lines} | {r.value for r in Reason} | {"equal"}
+    keys |= {line.note for line in result.lines if line.note}
+    keys |= {"time to closure, mean", "time to closure, median", "tickets with a closure time"}
+    untranslated = sorted(k for k in keys if label(zh, k) == k)
+    assert untranslated == []
+    for message in (table.title, table.note, *(c.title for c in table.columns)):
+        assert zh.text(message) != message, message
+    assert result.report_table() == table  # deterministic
+    page = render_report_markdown(
+        build_report(empty_kpis(), reconciliation=table), language="zh-CN"
+    )
+    assert "| 改派次数 | 次改派 | 0 次改派 | 1 次改派 | -1 次改派 | 为原本无处理组" in page
 
 
 def test_an_export_without_the_figures_columns_reads_none(tmp_path: Path) -> None:

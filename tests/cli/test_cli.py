@@ -358,3 +358,64 @@ def test_the_installed_command_and_python_m_run_main() -> None:
         [str(script), "--version"], capture_output=True, text=True, check=False
     )
     assert version.stdout.startswith("itsm-core ")
+
+
+SERVICENOW_COLUMNS = (
+    "number,incident_state,reassignment_count,reopen_count,made_sla,caller_id,opened_by,"
+    "opened_at,sys_updated_by,sys_updated_at,contact_type,category,u_symptom,cmdb_ci,impact,"
+    "urgency,priority,assignment_group,assigned_to,closed_code,resolved_at,closed_at"
+)
+
+
+def servicenow_row(state: str, at: str, group: str, reassigned: int, resolved: str) -> str:
+    return (
+        f"INC1,{state},{reassigned},0,TRUE,Caller 1,Opener,02-03-2026 09:00,Agent,{at},Phone,"
+        f"Category 1,?,?,2 - Medium,2 - Medium,3 - Moderate,{group},?,?,{resolved},?"
+    )
+
+
+# A group set on an incident that had none: a reassignment for ServiceNow, not for us.
+SERVICENOW_LOG = "\n".join(
+    [
+        SERVICENOW_COLUMNS,
+        servicenow_row("New", "02-03-2026 09:00", "?", 0, "02-03-2026 10:00"),
+        servicenow_row("Active", "02-03-2026 09:10", "Group 1", 1, "02-03-2026 10:00"),
+        servicenow_row("Resolved", "02-03-2026 10:00", "Group 1", 1, "02-03-2026 10:00"),
+    ]
+)
+
+
+def test_report_of_a_servicenow_export_reconciles_with_its_own_figures(files: Path) -> None:
+    (files / "incidents.csv").write_text(SERVICENOW_LOG + "\n", encoding="utf-8")
+    source = ("report", "incidents.csv", "--source", "servicenow", "--format", "markdown")
+    code, english, err = run(*source)
+    assert (code, err) == (0, "")
+    assert "## Reconciliation with the source system" in english
+    assert "### Our figures and ServiceNow's" in english
+    assert (
+        "| Reassignments | reassignments | 0 reassignments | 1 reassignments | -1 reassignments "
+        "| a group set on a ticket that had none: a reassignment for the source, not for us | 1 |"
+    ) in english
+    assert "not explained" not in english
+    code, chinese, _ = run(*source, "--lang", "zh-CN")
+    assert code == 0
+    assert "本系统数据与 ServiceNow 数据对照" in chinese
+    assert "为原本无处理组的工单设置处理组：源系统计为改派，本系统不计" in chinese
+    # Read through a mapping, the log carries none of the source's figures: no reconciliation.
+    code, mapped, _ = run("report", "log.csv", "--mapping", "map.toml", "--format", "markdown")
+    assert code == 0
+    assert "Reconciliation" not in mapped
+    # `replay` reads the export the same way; its KPI report carries the reconciliation too.
+    code, replayed, _ = run("replay", "incidents.csv", "--source", "servicenow", "--table", "kpi")
+    assert code == 0
+    assert "Our figures and ServiceNow's" in replayed
+
+
+def test_a_log_is_read_through_a_mapping_or_a_source_importer_not_both(files: Path) -> None:
+    assert run("report", "log.csv")[0] == 2
+    assert run("report", "log.csv", "--mapping", "map.toml", "--source", "servicenow")[0] == 2
+    assert run("report", "log.csv", "--source", "zendesk")[0] == 2
+    code, _, err = run("report", "log.csv", "--source", "servicenow")  # not a ServiceNow export
+    assert code == 1
+    assert "log.csv" in err
+    assert "line 2" in err

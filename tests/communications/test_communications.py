@@ -18,6 +18,7 @@ from itsm_core.communications import (
     follow_up_reminder,
     notifications,
 )
+from itsm_core.customers import Contact, Customer
 from itsm_core.desk import OutboxFeed, OutboxStatus
 from itsm_core.errors import InvalidTemplate, UnknownLanguage, ValidationError
 from itsm_core.sla import PolicySet, evaluate
@@ -218,6 +219,30 @@ def _desk_events() -> list[tuple[str, tuple[TicketEvent, ...]]]:
             _, resolved = then(ticket, Resolve(code="fixed", note="ok"), T0 + dt.timedelta(hours=n))
             appends.append((ticket.id, resolved))
     return appends
+
+
+def test_a_customers_contact_is_a_recipient_on_their_preferred_channel() -> None:
+    zhao = Contact(id="zhao", name="赵女士", phone="13800000001", channels=["chat", "mobile"])
+    ann = Contact(id="ann", name="Ann", phone="+44 20 5555 0100", email="ann@acme.co.uk")
+    acme = Customer(
+        id="acme", name="ACME", language="en-GB", time_zone="Europe/London", contacts=[ann, zhao]
+    )
+    # The first contact; no preferred channel: e-mail, since Ann has an address.
+    assert Recipient.of(acme) == Recipient(
+        address="ann@acme.co.uk", name="Ann", language="en", zone="Europe/London"
+    )
+    # Chat cannot carry a message: the next preferred channel, mobile, to the number.
+    ticket, events = opened()
+    (zhao_told,) = notifications(ticket, events, None, Recipient.of(acme, "zhao"), TEMPLATES, T0)
+    assert (zhao_told.channel, zhao_told.recipient.address) == ("mobile", "13800000001")
+    assert zhao_told.recipient.name == "赵女士"
+    assert zhao_told.language == "en"  # the customer's language, not a guess from the name
+    assert Recipient.of(acme, "ann", channel="phone").address == "+44 20 5555 0100"
+    assert Recipient.of(acme, "zhao", channel="email").address == "13800000001"  # none better
+    with pytest.raises(ValidationError, match=r"contact_id: no contact 'wu' \(contacts: ann"):
+        Recipient.of(acme, "wu")
+    with pytest.raises(ValidationError, match="no contact to tell"):
+        Recipient.of(Customer(id="solo", name="Solo"))
 
 
 def test_a_feed_and_a_sender_that_crash_lose_nothing_and_send_nothing_twice(tmp_path: Path) -> None:

@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 
-from itsm_core.adapters.eventlog import EventLogMapping, import_log, read_event_log
-from itsm_core.cli._files import load
+from itsm_core.cli._main import _read_servicenow
 from itsm_core.cli._replay import replay
+from itsm_core.i18n import Messages
 from itsm_core.metrics import Granularity
 from itsm_core.reports import HEIGHT, REPORT_POLICIES, WIDTH, ServiceReport, render_html
+from itsm_core.tickets import ImportMode
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-MAPPING = Path(__file__).resolve().parents[2] / "examples" / "mappings" / "servicenow.toml"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -68,9 +68,10 @@ def browser() -> Iterator[Any]:
 
 
 def sample_report(servicenow_csv: Path) -> ServiceReport:
-    """What ``itsm-core report --period day`` builds from the sample."""
-    mapping = load(MAPPING, EventLogMapping.from_dict)
-    results = import_log(read_event_log(servicenow_csv, mapping), mapping)
+    """What ``itsm-core report --source servicenow --period day`` builds from the sample: the
+    report with the reconciliation of our figures with the export's own."""
+    utc = zoneinfo.ZoneInfo("UTC")
+    results, reconciliation = _read_servicenow(servicenow_csv, ImportMode.STRICT, utc)
     done = replay(
         str(servicenow_csv.name),
         results,
@@ -78,8 +79,9 @@ def sample_report(servicenow_csv: Path) -> ServiceReport:
         calendars={},
         now=None,
         granularity=Granularity.DAY,
-        tz=zoneinfo.ZoneInfo("UTC"),
+        tz=utc,
         progress=lambda done, total: None,
+        reconciliation=reconciliation,
     )
     return done.report()
 
@@ -122,3 +124,21 @@ def test_the_report_opens_offline_with_every_chart_drawn(
     assert all(ink > 1000 for ink in drawn), drawn
     heading = browser.execute_script("return document.querySelector('h1').textContent")
     assert heading == ("服务报告" if language == "zh-CN" else "Service report")
+    # The reconciliation with ServiceNow's own columns: shown, and every difference explained.
+    words = Messages.load(language, "reports")
+    rows = browser.execute_script(
+        "const s = document.getElementById('reconciliation'); return s === null ? null : "
+        "Array.from(s.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => "
+        "c.textContent))"
+    )
+    assert rows is not None, "no reconciliation section"
+    assert len(rows) >= 11
+    reasons = {row[5] for row in rows}
+    assert words.text("not explained by the export's columns") not in reasons
+    assert all(reason for reason in reasons)
+    assert (
+        words.text(
+            "a group set on a ticket that had none: a reassignment for the source, not for us"
+        )
+        in reasons
+    )

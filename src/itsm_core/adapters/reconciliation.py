@@ -33,6 +33,7 @@ from typing import Any
 
 import attrs
 
+from itsm_core.reports import Cell, Column, ReportTable
 from itsm_core.stats import median
 from itsm_core.tickets import ImportResult, SourceFigures, TicketEvent
 
@@ -189,6 +190,52 @@ class Reconciliation:
             for d in self.differences
         ]
 
+    def report_table(self) -> ReportTable:
+        """The lines as the reconciliation table of a service report
+        (:func:`itsm_core.reports.build_report`'s ``reconciliation``), one row per figure and
+        reason: the figure, its unit, ours, the source's and the difference (on the figure's
+        first row), the reason and how many tickets it accounts for.
+
+        Cells are keys the ``reports`` catalogue translates (figure names, reason values,
+        ``equal``), so the same table shows in Chinese and English:
+
+        >>> line = ReconciliationLine(figure="reassignments", unit="reassignments", ours=3,
+        ...                           theirs=4, reasons=((Reason.FIRST_ASSIGNMENT, 1),))
+        >>> table = Reconciliation(system="ServiceNow", profile=KpiProfile.NATIVE,
+        ...                        lines=(line,), differences=()).report_table()
+        >>> table.records()[0]["reason"], table.records()[0]["difference"]
+        ('first_assignment', -1)
+        """
+        rows: list[tuple[Cell, ...]] = []
+        for line in self.lines:
+            unit = _UNITS.get(line.unit, line.unit)
+            figures: tuple[Cell, ...] = (line.ours, line.theirs, line.difference)
+            if line.reasons:
+                explained: list[tuple[str, int | None]] = [
+                    (reason.value, count) for reason, count in line.reasons
+                ]
+            else:
+                explained = [("equal" if line.difference == 0 else line.note, None)]
+            for index, (reason, tickets) in enumerate(explained):
+                shown = figures if index == 0 else (None, None, None)
+                rows.append((line.figure, unit, *shown, reason, tickets))
+        return ReportTable(
+            key="reconciliation",
+            title="Our figures and {system}'s",
+            facts=(("system", self.system),),
+            note=_PROFILE_NOTES[self.profile],
+            columns=(
+                Column("figure", "Figure", terms=True),
+                Column("unit", "Unit", terms=True),
+                Column("ours", "Ours", "@unit", digits=2),
+                Column("theirs", "Source's", "@unit", digits=2),
+                Column("difference", "Difference", "@unit", digits=2),
+                Column("reason", "Reason", terms=True),
+                Column("tickets", "Tickets", "tickets", digits=0),
+            ),
+            rows=rows,
+        )
+
     def to_markdown(self) -> str:
         """The table of lines in Markdown (hours with two decimals)."""
         out = [
@@ -214,6 +261,20 @@ class Reconciliation:
             for d in self.differences
         ]
         return "\n".join(out) + "\n"
+
+
+#: Units of the lines as a report spells them.
+_UNITS = {"hours": "h"}
+
+#: What the report table's note says of each profile (message ids of the ``reports``
+#: catalogue).
+_PROFILE_NOTES = {
+    KpiProfile.NATIVE: "Ours by our definitions, the source's from the export's own columns; "
+    "each difference with its reason and the number of tickets it accounts for.",
+    KpiProfile.SOURCE_COMPATIBLE: "Ours by the source's definitions, the source's from the "
+    "export's own columns; each difference with its reason and the number of tickets it "
+    "accounts for.",
+}
 
 
 def _number(value: float | None) -> str:

@@ -25,7 +25,7 @@ from itsm_core.metrics import (
     render_csv,
     sla_outcomes,
 )
-from itsm_core.reports import ServiceReport, build_report, render_report_markdown
+from itsm_core.reports import ReportTable, ServiceReport, build_report, render_report_markdown
 from itsm_core.sla import PolicySet, SlaReport, evaluate
 from itsm_core.tickets import ImportResult
 
@@ -79,6 +79,8 @@ class Replay:
     results: tuple[ImportResult, ...]
     sla: tuple[SlaReport, ...]
     kpi: KpiReport
+    reconciliation: ReportTable | None = None
+    """Our figures beside the source's (``--source``), shown after the report's details."""
 
     def table(self, name: str) -> Table:
         """One of :data:`TABLES` except ``kpi`` (rendered by the metrics package)."""
@@ -86,7 +88,7 @@ class Replay:
 
     def report(self) -> ServiceReport:
         """The KPI report people look at (summary first; see :mod:`itsm_core.reports`)."""
-        return build_report(self.kpi, source=self.source)
+        return build_report(self.kpi, source=self.source, reconciliation=self.reconciliation)
 
     def markdown(self, tables: Sequence[str], *, language: str = "en") -> str:
         """The chosen tables as one Markdown document."""
@@ -199,11 +201,13 @@ def replay(
     granularity: Granularity,
     tz: zoneinfo.ZoneInfo,
     progress: Callable[[int, int], None],
+    reconciliation: ReportTable | None = None,
 ) -> Replay:
     """Evaluate every ticket's SLA clocks at ``now`` (default: the log's last event) and fold
     the events and SLA outcomes into a KPI report by ``granularity`` periods in ``tz``.
 
     Only events at or before ``now`` count: the report is what was known then.
+    ``reconciliation`` (our figures beside the source's) joins the report after its details.
     """
     if not results:
         raise CliError([f"{source}: no tickets in the log"])
@@ -232,4 +236,5 @@ def replay(
         results=tuple(results),
         sla=tuple(reports),
         kpi=accumulator.report(as_of),
+        reconciliation=reconciliation,
     )

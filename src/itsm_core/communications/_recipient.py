@@ -8,8 +8,18 @@ from typing import Any
 import attrs
 
 from itsm_core._plain import blank_problem, shown
+from itsm_core.customers import Contact, Customer
 from itsm_core.errors import Problem, UnknownLanguage, ValidationError
 from itsm_core.i18n import LANGUAGES, language_of
+from itsm_core.tickets import Channel
+
+#: The channels a message can be delivered on, and the contact detail each needs: a request
+#: that came by web, chat or walk-in is answered by e-mail or phone.
+_DELIVERY: dict[Channel, str] = {
+    Channel.EMAIL: "email",
+    Channel.PHONE: "phone",
+    Channel.MOBILE: "phone",
+}
 
 
 def _zone_problem(name: object) -> Problem | None:
@@ -84,3 +94,67 @@ class Recipient:
     def tz(self) -> zoneinfo.ZoneInfo:
         """The time zone as a ``tzinfo``."""
         return zoneinfo.ZoneInfo(self.zone)
+
+    @classmethod
+    def of(
+        cls, customer: Customer, contact_id: str | None = None, *, channel: str | None = None
+    ) -> Recipient:
+        """The contact ``contact_id`` of ``customer`` (its first contact when None) as a
+        recipient: the contact's name, the customer's language and time zone, and the
+        contact's first preferred channel that a message can be delivered on (``email`` to
+        the e-mail address, ``phone`` or ``mobile`` to the number); without one, e-mail when
+        the contact has an address, else the phone. ``channel`` overrides the choice (the
+        address is then the e-mail address for ``email``, else the number when there is one).
+
+        >>> from itsm_core.customers import Contact, Customer
+        >>> acme = Customer(id="acme", name="ACME", contacts=[Contact(id="li", name="李女士",
+        ...     phone="13800000000", email="li@acme.cn", channels=["chat", "phone"])])
+        >>> li = Recipient.of(acme, "li")
+        >>> li.address, li.channel, li.language, li.zone
+        ('13800000000', 'phone', 'zh_CN', 'Asia/Shanghai')
+        >>> Recipient.of(acme, channel="email").address
+        'li@acme.cn'
+
+        Raises:
+            ValidationError: the customer has no contact of that id (or none at all).
+        """
+        contact = _contact(customer, contact_id)
+        if channel is None:
+            chosen = next(
+                (c for c in contact.channels if _address(contact, _DELIVERY.get(c))), None
+            )
+            channel = (
+                chosen.value if chosen is not None else ("email" if contact.email else "phone")
+            )
+        detail = _DELIVERY.get(Channel(channel)) if channel in set(Channel) else None
+        address = _address(contact, detail) or contact.email or contact.phone
+        assert address is not None  # a contact has a phone number or an e-mail address
+        return cls(
+            address=address,
+            name=contact.name,
+            language=customer.language,
+            zone=customer.time_zone,
+            channel=channel,
+        )
+
+
+def _contact(customer: Customer, contact_id: str | None) -> Contact:
+    found = customer.contacts[0] if customer.contacts and contact_id is None else None
+    if contact_id is not None:
+        found = customer.contact(contact_id)
+    if found is None:
+        if contact_id is None:
+            problem = Problem("contacts", "the customer has no contact to tell")
+        else:
+            known = ", ".join(c.id for c in customer.contacts) or "none"
+            problem = Problem("contact_id", f"no contact {shown(contact_id)} (contacts: {known})")
+        raise ValidationError(f"Recipient.of customer {shown(customer.id)}", [problem])
+    return found
+
+
+def _address(contact: Contact, detail: str | None) -> str | None:
+    if detail == "email":
+        return contact.email
+    if detail == "phone":
+        return contact.phone
+    return None

@@ -41,6 +41,40 @@ KPI_NAMES: dict[str, str] = {
     "group_resolution": N_("Group resolution"),
 }
 
+#: The figures and reasons of a reconciliation with the source system
+#: (:meth:`itsm_core.adapters.reconciliation.Reconciliation.report_table`): its figure names,
+#: reason values and notes as keys.
+RECONCILIATION_TERMS: dict[str, str] = {
+    "tickets reassigned at least once": N_("Tickets reassigned at least once"),
+    "reassignments": N_("Reassignments"),
+    "reopens": N_("Reopens"),
+    "tickets with a resolution time": N_("Tickets with a resolution time"),
+    "tickets with a closure time": N_("Tickets with a closure time"),
+    "time to resolution, mean": N_("Time to resolution, mean"),
+    "time to resolution, median": N_("Time to resolution, median"),
+    "time to closure, mean": N_("Time to closure, mean"),
+    "time to closure, median": N_("Time to closure, median"),
+    "tickets that made their SLA (the source's verdict)": N_(
+        "Tickets that made their SLA (the source's verdict)"
+    ),
+    "equal": N_("equal"),
+    "first_assignment": N_(
+        "a group set on a ticket that had none: a reassignment for the source, not for us"
+    ),
+    "counter_without_change": N_(
+        "the source's counter rose on a row with the same assignment group as the row before"
+    ),
+    "restamped": N_(
+        "the source's time is a later update in the same state; ours is the entry into the state"
+    ),
+    "missing_in_source": N_("the source has no value (`?`); ours is the row showing the state"),
+    "opened_before": N_("a row was recorded before the source's opened_at; we open there"),
+    "unexplained": N_("not explained by the export's columns"),
+    "ours needs SLA policies: see itsm_core.sla.evaluate": N_(
+        "ours needs SLA policies: see itsm_core.sla.evaluate"
+    ),
+}
+
 #: Names of the dimensions, statistics, states and other words that appear as cell values.
 TERMS: dict[str, str] = {
     "kind": N_("Kind"),
@@ -98,6 +132,8 @@ UNITS: dict[str, str] = {
     "calls": N_("calls"),
     "agents": N_("agents"),
     "answers": N_("answers"),
+    "reassignments": N_("reassignments"),
+    "reopens": N_("reopens"),
 }
 
 # Headings, column titles and explanation lines.
@@ -108,6 +144,20 @@ DETAILS = N_("Detail tables")
 CHARTS = N_("Charts")
 DEFINITIONS = N_("Definitions")
 RECONCILIATION = N_("Reconciliation with the source system")
+T_RECONCILIATION = N_("Our figures and {system}'s")
+N_RECONCILIATION_NATIVE = N_(
+    "Ours by our definitions, the source's from the export's own columns; each difference with "
+    "its reason and the number of tickets it accounts for."
+)
+N_RECONCILIATION_COMPATIBLE = N_(
+    "Ours by the source's definitions, the source's from the export's own columns; each "
+    "difference with its reason and the number of tickets it accounts for."
+)
+COL_FIGURE = N_("Figure")
+COL_OURS = N_("Ours")
+COL_THEIRS = N_("Source's")
+COL_DIFFERENCE = N_("Difference")
+COL_REASON = N_("Reason")
 SOURCE = N_("Source")
 AS_OF = N_("As of {when}")
 COMPARED = N_("Period {current} compared with {previous}")
@@ -301,7 +351,7 @@ DEFINITION_TEXTS: dict[str, str] = {
 def label(messages: Messages, key: str) -> str:
     """The display name of a KPI, metric, dimension or term key in ``messages``' language
     (the key itself when it is not a known name)."""
-    known = KPI_NAMES.get(key) or TERMS.get(key) or UNITS.get(key)
+    known = KPI_NAMES.get(key) or TERMS.get(key) or RECONCILIATION_TERMS.get(key) or UNITS.get(key)
     return messages.text(known) if known is not None else key
 
 

@@ -65,6 +65,8 @@ class Words:
         if value is None:
             return ""
         if isinstance(value, str):
+            if any(c.unit == f"@{column.key}" for c in table.columns):
+                return self.unit(value)  # the unit other columns name: "tickets", not a KPI
             return self.term(value) if column.terms else value
         if column.unit.startswith("@"):
             return self.with_unit(value, table.unit(column, row), column.digits)
