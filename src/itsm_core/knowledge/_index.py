@@ -33,6 +33,8 @@ from itsm_core.knowledge._document import ArticleDocument
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
+from itsm_core.knowledge._search import article_document as _document
+from itsm_core.knowledge._search import search_query as _query
 from itsm_core.knowledge._visibility import Visibility
 
 _STATUSES = tuple(ArticleStatus)
@@ -488,41 +490,3 @@ class ArticleIndex:
             boost=self._boosts[slot],
             matched=tuple(term for term in terms if term in own),
         )
-
-
-def _document(article: Article | ArticleDocument) -> ArticleDocument:
-    return article if isinstance(article, ArticleDocument) else ArticleDocument.of(article)
-
-
-def _query(
-    query: SearchQuery | str,
-    category: str | None,
-    tags: Iterable[str] | None,
-    statuses: Iterable[ArticleStatus] | None,
-    visibilities: Iterable[Visibility] | None,
-    limit: int | None,
-) -> SearchQuery:
-    """The query, with the keyword filters folded in (refused beside a SearchQuery)."""
-    if not isinstance(query, SearchQuery):
-        return SearchQuery(
-            text=query,
-            category=category,
-            tags=frozenset(() if tags is None else tags),
-            statuses=frozenset((ArticleStatus.PUBLISHED,) if statuses is None else statuses),
-            visibilities=frozenset(_VISIBILITIES if visibilities is None else visibilities),
-            limit=10 if limit is None else limit,
-        )
-    given = {
-        "category": category,
-        "tags": tags,
-        "statuses": statuses,
-        "visibilities": visibilities,
-        "limit": limit,
-    }
-    extra = sorted(name for name, value in given.items() if value is not None)
-    if extra:
-        raise ValidationError(
-            "ArticleIndex.search",
-            [Problem(name, "give it in the SearchQuery, not as a keyword") for name in extra],
-        )
-    return query
