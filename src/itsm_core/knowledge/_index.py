@@ -3,8 +3,9 @@
 Layout. Every indexed article has a slot (an int); per slot the index keeps the article's
 length, status, visibility, category and boost in flat arrays, and per term its postings: the
 slots of the articles containing it and how often, as two flat arrays. With numpy (the
-``numpy`` extra) a search is array arithmetic: for each query term, the BM25 weights of its
-postings are computed at once and added into a score array; the filters are boolean masks; the
+``numpy`` extra) a search is array arithmetic: for each query term, the saturation part of
+its postings' BM25 weights (kept until the index changes) times the term's IDF is added into a
+score array; the filters are boolean masks (kept per filter set until a change); the
 best hits come from a partition, not a sort of every candidate. Without numpy the same
 arithmetic runs as a Python loop: same operations in the same order, so the same scores to the
 last bit and the same rankings (tested).
