@@ -747,6 +747,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "read_issues",
     },
     "itsm_core.adapters.postgresql": {
+        "PostgresArticleSearch",
         "PostgresDatabase",
         "PostgresEventStore",
         "PostgresOutbox",
@@ -754,6 +755,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "PostgresRepository",
     },
     "itsm_core.adapters.sqlite": {
+        "SqliteArticleSearch",
         "SqliteDatabase",
         "SqliteEventStore",
         "SqliteOutbox",
@@ -770,6 +772,7 @@ PUBLIC_API: dict[str, set[str]] = {
         "ArticleDocument",
         "ArticleEvent",
         "ArticleIndex",
+        "ArticleSearch",
         "ArticleStatus",
         "ArticleVersion",
         "Bm25",
@@ -831,6 +834,7 @@ PUBLIC_API: dict[str, set[str]] = {
     },
     "itsm_core.testing": {
         "ArticleRepositoryContract",
+        "ArticleSearchContract",
         "EventStoreContract",
         "OutboxContract",
         "ProjectionStoreContract",

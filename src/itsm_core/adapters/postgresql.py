@@ -41,7 +41,7 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar, cast
 
@@ -56,6 +56,7 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
 
 from itsm_core._plain import is_a, is_number, shown, text
 from itsm_core.adapters._postgresql_outbox import PostgresOutbox
+from itsm_core.adapters._postgresql_search import PostgresArticleSearch
 from itsm_core.adapters._stores import Closing, load_metadata, prepared_append
 from itsm_core.desk import (
     ProjectionRow,
@@ -89,6 +90,7 @@ from itsm_core.repositories import (
 from itsm_core.serialization import Serializer
 
 __all__ = [
+    "PostgresArticleSearch",
     "PostgresDatabase",
     "PostgresEventStore",
     "PostgresOutbox",
@@ -320,7 +322,10 @@ class PostgresDatabase(Closing):
             yield connection
 
     def query(
-        self, operation: str, statement: Composed, parameters: Sequence[object] = ()
+        self,
+        operation: str,
+        statement: Composed,
+        parameters: Sequence[object] | Mapping[str, object] = (),
     ) -> list[Any]:
         """Rows of a read-only statement (one statement, one snapshot)."""
         with self._errors(operation):

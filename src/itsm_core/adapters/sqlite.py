@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from itsm_core.adapters._sqlite_outbox import SqliteOutbox
+from itsm_core.adapters._sqlite_search import SqliteArticleSearch
 from itsm_core.adapters._stores import Closing, load_metadata, prepared_append
 from itsm_core.desk import (
     ProjectionRow,
@@ -80,6 +81,7 @@ from itsm_core.repositories import (
 from itsm_core.serialization import Serializer
 
 __all__ = [
+    "SqliteArticleSearch",
     "SqliteDatabase",
     "SqliteEventStore",
     "SqliteOutbox",

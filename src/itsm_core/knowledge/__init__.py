@@ -14,6 +14,8 @@
   English stemming, a :class:`SynonymTable`, hyphenated compounds, optional jieba words.
   Filters by category, tag, status and :class:`Visibility`; :class:`ArticleDocument` is the
   bulk path; :func:`evaluate_search` measures nDCG@10 and MRR on labelled queries.
+  :class:`ArticleSearch` is the search port the index shares with the database full-text
+  searches of :mod:`itsm_core.adapters` (FTS5 on SQLite, ``tsvector`` on PostgreSQL).
 * **Lifecycle**: review dates (:class:`ConfirmReview`, :func:`staleness_report`), internal or
   public visibility, and self-publishing in one decision where the policy allows it.
 * **Reuse**: :func:`suggest_articles` for a new ticket; :func:`draft_from_ticket` turns a
@@ -48,6 +50,7 @@ from itsm_core.knowledge._index import ArticleIndex
 from itsm_core.knowledge._lifecycle import ARTICLE_WORKFLOW, ArticleStatus
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
+from itsm_core.knowledge._search import ArticleSearch
 from itsm_core.knowledge._staleness import (
     StaleArticle,
     StalenessPolicy,
@@ -69,6 +72,7 @@ __all__ = [
     "ArticleDocument",
     "ArticleEvent",
     "ArticleIndex",
+    "ArticleSearch",
     "ArticleStatus",
     "ArticleVersion",
     "Bm25",

@@ -25,13 +25,13 @@ import importlib
 import re
 import unicodedata
 from collections.abc import Callable, MutableMapping
-from itertools import chain
+from itertools import chain, compress
 from typing import Any, cast
 
 import attrs
 
 from itsm_core.knowledge._synonyms import SynonymTable
-from itsm_core.knowledge._tokens import CJK_RUNS, bigrams, runs, tokenize
+from itsm_core.knowledge._tokens import CJK_RUNS, bigrams, folded_runs, tokenize
 
 _COMPOUND = re.compile(r"(?<![^\W_])[a-z0-9]+(?:-[a-z0-9]+)+(?![^\W_])")
 
@@ -142,6 +142,18 @@ class Analyzer:
                 cache[key] = terms
         return terms
 
+    def _chunk_terms(self, chunk: str, cache: MutableMapping[str, Any]) -> list[str]:
+        """The terms of one whitespace-free piece of folded text, kept in ``cache`` (long
+        pieces are not kept; their words and short CJK runs are)."""
+        terms: list[str] | None = cache.get(chunk)
+        if terms is None:
+            terms = []
+            for run, word in folded_runs(chunk):
+                terms.extend(self._run_terms(run, word, cache))
+            if len(chunk) <= 12:
+                cache[chunk] = terms
+        return terms
+
     # -- the analysis ------------------------------------------------------------------------
 
     def terms(self, text: str, cache: MutableMapping[str, Any] | None = None) -> tuple[str, ...]:
@@ -152,28 +164,30 @@ class Analyzer:
         faster. Give every analyzer its own cache.
         """
         cache = {} if cache is None else cache
-        pairs = runs(text)
-        found: list[list[str] | None] = list(map(cache.get, [word or run for run, word in pairs]))
+        # Whitespace always separates terms, so the text's whitespace-separated chunks are
+        # analysed one by one, each looked up in the cache first (most chunks recur).
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        chunks = folded.split()
+        found: list[list[str] | None] = list(map(cache.get, chunks))
         if None in found:
-            found = [self._run_terms(run, word, cache) for run, word in pairs]
+            found = [self._chunk_terms(chunk, cache) for chunk in chunks]
         terms: list[str] = list(chain.from_iterable(cast(list[list[str]], found)))
         phrases = self._phrases
         if phrases:
-            starts = [position for position, term in enumerate(terms) if term in phrases]
+            # The positions of the terms that start a phrase, found without a Python loop.
+            starts = list(compress(range(len(terms)), map(phrases.__contains__, terms)))
             for position in starts:
                 for phrase, concept in phrases[terms[position]]:
-                    if tuple(terms[position : position + len(phrase)]) == phrase:
+                    size = len(phrase)  # longest first: a one-term phrase always matches
+                    if size == 1 or tuple(terms[position : position + size]) == phrase:
                         terms.append(concept)
                         break
-        folded: str | None = None
         segment = self._segment
         if segment is not None:
-            folded = unicodedata.normalize("NFKC", text).casefold()
             for run in CJK_RUNS.findall(folded):
                 if len(run) > 2:
                     terms.extend(word for word in segment(run) if len(word) > 2)
         if self.compounds and ("-" in text or "\uff0d" in text):  # ASCII or full-width
-            folded = unicodedata.normalize("NFKC", text).casefold() if folded is None else folded
             joined = [match.replace("-", "") for match in _COMPOUND.findall(folded)]
             terms.extend(self._stemmed(tuple(joined), cache))  # after the concepts
         return tuple(terms)

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from itsm_core.knowledge._index import ArticleIndex
 from itsm_core.knowledge._query import SearchQuery
+from itsm_core.knowledge._search import ArticleSearch
 
 
 @attrs.frozen(kw_only=True)
@@ -25,15 +25,15 @@ class SearchQuality:
 
 
 def evaluate_search(
-    index: ArticleIndex,
+    index: ArticleSearch,
     queries: Iterable[tuple[SearchQuery | str, Mapping[str, int]]],
     *,
     relevant_from: int = 3,
 ) -> SearchQuality:
-    """How well ``index`` answers ``queries``: pairs of a query and its relevance labels
-    (``{article_id: grade}``, unlisted articles grade 0).
+    """How well ``index`` (any :class:`ArticleSearch`) answers ``queries``: pairs of a query
+    and its relevance labels (``{article_id: grade}``, unlisted articles grade 0).
 
-    >>> from itsm_core.knowledge import ArticleDocument
+    >>> from itsm_core.knowledge import ArticleDocument, ArticleIndex
     >>> index = ArticleIndex([ArticleDocument(article_id="A", title="VPN 809", body="ports"),
     ...                       ArticleDocument(article_id="B", title="VPN 691", body="password")])
     >>> evaluate_search(index, [("vpn 691", {"B": 3}), ("vpn", {"A": 3, "B": 1})])

@@ -3,8 +3,9 @@
 Layout. Every indexed article has a slot (an int); per slot the index keeps the article's
 length, status, visibility, category and boost in flat arrays, and per term its postings: the
 slots of the articles containing it and how often, as two flat arrays. With numpy (the
-``numpy`` extra) a search is array arithmetic: for each query term, the BM25 weights of its
-postings are computed at once and added into a score array; the filters are boolean masks; the
+``numpy`` extra) a search is array arithmetic: for each query term, the saturation part of
+its postings' BM25 weights (kept until the index changes) times the term's IDF is added into a
+score array; the filters are boolean masks (kept per filter set until a change); the
 best hits come from a partition, not a sort of every candidate. Without numpy the same
 arithmetic runs as a Python loop: same operations in the same order, so the same scores to the
 last bit and the same rankings (tested).
@@ -23,6 +24,7 @@ import heapq
 from array import array
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from itsm_core.errors import IndexConflict, Problem, ValidationError
@@ -33,6 +35,8 @@ from itsm_core.knowledge._document import ArticleDocument
 from itsm_core.knowledge._lifecycle import ArticleStatus
 from itsm_core.knowledge._query import SearchHit, SearchQuery
 from itsm_core.knowledge._ranking import Bm25
+from itsm_core.knowledge._search import article_document as _document
+from itsm_core.knowledge._search import search_query as _query
 from itsm_core.knowledge._visibility import Visibility
 
 _STATUSES = tuple(ArticleStatus)
@@ -41,6 +45,8 @@ _STATUS_CODE = {status: code for code, status in enumerate(_STATUSES)}
 _VISIBILITY_CODE = {visibility: code for code, visibility in enumerate(_VISIBILITIES)}
 #: Compaction starts when there are more dead slots than this and than live ones.
 _COMPACT_AFTER = 1024
+#: How many filter masks a search keeps for the next searches with the same filters.
+_MASKS_KEPT = 16
 
 
 def _numpy() -> Any:
@@ -135,7 +141,7 @@ class ArticleIndex:
         self._total_length = 0
         self._dead = 0
         self._statuses: Counter[ArticleStatus] = Counter()
-        self._cache: dict[str, Any] = {}  # arrays derived for searching, dropped on change
+        self._cache: dict[object, Any] = {}  # arrays derived for searching, dropped on change
 
     @property
     def ranking(self) -> Bm25:
@@ -191,6 +197,9 @@ class ArticleIndex:
             if article_id in self._slots or article_id in seen:
                 raise IndexConflict(article_id, "is already indexed (update it instead)")
             seen.add(article_id)
+        if self._np is not None and entries:
+            self._add_postings_numpy(entries, [self._insert(e, postings=False) for e in entries])
+            return
         batch: dict[str, tuple[list[int], list[int]]] = {}
         for entry in entries:  # the postings of all the articles, then one extend per term
             slot = self._insert(entry, postings=False)
@@ -207,6 +216,35 @@ class ArticleIndex:
             postings.slots.extend(slots)
             postings.frequencies.extend(map(float, frequencies))
             postings.live += len(slots)
+
+    def _add_postings_numpy(self, entries: list[_Entry], slots: list[int]) -> None:
+        """The postings of many new articles at once: every (term, slot, frequency) as flat
+        arrays, grouped by term with one stable sort (slots stay in order within a term),
+        then one extend per distinct term."""
+        np = self._np
+        terms = list(chain.from_iterable([entry.terms for entry in entries]))
+        count = len(terms)
+        frequencies = np.fromiter(
+            chain.from_iterable([entry.frequencies for entry in entries]), np.float64, count
+        )
+        repeats = np.fromiter([len(entry.terms) for entry in entries], np.intp, len(entries))
+        flat_slots = np.repeat(np.asarray(slots, dtype=np.intc), repeats)
+        distinct = list(dict.fromkeys(terms))
+        code = {term: number for number, term in enumerate(distinct)}
+        codes = np.fromiter(map(code.__getitem__, terms), np.intp, count)
+        order = np.argsort(codes, kind="stable")
+        flat_slots, frequencies = flat_slots[order], frequencies[order]
+        ends = np.cumsum(np.bincount(codes, minlength=len(distinct))).tolist()
+        postings_of = self._postings
+        start = 0
+        for term, end in zip(distinct, ends, strict=True):
+            postings = postings_of.get(term)
+            if postings is None:
+                postings = postings_of[term] = _Postings()
+            postings.slots.frombytes(flat_slots[start:end].tobytes())
+            postings.frequencies.frombytes(frequencies[start:end].tobytes())
+            postings.live += end - start
+            start = end
 
     def update(self, article: Article | ArticleDocument) -> None:
         """Re-index an article after a change; :class:`IndexConflict` if it is not indexed."""
@@ -362,7 +400,7 @@ class ArticleIndex:
         get = relevance.get
         for _, postings, weight in self._weights(terms):  # sorted terms: the same sums
             for slot, frequency in zip(postings.slots, postings.frequencies, strict=True):
-                relevance[slot] = get(slot, 0.0) + weight * frequency / (frequency + norms[slot])
+                relevance[slot] = get(slot, 0.0) + weight * (frequency / (frequency + norms[slot]))
         admits = self._admits(query)
         boosts, ids = self._boosts, self._ids
         scored = [
@@ -405,13 +443,17 @@ class ArticleIndex:
         return column
 
     def _postings_arrays(self, term: str, postings: _Postings) -> tuple[Any, Any]:
+        """The term's slots and the frequency part of its BM25 weights, ``f / (f + norm)``,
+        kept until the index changes (a search then only multiplies by the IDF and adds)."""
         key = "t:" + term
         arrays = self._cache.get(key)
         if arrays is None:
             np = self._np
+            slots = np.frombuffer(postings.slots, dtype=np.intc).copy()
+            frequencies = np.frombuffer(postings.frequencies, dtype=np.float64)
             arrays = self._cache[key] = (
-                np.frombuffer(postings.slots, dtype=np.intc).copy(),
-                np.frombuffer(postings.frequencies, dtype=np.float64).copy(),
+                slots,
+                frequencies / (frequencies + self._norm_array()[slots]),
             )
         return arrays
 
@@ -425,7 +467,21 @@ class ArticleIndex:
         return norms
 
     def _mask(self, query: SearchQuery) -> Any:
-        """The slots the query's filters keep, as a boolean array (dead slots never)."""
+        """The slots the query's filters keep, as a read-only boolean array (dead slots
+        never); the masks of the last few filter combinations are kept until a change."""
+        key = ("mask", query.statuses, query.visibilities, query.category, query.tags)
+        mask = self._cache.get(key)
+        if mask is None:
+            mask = self._filter_mask(query)
+            mask.flags.writeable = False
+            masks = self._cache.setdefault("masks", [])
+            masks.append(key)
+            self._cache[key] = mask
+            if len(masks) > _MASKS_KEPT:
+                del self._cache[masks.pop(0)]
+        return mask
+
+    def _filter_mask(self, query: SearchQuery) -> Any:
         np = self._np
         size = len(self._entries)
         statuses = np.zeros(len(_STATUSES) + 1, dtype=bool)
@@ -450,14 +506,18 @@ class ArticleIndex:
     def _search_numpy(self, query: SearchQuery, terms: list[str]) -> list[tuple[float, float, int]]:
         np = self._np
         size = len(self._entries)
-        norms = self._norm_array()
         relevance = np.zeros(size)
-        touched = np.zeros(size, dtype=bool)
+        # Lucene's IDF is positive, so every weight is: an article contains a query term
+        # exactly when its relevance is positive, and no "touched" array is needed.
+        positive = self._ranking.idf_form == "lucene"
+        touched = None if positive else np.zeros(size, dtype=bool)
         for term, postings, weight in self._weights(terms):  # sorted terms: the same sums
-            slots, frequencies = self._postings_arrays(term, postings)
-            relevance[slots] += weight * frequencies / (frequencies + norms[slots])
-            touched[slots] = True
-        candidates = np.flatnonzero(touched & self._mask(query))
+            slots, saturation = self._postings_arrays(term, postings)
+            relevance[slots] += weight * saturation
+            if touched is not None:
+                touched[slots] = True
+        found = relevance > 0.0 if touched is None else touched
+        candidates = np.flatnonzero(found & self._mask(query))
         values = relevance[candidates]
         scores = values + self._column("boosts", self._boosts, "float64")[candidates]
         if len(candidates) > query.limit:  # keep the limit best, and every tie with the last
@@ -488,41 +548,3 @@ class ArticleIndex:
             boost=self._boosts[slot],
             matched=tuple(term for term in terms if term in own),
         )
-
-
-def _document(article: Article | ArticleDocument) -> ArticleDocument:
-    return article if isinstance(article, ArticleDocument) else ArticleDocument.of(article)
-
-
-def _query(
-    query: SearchQuery | str,
-    category: str | None,
-    tags: Iterable[str] | None,
-    statuses: Iterable[ArticleStatus] | None,
-    visibilities: Iterable[Visibility] | None,
-    limit: int | None,
-) -> SearchQuery:
-    """The query, with the keyword filters folded in (refused beside a SearchQuery)."""
-    if not isinstance(query, SearchQuery):
-        return SearchQuery(
-            text=query,
-            category=category,
-            tags=frozenset(() if tags is None else tags),
-            statuses=frozenset((ArticleStatus.PUBLISHED,) if statuses is None else statuses),
-            visibilities=frozenset(_VISIBILITIES if visibilities is None else visibilities),
-            limit=10 if limit is None else limit,
-        )
-    given = {
-        "category": category,
-        "tags": tags,
-        "statuses": statuses,
-        "visibilities": visibilities,
-        "limit": limit,
-    }
-    extra = sorted(name for name, value in given.items() if value is not None)
-    if extra:
-        raise ValidationError(
-            "ArticleIndex.search",
-            [Problem(name, "give it in the SearchQuery, not as a keyword") for name in extra],
-        )
-    return query

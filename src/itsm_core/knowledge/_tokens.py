@@ -59,8 +59,12 @@ def tokenize(text: str) -> tuple[str, ...]:
 
 def runs(text: str) -> list[tuple[str, str]]:
     """``text`` normalised and cut into runs: ``(cjk_run, "")`` or ``("", word)`` pairs."""
-    folded = _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).casefold())
-    found: list[tuple[str, str]] = _RUNS.findall(folded)
+    return folded_runs(unicodedata.normalize("NFKC", text).casefold())
+
+
+def folded_runs(folded: str) -> list[tuple[str, str]]:
+    """The runs of an already normalised and case-folded text (see :func:`runs`)."""
+    found: list[tuple[str, str]] = _RUNS.findall(_SEPARATORS.sub(" ", folded))
     return found
 
 

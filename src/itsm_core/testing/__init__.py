@@ -7,7 +7,9 @@
 * :class:`ProjectionStoreContract`: the same for a :class:`~itsm_core.desk.ProjectionStore`
   (rows and checkpoint committed together, queries equal to a plain filter over the rows),
   and :class:`OutboxContract` for an :class:`~itsm_core.desk.Outbox` (each key stored once,
-  claims under a lease, sent messages never claimed again).
+  claims under a lease, sent messages never claimed again), and
+  :class:`ArticleSearchContract` for a :class:`~itsm_core.knowledge.ArticleSearch` (the
+  same result set, more matched terms never rank lower, filters never leak).
 * :func:`event_store_agreement`, :func:`repository_agreement`: hypothesis state machines that
   drive your adapter and the in-memory reference with the same random operations and assert
   they agree after every step.
@@ -20,6 +22,7 @@
 """
 
 from itsm_core.testing._agreement import event_store_agreement, repository_agreement
+from itsm_core.testing._article_search_contract import ArticleSearchContract
 from itsm_core.testing._contracts import (
     ArticleRepositoryContract,
     EventStoreContract,
@@ -34,6 +37,7 @@ from itsm_core.testing._samples import sample_article, sample_event, sample_even
 
 __all__ = [
     "ArticleRepositoryContract",
+    "ArticleSearchContract",
     "EventStoreContract",
     "OutboxContract",
     "ProjectionStoreContract",
