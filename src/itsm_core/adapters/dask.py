@@ -127,7 +127,11 @@ def _frame(rows: Iterable[tuple[int, Mapping[str, object]]], path: str) -> Any:
     for line, row in rows:
         lines.append(line)
         records.append(row)
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    try:
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    except UnicodeError as error:  # a lone surrogate ("\ud800" in JSON) in a key or a cell
+        problem = Problem("file", f"holds text that is not Unicode: {error}")
+        raise DeserializationError(path, [problem]) from None
     frame = frame.astype(object)
     frame = frame.where(pd.notna(frame), None)
     frame[SOURCE] = path

@@ -39,7 +39,10 @@ _ENUMS: dict[str, type[Any]] = {
 def _set(value: Iterable[Any] | None) -> frozenset[Any] | None:
     if value is None or isinstance(value, str) or not isinstance(value, Iterable):
         return value  # type: ignore[return-value]  # refused by the checks
-    return frozenset(value)
+    try:
+        return frozenset(value)
+    except TypeError:  # members that cannot be in a set (lists, mappings): refused by the checks
+        return value  # type: ignore[return-value]
 
 
 def _members(kind: type[Any]) -> Any:
@@ -174,7 +177,7 @@ def _policy_problems(policy: FollowUpPolicy) -> list[Problem]:
             problems.append(Problem(key, f"expected a non-empty set or None, got {shown(allowed)}"))
             continue
         kind = _ENUMS.get(key)
-        for value in sorted(allowed, key=repr):
+        for value in sorted(allowed, key=shown):
             if kind is not None and not isinstance(value, kind):
                 problems.append(Problem(key, f"{shown(value)} is not a {kind.__name__}"))
             elif key == "response_levels" and not (is_int(value) and value in RESPONSE_LEVELS):

@@ -18,8 +18,8 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import check_aware
-from itsm_core._plain import text
+from itsm_core._checks import check_aware, is_int
+from itsm_core._plain import is_a, text
 from itsm_core.calendar import BusinessTime
 from itsm_core.customers import (
     FOLLOW_UP,
@@ -185,11 +185,14 @@ class CustomerProfileProjection:
             if data["ticket"] is None:
                 return state
             ticket = self.serializer.load(data["ticket"], Ticket)
+            error, position, stream = data["sla_error"], data["position"], data["stream"]
+            if not (is_int(position) and is_a(stream, str) and is_a(error, (str, type(None)))):
+                raise TypeError("sla_error, position or stream of the wrong type")
         except ItsmError:
             raise
         except Exception as exc:  # a hand-edited or foreign row: name it, never leak cattrs
             raise _unreadable(row, exc) from exc
-        folded = _Folded(ticket, None, data["sla_error"], data["position"], data["stream"])
+        folded = _Folded(ticket, None, error, position, stream)
         if self.policies is not None:
             history = events.read(folded.stream)[: ticket.version]
             tracker, error = _continued(self._tickets._tracker(), history)

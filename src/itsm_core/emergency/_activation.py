@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import types
+from collections.abc import Mapping
+from typing import ClassVar
 
 import attrs
 
@@ -133,8 +136,14 @@ class ActivationEvent:
     """A command the activation accepted, when and by whom: the event is the command.
 
     ``name`` comes from the same table as the commands (``"activated"``, ``"step_recorded"``,
-    ``"communication_recorded"``, ``"stood_down"``, ``"reviewed"``).
+    ``"communication_recorded"``, ``"stood_down"``, ``"reviewed"``); :attr:`COMMANDS` maps
+    each name to its command class (the wire format tags the command with it).
     """
+
+    #: The command class of each event name, from the commands' table.
+    COMMANDS: ClassVar[Mapping[str, type]] = types.MappingProxyType(
+        {name: command for command, (name, _) in _TABLE.items()}
+    )
 
     activation_id: str
     sequence: int

@@ -6,6 +6,9 @@ from __future__ import annotations
 import calendar as _months
 import datetime as dt
 import enum
+import types
+from collections.abc import Mapping
+from typing import ClassVar
 
 import attrs
 
@@ -132,7 +135,13 @@ _TABLE: dict[type, tuple[str, DrillState]] = {
 @attrs.frozen(kw_only=True)
 class DrillEvent:
     """A command the drill accepted, when and by whom; ``name`` from the commands' table
-    (``"scheduled"``, ``"rescheduled"``, ``"held"``, ``"cancelled"``)."""
+    (``"scheduled"``, ``"rescheduled"``, ``"held"``, ``"cancelled"``); :attr:`COMMANDS` maps each
+    name to its command class (the wire format tags the command with it)."""
+
+    #: The command class of each event name, from the commands' table.
+    COMMANDS: ClassVar[Mapping[str, type]] = types.MappingProxyType(
+        {name: command for command, (name, _) in _TABLE.items()}
+    )
 
     drill_id: str
     sequence: int

@@ -166,6 +166,25 @@ class EmergencyPlan:
             "communication": [step.to_dict() for step in self.communication],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> EmergencyPlan:
+        """A plan from the data of :meth:`to_dict` (one entry of a registry's ``plans``);
+        :class:`~itsm_core.errors.InvalidEmergencyPlan` lists every problem with its path.
+
+        >>> plan = EmergencyPlan.from_dict({"plan_id": "EP-1", "title": "Outage",
+        ...     "event_types": ["outage"], "likelihood": 3, "severity": 1, "owner": "ops",
+        ...     "review_by": "2026-06-30", "roles": {"commander": "ops-manager"},
+        ...     "response_flow": [{"name": "assemble", "role": "commander",
+        ...                        "within_minutes": 15}]})
+        >>> EmergencyPlan.from_dict(plan.to_dict()) == plan
+        True
+        """
+        problems: list[Problem] = []
+        plan = _read_plan(data, "", problems)
+        if plan is None or problems:
+            raise InvalidEmergencyPlan("plan", problems)
+        return plan
+
 
 def _plan_problems(plan: EmergencyPlan) -> list[Problem]:
     found = [blank_problem(getattr(plan, name), name) for name in ("plan_id", "title", "owner")]

@@ -187,6 +187,8 @@ def _plan_problems(plan: AuditPlan) -> list[Problem]:
     for area, owner in plan.owners.items():
         if area not in plan.areas:
             problems.append(Problem(join("owners", area), f"{shown(area)} is not in the scope"))
+        elif not is_text(owner):
+            problems.append(Problem(join("owners", area), f"expected a name, got {shown(owner)}"))
         elif set(plan.auditors) <= {owner}:
             message = f"only its owner {shown(owner)} could audit it (auditors audit others' work)"
             problems.append(Problem(join("owners", area), message))

@@ -75,7 +75,7 @@ class ScoringSheet:
     def __attrs_post_init__(self) -> None:
         problems = _sheet_problems(self)
         if problems:
-            raise InvalidPolicy(f"scoring sheet {self.name!r}", problems)
+            raise InvalidPolicy(f"scoring sheet {shown(self.name)}", problems)
 
     def item(self, key: str) -> SheetItem:
         """The item with that key (ValidationError naming the known keys otherwise)."""

@@ -195,6 +195,8 @@ def _course_problems(course: Course) -> list[Problem]:
                 problems.append(Problem(where, f"expected an Exam, got {shown(exam)}"))
                 continue
             problems.extend(Problem(join(where, p.path), p.message) for p in exam.problems())
+            if not is_a(exam.kind, ExamKind):  # reported above
+                continue
             if exam.kind in kinds:
                 kind = getattr(exam.kind, "value", exam.kind)
                 problems.append(Problem(f"{where}.kind", f"a second {shown(kind)} exam"))

@@ -15,6 +15,9 @@ does). What it adds to cattrs' defaults:
 * union members told apart by a ``"_type"`` tag where their fields alone would not;
 * the configuration types that already have a documented ``to_dict`` / ``from_dict`` form
   (policies, matrices, surveys, calendars) use it, so there is one data format per type;
+* the command an emergency activation or drill event holds, tagged in ``"_type"`` with the
+  event's name (``"activated"``, ``"step_recorded"``...), and the plan an activation keeps in
+  the plan's own ``to_dict`` / ``from_dict`` format;
 * the changes events carry (a ticket event's payload, a nonconformity event's changes), each
   value un/structured by the type of the field it sets;
 * workflows in their documented data format, through ``itsm_core.workflow``'s own reader and
@@ -39,6 +42,8 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from itsm_core._checks import Json, freeze_json
+from itsm_core._plain import shown
+from itsm_core.emergency import ActivationEvent, DrillEvent, EmergencyPlan
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.improvement import CycleEvent, Nonconformity, NonconformityEvent
 from itsm_core.satisfaction import Answer
@@ -227,29 +232,51 @@ def delegate_to_methods(converter: cattrs.Converter, cls: type) -> None:
     converter.register_structure_hook(cls, structure)
 
 
-def _configure_cycle_changes(converter: cattrs.Converter) -> None:
-    """A cycle event's ``change`` (or None) tagged with its class name in ``"_type"``; a
-    missing or unknown tag is reported at ``change._type`` with the tags this release reads."""
-    configure_tagged_union(CYCLE_CHANGE, converter)
-    tags = sorted(member.__name__ for member in typing.get_args(CYCLE_CHANGE))
+def _configure_tagged(
+    converter: cattrs.Converter,
+    union: Any,
+    tags: Mapping[str, type],
+    what: str,
+    *,
+    optional: bool = False,
+) -> None:
+    """Members of ``union`` (or None, when ``optional``) as their data with a ``"_type"`` tag:
+    the member's key in ``tags``. A missing or unknown tag is reported at ``_type`` with the
+    tags this release reads.
+
+    The one mechanism for fields that hold one of several classes: a cycle event's change
+    (tagged with the class name) and the command an emergency activation or drill event holds
+    (tagged with the event's name, from the commands' table).
+    """
+    names = {cls: name for name, cls in tags.items()}
+    configure_tagged_union(union, converter, tag_generator=names.__getitem__, tag_name="_type")
+    tagged = converter.get_structure_hook(union)
+    listed = ", ".join(sorted(tags))
 
     def structure(value: object, _: Any) -> Any:
-        if value is None:
+        if value is None and optional:
             return None
         if not isinstance(value, Mapping):
             raise TypeError(f"expected a mapping, got {value!r}")
         tag = value.get("_type")
-        if tag not in tags:
-            found = "missing" if "_type" not in value else f"{tag!r} is unknown"
-            message = f"{found} (one of {', '.join(tags)})"
-            raise ValidationError("cycle change", [Problem("_type", message)])
-        return converter.structure(value, CYCLE_CHANGE)
+        if not isinstance(tag, str) or tag not in tags:
+            found = "missing" if "_type" not in value else f"{shown(tag)} is unknown"
+            raise ValidationError(what, [Problem("_type", f"{found} (one of {listed})")])
+        return tagged(value, union)
 
-    converter.register_structure_hook_func(_exactly(CYCLE_CHANGE | None), structure)
+    unstructure_member = converter.get_unstructure_hook(union)
+    kind = union | None if optional else union
+    converter.register_structure_hook_func(_exactly(kind), structure)
     converter.register_unstructure_hook_func(
-        _exactly(CYCLE_CHANGE | None),
-        lambda value: None if value is None else converter.unstructure(value, CYCLE_CHANGE),
+        _exactly(kind), lambda value: None if value is None else unstructure_member(value)
     )
+
+
+def _configure_commands(converter: cattrs.Converter, event: Any, what: str) -> None:
+    """The ``command`` of ``event`` (an activation or drill event: the event is the command it
+    accepted) tagged with the event's name, from ``event.COMMANDS``."""
+    union = attrs.fields(attrs.resolve_types(event)).command.type
+    _configure_tagged(converter, union, event.COMMANDS, what)
 
 
 def _configure_field_changes(
@@ -390,9 +417,19 @@ def make_converter(delegated: Iterable[type] = ()) -> cattrs.Converter:
     converter.register_structure_hook_func(_is_json_mapping, _structure_json_mapping)
     converter.register_unstructure_hook_func(_is_json_mapping, thaw)
     converter.register_unstructure_hook(types.MappingProxyType, thaw)
-    _configure_cycle_changes(converter)
-    for cls in delegated:
+    # An activation keeps a snapshot of its plan, in the plan's one data format.
+    for cls in (EmergencyPlan, *delegated):
         delegate_to_methods(converter, cls)
+    # After the delegations: a tagged union builds its members' hooks when configured.
+    _configure_tagged(
+        converter,
+        CYCLE_CHANGE,
+        {member.__name__: member for member in typing.get_args(CYCLE_CHANGE)},
+        "cycle change",
+        optional=True,
+    )
+    _configure_commands(converter, ActivationEvent, "activation command")
+    _configure_commands(converter, DrillEvent, "drill command")
     _configure_field_changes(
         converter,
         NonconformityEvent,

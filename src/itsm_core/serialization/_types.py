@@ -8,6 +8,15 @@ from typing import Any
 import attrs
 
 from itsm_core.calendar import BusinessCalendar
+from itsm_core.calls import Call, CallEvent
+from itsm_core.customers import (
+    AttemptRecorded,
+    FollowUpCompleted,
+    FollowUpScheduled,
+    FollowUpTask,
+    SurveyAnswered,
+)
+from itsm_core.emergency import Activation, ActivationEvent, Drill, DrillEvent, EmergencyPlan
 from itsm_core.errors import InvalidTypeSpec, Problem
 from itsm_core.improvement import (
     ActionItem,
@@ -20,6 +29,7 @@ from itsm_core.improvement import (
     NonconformityEvent,
     Target,
 )
+from itsm_core.inspection import Inspection, ScoringSheet
 from itsm_core.knowledge import Article, ArticleEvent, Bm25, CategoryTree, GapPolicy
 from itsm_core.priority import GradingMatrix, PriorityDecision, PriorityPolicy
 from itsm_core.satisfaction import Survey, SurveyResponse
@@ -117,4 +127,22 @@ DEFAULT_TYPES: tuple[TypeSpec, ...] = (
     TypeSpec(name="category_tree", cls=CategoryTree, via_methods=True),
     TypeSpec(name="bm25", cls=Bm25, via_methods=True),
     TypeSpec(name="gap_policy", cls=GapPolicy, via_methods=True),
+    # hotline calls
+    TypeSpec(name="call", cls=Call),
+    TypeSpec(name="call_event", cls=CallEvent),
+    # follow-up visits and survey answers (the customer profile's events)
+    TypeSpec(name="follow_up_task", cls=FollowUpTask),
+    TypeSpec(name="follow_up_scheduled", cls=FollowUpScheduled),
+    TypeSpec(name="follow_up_attempt_recorded", cls=AttemptRecorded),
+    TypeSpec(name="follow_up_completed", cls=FollowUpCompleted),
+    TypeSpec(name="survey_answered", cls=SurveyAnswered),
+    # emergency management: plans, activations and drills
+    TypeSpec(name="emergency_plan", cls=EmergencyPlan, via_methods=True),
+    TypeSpec(name="activation", cls=Activation),
+    TypeSpec(name="activation_event", cls=ActivationEvent),
+    TypeSpec(name="drill", cls=Drill),
+    TypeSpec(name="drill_event", cls=DrillEvent),
+    # quality inspection
+    TypeSpec(name="scoring_sheet", cls=ScoringSheet, via_methods=True),
+    TypeSpec(name="inspection", cls=Inspection),
 )

@@ -15,6 +15,15 @@ from typing import Any
 from hypothesis import strategies as st
 
 from itsm_core.calendar import BusinessCalendar
+from itsm_core.calls import Call, CallEvent
+from itsm_core.customers import (
+    AttemptRecorded,
+    FollowUpCompleted,
+    FollowUpScheduled,
+    FollowUpTask,
+    SurveyAnswered,
+)
+from itsm_core.emergency import Activation, ActivationEvent, Drill, DrillEvent, EmergencyPlan
 from itsm_core.improvement import (
     ActionItem,
     CycleEvent,
@@ -26,11 +35,13 @@ from itsm_core.improvement import (
     NonconformityEvent,
     Target,
 )
+from itsm_core.inspection import Inspection, ScoringSheet
 from itsm_core.knowledge import Article, ArticleEvent, Bm25, CategoryTree, GapPolicy
 from itsm_core.priority import GradingMatrix, PriorityDecision, PriorityPolicy
 from itsm_core.satisfaction import Survey, SurveyResponse
 from itsm_core.sla import SlaPolicy
 from itsm_core.testing import _knowledge_strategies as k
+from itsm_core.testing import _operations_strategies as o
 from itsm_core.testing import _strategies as s
 from itsm_core.tickets import Comment, Ticket, TicketEvent
 
@@ -62,6 +73,20 @@ def domain_strategies() -> dict[type, st.SearchStrategy[Any]]:
         CategoryTree: k.category_trees(),
         Bm25: k.bm25_parameters(),
         GapPolicy: k.gap_policies(),
+        Call: o.calls(),
+        CallEvent: o.call_event_values(),
+        FollowUpTask: o.follow_up_tasks(),
+        FollowUpScheduled: o.follow_ups_scheduled(),
+        AttemptRecorded: o.attempts_recorded(),
+        FollowUpCompleted: o.follow_ups_completed(),
+        SurveyAnswered: o.survey_answers(),
+        EmergencyPlan: o.emergency_plans(),
+        Activation: o.activations(),
+        ActivationEvent: o.activation_events(),
+        Drill: o.drills(),
+        DrillEvent: o.drill_events(),
+        ScoringSheet: o.scoring_sheets(),
+        Inspection: o.inspections(),
     }
 
 
