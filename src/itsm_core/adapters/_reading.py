@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from itsm_core._plain import refuse_constant, shown
 from itsm_core.errors import DeserializationError, Problem
@@ -150,3 +150,34 @@ def load_json(text: object, source: str, *, line: int | None = None) -> Any:
     except ValueError as exc:  # an integer over Python's digit limit, NaN, Infinity
         message = f"invalid JSON: {exc}"
     raise DeserializationError(source, [Problem(where, message)])
+
+
+def csv_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
+    """``(line, row)`` of each data row of a CSV file with a header row, the row a mapping
+    from header to cell; a row with more cells than the header, or a file without a header,
+    is a DeserializationError naming the line."""
+    records = csv_records(text, source)
+    first = next(records, None)
+    if first is None:
+        raise DeserializationError(source, [Problem("line 1", "no header row")])
+    header = first[1]
+    for line, cells in records:
+        if len(cells) > len(header):
+            raise DeserializationError(
+                source, [Problem(f"line {line}", "more cells than the header has columns")]
+            )
+        yield line, dict(zip(header, cells, strict=True))
+
+
+def jsonl_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
+    """``(line, object)`` of each non-blank line of a JSON Lines file; a line that is not UTF-8,
+    not JSON or not an object is a DeserializationError naming it."""
+    for line, content in enumerate(text, start=1):
+        if not content.strip():
+            continue
+        if not_utf8([content]):
+            raise DeserializationError(source, [Problem(f"line {line}", "not UTF-8 text")])
+        value = load_json(content, source, line=line)
+        if not isinstance(value, dict):
+            raise DeserializationError(source, [Problem(f"line {line}", "expected a JSON object")])
+        yield line, value

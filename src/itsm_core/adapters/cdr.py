@@ -37,15 +37,15 @@ import datetime as dt
 import io
 import re
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import attrs
 
 from itsm_core._checks import frozen_mapping, is_aware
 from itsm_core._plain import as_mapping, shown
-from itsm_core.adapters._reading import cannot_read, csv_records
+from itsm_core.adapters._reading import cannot_read, csv_rows
 from itsm_core.calls import CALL, Call, CallEvent, call_events
 from itsm_core.errors import DeserializationError, InvalidMapping, ItsmError, Problem
 
@@ -401,20 +401,6 @@ def read_cdr(path: Path | str, mapping: CdrMapping) -> tuple[ImportedCall, ...]:
     with binary:
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
         try:
-            return parse_cdr(_csv_rows(text, str(path)), mapping, source=str(path))
+            return parse_cdr(csv_rows(text, str(path)), mapping, source=str(path))
         except OSError as error:  # a read that fails midway (a directory on some systems)
             raise cannot_read(path, error) from None
-
-
-def _csv_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
-    records = csv_records(text, source)
-    first = next(records, None)
-    if first is None:
-        raise DeserializationError(source, [Problem("line 1", "no header row")])
-    header = first[1]
-    for line, cells in records:
-        if len(cells) > len(header):
-            raise DeserializationError(
-                source, [Problem(f"line {line}", "more cells than the header has columns")]
-            )
-        yield line, dict(zip(header, cells, strict=True))

@@ -38,12 +38,10 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from itsm_core._checks import check_aware, is_int
-from itsm_core.adapters._reading import cannot_read, csv_records
+from itsm_core.adapters._reading import cannot_read, csv_records, csv_rows, jsonl_rows
 from itsm_core.adapters.eventlog import (
     EventLogMapping,
     LogRecord,
-    _csv_rows,
-    _jsonl_rows,
     import_log,
     parse_records,
 )
@@ -186,7 +184,7 @@ def _read_file(path: str, format: Format) -> Any:
             problem = Problem("file", f"cannot read as parquet: {error}")
             raise DeserializationError(path, [problem]) from None
     with _text(path) as text:
-        rows = _jsonl_rows(text, path) if format == "jsonl" else _csv_rows(text, path)
+        rows = jsonl_rows(text, path) if format == "jsonl" else csv_rows(text, path)
         return _frame(list(rows), path)
 
 

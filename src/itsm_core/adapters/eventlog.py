@@ -37,16 +37,16 @@ import datetime as dt
 import io
 import re
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import attrs
 
 from itsm_core._checks import frozen_mapping, is_aware, is_int
 from itsm_core._plain import as_mapping, shown
 from itsm_core.adapters._carry import carry_fields
-from itsm_core.adapters._reading import cannot_read, csv_records, load_json, not_utf8
+from itsm_core.adapters._reading import cannot_read, csv_rows, jsonl_rows
 from itsm_core.adapters.mapping import StatusMap
 from itsm_core.errors import DeserializationError, InvalidMapping, Problem
 from itsm_core.tickets import (
@@ -456,7 +456,7 @@ def read_event_log(
         text = io.TextIOWrapper(
             io.BufferedReader(counted), encoding="utf-8-sig", errors="surrogateescape", newline=""
         )
-        rows = _jsonl_rows(text, str(path)) if log_format == "jsonl" else _csv_rows(text, str(path))
+        rows = jsonl_rows(text, str(path)) if log_format == "jsonl" else csv_rows(text, str(path))
         records = parse_records(rows, mapping, source=str(path))
     if progress is not None:
         progress(total, total)
@@ -478,32 +478,6 @@ class _CountingReader(io.RawIOBase):
         if self.progress is not None:
             self.progress(self.done, self.total)
         return count
-
-
-def _csv_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
-    records = csv_records(text, source)
-    first = next(records, None)
-    if first is None:
-        raise DeserializationError(source, [Problem("line 1", "no header row")])
-    header = first[1]
-    for line, cells in records:
-        if len(cells) > len(header):
-            raise DeserializationError(
-                source, [Problem(f"line {line}", "more cells than the header has columns")]
-            )
-        yield line, dict(zip(header, cells, strict=True))
-
-
-def _jsonl_rows(text: TextIO, source: str) -> Iterator[tuple[int, Mapping[str, object]]]:
-    for line, content in enumerate(text, start=1):
-        if not content.strip():
-            continue
-        if not_utf8([content]):
-            raise DeserializationError(source, [Problem(f"line {line}", "not UTF-8 text")])
-        value = load_json(content, source, line=line)
-        if not isinstance(value, dict):
-            raise DeserializationError(source, [Problem(f"line {line}", "expected a JSON object")])
-        yield line, value
 
 
 def import_log(
