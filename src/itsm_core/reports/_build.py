@@ -8,7 +8,7 @@ from statistics import NormalDist
 from typing import TypeVar
 
 from itsm_core._checks import is_int
-from itsm_core._plain import is_number, shown
+from itsm_core._plain import is_a, is_number, shown
 from itsm_core.calls import IntervalKpis
 from itsm_core.customers import FollowUpCoverage
 from itsm_core.errors import Problem, ValidationError
@@ -142,9 +142,9 @@ def build_report(
     problems.extend(
         Problem(f"alert_targets[{i}]", f"expected a KpiTarget, got {type(target).__name__}")
         for i, target in enumerate(checked)
-        if not isinstance(target, KpiTarget)
+        if not is_a(target, KpiTarget)
     )
-    if coverage is not None and not isinstance(coverage, FollowUpCoverage):
+    if coverage is not None and not is_a(coverage, FollowUpCoverage):
         problems.append(
             Problem("coverage", f"expected FollowUpCoverage, got {type(coverage).__name__}")
         )

@@ -518,12 +518,10 @@ def _calls_against_plan(report: ServiceReport, m: Messages, figure: Figure) -> b
     if planned:
         needed = [planned[s].staffing.agents if s in planned else nan for s in starts]
         twin.step(xs, needed, where="mid", color=_COLOURS[4], label=m.text(msg.L_NEEDED))
-    staffed = [
-        nan
-        if s not in measured or measured[s].staffed_agents is None
-        else measured[s].staffed_agents
-        for s in starts
-    ]
+    staffed: list[float] = []
+    for s in starts:
+        agents = measured[s].staffed_agents if s in measured else None
+        staffed.append(nan if agents is None else agents)
     if any(value == value for value in staffed):  # not every value NaN
         twin.plot(
             xs, staffed, color=_COLOURS[5], marker="s", linestyle="", label=m.text(msg.L_STAFFED)
