@@ -78,6 +78,7 @@ def build_report(
     staffing: StaffingActuals | None = None,
     reconciliation: ReportTable | None = None,
     alert_targets: Iterable[KpiTarget] = COMPLAINT_TARGETS,
+    alerts_from: KpiReport | None = None,
     coverage: FollowUpCoverage | None = None,
     calls: Sequence[IntervalKpis] = (),
     quality: Mapping[str, AgentQuality] | None = None,
@@ -97,7 +98,9 @@ def build_report(
     Targets and alerts: ``alert_targets`` (default
     :data:`~itsm_core.metrics.COMPLAINT_TARGETS`: complaints answered within 24 h on average,
     complaint satisfaction at least 90 %; they read the complaint group of a report grouped by
-    kind) are checked over the whole range of ``kpi``, those it has data for; ``coverage``
+    kind) are checked over the whole range of ``alerts_from`` (default ``kpi``; give the
+    same figures grouped by kind there to keep the report's tables ungrouped), those it has
+    data for; ``coverage``
     (:func:`itsm_core.customers.follow_up_coverage`) is held to its target (95 %). Each check
     is in :attr:`ServiceReport.checks`; the missed ones are the report's alerts, listed at the
     top of the summary with the clause of the standard they quote.
@@ -171,7 +174,7 @@ def build_report(
         complaint_types=complaints,
         staffing=staffing,
         reconciliation=reconciliation,
-        checks=target_checks(kpi, checked, coverage),
+        checks=target_checks(kpi if alerts_from is None else alerts_from, checked, coverage),
         calls=intervals,
         operations=operations_tables(intervals, agents, calibration),
     )
