@@ -9,14 +9,23 @@ drawn with a fixed seed, recorded with the round.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from _week_desk import GROUPS, OFFICE, SUPERVISOR, at, heading, table
 
-from itsm_core.calls import CallEvent, call_events, plan_vs_actual, schedule_callbacks
+from itsm_core.calls import (
+    Call,
+    CallEvent,
+    IntervalKpis,
+    call_events,
+    plan_vs_actual,
+    schedule_callbacks,
+)
 from itsm_core.desk import CallLog, CallProjection, InMemoryProjectionStore, catch_up
 from itsm_core.inspection import (
     HOTLINE_SHEET,
+    Inspection,
     InspectionSampling,
     SubjectKind,
     call_candidates,
@@ -26,7 +35,7 @@ from itsm_core.inspection import (
     sample,
 )
 from itsm_core.repositories import InMemoryEventStore
-from itsm_core.routing import IntervalForecast, ServiceTarget, staffing_plan
+from itsm_core.routing import IntervalForecast, ServiceTarget, StaffingPlan, staffing_plan
 
 AGENTS = GROUPS["service-desk"]
 S = dt.timedelta(seconds=1)
@@ -79,9 +88,19 @@ def record_morning() -> InMemoryEventStore[CallEvent]:
     return store
 
 
-def show() -> None:
-    """Print the morning: KPIs beside the plan, callbacks, and the inspection."""
-    heading("The hotline on Monday morning: the 09:00 peak, callbacks and an inspection")
+@dataclasses.dataclass(frozen=True)
+class Morning:
+    """What Monday morning left: the calls, their KPIs per half hour beside the Erlang plan,
+    and the supervisor's inspections of a sample of them."""
+
+    calls: tuple[Call, ...]
+    kpis: tuple[IntervalKpis, ...]
+    plan: StaffingPlan
+    inspections: tuple[Inspection, ...]
+
+
+def morning() -> Morning:
+    """Record the morning's calls, measure them, plan the staffing and inspect a sample."""
     nine = at(0, "09:00")
     rows = InMemoryProjectionStore()
     catch_up(record_morning(), CallProjection(), rows)
@@ -94,6 +113,37 @@ def show() -> None:
         interval=HALF_HOUR,
         target=ServiceTarget(service_level=0.8, answer_within=20 * S),
     )
+    calls = tuple(log.offered(nine, nine + 2 * HALF_HOUR))
+    rule = InspectionSampling(name="monday", kind=SubjectKind.CALL, per_agent=1)
+    picked = sample(call_candidates(calls), rule, seed=20250922)
+    full = {
+        "greeting": 1,
+        "listening": 5,
+        "accuracy": 5,
+        "record": 1,
+        "closing": 1,
+        "confidentiality": 1,
+    }
+    marks = (full, {**full, "listening": 3, "record": 0}, {**full, "accuracy": 4})
+    records = tuple(
+        inspect(
+            HOTLINE_SHEET,
+            candidate,
+            m,
+            inspection_id=f"QA-{i}",
+            inspector=SUPERVISOR,
+            at=at(0, "16:00"),
+        )
+        for i, (candidate, m) in enumerate(zip(picked, marks, strict=True), start=1)
+    )
+    return Morning(calls=calls, kpis=tuple(kpis), plan=plan, inspections=records)
+
+
+def show() -> None:
+    """Print the morning: KPIs beside the plan, callbacks, and the inspection."""
+    heading("The hotline on Monday morning: the 09:00 peak, callbacks and an inspection")
+    found = morning()
+    kpis, plan, calls, records = found.kpis, found.plan, found.calls, found.inspections
     print(
         "Service level: answered within 20 s / calls with an outcome, abandons within 5 s left out."
     )
@@ -138,7 +188,6 @@ def show() -> None:
         f"Erlang plan for the peak: {plan.rows[0].staffing.agents} agents on the phones; "
         f"3 were staffed."
     )
-    calls = log.offered(nine, nine + 2 * HALF_HOUR)
     callbacks = schedule_callbacks(calls, OFFICE, within=dt.timedelta(hours=1))
     print()
     print("Callbacks for the abandoned calls (due within one working hour):")
@@ -149,28 +198,6 @@ def show() -> None:
             for c in callbacks.callbacks
         ],
     )
-    rule = InspectionSampling(name="monday", kind=SubjectKind.CALL, per_agent=1)
-    picked = sample(call_candidates(calls), rule, seed=20250922)
-    full = {
-        "greeting": 1,
-        "listening": 5,
-        "accuracy": 5,
-        "record": 1,
-        "closing": 1,
-        "confidentiality": 1,
-    }
-    marks = (full, {**full, "listening": 3, "record": 0}, {**full, "accuracy": 4})
-    records = [
-        inspect(
-            HOTLINE_SHEET,
-            candidate,
-            m,
-            inspection_id=f"QA-{i}",
-            inspector=SUPERVISOR,
-            at=at(0, "16:00"),
-        )
-        for i, (candidate, m) in enumerate(zip(picked, marks, strict=True), start=1)
-    ]
     print()
     print(
         f"Inspection by {SUPERVISOR} (one call per agent, seed 20250922), "

@@ -56,7 +56,7 @@ def main() -> None:
     _week_survey.show(survey)
     heading("The week's KPI report")
     _week_kpis.show(_week_kpis.week_report(week, survey.answers))
-    _week_report.show(_week_kpis.week_report(week, survey.answers))
+    _week_report.show(week, survey.answers)
     heading("Continual improvement: a PDCA cycle from the complaint Pareto")
     by_category = _week_kpis.week_report(week, survey.answers, group_by=(Dimension.CATEGORY,))
     _week_improve.show(by_category)

@@ -70,6 +70,7 @@ LAYERS: dict[str, set[str]] = {
         "routing",
         "calls",
         "customers",
+        "inspection",
         "tickets",
         "i18n",
     },

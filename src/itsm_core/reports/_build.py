@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import NormalDist
 from typing import TypeVar
 
 from itsm_core._checks import is_int
-from itsm_core._plain import is_number, shown
+from itsm_core._plain import is_a, is_number, shown
+from itsm_core.calls import IntervalKpis
+from itsm_core.customers import FollowUpCoverage
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.metrics import Comparison, KpiReport, KpiTarget, compare_periods
+from itsm_core.inspection import AgentQuality, Calibration
+from itsm_core.metrics import (
+    COMPLAINT_TARGETS,
+    Comparison,
+    KpiReport,
+    KpiTarget,
+    compare_periods,
+)
 from itsm_core.metrics._results import DurationResult, RateResult
 from itsm_core.reports import _labels as msg
 from itsm_core.reports._model import (
@@ -21,6 +30,7 @@ from itsm_core.reports._model import (
     ServiceReport,
     StaffingActuals,
 )
+from itsm_core.reports._operations import operations_problems, operations_tables, target_checks
 from itsm_core.reports._tables import breakdown_tables, detail_tables, hours, percent
 from itsm_core.stats import difference_of_proportions
 
@@ -67,6 +77,12 @@ def build_report(
     complaint_types: Mapping[str, int] | None = None,
     staffing: StaffingActuals | None = None,
     reconciliation: ReportTable | None = None,
+    alert_targets: Iterable[KpiTarget] = COMPLAINT_TARGETS,
+    alerts_from: KpiReport | None = None,
+    coverage: FollowUpCoverage | None = None,
+    calls: Sequence[IntervalKpis] = (),
+    quality: Mapping[str, AgentQuality] | None = None,
+    calibration: Calibration | None = None,
 ) -> ServiceReport:
     """The report people look at, from what :mod:`itsm_core.metrics` computed.
 
@@ -79,9 +95,31 @@ def build_report(
     ``reconciliation`` (a table of our figures beside the source system's) shows after the
     details.
 
+    Targets and alerts: ``alert_targets`` (default
+    :data:`~itsm_core.metrics.COMPLAINT_TARGETS`: complaints answered within 24 h on average,
+    complaint satisfaction at least 90 %; they read the complaint group of a report grouped by
+    kind) are checked over the whole range of ``alerts_from`` (default ``kpi``; give the
+    same figures grouped by kind there to keep the report's tables ungrouped), those it has
+    data for; ``coverage``
+    (:func:`itsm_core.customers.follow_up_coverage`) is held to its target (95 %). Each check
+    is in :attr:`ServiceReport.checks`; the missed ones are the report's alerts, listed at the
+    top of the summary with the clause of the standard they quote.
+
+    Hotline operations: ``calls`` (the measured intervals of
+    :func:`itsm_core.calls.interval_kpis`, one convention and threshold) give the period's
+    figures (service level reached, speed of answer, abandonment, first-contact resolution of
+    calls, occupancy), the calls by interval, and the staffing chart's calls offered, answered
+    and abandoned beside the Erlang plan of ``staffing`` (see
+    :meth:`StaffingActuals.from_calls`); ``quality``
+    (:func:`itsm_core.inspection.quality_by_agent`) and ``calibration``
+    (:func:`itsm_core.inspection.calibrate`) give the inspection's pass rate, critical
+    failures and the inspectors' kappa with its band.
+
     Raises:
         ValidationError: ``period`` is not a period of the report, ``alpha`` is not in (0, 1),
-            a complaint count is not a count, or two targets name one KPI.
+            a complaint count is not a count, two targets name one KPI, or the call, quality or
+            calibration data is not of its type (or the intervals were measured with different
+            conventions or thresholds).
     """
     problems: list[Problem] = []
     labels = [p.label for p in kpi.periods if p.label != "all"]
@@ -100,8 +138,22 @@ def build_report(
         if target.kpi in by_kpi:
             problems.append(Problem(f"targets[{i}]", f"second target for {shown(target.kpi)}"))
         by_kpi[target.kpi] = target
+    intervals = tuple(calls)
+    agents = dict(quality or {})
+    problems.extend(operations_problems(intervals, agents, calibration))
+    checked = tuple(alert_targets)
+    problems.extend(
+        Problem(f"alert_targets[{i}]", f"expected a KpiTarget, got {type(target).__name__}")
+        for i, target in enumerate(checked)
+        if not is_a(target, KpiTarget)
+    )
+    if coverage is not None and not is_a(coverage, FollowUpCoverage):
+        problems.append(
+            Problem("coverage", f"expected FollowUpCoverage, got {type(coverage).__name__}")
+        )
     if problems:
         raise ValidationError("build_report", problems)
+    intervals = tuple(sorted(intervals, key=lambda k: k.start))
     current = period if period is not None else _current_period(kpi)
     index = labels.index(current)
     previous = labels[index - 1] if index > 0 else None
@@ -122,6 +174,9 @@ def build_report(
         complaint_types=complaints,
         staffing=staffing,
         reconciliation=reconciliation,
+        checks=target_checks(kpi if alerts_from is None else alerts_from, checked, coverage),
+        calls=intervals,
+        operations=operations_tables(intervals, agents, calibration),
     )
 
 

@@ -9,6 +9,7 @@ file. Nothing is written to disk: a :class:`Chart` holds the bytes.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import enum
 import io
 import warnings
@@ -149,8 +150,10 @@ def render_charts(
     Pareto charts of categories and complaint types, the p chart of resolution breaches and
     the XmR chart of the mean time to resolve with run-rule signals (Western Electric)
     marked, CSAT and NPS over time with intervals, and the staffing plan against the calls
-    answered (keys in :data:`CHART_KEYS`; ``only`` draws just the named ones). A chart
-    without enough data (a control chart needs two periods) is left out.
+    answered (with the hotline's measured intervals: the calls offered, answered and
+    abandoned per interval beside the Erlang plan) (keys in :data:`CHART_KEYS`; ``only`` draws
+    just the named ones). A chart without enough data (a control chart needs two periods) is
+    left out.
 
     Raises:
         ModuleNotFoundError: matplotlib is not installed (``pip install 'itsm-core[charts]'``).
@@ -176,6 +179,8 @@ def render_charts(
             figure.subplots_adjust(left=0.09, right=0.9, bottom=0.2, top=0.86, hspace=0.3)
             if not draw(report, messages, figure):
                 continue
+            if key == "staffing" and report.calls:
+                title = msg.C_CALLS  # the measured calls lead, the plan beside them
             figure.suptitle(messages.text(title), fontsize=12, y=0.97)
             charts.append(
                 Chart(key, messages.text(title), chart_format, _save(figure, chart_format))
@@ -431,6 +436,8 @@ def _satisfaction(report: ServiceReport, m: Messages, figure: Figure) -> bool:
 
 
 def _staffing(report: ServiceReport, m: Messages, figure: Figure) -> bool:
+    if report.calls:
+        return _calls_against_plan(report, m, figure)
     staffing = report.staffing
     if staffing is None or not staffing.plan.rows:
         return False
@@ -467,6 +474,65 @@ def _staffing(report: ServiceReport, m: Messages, figure: Figure) -> bool:
     handles, names = axes.get_legend_handles_labels()
     more, more_names = twin.get_legend_handles_labels()
     axes.legend(handles + more, names + more_names, loc="upper left", ncols=2)
+    return True
+
+
+def _calls_against_plan(report: ServiceReport, m: Messages, figure: Figure) -> bool:
+    """Calls offered, answered and abandoned per interval as bars, the Erlang plan's forecast
+    beside them; agents needed (plan) and staffed (measured) on the right axis."""
+    measured = {k.start.astimezone(dt.UTC): k for k in report.calls}
+    plan = {} if report.staffing is None else report.staffing.plan.rows
+    planned = {row.start.astimezone(dt.UTC): row for row in plan}
+    starts = sorted(set(measured) | set(planned))
+    labels = [
+        (measured[s].start if s in measured else planned[s].start).strftime("%H:%M") for s in starts
+    ]
+    xs = range(len(starts))
+    axes = figure.add_subplot()
+    width = 0.27
+    for k, (name, label, colour) in enumerate(
+        (
+            ("offered", msg.L_OFFERED, _COLOURS[0]),
+            ("answered", msg.L_ANSWERED, _COLOURS[2]),
+            ("abandoned", msg.L_ABANDONED, _COLOURS[3]),
+        )
+    ):
+        counts = [getattr(measured[s], name) if s in measured else 0 for s in starts]
+        axes.bar(
+            [x + (k - 1) * width for x in xs], counts, width, color=colour, label=m.text(label)
+        )
+    nan = float("nan")
+    if planned:
+        forecast = [planned[s].staffing.calls if s in planned else nan for s in starts]
+        axes.plot(
+            xs,
+            forecast,
+            color=_COLOURS[1],
+            marker="D",
+            linestyle="--",
+            label=m.text(msg.L_FORECAST),
+        )
+    axes.set_ylabel(m.text(msg.A_CALLS))
+    _ticks(axes, labels)
+    twin = axes.twinx()
+    if planned:
+        needed = [planned[s].staffing.agents if s in planned else nan for s in starts]
+        twin.step(xs, needed, where="mid", color=_COLOURS[4], label=m.text(msg.L_NEEDED))
+    staffed: list[float] = []
+    for s in starts:
+        agents = measured[s].staffed_agents if s in measured else None
+        staffed.append(nan if agents is None else agents)
+    if any(value == value for value in staffed):  # not every value NaN
+        twin.plot(
+            xs, staffed, color=_COLOURS[5], marker="s", linestyle="", label=m.text(msg.L_STAFFED)
+        )
+    twin.set_ylim(bottom=0)
+    twin.set_ylabel(m.text(msg.A_AGENTS))
+    twin.grid(False)
+    twin.spines["right"].set_visible(True)
+    handles, names = axes.get_legend_handles_labels()
+    more, more_names = twin.get_legend_handles_labels()
+    axes.legend(handles + more, names + more_names, loc="upper right", ncols=2)
     return True
 
 

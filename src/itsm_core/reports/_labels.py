@@ -39,6 +39,27 @@ KPI_NAMES: dict[str, str] = {
     "resolution": N_("Resolution"),
     "next_response": N_("Next response"),
     "group_resolution": N_("Group resolution"),
+    # Targets the report checks and alerts on.
+    "complaint_average_response": N_("Average first response to complaints"),
+    "complaint_satisfaction": N_("Complaint satisfaction"),
+    "follow_up_coverage": N_("Follow-up coverage"),
+    # Hotline and quality-inspection figures.
+    "calls_offered": N_("Calls offered"),
+    "calls_answered": N_("Calls answered"),
+    "calls_abandoned": N_("Calls abandoned"),
+    "service_level": N_("Service level reached"),
+    "average_speed_of_answer": N_("Average speed of answer"),
+    "abandonment_rate": N_("Abandonment rate"),
+    "abandonment_rate_excluding_short": N_("Abandonment rate without short abandons"),
+    "average_handle_time": N_("Average handle time"),
+    "occupancy": N_("Occupancy"),
+    "call_first_contact_resolution": N_("First-contact resolution of calls"),
+    "callbacks_requested": N_("Callbacks requested"),
+    "inspections": N_("Contacts inspected"),
+    "inspection_mean_score": N_("Mean inspection score"),
+    "inspection_pass_rate": N_("Inspection pass rate"),
+    "critical_failures": N_("Critical failures"),
+    "kappa": N_("Inspectors' agreement (Fleiss' kappa)"),
 }
 
 #: The figures and reasons of a reconciliation with the source system
@@ -120,6 +141,17 @@ TERMS: dict[str, str] = {
     "not significant": N_("not significant"),
     "higher": N_("higher is better"),
     "lower": N_("lower is better"),
+    "at_least": N_("at least"),
+    "at_most": N_("at most"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    # Landis and Koch's bands of a kappa (itsm_core.inspection.agreement_band).
+    "poor": N_("poor"),
+    "slight": N_("slight"),
+    "fair": N_("fair"),
+    "moderate": N_("moderate"),
+    "substantial": N_("substantial"),
+    "almost perfect": N_("almost perfect"),
 }
 
 #: Units as written in data (records, DataFrames, CSV) and their display names.
@@ -134,6 +166,8 @@ UNITS: dict[str, str] = {
     "answers": N_("answers"),
     "reassignments": N_("reassignments"),
     "reopens": N_("reopens"),
+    "s": N_("s"),
+    "contacts": N_("contacts"),
 }
 
 # Headings, column titles and explanation lines.
@@ -231,6 +265,21 @@ COL_FORECAST = N_("Calls forecast")
 COL_ANSWERED = N_("Calls answered")
 COL_AGENTS = N_("Agents needed")
 COL_SCHEDULED = N_("Agents scheduled")
+COL_TARGET_NAME = N_("Target name")
+COL_BOUND = N_("Bound")
+COL_CLAUSE = N_("Clause of the standard")
+COL_INTERVAL_SPAN = N_("Interval")
+COL_OFFERED = N_("Offered")
+COL_ABANDONED = N_("Abandoned")
+COL_SHORT = N_("Short abandons")
+COL_SERVICE_LEVEL = N_("Service level")
+COL_STAFFED = N_("Agents staffed")
+COL_AGENT = N_("Agent")
+COL_INSPECTED = N_("Inspected")
+COL_MEAN_SCORE = N_("Mean score")
+COL_PASS_RATE = N_("Pass rate")
+COL_REMEDIAL = N_("Remedial training")
+COL_ASSESSMENT = N_("Assessment")
 
 # Table titles and notes.
 T_SUMMARY = N_("Headline KPIs")
@@ -244,6 +293,41 @@ T_FLOWS = N_("Backlog flow")
 T_SATISFACTION = N_("Satisfaction")
 T_STAFFING = N_("Staffing plan against calls answered")
 T_COMPLAINTS = N_("Complaints by type")
+T_TARGETS = N_("KPI targets checked")
+T_OPERATIONS = N_("Hotline and quality figures")
+T_INTERVALS = N_("Calls by interval (service level: answered within {seconds} s)")
+T_QUALITY = N_("Quality inspection by agent")
+N_TARGETS = N_(
+    "Each target read over the whole range of the report (the complaint targets in the "
+    "complaint group of a report grouped by kind); a target the report has no data for is left "
+    "out. A missed target is an alert."
+)
+N_OPERATIONS = N_(
+    "Over every interval given: counts and rates pooled from the intervals' counts; speed of "
+    "answer, handle time and first-contact resolution weighted by calls answered; occupancy "
+    "weighted by staffed time. Inspection figures over every inspection; kappa bands after "
+    "Landis and Koch."
+)
+#: The note of the interval table for each :class:`itsm_core.calls.ServiceLevelConvention`.
+N_CONVENTIONS: dict[str, str] = {
+    "short_abandons_ignored": N_(
+        "Service level = answered within the threshold / (answered + abandoned - short "
+        "abandons). Calls count in the interval they were offered in; occupancy = busy time / "
+        "staffed time."
+    ),
+    "abandons_missed": N_(
+        "Service level = answered within the threshold / (answered + abandoned). Calls count in "
+        "the interval they were offered in; occupancy = busy time / staffed time."
+    ),
+    "abandons_ignored": N_(
+        "Service level = answered within the threshold / answered (abandons left out). Calls "
+        "count in the interval they were offered in; occupancy = busy time / staffed time."
+    ),
+}
+N_QUALITY = N_(
+    "Per agent: contacts inspected, mean score (percent of the sheet's marks), share passed, "
+    "inspections failed on a critical item."
+)
 N_DURATIONS = N_(
     "Tickets are counted in the period they were opened. Mean, median and 90th percentile of "
     "the tickets that reached the end milestone; still-open tickets are left out."
@@ -269,6 +353,7 @@ C_P_CHART = N_("p chart of resolution SLA breaches")
 C_XMR = N_("XmR chart of the mean time to resolve")
 C_SATISFACTION = N_("CSAT and NPS over time")
 C_STAFFING = N_("Staffing plan against calls answered")
+C_CALLS = N_("Calls per interval against the Erlang plan")
 A_PERIOD = N_("period")
 A_COMPLIANCE = N_("compliance (%)")
 A_OPEN = N_("open tickets")
@@ -291,6 +376,9 @@ L_ANSWERED = N_("calls answered")
 L_SCHEDULED = N_("agents scheduled")
 L_NEEDED = N_("agents needed")
 L_INDIVIDUALS = N_("individual values")
+L_OFFERED = N_("calls offered")
+L_ABANDONED = N_("calls abandoned")
+L_STAFFED = N_("agents staffed")
 L_WILSON = N_("with Wilson 95 % intervals")
 
 # Summary cards.
@@ -301,6 +389,14 @@ CARD_CHANGE = N_("{change} from {previous} ({before})")
 CARD_SIGNIFICANT = N_("significant, p = {p}")
 CARD_NOT_SIGNIFICANT = N_("not significant, p = {p}")
 CARD_N = N_("n = {n}")
+
+# Alerts: the targets the report checks (complaint targets, follow-up coverage).
+OPERATIONS = N_("Hotline operations")
+ALERTS = N_("Alerts")
+ALERT_AT_LEAST = N_("{name}: {value}, below the target of at least {target}")
+ALERT_AT_MOST = N_("{name}: {value}, above the target of at most {target}")
+ALERT_CLAUSE = N_('{alert}; the standard: "{clause}"')
+ALERTS_NONE = N_("Every target checked is met ({count}).")
 REPORT_FOOTER = N_("Made by itsm-core {version}; this page loads nothing from the network.")
 
 #: Definitions of the standard KPIs (a KPI defined otherwise is described by its own

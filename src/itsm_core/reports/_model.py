@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from itsm_core._plain import is_number, shown
+from itsm_core.calls import IntervalKpis, plan_vs_actual
 from itsm_core.errors import Problem, ValidationError
-from itsm_core.metrics import KpiReport, KpiTarget
+from itsm_core.metrics import KpiReport, KpiTarget, TargetCheck
 from itsm_core.routing import StaffingPlan
 
 if TYPE_CHECKING:  # pragma: no cover - the dataframes extra, imported on use
@@ -277,6 +278,20 @@ class StaffingActuals:
         if bad:
             raise ValidationError("StaffingActuals", bad)
 
+    @classmethod
+    def from_calls(cls, plan: StaffingPlan, calls: Iterable[IntervalKpis]) -> StaffingActuals:
+        """The plan with the calls answered in each of its intervals, read from the measured
+        :class:`~itsm_core.calls.IntervalKpis` of the same starts.
+
+        Raises:
+            ValidationError: a planned interval has no measured figures, or is measured over
+                another length (:func:`itsm_core.calls.plan_vs_actual`).
+        """
+        kpis = tuple(calls)
+        plan_vs_actual(plan, kpis)  # every planned interval measured, over the same length
+        answered = {k.start.astimezone(dt.UTC): k.answered for k in kpis}
+        return cls(plan=plan, answered=[answered[r.start.astimezone(dt.UTC)] for r in plan.rows])
+
 
 @attrs.frozen(kw_only=True)
 class ServiceReport:
@@ -302,6 +317,19 @@ class ServiceReport:
     complaint_types: tuple[tuple[str, int], ...] = ()
     staffing: StaffingActuals | None = None
     reconciliation: ReportTable | None = None
+    checks: tuple[TargetCheck, ...] = ()
+    """The targets checked (:data:`itsm_core.metrics.COMPLAINT_TARGETS`, follow-up coverage)
+    that the report has data for, in order; :attr:`alerts` are the missed ones."""
+    calls: tuple[IntervalKpis, ...] = ()
+    """The hotline's measured intervals, earliest first (empty without call data)."""
+    operations: tuple[ReportTable, ...] = ()
+    """The tables of the hotline operations section: the period's figures (hotline and quality
+    inspection), the calls by interval, the quality inspection by agent, each when given."""
+
+    @property
+    def alerts(self) -> tuple[TargetCheck, ...]:
+        """The checked targets that are missed, in order."""
+        return tuple(check for check in self.checks if check.alert)
 
     @property
     def summary(self) -> ReportTable:
@@ -311,10 +339,26 @@ class ServiceReport:
         return summary_table(self.headlines)
 
     @property
+    def targets(self) -> ReportTable | None:
+        """The checked targets as a table (None when no target was checked)."""
+        from itsm_core.reports._operations import targets_table
+
+        return targets_table(self.checks) if self.checks else None
+
+    @property
     def tables(self) -> tuple[ReportTable, ...]:
-        """Every table in reading order: summary, breakdowns, details, reconciliation."""
+        """Every table in reading order: summary, targets, breakdowns, operations, details,
+        reconciliation."""
+        targets = () if self.targets is None else (self.targets,)
         extra = () if self.reconciliation is None else (self.reconciliation,)
-        return (self.summary, *self.breakdowns, *self.details, *extra)
+        return (
+            self.summary,
+            *targets,
+            *self.breakdowns,
+            *self.operations,
+            *self.details,
+            *extra,
+        )
 
     def table(self, key: str) -> ReportTable:
         """The table with ``key``; ValidationError naming the keys if there is none."""

@@ -47,6 +47,11 @@ th, td { border-bottom: 1px solid var(--line); padding: .3rem .55rem; text-align
 th { background: #eef2f6; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 ul.definitions { padding-left: 1.2rem; }
+.alerts { border: 1px solid var(--bad); border-left: 5px solid var(--bad); border-radius: 6px;
+  padding: .5rem .8rem; margin-bottom: .75rem; background: #fdf3f4; break-inside: avoid; }
+.alerts h3 { margin: 0 0 .25rem; color: var(--bad); }
+.alerts ul { margin: 0; padding-left: 1.2rem; }
+.targets-met { color: var(--good); }
 @media (max-width: 600px) {
   body { font-size: 14px; }
   main { padding: .75rem; }
@@ -116,6 +121,54 @@ def _cards(words: Words, report: ServiceReport) -> list[str]:
     return out
 
 
+def _alerts(words: Words, report: ServiceReport) -> list[str]:
+    """The missed targets at the top of the summary (or one line saying every one is met)."""
+    if not report.checks:
+        return []
+    if not report.alerts:
+        line = words.text(msg.ALERTS_NONE, count=len(report.checks))
+        return [f'<p class="targets-met" id="alerts">{_e(line)}</p>']
+    out = ['<div class="alerts" id="alerts" role="alert">']
+    out.append(f"<h3>{_e(words.text(msg.ALERTS))}</h3><ul>")
+    out += [
+        f'<li data-target="{_e(check.target.name)}">{_e(words.alert(check))}</li>'
+        for check in report.alerts
+    ]
+    out.append("</ul></div>")
+    return out
+
+
+def _figure_cards(words: Words, table: ReportTable) -> list[str]:
+    out = ['<div class="cards">']
+    for row in table.rows:
+        name, value, band = words.figure(table, row)
+        out.append(f'<article class="card" data-figure="{_e(str(row[0]))}">')
+        out.append(f"<h3>{_e(name)}</h3>")
+        out.append(f'<p class="value">{_e(value)}</p>')
+        if band:
+            out.append(f"<p>{_e(band)}</p>")
+        out.append("</article>")
+    out.append("</div>")
+    return out
+
+
+def _operations(words: Words, report: ServiceReport, drawn: Sequence[Chart] | None) -> list[str]:
+    """The hotline operations section: the period's figures as cards, the staffing chart
+    (calls against the Erlang plan), then the tables of the section."""
+    out = [f'<section id="operations"><h2>{_e(words.text(msg.OPERATIONS))}</h2>']
+    figures = [t for t in report.operations if t.key == "operations"]
+    if figures:
+        out += _figure_cards(words, figures[0])
+        out.append(f'<p class="note">{_e(words.text(figures[0].note))}</p>')
+    chart = [c for c in drawn or () if c.key == "staffing"]
+    if chart:
+        out += _figures(words, chart)
+    for table in report.operations:
+        out += _html_table(words, table)
+    out.append("</section>")
+    return out
+
+
 def _figures(words: Words, charts: Sequence[Chart]) -> list[str]:
     out = ['<div class="charts">']
     for chart in charts:
@@ -174,6 +227,7 @@ def render_html(
     out.append(f'<p class="meta">{_e(words.text(msg.AS_OF, when=words.when(report)))}</p>')
     out.append(f'<p class="meta">{_e(words.compared(report))}</p></header>')
     out.append(f'<section id="summary"><h2>{_e(words.text(msg.SUMMARY))}</h2>')
+    out += _alerts(words, report)
     out += _cards(words, report)
     out.append(f'<p class="note">{_e(words.text(msg.SUMMARY_NOTE, alpha=report.alpha))}</p>')
     out.append("</section>")
@@ -181,14 +235,19 @@ def render_html(
     if drawn is None:
         out.append(f'<p class="note">{_e(words.text(msg.CHARTS_ABSENT))}</p>')
     else:
-        out += _figures(words, drawn)
+        # With call data the staffing chart shows in the operations section, beside its figures.
+        out += _figures(words, [c for c in drawn if not (report.calls and c.key == "staffing")])
     out.append("</section>")
     out.append(f'<section id="breakdowns"><h2>{_e(words.text(msg.BREAKDOWNS))}</h2>')
     for table in report.breakdowns:
         out += _html_table(words, table)
     out.append("</section>")
+    if report.operations:
+        out += _operations(words, report, drawn)
     out.append(f'<section id="details"><h2>{_e(words.text(msg.DETAILS))}</h2>')
     out += _html_table(words, report.summary)
+    if report.targets is not None:
+        out += _html_table(words, report.targets)
     for table in report.details:
         out += _html_table(words, table)
     out.append("</section>")
@@ -249,6 +308,12 @@ def render_report_markdown(
         out.append(f"{words.text(msg.AS_OF, when=words.when(report))}  ")
     out += [words.compared(report), ""]
     out += [f"{section} {words.text(msg.SUMMARY)}", ""]
+    if report.alerts:
+        out += [f"**{words.text(msg.ALERTS)}**", ""]
+        out += [f"- {words.alert(check)}" for check in report.alerts]
+        out.append("")
+    elif report.checks:
+        out += [words.text(msg.ALERTS_NONE, count=len(report.checks)), ""]
     for h in report.headlines:
         facts = [
             words.interval(h),
@@ -262,8 +327,20 @@ def render_report_markdown(
     out += [f"{section} {words.text(msg.BREAKDOWNS)}", ""]
     for table in report.breakdowns:
         out += _markdown_table(words, table, sub)
+    if report.operations:
+        out += [f"{section} {words.text(msg.OPERATIONS)}", ""]
+        for table in report.operations:
+            if table.key == "operations":
+                for row in table.rows:
+                    name, value, band = words.figure(table, row)
+                    out.append(f"- **{name}: {value}**" + (f" ({band})" if band else ""))
+                out += ["", words.text(table.note), ""]
+            else:
+                out += _markdown_table(words, table, sub)
     out += [f"{section} {words.text(msg.DETAILS)}", ""]
     out += _markdown_table(words, report.summary, sub)
+    if report.targets is not None:
+        out += _markdown_table(words, report.targets, sub)
     for table in report.details:
         out += _markdown_table(words, table, sub)
     if report.reconciliation is not None:

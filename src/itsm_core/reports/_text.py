@@ -7,9 +7,10 @@ import math
 import attrs
 
 from itsm_core.i18n import Messages, format_datetime, format_decimal
-from itsm_core.metrics import BUSINESS_KPIS, STANDARD_KPIS
+from itsm_core.metrics import BUSINESS_KPIS, STANDARD_KPIS, TargetCheck
 from itsm_core.reports import _labels as msg
 from itsm_core.reports._model import Better, Cell, Column, Headline, ReportTable, ServiceReport
+from itsm_core.reports._operations import check_unit
 
 _STANDARD = {k.name: k for k in (*STANDARD_KPIS, *BUSINESS_KPIS)}
 
@@ -133,3 +134,29 @@ class Words:
         p = self.number(h.p_value, 3)
         template = msg.CARD_SIGNIFICANT if h.significant else msg.CARD_NOT_SIGNIFICANT
         return f"{self.text(template, p=p)} ({self.text(h.test)})"
+
+    # -- alerts and operations -----------------------------------------------------------------
+
+    def alert(self, check: TargetCheck) -> str:
+        """One missed target: the figure, the bound it misses and the clause it quotes."""
+        unit = check_unit(check)
+        template = msg.ALERT_AT_MOST if check.target.at_most is not None else msg.ALERT_AT_LEAST
+        line = self.text(
+            template,
+            name=self.term(check.target.name),
+            value=self.with_unit(check.value, unit),
+            target=self.with_unit(check.target.bound, unit),
+        )
+        if not check.target.clause:
+            return line
+        return self.text(msg.ALERT_CLAUSE, alert=line, clause=check.target.clause)
+
+    def figure(self, table: ReportTable, row: tuple[Cell, ...]) -> tuple[str, str, str]:
+        """A row of the operations figures: its name, its value with its unit, its band."""
+        key, value, unit, band = row
+        number = value if isinstance(value, int | float) else None
+        if unit in {"calls", "contacts"}:  # a count: its name says what is counted
+            shown = "—" if number is None else self.number(number, 0)
+        else:
+            shown = self.with_unit(number, str(unit), 2 if key == "kappa" else 1)
+        return self.term(str(key)), shown, "" if band is None else self.term(str(band))
