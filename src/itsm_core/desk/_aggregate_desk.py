@@ -20,6 +20,7 @@ from itsm_core.desk._runner import (
     Request,
     check_request,
     desk_problems,
+    retries_problems,
     run_command,
 )
 from itsm_core.emergency import (
@@ -141,7 +142,8 @@ class AggregateDesk(Generic[S, E, C]):
     max_retries: int = 3
 
     def __attrs_post_init__(self) -> None:
-        problems = desk_problems(self.store, self.ids, self.max_retries)
+        problems = desk_problems(self.store, self.ids)
+        problems.extend(retries_problems(self.max_retries))
         given: tuple[tuple[str, object, type], ...] = (
             ("aggregate", self.aggregate, Aggregate),
             ("access", self.access, AccessPolicy),

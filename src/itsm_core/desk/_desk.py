@@ -18,6 +18,7 @@ from itsm_core.desk._runner import (
     Request,
     check_request,
     desk_problems,
+    retries_problems,
     run_command,
     when_problem,
 )
@@ -97,7 +98,7 @@ class ServiceDesk:
     max_retries: int = 3
 
     def __attrs_post_init__(self) -> None:
-        problems = desk_problems(self.store, self.ids, self.max_retries)
+        problems = desk_problems(self.store, self.ids)
         for name, value, kind in (
             ("sla", self.sla, PolicySet),
             ("priority", self.priority, PriorityPolicy),
@@ -107,6 +108,7 @@ class ServiceDesk:
         ):
             if not isinstance(value, kind) and not (value is None and name in ("sla", "priority")):
                 problems.append(Problem(name, f"expected a {kind.__name__}, got {shown(value)}"))
+        problems.extend(retries_problems(self.max_retries))
         calendars: object = self.calendars
         if not isinstance(calendars, Mapping):
             problems.append(

@@ -23,7 +23,7 @@ from itsm_core.customers import (
     ticket_command,
 )
 from itsm_core.desk._aggregate_desk import AggregateDesk
-from itsm_core.desk._runner import desk_problems
+from itsm_core.desk._runner import desk_problems, retries_problems
 from itsm_core.errors import Problem, ValidationError
 from itsm_core.records import STANDARD_ACCESS_POLICY, AccessPolicy, Actor
 from itsm_core.repositories import EventStore
@@ -70,7 +70,8 @@ class FollowUpDesk:
     )
 
     def __attrs_post_init__(self) -> None:
-        problems = desk_problems(self.store, self.ids, self.max_retries)
+        problems = desk_problems(self.store, self.ids)
+        problems.extend(retries_problems(self.max_retries))
         access: object = self.access
         if not isinstance(access, AccessPolicy):
             problems.append(Problem("access", f"expected an AccessPolicy, got {shown(access)}"))

@@ -104,20 +104,22 @@ def check_request(
     return Actor(id=typing.cast(str, actor), roles={typing.cast(str, role)})
 
 
-def desk_problems(store: object, ids: object, max_retries: object) -> list[Problem]:
-    """The problems of a desk's ``store`` (an event store), ``ids`` (an id generator) and
-    ``max_retries`` (an integer >= 0)."""
+def desk_problems(store: object, ids: object) -> list[Problem]:
+    """The problems of a desk's ``store`` (an event store) and ``ids`` (an id generator)."""
     problems: list[Problem] = []
     missing = [name for name in STORE_METHODS if not callable(getattr(store, name, None))]
     if missing:
         problems.append(Problem("store", f"not an event store: no {', '.join(missing)} method"))
     if not callable(ids):
         problems.append(Problem("ids", f"expected a function making ids, got {shown(ids)}"))
-    if not (is_int(max_retries) and max_retries >= 0):
-        problems.append(
-            Problem("max_retries", f"expected an integer >= 0, got {shown(max_retries)}")
-        )
     return problems
+
+
+def retries_problems(max_retries: object) -> list[Problem]:
+    """The problem of a desk's ``max_retries`` when it is not an integer >= 0."""
+    if is_int(max_retries) and max_retries >= 0:
+        return []
+    return [Problem("max_retries", f"expected an integer >= 0, got {shown(max_retries)}")]
 
 
 def new_id(ids: Callable[[], str], owner: str) -> str:
