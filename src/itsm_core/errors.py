@@ -502,21 +502,25 @@ class NoWorkingTimeError(DomainError, LookupError):
 class AccessDenied(DomainError):
     """The access policy does not let ``actor`` do ``action`` on ``resource``; nothing happened.
 
-    ``reason`` says which rules were considered and why none applies.
+    ``reason`` says which rules were considered and why none applies; ``kind`` is the kind of
+    record ``resource`` names (a ticket, or another aggregate's: ``"drill"``, ``"call"``).
 
     >>> print(AccessDenied("bob", "read", "INC1", "no rule grants 'read' to role 'customer'"))
     'bob' may not 'read' ticket 'INC1': no rule grants 'read' to role 'customer'
     """
 
-    def __init__(self, actor: str, action: str, resource: str, reason: str) -> None:
+    def __init__(
+        self, actor: str, action: str, resource: str, reason: str, kind: str = "ticket"
+    ) -> None:
         self.actor = actor
         self.action = action
         self.resource = resource
         self.reason = reason
-        super().__init__(f"{actor!r} may not {action!r} ticket {resource!r}: {reason}")
+        self.kind = kind
+        super().__init__(f"{actor!r} may not {action!r} {kind} {resource!r}: {reason}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.actor, self.action, self.resource, self.reason))
+        return (type(self), (self.actor, self.action, self.resource, self.reason, self.kind))
 
 
 class IndexConflict(DomainError):

@@ -384,6 +384,7 @@ def test_a_role_the_policy_never_names_is_an_unknown_role(story: Story) -> None:
         "approver",
         "cab",
         "customer",
+        "duty_officer",
         "manager",
         "supervisor",
         "system",

@@ -5,7 +5,8 @@
   requested, ticket linked); the :class:`Call` is their fold (:data:`CALL`), with its wait,
   talk, wrap-up and handle times. :func:`record` adds one fact; :func:`call_events` gives the
   events of a finished call from call-detail figures (the importer
-  ``itsm_core.adapters.cdr`` uses it).
+  ``itsm_core.adapters.cdr`` uses it). :class:`RecordCall` is a fact as a command and
+  :func:`decide_call` decides it, for the desk (``itsm_core.desk.call_desk``).
 * **KPIs** (:func:`interval_kpis`): per 15 or 30 minutes, the service level reached (answered
   within X s, with an explicit :class:`ServiceLevelConvention` for abandoned calls), average
   speed of answer, abandonment rate with and without short abandons, average handle time,
@@ -28,6 +29,7 @@ from itsm_core.calls._call import (
     record,
 )
 from itsm_core.calls._callbacks import Callback, CallbackPlan, schedule_callbacks
+from itsm_core.calls._decide import RecordCall, decide_call
 from itsm_core.calls._duty import (
     CoverageGap,
     DutyCheck,
@@ -60,10 +62,12 @@ __all__ = [
     "IntervalKpis",
     "MissingHandover",
     "PlanActual",
+    "RecordCall",
     "ServiceLevelConvention",
     "Shift",
     "call_events",
     "check_duty",
+    "decide_call",
     "interval_kpis",
     "kpi_table",
     "plan_vs_actual",

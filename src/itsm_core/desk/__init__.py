@@ -24,15 +24,29 @@ Outbox: the customer notifications (:mod:`itsm_core.communications`) wait in an
 from the event log by an :class:`OutboxFeed` (messages and checkpoint committed together) and
 drained by senders that claim messages under a lease: none is lost, and with the message's
 key passed to the gateway, none is delivered twice.
-schedule (:class:`SlaSchedule`) without reading the events again. The customer profile read
+
+The customer profile read
 model (:class:`CustomerProfileProjection`, asked through :class:`CustomerProfiles`) gives each
 customer's tickets, SLA record, satisfaction history, complaints and churn risk, and the
 follow-up visits due; :class:`FollowUpDesk` runs follow-up commands as :class:`ServiceDesk`
 runs ticket commands.
 
+Any other kernel aggregate runs through an :class:`AggregateDesk` with the same guarantees
+(the same code runs the service desk): expected version, retries, idempotency keys, metadata,
+the access policy (actions ``<aggregate>.<command>``) and logging. :func:`call_desk`,
+:func:`activation_desk` and :func:`drill_desk` are ready-made for hotline calls, emergency
+activations and drills; :class:`FollowUpDesk` is built on one.
+
 Logging goes through the standard :mod:`logging` module, under ``itsm_core.desk``.
 """
 
+from itsm_core.desk._aggregate_desk import (
+    AggregateDesk,
+    AggregateOutcome,
+    activation_desk,
+    call_desk,
+    drill_desk,
+)
 from itsm_core.desk._archive import ComplaintArchive
 from itsm_core.desk._call_view import CallLog, CallProjection
 from itsm_core.desk._customer_profile import (
@@ -82,6 +96,8 @@ from itsm_core.desk._ticket_view import Deadline, TicketEntry, TicketProjection
 from itsm_core.desk._worklists import Worklist, Worklists
 
 __all__ = [
+    "AggregateDesk",
+    "AggregateOutcome",
     "CallLog",
     "CallProjection",
     "CatchUpResult",
@@ -115,6 +131,8 @@ __all__ = [
     "TicketProjection",
     "Worklist",
     "Worklists",
+    "activation_desk",
+    "call_desk",
     "catch_up",
     "check_commit",
     "check_outbox_claim",
@@ -126,5 +144,6 @@ __all__ = [
     "check_projection_name",
     "check_query",
     "check_row_keys",
+    "drill_desk",
     "rebuild",
 ]

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import typing
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from itsm_core._checks import frozen_mapping, is_aware, is_int
+from itsm_core._checks import frozen_mapping
 from itsm_core._plain import shown, text
 from itsm_core.calendar import BusinessTime
 from itsm_core.desk._outcome import CommandOutcome
 from itsm_core.desk._priority import prioritised
-from itsm_core.errors import (
-    AccessDenied,
-    DuplicateAppend,
-    ItsmError,
-    NotFound,
-    Problem,
-    RepositoryError,
-    ValidationError,
-    VersionConflict,
+from itsm_core.desk._runner import (
+    LOG,
+    Request,
+    check_request,
+    desk_problems,
+    retries_problems,
+    run_command,
+    when_problem,
 )
+from itsm_core.errors import AccessDenied, ItsmError, NotFound, Problem, ValidationError
+from itsm_core.kernel import Decision
 from itsm_core.priority import DEFAULT_TIERS, PriorityDecision, PriorityPolicy, TierVocabulary
 from itsm_core.records import STANDARD_ACCESS_POLICY, AccessPolicy, Actor, decide_as
-from itsm_core.repositories import AppendReceipt, EventMetadata, EventStore, ExpectedVersion
+from itsm_core.repositories import EventStore
 from itsm_core.sla import PolicySet, SlaReport, due_actions, evaluate, next_change_at
 from itsm_core.tickets import (
     BUILTIN_WORKFLOWS,
@@ -40,14 +40,7 @@ from itsm_core.tickets import (
     replay,
 )
 
-#: Commands accepted, refused, retried and repeated (INFO), loads (DEBUG), a retry budget
-#: spent or clocks that cannot be measured (WARNING). Like any library, the desk leaves the
-#: output to the application: without a handler configured, nothing is printed.
-LOG = logging.getLogger("itsm_core.desk.commands")
-logging.getLogger("itsm_core.desk").addHandler(logging.NullHandler())
-
 _COMMANDS = typing.get_args(Command)
-_STORE_METHODS = ("append", "read", "receipt")
 
 
 def _calendars(value: Mapping[str, BusinessTime]) -> Mapping[str, BusinessTime]:
@@ -105,13 +98,7 @@ class ServiceDesk:
     max_retries: int = 3
 
     def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        missing = [name for name in _STORE_METHODS if not callable(getattr(self.store, name, None))]
-        if missing:
-            problems.append(Problem("store", f"not an event store: no {', '.join(missing)} method"))
-        ids: object = self.ids
-        if not callable(ids):
-            problems.append(Problem("ids", f"expected a function making ids, got {shown(ids)}"))
+        problems = desk_problems(self.store, self.ids)
         for name, value, kind in (
             ("sla", self.sla, PolicySet),
             ("priority", self.priority, PriorityPolicy),
@@ -121,10 +108,7 @@ class ServiceDesk:
         ):
             if not isinstance(value, kind) and not (value is None and name in ("sla", "priority")):
                 problems.append(Problem(name, f"expected a {kind.__name__}, got {shown(value)}"))
-        if not (is_int(self.max_retries) and self.max_retries >= 0):
-            problems.append(
-                Problem("max_retries", f"expected an integer >= 0, got {shown(self.max_retries)}")
-            )
+        problems.extend(retries_problems(self.max_retries))
         calendars: object = self.calendars
         if not isinstance(calendars, Mapping):
             problems.append(
@@ -192,113 +176,51 @@ class ServiceDesk:
         Refused commands append nothing.
         """
         who = _check_request(ticket_id, command, actor, role, now, idempotency_key, correlation_id)
-        what = event_name(command)
-        if idempotency_key is not None:
-            receipt = self.store.receipt(idempotency_key)
-            if receipt is not None:
-                return self._repeat(receipt, ticket_id, who, role, now)
-        command_id = idempotency_key if idempotency_key is not None else self._new_id()
         context = CommandContext(
             actor=who.id, role=role, now=now, workflows=self.workflows, tier_vocabulary=self.tiers
         )
-        attempt = 0
-        while True:
-            attempt += 1
-            history = self.store.read(ticket_id)
-            LOG.debug("loaded %r at version %d for %r", ticket_id, len(history), what)
-            try:
-                ticket = _replayed(ticket_id, history, command)
-                wanted, decided_priority = prioritised(self.priority, command, ticket)
-                decision = decide_as(self.access, who, ticket, wanted, context)
-            except ItsmError as refusal:
-                # A twin delivery may have appended since the receipt was looked up: then the
-                # refusal is of its effect ("already acknowledged"), and its outcome is ours.
-                twin = None if idempotency_key is None else self.store.receipt(idempotency_key)
-                if twin is not None:
-                    return self._repeat(twin, ticket_id, who, role, now)
-                LOG.info("refused %r on %r by %r as %r: %s", what, ticket_id, who.id, role, refusal)
-                raise
-            expected: int | ExpectedVersion = (
-                ExpectedVersion.NO_STREAM if ticket is None else len(history)
-            )
-            correlation = correlation_id or command_id
-            metadata = [
-                EventMetadata(self._new_id(), now, correlation, command_id) for _ in decision.events
-            ]
-            try:
-                self.store.append(
-                    ticket_id,
-                    decision.events,
-                    expected,
-                    metadata=metadata,
-                    idempotency_key=idempotency_key,
-                )
-            except VersionConflict as conflict:
-                if attempt > self.max_retries:
-                    LOG.warning(
-                        "gave up %r on %r after %d attempts: %s", what, ticket_id, attempt, conflict
-                    )
-                    raise
-                LOG.info("conflict on %r (%s): deciding %r again", ticket_id, conflict, what)
-                continue
-            except DuplicateAppend as duplicate:  # a twin delivery appended first
-                return self._repeat(duplicate.receipt, ticket_id, who, role, now)
-            LOG.info(
-                "accepted %r on %r by %r as %r: version %d",
-                what,
-                ticket_id,
-                who.id,
-                role,
-                decision.state.version,
-            )
-            return self._outcome(
-                ticket_id,
-                command_id,
-                decision.events,
-                decision.state,
-                (*history, *decision.events),
-                now,
-                attempts=attempt,
-                priority=decided_priority,
-            )
 
-    def _repeat(
-        self, receipt: object, ticket_id: str, actor: Actor, role: str, now: dt.datetime
-    ) -> CommandOutcome:
-        """The first outcome of the command whose key wrote ``receipt``, rebuilt."""
-        if not isinstance(receipt, AppendReceipt):
-            raise RepositoryError(f"the store gave {shown(receipt)} as an append receipt")
-        if receipt.stream != ticket_id:
-            raise ValidationError(
-                "execute",
-                [
-                    Problem(
-                        "idempotency_key",
-                        f"{receipt.key!r} was used for ticket {receipt.stream!r}, "
-                        f"not {ticket_id!r}",
-                    )
-                ],
-            )
-        history = self.store.read(ticket_id)
-        if len(history) < receipt.last_version:
-            raise RepositoryError(
-                f"the store holds {len(history)} events of {ticket_id!r}, but its receipt "
-                f"for {receipt.key!r} says version {receipt.last_version}"
-            )
-        then = replay(history[: receipt.last_version])
-        seen = self.access.can(actor.acting_as(role), "read", then)
-        if not seen.allowed:
-            raise AccessDenied(actor.id, "read", ticket_id, seen.reason)
-        LOG.info("duplicate %r on %r: nothing appended", receipt.key, ticket_id)
+        def decided(
+            history: tuple[TicketEvent, ...],
+        ) -> tuple[Decision[Ticket, TicketEvent], PriorityDecision | None]:
+            ticket = _replayed(ticket_id, history, command)
+            wanted, decided_priority = prioritised(self.priority, command, ticket)
+            return decide_as(self.access, who, ticket, wanted, context), decided_priority
+
+        def readable(then: Ticket) -> None:
+            seen = self.access.can(who.acting_as(role), "read", then)
+            if not seen.allowed:
+                raise AccessDenied(who.id, "read", ticket_id, seen.reason)
+
+        ran = run_command(
+            self.store,
+            self.ids,
+            "ServiceDesk",
+            self.max_retries,
+            Request(
+                kind="ticket",
+                stream_id=ticket_id,
+                what=event_name(command),
+                who=who,
+                role=role,
+                now=now,
+                idempotency_key=idempotency_key,
+                correlation_id=correlation_id,
+                decide=decided,
+                replay=replay,
+                readable=readable,
+            ),
+        )
         return self._outcome(
             ticket_id,
-            receipt.key,
-            history[receipt.first_version - 1 : receipt.last_version],
-            then,
-            history,
+            ran.command_id,
+            ran.events,
+            ran.state,
+            ran.history,
             now,
-            duplicate=True,
-            attempts=0,
+            duplicate=ran.duplicate,
+            attempts=ran.attempts,
+            priority=ran.extra,
         )
 
     def _outcome(
@@ -339,15 +261,6 @@ class ServiceDesk:
             wake_at=next_change_at(report, now),
         )
 
-    def _new_id(self) -> str:
-        made: object = self.ids()
-        if not isinstance(made, str) or not made.strip():
-            raise ValidationError(
-                "ServiceDesk",
-                [Problem("ids", f"the id generator made {shown(made)}, not a non-blank string")],
-            )
-        return made
-
     # -- queries ---------------------------------------------------------------------------------
 
     def history(self, ticket_id: str) -> tuple[TicketEvent, ...]:
@@ -372,7 +285,7 @@ class ServiceDesk:
         ticket has no events yet at ``now``.
         """
         _check_id(ticket_id)
-        problem = _when_problem(now)
+        problem = when_problem(now)
         if problem is not None:
             raise ValidationError("evaluate", [problem])
         return self._report(ticket_id, self.store.read(ticket_id), now)
@@ -415,14 +328,6 @@ def _missing_calendars(policies: PolicySet, calendars: Mapping[str, object]) -> 
     ]
 
 
-def _when_problem(now: object) -> Problem | None:
-    if not isinstance(now, dt.datetime):
-        return Problem("now", f"expected an aware datetime, got {shown(now)}")
-    if not is_aware(now):
-        return Problem("now", f"naive datetime {now.isoformat()} (a time zone is required)")
-    return None
-
-
 def _check_id(ticket_id: object) -> None:
     problems: list[Problem] = []
     text(ticket_id, "ticket_id", problems)
@@ -441,29 +346,15 @@ def _check_request(
 ) -> Actor:
     """The acting :class:`Actor`, once every argument of ``execute`` is checked."""
     problems: list[Problem] = []
-    text(ticket_id, "ticket_id", problems)
     if not isinstance(command, _COMMANDS):
         problems.append(Problem("command", f"expected a ticket command, got {shown(command)}"))
     elif isinstance(command, OpenTicket) and command.ticket_id != ticket_id:
         problems.append(
             Problem("ticket_id", f"{ticket_id!r} is not the id it opens ({command.ticket_id!r})")
         )
-    if isinstance(actor, str):
-        text(actor, "actor", problems)
-    elif not isinstance(actor, Actor):
-        problems.append(Problem("actor", f"expected an Actor or an id, got {shown(actor)}"))
-    text(role, "role", problems)
-    problem = _when_problem(now)
-    if problem is not None:
-        problems.append(problem)
-    for name, value in (("idempotency_key", idempotency_key), ("correlation_id", correlation_id)):
-        if value is not None:
-            text(value, name, problems)
-    if problems:
-        raise ValidationError("execute", problems)
-    if isinstance(actor, Actor):
-        return actor
-    return Actor(id=typing.cast(str, actor), roles={typing.cast(str, role)})
+    return check_request(
+        ticket_id, "ticket_id", problems, actor, role, now, idempotency_key, correlation_id
+    )
 
 
 def _replayed(ticket_id: str, history: Sequence[TicketEvent], command: Command) -> Ticket | None:

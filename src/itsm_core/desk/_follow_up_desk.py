@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 
-from itsm_core._checks import check_aware
 from itsm_core._plain import shown, text
 from itsm_core.customers import (
     FOLLOW_UP,
@@ -18,13 +17,16 @@ from itsm_core.customers import (
     FollowUpEvent,
     FollowUpOutcome,
     FollowUpTask,
+    RecordAttempt,
     ScheduleFollowUp,
     decide_follow_up,
     ticket_command,
 )
-from itsm_core.errors import NotFound, Problem, ValidationError
-from itsm_core.kernel import Context
-from itsm_core.repositories import EventMetadata, EventStore, ExpectedVersion
+from itsm_core.desk._aggregate_desk import AggregateDesk
+from itsm_core.desk._runner import desk_problems, retries_problems
+from itsm_core.errors import Problem, ValidationError
+from itsm_core.records import STANDARD_ACCESS_POLICY, AccessPolicy, Actor
+from itsm_core.repositories import EventStore
 from itsm_core.tickets import OpenTicket, Reopen
 
 
@@ -43,60 +45,79 @@ class FollowUpResult:
 @attrs.frozen(kw_only=True, eq=False)
 class FollowUpDesk:
     """The application's door to follow-up visits: each command is one call that loads the
-    task, decides, and appends its events (one stream per task, named by its id) with an id
-    from ``ids`` per event, ``now`` as their recorded time.
+    task, checks the actor may do it, decides, and appends its events (one stream per task,
+    named by its id), with the guarantees of :class:`ServiceDesk`: an
+    :class:`AggregateDesk` of :data:`~itsm_core.customers.FOLLOW_UP` runs it (actions
+    ``follow-up.schedule_follow_up`` and ``follow-up.record_attempt``).
 
     Keep the follow-up events in the same event store as the tickets' to have them in the
     customer profiles (:class:`CustomerProfileProjection`), which list the follow-ups due.
 
     Attributes:
         store: the event store.
-        ids: makes a new unique id each call (event ids, complaint ticket ids).
+        ids: makes a new unique id each call (event ids, command ids, complaint ticket ids).
+        access: who may do what; the standard policy by default (agents, supervisors,
+            managers and the system run follow-ups).
+        max_retries: how many times a command is decided again after a version conflict.
     """
 
     store: EventStore[Any]
     ids: Callable[[], str]
+    access: AccessPolicy = STANDARD_ACCESS_POLICY
+    max_retries: int = 3
+    _desk: AggregateDesk[FollowUpTask, FollowUpEvent, FollowUpCommand] = attrs.field(
+        init=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        problems = [
-            Problem(name, f"not an event store: no {name} method")
-            for name in ("append", "read")
-            if not callable(getattr(self.store, name, None))
-        ]
-        ids: object = self.ids
-        if not callable(ids):
-            problems.append(Problem("ids", f"expected a function making ids, got {shown(ids)}"))
+        problems = desk_problems(self.store, self.ids)
+        problems.extend(retries_problems(self.max_retries))
+        access: object = self.access
+        if not isinstance(access, AccessPolicy):
+            problems.append(Problem("access", f"expected an AccessPolicy, got {shown(access)}"))
         if problems:
             raise ValidationError("FollowUpDesk", problems)
+        desk = AggregateDesk(
+            aggregate=FOLLOW_UP,
+            decide=decide_follow_up,
+            commands=(ScheduleFollowUp, RecordAttempt),
+            store=self.store,
+            ids=self.ids,
+            starts=lambda command: isinstance(command, ScheduleFollowUp),
+            access=self.access,
+            max_retries=self.max_retries,
+        )
+        object.__setattr__(self, "_desk", desk)
 
     def task(self, task_id: str) -> FollowUpTask:
         """The follow-up ``task_id`` as of its last event; :class:`~itsm_core.errors.NotFound`
         when there is none."""
-        events = self.store.read(task_id)
-        if not events:
-            raise NotFound("follow-up", task_id)
-        return FOLLOW_UP.replay(events)
+        return self._desk.state(task_id)
 
     def execute(
         self,
         task_id: str,
         command: FollowUpCommand,
         *,
-        actor: str,
+        actor: Actor | str,
         role: str,
         now: dt.datetime,
         complaint_id: str | None = None,
+        idempotency_key: str | None = None,
+        correlation_id: str | None = None,
     ) -> FollowUpResult:
         """Apply ``command`` to the follow-up ``task_id`` as ``actor`` in ``role`` at ``now``.
 
         Scheduling needs no task (``task_id`` must be the command's); every other command
         needs one (:class:`~itsm_core.errors.NotFound`). The result's ``ticket_command`` is
         the ticket's ``Reopen``, or a complaint opened with ``complaint_id`` (a new id from
-        ``ids`` when None), when the customer is dissatisfied.
+        ``ids`` when None), when the customer is dissatisfied. ``idempotency_key`` and
+        ``correlation_id`` work as for :meth:`ServiceDesk.execute`.
 
-        Raises :class:`~itsm_core.errors.CommandRejected` when the task refuses the command
-        and :class:`~itsm_core.errors.VersionConflict` when another writer appended first;
-        either way nothing is appended.
+        Raises :class:`~itsm_core.errors.AccessDenied` when the access policy refuses,
+        :class:`~itsm_core.errors.CommandRejected` when the task refuses the command and
+        :class:`~itsm_core.errors.VersionConflict` when other writers kept appending through
+        every retry; in every case nothing is appended.
         """
         problems: list[Problem] = []
         text(task_id, "task_id", problems)
@@ -104,16 +125,16 @@ class FollowUpDesk:
             problems.append(Problem("task_id", f"{task_id!r} is not the command's task id"))
         if problems:
             raise ValidationError("FollowUpDesk.execute", problems)
-        check_aware(now, "now")
-        context = Context(actor=actor, role=role, now=now)
-        existing = self.store.read(task_id)
-        task = FOLLOW_UP.replay(existing) if existing else None
-        if task is None and not isinstance(command, ScheduleFollowUp):
-            raise NotFound("follow-up", task_id)
-        task, events = decide_follow_up(task, command, context)
-        expected = ExpectedVersion.NO_STREAM if not existing else len(existing)
-        metadata = [EventMetadata(event_id=self.ids(), recorded_at=now) for _ in events]
-        self.store.append(task_id, events, expected, metadata=metadata)
+        outcome = self._desk.execute(
+            task_id,
+            command,
+            actor=actor,
+            role=role,
+            now=now,
+            idempotency_key=idempotency_key,
+            correlation_id=correlation_id,
+        )
+        task, events = outcome.state, outcome.events
         follow = None
         if any(isinstance(event, FollowUpCompleted) for event in events):
             complaint = task.on_dissatisfied is DissatisfiedAction.COMPLAINT

@@ -22,6 +22,7 @@ from itsm_core._plain import (
     texts,
 )
 from itsm_core.errors import InvalidPolicy, Problem, ValidationError
+from itsm_core.kernel import State
 from itsm_core.records._actor import Actor
 from itsm_core.records._ticket_data import TICKET_FIELDS
 from itsm_core.tickets import Ticket
@@ -36,13 +37,18 @@ EXPORT = "export"
 WORK_NOTE = "work_note"
 #: In a rule, every action.
 ANY_ACTION = "*"
+#: Ends an action of a rule that grants every action of one kind of record: ``"drill.*"``
+#: grants ``drill.read``, ``drill.schedule_drill``... (the actions of an aggregate run by an
+#: :class:`~itsm_core.desk.AggregateDesk` are named ``<aggregate>.<command>``).
+_ANY_OF_KIND = ".*"
 
 _RULE_KEYS = {"role", "actions", "when", "description"}
 _POLICY_KEYS = {"name", "rules", "confidential_fields"}
 
 
 class Condition(enum.StrEnum):
-    """An attribute condition of a rule, about the actor and the ticket."""
+    """An attribute condition of a rule, about the actor and the ticket (it never holds on
+    another kind of record: a drill, a call...)."""
 
     #: The ticket's assignment group is one of the actor's groups.
     OWN_GROUP = "own_group"
@@ -51,8 +57,10 @@ class Condition(enum.StrEnum):
     #: The actor is the ticket's requester (a customer's own tickets).
     REQUESTED_BY_ACTOR = "requested_by_actor"
 
-    def failure(self, actor: Actor, ticket: Ticket) -> str | None:
+    def failure(self, actor: Actor, ticket: Ticket | State) -> str | None:
         """Why the condition does not hold, or None when it does."""
+        if not isinstance(ticket, Ticket):
+            return f"{self.value} applies to tickets, not to {type(ticket).__name__} records"
         if self is Condition.OWN_GROUP:
             if ticket.assignment_group is not None and ticket.assignment_group in actor.groups:
                 return None
@@ -84,7 +92,9 @@ class AccessRule:
     """Actors in ``role`` may do ``actions`` (``"*"``: all) when every condition of ``when`` holds.
 
     Actions are ticket event names (``acknowledge``, ``resolve``, a custom workflow event...)
-    plus ``read``, ``read_confidential``, ``export`` and ``work_note``.
+    plus ``read``, ``read_confidential``, ``export`` and ``work_note``; the actions on other
+    records are ``<aggregate>.<command>`` and ``<aggregate>.read`` (``drill.schedule_drill``,
+    ``activation.read``), and ``"drill.*"`` grants every action on drills.
     """
 
     role: str
@@ -107,8 +117,16 @@ class AccessRule:
             raise InvalidPolicy(f"for access rule {shown(self.role)}", problems)
 
     def grants(self, action: str) -> bool:
-        """True when the rule names ``action`` (or all actions)."""
-        return action in self.actions or ANY_ACTION in self.actions
+        """True when the rule names ``action``, all actions, or all actions of its kind.
+
+        >>> rule = AccessRule(role="duty_officer", actions={"drill.*", "read"})
+        >>> rule.grants("drill.cancel_drill"), rule.grants("read"), rule.grants("call.read")
+        (True, True, False)
+        """
+        if action in self.actions or ANY_ACTION in self.actions:
+            return True
+        kind, dot, _ = action.partition(".")
+        return bool(dot) and kind + _ANY_OF_KIND in self.actions
 
     def summary(self) -> str:
         """One line: ``agent: read, resolve when own_group``."""
@@ -141,7 +159,8 @@ def _is_action(action: object) -> bool:
 class AccessDecision:
     """The answer of :meth:`AccessPolicy.can`: allowed or not, and why.
 
-    ``rule`` is the index of the granting rule (None when denied).
+    ``ticket_id`` is the id of the record asked about (a ticket's id, or the stream id of
+    another record); ``rule`` is the index of the granting rule (None when denied).
     """
 
     allowed: bool
@@ -200,8 +219,9 @@ class AccessPolicy:
         """The roles its rules name, sorted: the policy's role vocabulary."""
         return tuple(sorted({rule.role for rule in self.rules}))
 
-    def can(self, actor: Actor, action: str, resource: Ticket) -> AccessDecision:
-        """May ``actor`` (in any of their roles) do ``action`` on the ticket ``resource``?
+    def can(self, actor: Actor, action: str, resource: Ticket | State) -> AccessDecision:
+        """May ``actor`` (in any of their roles) do ``action`` on the ticket ``resource``
+        (or on another record: any aggregate's state, for the actions named after it)?
 
         Rules are read in order; the first that names one of the actor's roles and the action,
         and whose conditions all hold, grants it. The reason of a denial lists every rule
@@ -225,7 +245,7 @@ class AccessPolicy:
                     allowed=True,
                     actor=actor.id,
                     action=action,
-                    ticket_id=resource.id,
+                    ticket_id=resource.stream_id,
                     reason=f"granted by rule {index} ({rule.summary()})",
                     rule=index,
                 )
@@ -237,7 +257,7 @@ class AccessPolicy:
             allowed=False,
             actor=actor.id,
             action=action,
-            ticket_id=resource.id,
+            ticket_id=resource.stream_id,
             reason="; ".join(failures),
         )
 
