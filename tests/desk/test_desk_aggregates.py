@@ -425,3 +425,29 @@ def test_any_commands_by_any_roles_leave_the_fold_of_the_accepted_ones(
         assert outcome.state == DRILL.replay(store.read("DR-1"))
         assert store.read("DR-1")[-len(outcome.events) :] == outcome.events
     assert store.version("DR-1") == accepted + store.written  # refusals appended nothing
+
+
+def test_activations_and_drills_run_on_sqlite_and_read_back_after_a_restart(
+    tmp_path: Any,
+) -> None:
+    from itsm_core.adapters.sqlite import SqliteEventStore
+
+    path = tmp_path / "desk.db"
+    store: SqliteEventStore[Any] = SqliteEventStore(path)
+    duty = {"actor": "zhou", "role": "duty_officer"}
+    event_ids = ids()  # one id source for both desks: event ids are unique in a store
+    activations = activation_desk(store, event_ids)
+    activations.execute("EA-1", ACTIVATE, now=T0, **duty)
+    activations.execute("EA-1", StandDown(summary="restored"), now=minutes(90), **duty)
+    drills = drill_desk(store, event_ids)
+    drills.execute("DR-1", SCHEDULE, now=T0, **duty)
+    store.close()
+
+    reopened: SqliteEventStore[Any] = SqliteEventStore(path)
+    try:
+        again = activation_desk(reopened, ids())
+        assert again.state("EA-1").state is ActivationState.STOOD_DOWN
+        assert [e.name for e in again.history("EA-1")] == ["activated", "stood_down"]
+        assert drill_desk(reopened, ids()).state("DR-1").state is DrillState.SCHEDULED
+    finally:
+        reopened.close()
