@@ -78,9 +78,9 @@ def workflow_from_dict(
     its path: ``transitions[2].from``, ``states.open``) or in the definition it describes, is
     reported in one :class:`~itsm_core.errors.InvalidWorkflowDefinition`.
 
-    >>> from itsm_core.tickets import BUILTIN_WORKFLOWS, IncidentState
+    >>> from itsm_core.tickets import BUILTIN_GUARDS, BUILTIN_WORKFLOWS, IncidentState
     >>> INCIDENT_WORKFLOW = BUILTIN_WORKFLOWS.get("incident")
-    >>> copy = workflow_from_dict(INCIDENT_WORKFLOW.to_dict(), IncidentState)
+    >>> copy = workflow_from_dict(INCIDENT_WORKFLOW.to_dict(), IncidentState, BUILTIN_GUARDS)
     >>> copy == INCIDENT_WORKFLOW
     True
     >>> workflow_from_dict({"name": "x", "states": {1: "new"}, "initial": 1}, IncidentState)
