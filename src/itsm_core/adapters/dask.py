@@ -9,7 +9,7 @@ instead of one process (the ``dask`` extra: ``pip install itsm-core[dask]``):
   (a hash shuffle on the mapping's ticket column);
 * :func:`kpi_report` folds each partition into a :class:`~itsm_core.metrics.KpiAccumulator`
   (the records parsed and replayed as :func:`~itsm_core.adapters.eventlog.import_log` does) and
-  merges the partial accumulators with Dask's tree reduction (``Bag.reduction``), giving the
+  merges the partial accumulators with Dask's tree reduction (``DataFrame.reduction``), giving the
   same :class:`~itsm_core.metrics.KpiReport` as one pass over the whole log;
 * :func:`sla_sweep` measures the SLA clocks of every open ticket at one instant the same way,
   partition by partition, and gathers the results by ticket.
@@ -259,7 +259,9 @@ def by_ticket(frame: Frame, mapping: EventLogMapping, *, partitions: int | None 
     if not is_int(count) or count < 1:
         raise ValidationError("by_ticket", [Problem("partitions", f"expected >= 1, not {count!r}")])
     keyed = frame.assign(**{column: frame[column].fillna("")})
-    return keyed.shuffle(on=column, npartitions=count, shuffle_method="tasks")
+    # Dask picks the method: its peer-to-peer shuffle on a distributed cluster (disk-backed,
+    # so a worker holds a share of the data in flight, not all of it), tasks elsewhere.
+    return keyed.shuffle(on=column, npartitions=count)
 
 
 def _rows(part: Any) -> Iterator[tuple[int, Mapping[str, object]]]:
@@ -373,10 +375,10 @@ def kpi_report(
             "kpi_report", [Problem("split_every", f"expected >= 2, not {split_every!r}")]
         )
     fold = _Fold(mapping, spec, as_of, policies, dict(calendars or {}))
-    # A bag whose partitions are the frame's own partitions (pandas DataFrames, untouched):
-    # each is folded where it lies, then the accumulators are merged up a tree.
-    partitions = frame.to_bag(format="frame")
-    merged: _Partial = partitions.reduction(fold, _merge_all, split_every=split_every).compute()
+    # Each partition is folded where it lies, then the accumulators merge up a tree.
+    merged: _Partial = frame.reduction(
+        fold, aggregate=_merge_all, combine=_merge_all, split_every=split_every, meta=object
+    ).compute()
     return merged.accumulator.report(as_of)
 
 
@@ -481,6 +483,7 @@ def sla_sweep(
             "sla_sweep", [Problem("split_every", f"expected >= 2, not {split_every!r}")]
         )
     work = _Sweep(mapping, policies, now, dict(calendars or {}))
-    partitions = frame.to_bag(format="frame")
-    summary: SweepSummary = partitions.reduction(work, _join, split_every=split_every).compute()
+    summary: SweepSummary = frame.reduction(
+        work, aggregate=_join, combine=_join, split_every=split_every, meta=object
+    ).compute()
     return summary
