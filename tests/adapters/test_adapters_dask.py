@@ -264,3 +264,12 @@ def test_on_a_local_cluster_of_two_processes(
     check_sweep(summary, histories)
     assert len(pids) == 2
     assert os.getpid() not in pids
+
+
+def test_a_local_scheduler_gets_the_task_shuffle_even_with_a_cluster_about(
+    cluster_client: Any, servicenow_csv: Path, histories: list[tuple[TicketEvent, ...]]
+) -> None:
+    # With a distributed client alive, Dask would pick its peer-to-peer shuffle, which fails
+    # outside the cluster's workers; by_ticket picks for the scheduler configured.
+    frame = on_dask.by_ticket(on_dask.read_log(servicenow_csv), MAPPING, partitions=2)
+    assert on_dask.kpi_report(frame, MAPPING, SPEC) == one_pass(histories)

@@ -244,9 +244,11 @@ def by_ticket(frame: Frame, mapping: EventLogMapping, *, partitions: int | None 
     """``frame`` repartitioned so that all events of one ticket share a partition.
 
     A hash shuffle on the mapping's ticket column, into ``partitions`` partitions (by default
-    as many as ``frame`` has). Within a partition, a ticket's rows keep their order in the
-    log. Raises :class:`~itsm_core.errors.InvalidMapping` when the ticket column is not in the
-    data (naming the columns it has): such a log cannot be partitioned by ticket.
+    as many as ``frame`` has), chosen for the scheduler in force when this is called (Dask's
+    peer-to-peer shuffle on a distributed cluster). Within a partition, a ticket's rows keep
+    their order in the log. Raises :class:`~itsm_core.errors.InvalidMapping` when the ticket
+    column is not in the data (naming the columns it has): such a log cannot be partitioned by
+    ticket.
     """
     column = mapping.columns["ticket"]
     if column not in frame.columns:
@@ -259,9 +261,24 @@ def by_ticket(frame: Frame, mapping: EventLogMapping, *, partitions: int | None 
     if not is_int(count) or count < 1:
         raise ValidationError("by_ticket", [Problem("partitions", f"expected >= 1, not {count!r}")])
     keyed = frame.assign(**{column: frame[column].fillna("")})
-    # Dask picks the method: its peer-to-peer shuffle on a distributed cluster (disk-backed,
-    # so a worker holds a share of the data in flight, not all of it), tasks elsewhere.
-    return keyed.shuffle(on=column, npartitions=count)
+    return keyed.shuffle(on=column, npartitions=count, shuffle_method=_shuffle_method())
+
+
+#: Dask's schedulers that run in this process or its pool, not on a distributed cluster.
+_LOCAL_SCHEDULERS = frozenset(
+    {"sync", "synchronous", "single-threaded", "threads", "threading", "processes"}
+)
+
+
+def _shuffle_method() -> str | None:
+    """The shuffle for the scheduler in force now: Dask's own choice (its peer-to-peer shuffle
+    on a distributed cluster, which spills to disk, so a worker holds its share of the data in
+    flight rather than all of it), but the task shuffle when a local scheduler is configured,
+    even with a distributed client about (Dask would pick peer-to-peer, which needs one)."""
+    import dask
+
+    chosen = dask.config.get("scheduler", None)
+    return "tasks" if isinstance(chosen, str) and chosen in _LOCAL_SCHEDULERS else None
 
 
 def _rows(part: Any) -> Iterator[tuple[int, Mapping[str, object]]]:
