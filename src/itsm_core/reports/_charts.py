@@ -31,9 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover - the charts extra, imported on use
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: The size of every chart in CSS pixels (96 per inch): PNG pixels, and the size a browser
+#: The width of every chart in CSS pixels (96 per inch): PNG pixels, and the width a browser
 #: gives the SVG.
-WIDTH, HEIGHT = 720, 360
+WIDTH = 720
+#: The height of every chart, in the same pixels as :data:`WIDTH`.
+HEIGHT = 360
 _DPI = 96
 _CJK_FONTS = (
     "Noto Sans CJK SC",
