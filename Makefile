@@ -20,9 +20,11 @@ demo: $(STAMP)
 tour: $(STAMP)
 	$(BIN)/python examples/demo.py
 
-# In turn: pytest keeps every core busy, and lint, mypy and the docs build take half a minute
-# together, so running them beside it would save seconds and hold back pytest's output.
-test: lint typecheck pytest docs
+# Lint first (a second), then mypy and the docs build beside pytest: pytest keeps both cores
+# busy, but its workers wait at the end and in the process tests, and the two take a minute
+# together when run in turn. Their few lines of output land among pytest's dots.
+test: lint
+	$(MAKE) --no-print-directory -j3 typecheck pytest docs
 
 # The long random search: every property, stateful and fuzz test (pytest marker `property`)
 # with fresh random seeds and 20x CI's examples (hypothesis profile `fuzz`, tests/conftest.py).
