@@ -128,6 +128,32 @@ def is_a(value: object, kind: type | tuple[type, ...]) -> bool:
     return isinstance(value, kind)
 
 
+def member_problems(
+    items: Iterable[object], kind: type, key: str, path: str, noun: str
+) -> list[Problem]:
+    """The problems of a collection of ``kind`` values told apart by their ``key`` attribute:
+    a member of another type (``path[i]``), and a key given twice (``path[i].key``).
+
+    >>> import attrs
+    >>> Item = attrs.make_class("Item", ["item_id"])
+    >>> found = member_problems([Item("a"), 3, Item("a")], Item, "item_id", "items", "item")
+    >>> [str(p) for p in found]
+    ['items[1]: expected a Item, got 3', "items[2].item_id: repeated item 'a'"]
+    """
+    problems: list[Problem] = []
+    seen: set[object] = set()
+    for i, item in enumerate(items):
+        if not is_a(item, kind):
+            problems.append(
+                Problem(f"{path}[{i}]", f"expected a {kind.__name__}, got {shown(item)}")
+            )
+        elif (value := getattr(item, key)) in seen:
+            problems.append(Problem(f"{path}[{i}].{key}", f"repeated {noun} {shown(value)}"))
+        else:
+            seen.add(value)
+    return problems
+
+
 def is_number(value: object) -> TypeGuard[float]:
     """True for an int or float that is not a bool and is finite as a float (an int beyond
     the float range is not: arithmetic on it would overflow).

@@ -18,6 +18,7 @@ from itsm_core._plain import (
     is_a,
     join,
     member_or_given,
+    member_problems,
     read_enum,
     read_list,
     shown,
@@ -130,16 +131,9 @@ class ResourcePool:
         if not is_a(self.resources, tuple):
             problems.append(Problem("resources", f"expected a list, got {shown(self.resources)}"))
         else:
-            seen: set[str] = set()
-            for i, resource in enumerate(self.resources):
-                if not is_a(resource, Resource):
-                    message = f"expected a Resource, got {shown(resource)}"
-                    problems.append(Problem(f"resources[{i}]", message))
-                elif resource.resource_id in seen:
-                    message = f"repeated resource {shown(resource.resource_id)}"
-                    problems.append(Problem(f"resources[{i}].resource_id", message))
-                else:
-                    seen.add(resource.resource_id)
+            problems.extend(
+                member_problems(self.resources, Resource, "resource_id", "resources", "resource")
+            )
         if problems:
             raise InvalidEmergencyPlan("resource pool", problems)
 

@@ -21,6 +21,7 @@ from itsm_core._plain import (
     is_number,
     join,
     member_or_given,
+    member_problems,
     read_enum,
     read_list,
     shown,
@@ -220,17 +221,7 @@ class CourseCatalogue:
     courses: tuple[Course, ...] = attrs.field(converter=tuple_or_given)
 
     def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        ids: set[str] = set()
-        for i, course in enumerate(self.courses):
-            if not is_a(course, Course):
-                message = f"expected a Course, got {shown(course)}"
-                problems.append(Problem(f"courses[{i}]", message))
-            elif course.course_id in ids:
-                message = f"repeated course {shown(course.course_id)}"
-                problems.append(Problem(f"courses[{i}].course_id", message))
-            else:
-                ids.add(course.course_id)
+        problems = member_problems(self.courses, Course, "course_id", "courses", "course")
         if problems:
             raise InvalidPeopleDefinition("course catalogue", problems)
 
